@@ -1,0 +1,59 @@
+# make run   - build the demo data when missing and start the dashboard
+# make test  - lint, format check and the full test suite (needs PostgreSQL and Chromium)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+# Root needs no sudo (CI and the project machines run as root).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: run test venv postgres chromium lint format
+
+# Rebuilt only when requirements.txt is newer than the stamp.
+$(STAMP): requirements.txt
+	@if ! $(PY) -m pip --version >/dev/null 2>&1; then \
+		rm -rf $(VENV); \
+		python3 -m venv $(VENV) || { \
+			rm -rf $(VENV); \
+			$(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv; \
+			python3 -m venv $(VENV); \
+		}; \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: venv
+	$(PY) -m etl demo
+	$(VENV)/bin/streamlit run dashboard/app.py
+
+postgres:
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+		echo "Starting PostgreSQL"; \
+		$(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+		for _ in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+		pg_isready -h 127.0.0.1 -p 5432; \
+	fi
+
+chromium:
+	@command -v chromium >/dev/null || { \
+		$(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	}
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: venv postgres chromium
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest -n auto

@@ -1,0 +1,1 @@
+"""Streamlit dashboard of the steering committee (reads the reporting warehouse only)."""

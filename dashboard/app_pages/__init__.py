@@ -1,0 +1,1 @@
+"""Dashboard pages, each run by ``st.navigation`` from ``dashboard/app.py``."""

@@ -1,0 +1,1 @@
+"""Incremental load from the vaccination platform into the reporting warehouse."""

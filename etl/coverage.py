@@ -1,0 +1,107 @@
+"""Each person's vaccination milestones (METRICS.md, "People and coverage").
+
+A person is a national ID where one is recorded, else a citizen record (`person_key`). Their
+residence is that of the most recently updated of their citizen rows. Milestones, by the
+visits' session dates:
+- first_dose_date: the first active injected visit;
+- full_date: the first day on which the person's active injected `primary` visits so far cover
+  at least N distinct dose numbers, N being the smallest `primary_series_doses` among the
+  vaccines of those visits;
+- boosted_date: the first active injected `booster` visit.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+
+from etl.load import upsert
+from etl.sqlutil import add_keys_frame, read_frame
+from warehouse import schema
+
+
+def _scope(full: bool) -> str:
+    return "" if full else " JOIN affected_person ap ON ap.person_key = c.person_key"
+
+
+def person_milestones(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
+    """Milestones from citizen rows (person_key, residence_commune_code, updated_at,
+    citizen_key) and injected active visits (person_key, session_date, dose_number, dose_kind,
+    primary_series_doses)."""
+    res = (
+        residence.sort_values(["person_key", "updated_at", "citizen_key"])
+        .drop_duplicates("person_key", keep="last")
+        .set_index("person_key")["residence_commune_code"]
+    )
+    doses = doses.astype({"dose_number": "int64"})
+    first = doses.groupby("person_key")["session_date"].min().rename("first_dose_date")
+    boosted = (
+        doses[doses["dose_kind"] == "booster"]
+        .groupby("person_key")["session_date"]
+        .min()
+        .rename("boosted_date")
+    )
+    primary = doses[doses["dose_kind"] == "primary"].sort_values(["person_key", "session_date"])
+    primary = primary.assign(
+        new_dose=~primary.duplicated(["person_key", "dose_number"]),
+        psd=primary["primary_series_doses"].astype("float64"),
+    )
+    per_day = primary.groupby(["person_key", "session_date"], sort=True).agg(
+        new_doses=("new_dose", "sum"), psd=("psd", "min")
+    )
+    per_day["distinct_so_far"] = per_day.groupby(level=0)["new_doses"].cumsum()
+    per_day["needed"] = per_day.groupby(level=0)["psd"].cummin()
+    done = per_day[per_day["distinct_so_far"] >= per_day["needed"]].reset_index()
+    full = done.groupby("person_key")["session_date"].min().rename("full_date")
+    out = pd.concat([first, full, boosted], axis=1)
+    out["residence_commune_code"] = res.reindex(out.index)
+    out = out[out["residence_commune_code"].notna()]
+    return out.reset_index().rename(columns={"index": "person_key"})
+
+
+def refresh_person_vax(conn: sa.Connection, full: bool) -> int:
+    """Recompute person_vax for affected persons (everyone when `full`). Returns row count.
+
+    Before replacing rows, the residence communes of the old rows go to touched_commune, and
+    after, those of the new rows, so the coverage mart is rebuilt where either counted.
+    """
+    if not full:
+        conn.exec_driver_sql(
+            "INSERT INTO touched_commune SELECT DISTINCT p.residence_commune_code "
+            "FROM person_vax p JOIN affected_person ap ON ap.person_key = p.person_key "
+            "ON CONFLICT DO NOTHING"
+        )
+    residence = read_frame(
+        conn,
+        "SELECT c.person_key, c.residence_commune_code, c.updated_at, c.citizen_key "
+        f"FROM citizen c{_scope(full)}",
+    )
+    doses = read_frame(
+        conn,
+        "SELECT c.person_key, v.session_date, v.dose_number, v.dose_kind, "
+        "vac.primary_series_doses FROM visit v "
+        "JOIN citizen c ON c.citizen_key = v.citizen_key "
+        "JOIN vaccine vac ON vac.vaccine_code = v.vaccine_code"
+        f"{_scope(full)} WHERE v.status = 'active' AND v.injected_at IS NOT NULL",
+    )
+    residence["updated_at"] = pd.to_datetime(residence["updated_at"], utc=True, format="ISO8601")
+    doses["session_date"] = pd.to_datetime(doses["session_date"])
+    doses["primary_series_doses"] = pd.to_numeric(doses["primary_series_doses"])
+    doses["dose_number"] = pd.to_numeric(doses["dose_number"])
+    result = person_milestones(residence, doses)
+    if full:
+        conn.execute(schema.person_vax.delete())
+    else:
+        conn.exec_driver_sql(
+            "DELETE FROM person_vax WHERE person_key IN (SELECT person_key FROM affected_person)"
+        )
+    upsert(conn, schema.person_vax, result)
+    if not full and not result.empty:
+        add_keys_frame(
+            conn,
+            "touched_commune",
+            result[["residence_commune_code"]].rename(
+                columns={"residence_commune_code": "commune_code"}
+            ),
+        )
+    return len(result)

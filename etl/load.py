@@ -1,0 +1,121 @@
+"""Writing prepared frames into warehouse tables: idempotent upserts on both dialects.
+
+PostgreSQL: COPY into a temporary staging table, then one INSERT ... ON CONFLICT DO UPDATE.
+SQLite: one executemany of INSERT ... ON CONFLICT DO UPDATE.
+An empty target skips the conflict handling (the first load of a table is a plain bulk insert).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+BATCH_ROWS = 200_000
+
+
+def _timestamps_as_text(s: pd.Series, pg: bool) -> pd.Series:
+    values = s.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[s]")
+    text = pd.Series(np.datetime_as_string(values, unit="s"), index=s.index, dtype="string")
+    text = text.str.replace("T", " ", regex=False)
+    if pg:
+        text = text + "+00"
+    return text.mask(s.isna())
+
+
+def _dates_as_text(s: pd.Series) -> pd.Series:
+    values = s.to_numpy(dtype="datetime64[D]")
+    text = pd.Series(np.datetime_as_string(values, unit="D"), index=s.index, dtype="string")
+    return text.mask(s.isna())
+
+
+def db_ready(df: pd.DataFrame, table: sa.Table, pg: bool) -> pd.DataFrame:
+    """The frame with the table's columns, dates and timestamps as database text."""
+    out = {}
+    for col in table.columns:
+        s = df[col.name] if col.name in df else pd.Series(pd.NA, index=df.index)
+        if isinstance(col.type, sa.DateTime):
+            s = _timestamps_as_text(pd.to_datetime(s, utc=True), pg)
+        elif isinstance(col.type, sa.Date):
+            s = _dates_as_text(pd.to_datetime(s))
+        elif isinstance(col.type, sa.Boolean):
+            s = s.astype("boolean")
+            if not pg:
+                s = s.astype("Int64")
+        out[col.name] = s
+    return pd.DataFrame(out, index=df.index)
+
+
+def _tuples(df: pd.DataFrame) -> Iterable[tuple]:
+    columns = [df[c].astype(object).where(df[c].notna(), None).tolist() for c in df.columns]
+    return zip(*columns, strict=True)
+
+
+def is_empty(conn: sa.Connection, table: sa.Table) -> bool:
+    return conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is None
+
+
+def upsert(conn: sa.Connection, table: sa.Table, df: pd.DataFrame) -> int:
+    """Insert or update `df` rows into `table` by primary key. Returns the row count."""
+    if df.empty:
+        return 0
+    pg = conn.dialect.name == "postgresql"
+    ready = db_ready(df, table, pg)
+    empty = is_empty(conn, table)
+    cols = [c.name for c in table.columns]
+    pk = [c.name for c in table.primary_key.columns]
+    non_pk = [c for c in cols if c not in pk]
+    conflict = f" ON CONFLICT ({', '.join(pk)}) " + (
+        "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in non_pk)
+        if non_pk
+        else "DO NOTHING"
+    )
+    if pg:
+        _copy_upsert(conn, table.name, cols, ready, conflict, direct=empty)
+    else:
+        placeholders = ", ".join("?" for _ in cols)
+        sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({placeholders})"
+        if not empty:
+            sql += conflict
+        raw = conn.connection.driver_connection
+        for start in range(0, len(ready), BATCH_ROWS):
+            raw.executemany(sql, _tuples(ready.iloc[start : start + BATCH_ROWS]))
+    return len(df)
+
+
+def _copy_upsert(
+    conn: sa.Connection,
+    name: str,
+    cols: list[str],
+    ready: pd.DataFrame,
+    conflict: str,
+    direct: bool,
+) -> None:
+    raw = conn.connection.driver_connection
+    col_list = ", ".join(cols)
+    with raw.cursor() as cur:
+        target = name
+        if not direct:
+            target = f"stg_{name}"
+            cur.execute(f"DROP TABLE IF EXISTS {target}")
+            cur.execute(
+                f"CREATE TEMP TABLE {target} (LIKE {name} INCLUDING DEFAULTS) ON COMMIT DROP"
+            )
+        for start in range(0, len(ready), BATCH_ROWS):
+            buf = io.StringIO()
+            ready.iloc[start : start + BATCH_ROWS].to_csv(buf, index=False, header=False)
+            buf.seek(0)
+            cur.copy_expert(f"COPY {target} ({col_list}) FROM STDIN WITH (FORMAT csv)", buf)
+        if not direct:
+            cur.execute(
+                f"INSERT INTO {name} ({col_list}) SELECT {col_list} FROM {target}{conflict}"
+            )
+            cur.execute(f"DROP TABLE {target}")
+
+
+def insert_rows(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    if rows:
+        conn.execute(table.insert(), rows)

@@ -1,0 +1,75 @@
+"""What the warehouse holds: last runs, data as of, row counts, open rejects."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+
+from warehouse import schema, setup
+
+
+def status_report(conn: sa.Connection, runs: int = 5) -> str:
+    """A plain-text report for `python -m etl status`."""
+    setup.check_schema(conn)
+    lines = []
+    run = schema.etl_run
+    last = conn.execute(
+        sa.select(run).where(run.c.status == "success").order_by(run.c.run_id.desc()).limit(1)
+    ).first()
+    if last is None:
+        lines.append("Data as of: no successful load yet")
+    else:
+        lines.append(
+            f"Data as of: platform high-water mark {_ts(last.platform_high_water)}, "
+            f"loaded {_ts(last.finished_at)} (run {last.run_id})"
+        )
+    lines.append(f"Data version: {setup.data_version(conn)}")
+    lines.append("")
+    lines.append("Last runs:")
+    lines.append(
+        f"  {'run':>4}  {'started (UTC)':19}  {'status':8}  {'seconds':>8}  "
+        f"{'extracted':>10}  {'loaded':>10}  {'rejected':>8}"
+    )
+    recent = conn.execute(sa.select(run).order_by(run.c.run_id.desc()).limit(runs)).all()
+    for r in recent:
+        lines.append(
+            f"  {r.run_id:>4}  {_ts(r.started_at):19}  {r.status:8}  "
+            f"{(r.seconds or 0):>8.1f}  {(r.rows_extracted or 0):>10,}  "
+            f"{(r.rows_loaded or 0):>10,}  {(r.rows_rejected or 0):>8,}"
+        )
+        if r.error:
+            lines.append(f"        error: {r.error}")
+    if not recent:
+        lines.append("  (none)")
+    lines.append("")
+    lines.append("Rows:")
+    for table in (*schema.CORE_TABLES, schema.person_vax, *schema.MART_TABLES):
+        count = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+        lines.append(f"  {table.name:24} {count:>12,}")
+    lines.append("")
+    rej = schema.etl_reject
+    open_rejects = conn.execute(
+        sa.select(rej.c.source_table, rej.c.reason, sa.func.count())
+        .where(rej.c.resolved_run_id.is_(None))
+        .group_by(rej.c.source_table, rej.c.reason)
+        .order_by(rej.c.source_table, sa.func.count().desc())
+    ).all()
+    total = sum(n for _, _, n in open_rejects)
+    lines.append(f"Open rejects: {total:,}")
+    for table, reason, n in open_rejects[:30]:
+        lines.append(f"  {table:18} {n:>8,}  {reason}")
+    if last is not None and last.details:
+        steps = json.loads(last.details).get("steps", {})
+        if steps:
+            lines.append("")
+            lines.append(
+                "Last load steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items())
+            )
+    return "\n".join(lines)
+
+
+def _ts(value) -> str:
+    if value is None:
+        return "-"
+    return str(value)[:19].replace("T", " ")

@@ -1,0 +1,467 @@
+"""Clean, pseudonymise and validate source rows into warehouse-shaped frames.
+
+`prepare_*` turn a raw source frame into a frame with exactly the warehouse table's columns
+(typed; personal data replaced by keyed hashes). `validate` returns, for each prepared row,
+the reason it cannot be loaded (or None). Prepared rows are what the rejects table keeps, so a
+rejected row can be validated again in a later run without its personal data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from etl.pseudonym import hash_values
+from warehouse import reference, schema
+
+LOCAL_OFFSET = pd.Timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving
+
+SCREENING_RESULTS = {"eligible", "deferred", "contraindicated", "referred"}
+DEFERRAL_REASONS = {
+    "acute_illness",
+    "fever",
+    "uncontrolled_chronic",
+    "recent_covid",
+    "pregnancy",
+    "allergy_history",
+    "recent_other_vaccine",
+    "other",
+}
+DOSE_KINDS = {"primary", "additional", "booster"}
+VISIT_STATUSES = {"active", "voided"}
+REACTIONS = {"none", "mild", "serious"}
+FACILITY_TYPES = {"commune_station", "district_centre", "hospital", "mobile", "private", "other"}
+STORE_LEVELS = {"province", "district", "facility"}
+TXN_TYPES = {"receipt", "transfer_out", "transfer_in", "administered", "wasted", "adjustment"}
+WASTE_REASONS = {"opened_vial_expired", "broken", "cold_chain", "expired", "other"}
+PLAN_STATUSES = {"draft", "approved", "cancelled"}
+SEVERITIES = {"mild", "serious"}
+
+
+# --- parsing helpers ----------------------------------------------------------------------
+def clean_text(s: pd.Series) -> pd.Series:
+    """NFC, look-alike letters fixed (U+00D0 'Ð' -> U+0110 'Đ'), spaces collapsed."""
+    s = s.astype("string")
+    s = s.str.normalize("NFC").str.replace("Ð", "Đ", regex=False).str.replace("ð", "đ")
+    s = s.str.replace(r"\s+", " ", regex=True).str.strip()
+    return s.mask(s == "")
+
+
+def code(s: pd.Series) -> pd.Series:
+    """An identifier or code: text, trimmed, empty as missing."""
+    s = s.astype("string").str.strip()
+    return s.mask(s == "")
+
+
+def timestamp(s: pd.Series) -> pd.Series:
+    """UTC timestamps from ISO-8601 text (any offset) or database values; bad values -> NaT."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        out = s if getattr(s.dt, "tz", None) is not None else s.dt.tz_localize("UTC")
+        return out.dt.tz_convert("UTC")
+    return pd.to_datetime(s.astype("string"), utc=True, errors="coerce", format="ISO8601")
+
+
+def day(s: pd.Series) -> pd.Series:
+    """Calendar dates (as midnight timestamps, no zone); bad values -> NaT."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s.dt.tz_localize(None).dt.normalize() if s.dt.tz is not None else s.dt.normalize()
+    text = s.astype("string").str.strip().str.slice(0, 10)
+    return pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
+
+
+def local_day(ts: pd.Series) -> pd.Series:
+    return (ts + LOCAL_OFFSET).dt.tz_localize(None).dt.normalize()
+
+
+def integer(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce").round().astype("Int64")
+
+
+def number(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce").astype("float64")
+
+
+def boolean(s: pd.Series) -> pd.Series:
+    text = s.astype("string").str.strip().str.lower()
+    return text.map({"1": True, "t": True, "true": True, "0": False, "f": False, "false": False})
+
+
+# --- prepare: raw source frame -> warehouse-shaped frame ------------------------------------
+def prepare_vaccine(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "vaccine_code": code(raw["vaccine_code"]),
+            "name": clean_text(raw["name"]),
+            "manufacturer": clean_text(raw["manufacturer"]),
+            "doses_per_vial": integer(raw["doses_per_vial"]),
+            "primary_series_doses": integer(raw["primary_series_doses"]),
+            "updated_at": timestamp(raw["updated_at"]),
+        }
+    )
+
+
+def prepare_facility(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    communes = reference.communes().set_index("commune_code")["district_code"]
+    commune = code(raw["commune_code"])
+    lat, lon = number(raw["latitude"]), number(raw["longitude"])
+    status = np.where(
+        lat.isna() | lon.isna(),
+        "missing",
+        np.where(
+            [reference.in_province(a, b) for a, b in zip(lat, lon, strict=True)],
+            "ok",
+            "outside_province",
+        ),
+    )
+    return pd.DataFrame(
+        {
+            "facility_id": code(raw["facility_id"]),
+            "name": clean_text(raw["name"]),
+            "facility_type": code(raw["facility_type"]),
+            "commune_code": commune,
+            "district_code": commune.map(communes).astype("string"),
+            "address": clean_text(raw["address"]),
+            "latitude": lat,
+            "longitude": lon,
+            "coordinate_status": status,
+            "tables_count": integer(raw["tables_count"]),
+            "vaccinators_count": integer(raw["vaccinators_count"]),
+            "emergency_staff_count": integer(raw["emergency_staff_count"]),
+            "person_in_charge": clean_text(raw["person_in_charge"]),
+            "person_in_charge_title": clean_text(raw["person_in_charge_title"]),
+            "active": boolean(raw["active"]),
+            "updated_at": timestamp(raw["updated_at"]),
+        }
+    )
+
+
+def prepare_store(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    communes = reference.communes().set_index("commune_code")["district_code"]
+    area = code(raw["area_code"])
+    district = area.map(communes).astype("string")
+    district = district.fillna(area.where(area.str.len() == 3))
+    return pd.DataFrame(
+        {
+            "store_id": code(raw["store_id"]),
+            "name": clean_text(raw["name"]),
+            "level": code(raw["level"]),
+            "area_code": area,
+            "district_code": district,
+            "facility_id": code(raw["facility_id"]),
+            "updated_at": timestamp(raw["updated_at"]),
+        }
+    )
+
+
+def prepare_citizen(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    citizen_id = code(raw["citizen_id"])
+    national_id = raw["national_id"].astype("string").str.replace(r"\s+", "", regex=True)
+    national_id = national_id.mask(national_id == "")
+    person_key = hash_values(national_id, key, "nid").fillna(hash_values(citizen_id, key, "cid"))
+    birth = day(raw["birth_date"])
+    return pd.DataFrame(
+        {
+            "citizen_key": hash_values(citizen_id, key, "cid"),
+            "person_key": person_key,
+            "birth_year": birth.dt.year.astype("Int64"),
+            "sex": code(raw["sex"]),
+            "residence_commune_code": code(raw["residence_commune_code"]),
+            "priority_group": integer(raw["priority_group"]),
+            "updated_at": timestamp(raw["updated_at"]),
+        }
+    )
+
+
+def prepare_vaccination_plan(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "plan_id": code(raw["plan_id"]),
+            "facility_id": code(raw["facility_id"]),
+            "session_date": day(raw["session_date"]),
+            "vaccine_code": code(raw["vaccine_code"]),
+            "planned_doses": integer(raw["planned_doses"]),
+            "status": code(raw["status"]),
+            "approved_at": timestamp(raw["approved_at"]),
+            "updated_at": timestamp(raw["updated_at"]),
+        }
+    )
+
+
+def prepare_visit(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "visit_id": code(raw["visit_id"]),
+            "citizen_key": hash_values(code(raw["citizen_id"]), key, "cid"),
+            "facility_id": code(raw["facility_id"]),
+            "session_date": day(raw["session_date"]),
+            "checked_in_at": timestamp(raw["checked_in_at"]),
+            "screened_at": timestamp(raw["screened_at"]),
+            "screening_result": code(raw["screening_result"]),
+            "deferral_reason": code(raw["deferral_reason"]),
+            "injected_at": timestamp(raw["injected_at"]),
+            "vaccine_code": code(raw["vaccine_code"]),
+            "lot_number": code(raw["lot_number"]),
+            "dose_number": integer(raw["dose_number"]),
+            "dose_kind": code(raw["dose_kind"]),
+            "observed_until": timestamp(raw["observed_until"]),
+            "immediate_reaction": code(raw["immediate_reaction"]),
+            "status": code(raw["status"]),
+            "recorded_at": timestamp(raw["recorded_at"]),
+            "updated_at": timestamp(raw["updated_at"]),
+        }
+    )
+
+
+def prepare_certificate(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    issued = timestamp(raw["issued_at"])
+    return pd.DataFrame(
+        {
+            "certificate_id": code(raw["certificate_id"]),
+            "visit_id": code(raw["visit_id"]),
+            "citizen_key": hash_values(code(raw["citizen_id"]), key, "cid"),
+            "dose_number": integer(raw["dose_number"]),
+            "issued_at": issued,
+            "issued_date": local_day(issued),
+            "revoked_at": timestamp(raw["revoked_at"]),
+            "updated_at": timestamp(raw["updated_at"]),
+        }
+    )
+
+
+def prepare_aefi_report(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    onset = timestamp(raw["onset_at"])
+    return pd.DataFrame(
+        {
+            "aefi_id": code(raw["aefi_id"]),
+            "visit_id": code(raw["visit_id"]),
+            "citizen_key": hash_values(code(raw["citizen_id"]), key, "cid"),
+            "onset_at": onset,
+            "onset_date": local_day(onset),
+            "reported_at": timestamp(raw["reported_at"]),
+            "severity": code(raw["severity"]),
+            "outcome": code(raw["outcome"]),
+            "channel": code(raw["channel"]),
+            "updated_at": timestamp(raw["updated_at"]),
+        }
+    )
+
+
+def prepare_stock_transaction(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "txn_id": code(raw["txn_id"]),
+            "store_id": code(raw["store_id"]),
+            "txn_date": day(raw["txn_date"]),
+            "vaccine_code": code(raw["vaccine_code"]),
+            "lot_number": code(raw["lot_number"]),
+            "expiry_date": day(raw["expiry_date"]),
+            "txn_type": code(raw["txn_type"]),
+            "quantity_doses": integer(raw["quantity_doses"]),
+            "counterparty_store_id": code(raw["counterparty_store_id"]),
+            "waste_reason": code(raw["waste_reason"]),
+            "updated_at": timestamp(raw["updated_at"]),
+        }
+    )
+
+
+def prepare_stock_report(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "report_id": code(raw["report_id"]),
+            "store_id": code(raw["store_id"]),
+            "report_date": day(raw["report_date"]),
+            "vaccine_code": code(raw["vaccine_code"]),
+            "received_doses": integer(raw["received_doses"]),
+            "administered_doses": integer(raw["administered_doses"]),
+            "remaining_doses": integer(raw["remaining_doses"]),
+            "submitted_at": timestamp(raw["submitted_at"]),
+            "updated_at": timestamp(raw["updated_at"]),
+        }
+    )
+
+
+PREPARE: dict[str, Callable[[pd.DataFrame, bytes], pd.DataFrame]] = {
+    "vaccine": prepare_vaccine,
+    "facility": prepare_facility,
+    "store": prepare_store,
+    "citizen": prepare_citizen,
+    "vaccination_plan": prepare_vaccination_plan,
+    "visit": prepare_visit,
+    "certificate": prepare_certificate,
+    "aefi_report": prepare_aefi_report,
+    "stock_transaction": prepare_stock_transaction,
+    "stock_report": prepare_stock_report,
+}
+
+
+# --- validation -------------------------------------------------------------------------------
+class Known:
+    """What the warehouse holds already (plus this run's valid rows), for reference checks."""
+
+    def __init__(self) -> None:
+        self.vaccines: set[str] = set()
+        self.facilities: set[str] = set()
+        self.stores: set[str] = set()
+        self.visit_exists: Callable[[pd.Series], pd.Series] = lambda s: s.isna() & False
+
+
+class Rules:
+    """Collects the first failing rule of each row."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.reason = pd.Series(pd.NA, index=frame.index, dtype="string")
+
+    def check(self, bad: pd.Series, message: str | pd.Series) -> None:
+        bad = bad.fillna(True).astype(bool) & self.reason.isna()
+        if bad.any():
+            if isinstance(message, pd.Series):
+                self.reason[bad] = message[bad]
+            else:
+                self.reason[bad] = message
+
+
+def _not_in(s: pd.Series, allowed: set[str]) -> pd.Series:
+    return ~s.isin(list(allowed))
+
+
+def _quoted(prefix: str, s: pd.Series) -> pd.Series:
+    return prefix + " '" + s.astype("string").fillna("") + "'"
+
+
+def validate(table: str, df: pd.DataFrame, known: Known) -> pd.Series:
+    """The reason each row cannot be loaded, or <NA> when it can."""
+    spec = schema.metadata.tables[table]
+    pk = next(iter(spec.primary_key.columns)).name
+    r = Rules(df)
+    r.check(df[pk].isna(), f"missing {pk}")
+    r.check(df["updated_at"].isna(), "missing or unreadable updated_at")
+    if table == "vaccine":
+        r.check(
+            df["primary_series_doses"].isna() | (df["primary_series_doses"] < 1),
+            "primary_series_doses missing or below 1",
+        )
+    elif table == "facility":
+        r.check(df["district_code"].isna(), _quoted("unknown commune_code", df["commune_code"]))
+    elif table == "store":
+        r.check(_not_in(df["level"], STORE_LEVELS), _quoted("unknown store level", df["level"]))
+        valid_area = (df["area_code"] == reference.PROVINCE_CODE) | df["district_code"].notna()
+        r.check(~valid_area, _quoted("unknown area_code", df["area_code"]))
+        has_fac = df["facility_id"].notna()
+        r.check(
+            has_fac & _not_in(df["facility_id"], known.facilities),
+            _quoted("unknown facility_id", df["facility_id"]),
+        )
+    elif table == "citizen":
+        r.check(
+            ~df["residence_commune_code"].str.fullmatch(r"\d{5}").fillna(False),
+            _quoted("malformed residence_commune_code", df["residence_commune_code"]),
+        )
+        r.check(
+            df["sex"].notna() & _not_in(df["sex"], {"M", "F"}), _quoted("unknown sex", df["sex"])
+        )
+    elif table == "vaccination_plan":
+        r.check(df["session_date"].isna(), "missing or unreadable session_date")
+        r.check(_not_in(df["status"], PLAN_STATUSES), _quoted("unknown plan status", df["status"]))
+        r.check(
+            _not_in(df["facility_id"], known.facilities),
+            _quoted("unknown facility_id", df["facility_id"]),
+        )
+    elif table == "visit":
+        r.check(df["citizen_key"].isna(), "missing citizen_id")
+        r.check(df["session_date"].isna(), "missing or unreadable session_date")
+        r.check(
+            _not_in(df["status"], VISIT_STATUSES), _quoted("unknown visit status", df["status"])
+        )
+        r.check(
+            _not_in(df["facility_id"], known.facilities),
+            _quoted("unknown facility_id", df["facility_id"]),
+        )
+        result = df["screening_result"]
+        r.check(
+            result.notna() & _not_in(result, SCREENING_RESULTS),
+            _quoted("unknown screening_result", result),
+        )
+        reason = df["deferral_reason"]
+        r.check(
+            reason.notna() & _not_in(reason, DEFERRAL_REASONS),
+            _quoted("unknown deferral_reason", reason),
+        )
+        injected = df["injected_at"].notna()
+        r.check(
+            injected & _not_in(df["vaccine_code"], known.vaccines),
+            _quoted("injected with unknown vaccine_code", df["vaccine_code"]),
+        )
+        r.check(
+            injected & (df["dose_number"].isna() | (df["dose_number"] < 1)),
+            "injected without a valid dose_number",
+        )
+        r.check(
+            injected & _not_in(df["dose_kind"], DOSE_KINDS),
+            _quoted("injected with unknown dose_kind", df["dose_kind"]),
+        )
+    elif table in ("certificate", "aefi_report"):
+        ts_col = "issued_at" if table == "certificate" else "onset_at"
+        r.check(df[ts_col].isna(), f"missing or unreadable {ts_col}")
+        if table == "aefi_report":
+            r.check(
+                _not_in(df["severity"], SEVERITIES), _quoted("unknown severity", df["severity"])
+            )
+        r.check(~known.visit_exists(df["visit_id"]), _quoted("unknown visit_id", df["visit_id"]))
+    elif table == "stock_transaction":
+        r.check(df["txn_date"].isna(), "missing or unreadable txn_date")
+        r.check(_not_in(df["txn_type"], TXN_TYPES), _quoted("unknown txn_type", df["txn_type"]))
+        qty = df["quantity_doses"]
+        r.check(qty.isna(), "missing quantity_doses")
+        r.check(
+            (df["txn_type"] != "adjustment") & (qty <= 0),
+            _quoted("quantity_doses must be positive, got", qty),
+        )
+        r.check(_not_in(df["store_id"], known.stores), _quoted("unknown store_id", df["store_id"]))
+        r.check(
+            _not_in(df["vaccine_code"], known.vaccines),
+            _quoted("unknown vaccine_code", df["vaccine_code"]),
+        )
+    elif table == "stock_report":
+        r.check(df["report_date"].isna(), "missing or unreadable report_date")
+        r.check(_not_in(df["store_id"], known.stores), _quoted("unknown store_id", df["store_id"]))
+        r.check(
+            _not_in(df["vaccine_code"], known.vaccines),
+            _quoted("unknown vaccine_code", df["vaccine_code"]),
+        )
+    return r.reason
+
+
+# --- (de)serialising prepared rows for the rejects table --------------------------------------
+def rows_to_json(df: pd.DataFrame) -> list[str]:
+    """Prepared rows as JSON text (dates and timestamps in ISO 8601)."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].map(lambda v: None if pd.isna(v) else v.isoformat())
+    records = out.astype(object).where(out.notna(), None).to_dict("records")
+    return [json.dumps(r, ensure_ascii=False, default=str) for r in records]
+
+
+def rows_from_json(table: str, texts: list[str]) -> pd.DataFrame:
+    """The inverse of rows_to_json, typed like prepare_* output."""
+    spec = schema.metadata.tables[table]
+    frame = pd.DataFrame([json.loads(t) for t in texts], columns=[c.name for c in spec.columns])
+    for col in spec.columns:
+        s = frame[col.name]
+        if isinstance(col.type, sa.DateTime):
+            frame[col.name] = timestamp(s)
+        elif isinstance(col.type, sa.Date):
+            frame[col.name] = day(s)
+        elif isinstance(col.type, sa.Integer):
+            frame[col.name] = integer(s)
+        elif isinstance(col.type, sa.Float):
+            frame[col.name] = number(s)
+        elif isinstance(col.type, sa.Boolean):
+            frame[col.name] = s.astype("boolean")
+        else:
+            frame[col.name] = s.astype("string")
+    return frame

@@ -1,0 +1,71 @@
+"""Shared fixtures: fresh databases on SQLite and on the real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("VAX_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+DIALECTS = ["sqlite", "postgresql"]
+
+
+def _pg_admin() -> sa.Engine:
+    return sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def pg_available() -> bool:
+    try:
+        with _pg_admin().connect() as conn:
+            conn.execute(sa.text("select 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means the server is not usable
+        return False
+
+
+class DatabaseFactory:
+    """Creates empty databases of one dialect and drops them afterwards."""
+
+    def __init__(self, dialect: str, tmp_path: Path) -> None:
+        self.dialect = dialect
+        self.tmp_path = tmp_path
+        self._pg_names: list[str] = []
+
+    def new_url(self, label: str = "db") -> str:
+        if self.dialect == "sqlite":
+            return f"sqlite:///{self.tmp_path / f'{label}-{uuid.uuid4().hex[:8]}.db'}"
+        name = f"vax_{label}_{uuid.uuid4().hex[:10]}"
+        with _pg_admin().connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        self._pg_names.append(name)
+        base = sa.engine.make_url(PG_ADMIN_URL)
+        return base.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        if not self._pg_names:
+            return
+        engine = _pg_admin()
+        with engine.connect() as conn:
+            for name in self._pg_names:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(params=DIALECTS)
+def dbs(request, tmp_path, pg_available) -> Iterator[DatabaseFactory]:
+    """A factory of fresh databases, once per dialect (SQLite and PostgreSQL)."""
+    if request.param == "postgresql" and not pg_available:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not reachable at " + PG_ADMIN_URL)
+        pytest.skip("PostgreSQL is not reachable")
+    factory = DatabaseFactory(request.param, tmp_path)
+    yield factory
+    factory.drop_all()

@@ -1,0 +1,411 @@
+"""The warehouse schema: reference dimensions, core tables, marts and ETL bookkeeping.
+
+Core tables mirror the platform (PLATFORM.md) without personal data: citizens are keyed by a
+keyed hash, names, national IDs and phones never arrive here, and birth dates are kept as years.
+Marts are pre-aggregated read tables; the dashboard reads only those.
+Timestamps are UTC; the `*_date` columns are local calendar days (Asia/Ho_Chi_Minh).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = "1"
+
+metadata = sa.MetaData()
+
+T = sa.Text
+I = sa.Integer  # noqa: E741 - short aliases keep the table definitions readable
+F = sa.Float
+D = sa.Date
+TS = sa.DateTime(timezone=True)
+
+
+def _col(name: str, type_, pk: bool = False, nullable: bool = True) -> sa.Column:
+    return sa.Column(name, type_, primary_key=pk, nullable=nullable and not pk)
+
+
+# --- reference dimensions ------------------------------------------------------------------
+area = sa.Table(
+    "area",
+    metadata,
+    _col("area_code", T, pk=True),
+    _col("area_level", T, nullable=False),  # province, district, commune
+    _col("name", T, nullable=False),
+    _col("area_type", T),  # Tỉnh, Huyện, Thành phố, Xã, Phường, Thị trấn
+    _col("parent_code", T),
+    _col("district_code", T),
+    _col("latitude", F),
+    _col("longitude", F),
+    _col("location_quality", T),
+    _col("valid_from", D),
+    _col("valid_to", D),
+)
+
+population = sa.Table(
+    "population",
+    metadata,
+    _col("area_code", T, pk=True),
+    _col("denominator", T, pk=True),  # total, 18plus, 12plus, 5plus
+    _col("population", I, nullable=False),
+    _col("source", T, nullable=False),
+    _col("year", I, nullable=False),
+)
+
+# --- core tables (from the platform) ---------------------------------------------------------
+vaccine = sa.Table(
+    "vaccine",
+    metadata,
+    _col("vaccine_code", T, pk=True),
+    _col("name", T),
+    _col("manufacturer", T),
+    _col("doses_per_vial", I),
+    _col("primary_series_doses", I, nullable=False),
+    _col("updated_at", TS, nullable=False),
+)
+
+facility = sa.Table(
+    "facility",
+    metadata,
+    _col("facility_id", T, pk=True),
+    _col("name", T),
+    _col("facility_type", T),
+    _col("commune_code", T, nullable=False),
+    _col("district_code", T, nullable=False),
+    _col("address", T),
+    _col("latitude", F),
+    _col("longitude", F),
+    _col("coordinate_status", T, nullable=False),  # ok, missing, outside_province
+    _col("tables_count", I),
+    _col("vaccinators_count", I),
+    _col("emergency_staff_count", I),
+    _col("person_in_charge", T),
+    _col("person_in_charge_title", T),
+    _col("active", sa.Boolean),
+    _col("updated_at", TS, nullable=False),
+)
+
+store = sa.Table(
+    "store",
+    metadata,
+    _col("store_id", T, pk=True),
+    _col("name", T),
+    _col("level", T, nullable=False),
+    _col("area_code", T, nullable=False),
+    _col("district_code", T),  # NULL for the province store
+    _col("facility_id", T),
+    _col("updated_at", TS, nullable=False),
+)
+
+citizen = sa.Table(
+    "citizen",
+    metadata,
+    _col("citizen_key", T, pk=True),  # keyed hash of the platform citizen_id
+    _col("person_key", T, nullable=False),  # keyed hash of national_id, else of citizen_id
+    _col("birth_year", I),
+    _col("sex", T),
+    _col("residence_commune_code", T, nullable=False),
+    _col("priority_group", I),
+    _col("updated_at", TS, nullable=False),
+    sa.Index("ix_citizen_person", "person_key"),
+)
+
+vaccination_plan = sa.Table(
+    "vaccination_plan",
+    metadata,
+    _col("plan_id", T, pk=True),
+    _col("facility_id", T, nullable=False),
+    _col("session_date", D, nullable=False),
+    _col("vaccine_code", T),
+    _col("planned_doses", I),
+    _col("status", T, nullable=False),
+    _col("approved_at", TS),
+    _col("updated_at", TS, nullable=False),
+)
+
+visit = sa.Table(
+    "visit",
+    metadata,
+    _col("visit_id", T, pk=True),
+    _col("citizen_key", T, nullable=False),
+    _col("facility_id", T, nullable=False),
+    _col("session_date", D, nullable=False),
+    _col("checked_in_at", TS),
+    _col("screened_at", TS),
+    _col("screening_result", T),
+    _col("deferral_reason", T),
+    _col("injected_at", TS),
+    _col("vaccine_code", T),
+    _col("lot_number", T),
+    _col("dose_number", I),
+    _col("dose_kind", T),
+    _col("observed_until", TS),
+    _col("immediate_reaction", T),
+    _col("status", T, nullable=False),
+    _col("recorded_at", TS),
+    _col("updated_at", TS, nullable=False),
+    sa.Index("ix_visit_facility_date", "facility_id", "session_date"),
+    sa.Index("ix_visit_citizen", "citizen_key"),
+)
+
+certificate = sa.Table(
+    "certificate",
+    metadata,
+    _col("certificate_id", T, pk=True),
+    _col("visit_id", T, nullable=False),
+    _col("citizen_key", T),
+    _col("dose_number", I),
+    _col("issued_at", TS, nullable=False),
+    _col("issued_date", D, nullable=False),
+    _col("revoked_at", TS),
+    _col("updated_at", TS, nullable=False),
+    sa.Index("ix_certificate_visit", "visit_id"),
+)
+
+aefi_report = sa.Table(
+    "aefi_report",
+    metadata,
+    _col("aefi_id", T, pk=True),
+    _col("visit_id", T, nullable=False),
+    _col("citizen_key", T),
+    _col("onset_at", TS, nullable=False),
+    _col("onset_date", D, nullable=False),
+    _col("reported_at", TS),
+    _col("severity", T, nullable=False),
+    _col("outcome", T),
+    _col("channel", T),
+    _col("updated_at", TS, nullable=False),
+    sa.Index("ix_aefi_visit", "visit_id"),
+)
+
+stock_transaction = sa.Table(
+    "stock_transaction",
+    metadata,
+    _col("txn_id", T, pk=True),
+    _col("store_id", T, nullable=False),
+    _col("txn_date", D, nullable=False),
+    _col("vaccine_code", T, nullable=False),
+    _col("lot_number", T),
+    _col("expiry_date", D),
+    _col("txn_type", T, nullable=False),
+    _col("quantity_doses", I, nullable=False),
+    _col("counterparty_store_id", T),
+    _col("waste_reason", T),
+    _col("updated_at", TS, nullable=False),
+    sa.Index("ix_stock_txn_store", "store_id", "vaccine_code", "txn_date"),
+)
+
+stock_report = sa.Table(
+    "stock_report",
+    metadata,
+    _col("report_id", T, pk=True),
+    _col("store_id", T, nullable=False),
+    _col("report_date", D, nullable=False),
+    _col("vaccine_code", T, nullable=False),
+    _col("received_doses", I),
+    _col("administered_doses", I),
+    _col("remaining_doses", I),
+    _col("submitted_at", TS),
+    _col("updated_at", TS, nullable=False),
+    sa.Index("ix_stock_report_store", "store_id", "vaccine_code", "report_date"),
+)
+
+# --- derived person grain (never read by the dashboard) --------------------------------------
+person_vax = sa.Table(
+    "person_vax",
+    metadata,
+    _col("person_key", T, pk=True),
+    _col("residence_commune_code", T, nullable=False),
+    _col("first_dose_date", D),
+    _col("full_date", D),
+    _col("boosted_date", D),
+    sa.Index("ix_person_vax_commune", "residence_commune_code"),
+)
+
+# --- marts ------------------------------------------------------------------------------------
+mart_session_day = sa.Table(
+    "mart_session_day",
+    metadata,
+    _col("facility_id", T, pk=True),
+    _col("date", D, pk=True),
+    _col("checked_in", I, nullable=False),
+    _col("screened", I, nullable=False),
+    _col("eligible", I, nullable=False),
+    _col("deferred", I, nullable=False),
+    _col("contraindicated", I, nullable=False),
+    _col("referred", I, nullable=False),
+    _col("doses", I, nullable=False),
+    _col("observed", I, nullable=False),  # injected visits with a recorded end of watch
+    _col("reactions_mild", I, nullable=False),
+    _col("reactions_serious", I, nullable=False),
+    _col("first_injection_at", TS),
+    _col("last_injection_at", TS),
+    _col("screen_wait_minutes_sum", F),  # reception -> screening, over `screened`
+    _col("inject_wait_minutes_sum", F),  # screening -> injection, over `doses`
+    _col("recording_lag_days_sum", F),  # recorded_at - end of session day, over `doses`
+    _col("recorded_late", I, nullable=False),  # injected visits recorded after the session day
+)
+
+mart_dose_day = sa.Table(
+    "mart_dose_day",
+    metadata,
+    _col("facility_id", T, pk=True),
+    _col("date", D, pk=True),
+    _col("vaccine_code", T, pk=True),
+    _col("dose_number", I, pk=True),
+    _col("dose_kind", T, pk=True),
+    _col("doses", I, nullable=False),
+    _col("reactions_mild", I, nullable=False),
+    _col("reactions_serious", I, nullable=False),
+)
+
+mart_screening_day = sa.Table(
+    "mart_screening_day",
+    metadata,
+    _col("facility_id", T, pk=True),
+    _col("date", D, pk=True),
+    _col("screening_result", T, pk=True),  # deferred, contraindicated, referred
+    _col("deferral_reason", T, pk=True),  # '' when the platform gave none
+    _col("visits", I, nullable=False),
+)
+
+mart_certificate_day = sa.Table(
+    "mart_certificate_day",
+    metadata,
+    _col("facility_id", T, pk=True),
+    _col("date", D, pk=True),
+    _col("issued", I, nullable=False),
+    # backlog(D) = sum of backlog_in over days < D - sum of backlog_out over days <= D
+    _col("backlog_in", I, nullable=False),
+    _col("backlog_out", I, nullable=False),
+    _col("lag_hours_sum", F),  # issued_at - injected_at over certificates issued that day
+    _col("lag_count", I, nullable=False),
+)
+
+mart_aefi_day = sa.Table(
+    "mart_aefi_day",
+    metadata,
+    _col("facility_id", T, pk=True),
+    _col("date", D, pk=True),
+    _col("vaccine_code", T, pk=True),  # '' when the visit had no injection recorded
+    _col("severity", T, pk=True),
+    _col("outcome", T, pk=True),
+    _col("channel", T, pk=True),
+    _col("reports", I, nullable=False),
+)
+
+mart_plan_day = sa.Table(
+    "mart_plan_day",
+    metadata,
+    _col("facility_id", T, pk=True),
+    _col("date", D, pk=True),
+    _col("vaccine_code", T, pk=True),
+    _col("planned_doses", I, nullable=False),
+    _col("plans", I, nullable=False),
+)
+
+mart_stock_day = sa.Table(
+    "mart_stock_day",
+    metadata,
+    _col("store_id", T, pk=True),
+    _col("vaccine_code", T, pk=True),
+    _col("date", D, pk=True),
+    _col("received", I, nullable=False),
+    _col("issued_out", I, nullable=False),
+    _col("administered", I, nullable=False),
+    _col("wasted", I, nullable=False),
+    _col("adjustment", I, nullable=False),
+    _col("on_hand", I, nullable=False),
+    _col("declared_received", I),
+    _col("declared_administered", I),
+    _col("declared_remaining", I),
+)
+
+mart_stock_waste_day = sa.Table(
+    "mart_stock_waste_day",
+    metadata,
+    _col("store_id", T, pk=True),
+    _col("vaccine_code", T, pk=True),
+    _col("date", D, pk=True),
+    _col("waste_reason", T, pk=True),
+    _col("doses", I, nullable=False),
+)
+
+mart_coverage_day = sa.Table(
+    "mart_coverage_day",
+    metadata,
+    _col("commune_code", T, pk=True),
+    _col("date", D, pk=True),
+    _col("new_1plus", I, nullable=False),
+    _col("new_full", I, nullable=False),
+    _col("new_boosted", I, nullable=False),
+)
+
+# --- ETL bookkeeping --------------------------------------------------------------------------
+warehouse_meta = sa.Table(
+    "warehouse_meta",
+    metadata,
+    _col("key", T, pk=True),
+    _col("value", T, nullable=False),
+)
+
+etl_run = sa.Table(
+    "etl_run",
+    metadata,
+    sa.Column("run_id", I, primary_key=True, autoincrement=True),
+    _col("started_at", TS, nullable=False),
+    _col("finished_at", TS),
+    _col("status", T, nullable=False),  # success, failed
+    _col("platform_high_water", TS),
+    _col("rows_extracted", I),
+    _col("rows_loaded", I),
+    _col("rows_rejected", I),
+    _col("seconds", F),
+    _col("details", T),  # JSON: per-table counts and per-step timings
+    _col("error", T),
+)
+
+etl_watermark = sa.Table(
+    "etl_watermark",
+    metadata,
+    _col("source_table", T, pk=True),
+    _col("high_water", TS, nullable=False),
+    _col("run_id", I, nullable=False),
+)
+
+etl_reject = sa.Table(
+    "etl_reject",
+    metadata,
+    _col("source_table", T, pk=True),
+    _col("source_pk", T, pk=True),
+    _col("reason", T, nullable=False),
+    _col("row_json", T, nullable=False),  # the row after pseudonymisation: no personal data
+    _col("source_updated_at", TS),
+    _col("first_run_id", I, nullable=False),
+    _col("last_run_id", I, nullable=False),
+    _col("resolved_run_id", I),
+)
+
+CORE_TABLES = (
+    vaccine,
+    facility,
+    store,
+    citizen,
+    vaccination_plan,
+    visit,
+    certificate,
+    aefi_report,
+    stock_transaction,
+    stock_report,
+)
+MART_TABLES = (
+    mart_session_day,
+    mart_dose_day,
+    mart_screening_day,
+    mart_certificate_day,
+    mart_aefi_day,
+    mart_plan_day,
+    mart_stock_day,
+    mart_stock_waste_day,
+    mart_coverage_day,
+)

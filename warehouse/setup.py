@@ -1,0 +1,78 @@
+"""Creating the warehouse and checking that an existing one is of this schema version."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from warehouse import reference, schema
+
+
+class SchemaVersionError(RuntimeError):
+    """The warehouse exists but was made by another schema version (or is not a warehouse)."""
+
+
+def schema_version(conn: sa.Connection) -> str | None:
+    """The warehouse's schema version, None when the database holds no warehouse at all."""
+    tables = set(sa.inspect(conn).get_table_names())
+    if "warehouse_meta" not in tables:
+        if tables & {t.name for t in schema.metadata.sorted_tables}:
+            return "unknown"
+        return None
+    row = conn.execute(
+        sa.select(schema.warehouse_meta.c.value).where(
+            schema.warehouse_meta.c.key == "schema_version"
+        )
+    ).first()
+    return row[0] if row else "unknown"
+
+
+def check_schema(conn: sa.Connection) -> None:
+    """Raise SchemaVersionError unless the warehouse is of this program's schema version."""
+    found = schema_version(conn)
+    if found is None:
+        raise SchemaVersionError(
+            "the database holds no warehouse yet: run `python -m etl run` (or `etl demo`) first"
+        )
+    if found != schema.SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"the warehouse has schema version {found!r}; this program needs version "
+            f"{schema.SCHEMA_VERSION!r}. Load into a new warehouse database, or rebuild this one."
+        )
+
+
+def ensure_schema(conn: sa.Connection) -> bool:
+    """Create the warehouse if the database is empty; check its version otherwise.
+
+    Returns True when the schema was created now.
+    """
+    found = schema_version(conn)
+    if found is None:
+        schema.metadata.create_all(conn)
+        conn.execute(
+            schema.warehouse_meta.insert(),
+            [
+                {"key": "schema_version", "value": schema.SCHEMA_VERSION},
+                {"key": "data_version", "value": "0"},
+            ],
+        )
+        return True
+    check_schema(conn)
+    return False
+
+
+def refresh_reference(conn: sa.Connection) -> None:
+    """Rewrite the area and population dimensions from the reference files."""
+    conn.execute(schema.population.delete())
+    conn.execute(schema.area.delete())
+    conn.execute(schema.area.insert(), reference.area_rows())
+    conn.execute(schema.population.insert(), reference.population_rows())
+
+
+def data_version(conn: sa.Connection) -> str:
+    """A value that changes whenever a load changes the warehouse (for cache keys)."""
+    row = conn.execute(
+        sa.select(schema.warehouse_meta.c.value).where(
+            schema.warehouse_meta.c.key == "data_version"
+        )
+    ).first()
+    return row[0] if row else "0"
