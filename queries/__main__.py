@@ -1,0 +1,83 @@
+"""Command line: `python -m queries DATASET` exports a dataset as CSV or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+import pandas as pd
+from sqlalchemy.exc import OperationalError
+
+from queries.datasets import COLUMNS, dataset
+from queries.scope import Period, ScopeError, data_bounds, resolve_scope
+from warehouse import engine as wh_engine
+from warehouse import setup
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _format_dates(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    if "date" in out:
+        out["date"] = pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d")
+    return out
+
+
+def write(df: pd.DataFrame, fmt: str, stream) -> None:
+    df = _format_dates(df)
+    if fmt == "json":
+        records = df.astype(object).where(df.notna(), None).to_dict("records")
+        json.dump(records, stream, ensure_ascii=False, default=int)
+        stream.write("\n")
+    else:
+        df.to_csv(stream, index=False, lineterminator="\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m queries", description="Export a dataset from the warehouse."
+    )
+    parser.add_argument("dataset", choices=sorted(COLUMNS))
+    parser.add_argument("--warehouse-url", help="default: VAX_WAREHOUSE_URL or data/")
+    parser.add_argument("--from", dest="start", type=_day, help="first day, YYYY-MM-DD")
+    parser.add_argument("--to", dest="end", type=_day, help="last day, YYYY-MM-DD")
+    parser.add_argument("--scope", help="36, a district or commune code, or a facility id")
+    parser.add_argument("--format", choices=["csv", "json"], default="csv")
+    args = parser.parse_args(argv)
+    url = wh_engine.warehouse_url(args.warehouse_url)
+    try:
+        engine = wh_engine.make_engine(url, create_dir=False, must_exist=True)
+        with engine.connect() as conn:
+            setup.check_schema(conn)
+            scope = resolve_scope(conn, args.scope)
+            bounds = data_bounds(conn)
+            start = args.start or (bounds.start if bounds else None)
+            end = args.end or (bounds.end if bounds else None)
+            if start is None or end is None:
+                df = pd.DataFrame(columns=COLUMNS[args.dataset])
+            else:
+                df = dataset(conn, args.dataset, scope, Period(start, end))
+    except (wh_engine.DatabaseUrlError, setup.SchemaVersionError, ScopeError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:
+        print(f"error: cannot read {wh_engine.describe(url)}: {exc.orig}", file=sys.stderr)
+        return 2
+    sys.stdout.reconfigure(encoding="utf-8")
+    try:
+        write(df, args.format, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (e.g. `| head`): not an error
+        sys.stderr.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Scopes (province, district, commune, facility) and periods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+
+from warehouse import reference
+
+LEVELS = ("province", "district", "commune", "facility")
+
+
+class ScopeError(ValueError):
+    """An area or facility code the warehouse does not know."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    level: str
+    code: str
+
+    @classmethod
+    def province(cls) -> Scope:
+        return cls("province", reference.PROVINCE_CODE)
+
+    def facility_filter(self, alias: str = "f") -> tuple[str, dict]:
+        """SQL condition on a joined `facility` row, and its parameters."""
+        if self.level == "province":
+            return "1 = 1", {}
+        column = {"district": "district_code", "commune": "commune_code"}.get(
+            self.level, "facility_id"
+        )
+        return f"{alias}.{column} = :scope_code", {"scope_code": self.code}
+
+    def store_filter(self, alias: str = "s") -> tuple[str, dict]:
+        """SQL condition on a `store` row: the stores that serve this scope."""
+        if self.level == "province":
+            return "1 = 1", {}
+        column = {"district": "district_code", "commune": "area_code"}.get(
+            self.level, "facility_id"
+        )
+        return f"{alias}.{column} = :scope_code", {"scope_code": self.code}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def days(self) -> pd.DatetimeIndex:
+        return pd.date_range(self.start, self.end, freq="D")
+
+    def params(self) -> dict:
+        return {"start": self.start, "end": self.end}
+
+
+def resolve_scope(conn: sa.Connection, code: str | None) -> Scope:
+    """The scope a code names: `36` the province, 3 digits a district, 5 a commune, else a site."""
+    if code is None or code == "" or code == reference.PROVINCE_CODE:
+        return Scope.province()
+    code = code.strip()
+    row = conn.execute(
+        sa.text("SELECT area_level FROM area WHERE area_code = :c"), {"c": code}
+    ).first()
+    if row is not None:
+        return Scope(row[0], code)
+    found = conn.execute(
+        sa.text("SELECT 1 FROM facility WHERE facility_id = :c"), {"c": code}
+    ).first()
+    if found is not None:
+        return Scope("facility", code)
+    raise ScopeError(
+        f"unknown scope {code!r}: use 36 (the province), a district code (e.g. 356), "
+        "a commune code (5 digits) or a facility id"
+    )
+
+
+def data_bounds(conn: sa.Connection) -> Period | None:
+    """The first and last session day in the warehouse (the default export period)."""
+    row = conn.execute(sa.text("SELECT MIN(date), MAX(date) FROM mart_session_day")).first()
+    if row is None or row[0] is None:
+        return None
+    return Period(pd.Timestamp(row[0]).date(), pd.Timestamp(row[1]).date())
