@@ -11,7 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get("VAX_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+PG_ADMIN_URL = os.environ.get(
+    "VAX_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+)
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 DIALECTS = ["sqlite", "postgresql"]
