@@ -69,7 +69,7 @@ def refresh_person_vax(conn: sa.Connection, full: bool) -> int:
         conn.exec_driver_sql(
             "INSERT INTO touched_commune SELECT DISTINCT p.residence_commune_code "
             "FROM person_vax p JOIN affected_person ap ON ap.person_key = p.person_key "
-            "ON CONFLICT DO NOTHING"
+            "WHERE 1 = 1 ON CONFLICT DO NOTHING"
         )
     residence = read_frame(
         conn,

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 from etl import marts, transform
-from etl.contract import BY_NAME, SOURCE_TABLES, check_platform
+from etl.contract import BY_NAME, SOURCE_TABLES, ContractError, check_platform
 from etl.coverage import refresh_person_vax
 from etl.extract import extract_increment
 from etl.load import upsert
@@ -90,6 +90,8 @@ def connect_source(url: str) -> sa.Engine:
         with engine.connect() as conn:
             check_platform(conn)
         return engine
+    except ContractError as exc:
+        raise EtlError(f"platform {wh_engine.describe(url)}: {exc}") from None
     except wh_engine.DatabaseUrlError as exc:
         raise EtlError(f"platform database: {exc}") from None
     except OperationalError as exc:
@@ -509,7 +511,8 @@ def _fd(frame: pd.DataFrame, fac: str, day: str) -> pd.DataFrame:
     return pd.DataFrame({"facility_id": frame[fac], "date": frame[day].dt.strftime("%Y-%m-%d")})
 
 
-_IGNORE = " ON CONFLICT DO NOTHING"
+# SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT to parse it unambiguously.
+_IGNORE = " WHERE 1 = 1 ON CONFLICT DO NOTHING"
 # Keys under which the current warehouse rows count, taken before they are replaced.
 _KEYS_BEFORE = {
     "vaccination_plan": [

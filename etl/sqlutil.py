@@ -33,11 +33,6 @@ def create_temp_table(conn: sa.Connection, name: str, columns: dict[str, str]) -
     conn.exec_driver_sql(f"CREATE TEMP TABLE {name} ({cols}, PRIMARY KEY ({keys})){suffix}")
 
 
-def add_keys_sql(conn: sa.Connection, name: str, select_sql: str, params=None) -> None:
-    """Add the rows of a SELECT to a temp key table, ignoring ones already there."""
-    conn.execute(sa.text(f"INSERT INTO {name} {select_sql} ON CONFLICT DO NOTHING"), params or {})
-
-
 def add_keys_frame(conn: sa.Connection, name: str, frame: pd.DataFrame) -> None:
     """Add the rows of a frame (columns named like the temp table's) to a temp key table."""
     frame = frame.dropna().drop_duplicates()

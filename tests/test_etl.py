@@ -1,0 +1,292 @@
+"""The ETL's promises: incremental = full, idempotence, crash safety, locking, rejects that
+lose nothing, privacy, and clear messages for bad sources. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from conftest import ROOT
+from platform_builder import create_platform, insert_rows, tiny_platform_rows, update_rows
+from warehouse_snapshot import assert_same, snapshot
+
+from warehouse import engine as wh_engine
+
+ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key", "PYTHONUNBUFFERED": "1"}
+ENV.pop("VAX_ETL_PAUSE_AT", None)
+
+
+def etl(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", *args],
+        cwd=ROOT,
+        env=env or ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if check and done.returncode != 0:
+        raise AssertionError(f"etl {args} failed ({done.returncode}):\n{done.stderr}")
+    return done
+
+
+def load(platform: str, warehouse: str, **kw) -> subprocess.CompletedProcess:
+    return etl("run", "--platform-url", platform, "--warehouse-url", warehouse, **kw)
+
+
+def scalar(url: str, sql: str):
+    engine = wh_engine.make_engine(url, create_dir=False)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(sql)).scalar()
+    finally:
+        engine.dispose()
+
+
+def later_changes(platform: str) -> None:
+    """What a platform does after a first load: new rows and changes to older ones."""
+    t = "2021-09-21T03:00:00+00:00"
+    rows = tiny_platform_rows()
+    new_visit = dict(next(v for v in rows["visit"] if v["visit_id"] == "V13"))
+    new_visit.update(visit_id="V90", session_date="2021-09-21", updated_at=t, recorded_at=t,
+                     checked_in_at="2021-09-21T01:00:00+00:00",
+                     injected_at="2021-09-21T01:30:00+00:00", dose_number=2)  # fmt: skip
+    insert_rows(platform, "visit", [new_visit])
+    insert_rows(
+        platform,
+        "certificate",
+        [{"certificate_id": "CE90", "visit_id": "V90", "citizen_id": new_visit["citizen_id"],
+          "dose_number": 2, "issued_at": t, "updated_at": t}],
+    )  # fmt: skip
+    # A visit voided weeks later, a certificate revoked, a person moving commune,
+    # a stock correction, a plan cancelled.
+    update_rows(platform, "visit", "visit_id", [{"visit_id": "V01", "status": "voided",
+                                                 "updated_at": t}])  # fmt: skip
+    update_rows(platform, "certificate", "certificate_id",
+                [{"certificate_id": "CE02", "revoked_at": t, "updated_at": t}])  # fmt: skip
+    update_rows(platform, "citizen", "citizen_id",
+                [{"citizen_id": "C13", "residence_commune_code": "13771", "updated_at": t}])  # fmt: skip
+    update_rows(platform, "stock_transaction", "txn_id",
+                [{"txn_id": "T05", "quantity_doses": 150, "updated_at": t}])  # fmt: skip
+    update_rows(platform, "vaccination_plan", "plan_id",
+                [{"plan_id": rows["vaccination_plan"][0]["plan_id"], "status": "cancelled",
+                  "updated_at": t}])  # fmt: skip
+
+
+def test_incremental_load_equals_a_single_full_load(dbs):
+    platform = dbs.new_url("platform")
+    create_platform(platform, tiny_platform_rows())
+    incremental = dbs.new_url("wh")
+    load(platform, incremental)
+    later_changes(platform)
+    second = load(platform, incremental)
+    assert "touched keys only" in second.stderr
+    full = dbs.new_url("wh")
+    load(platform, full)
+    assert_same(snapshot(incremental), snapshot(full))
+    assert scalar(incremental, "SELECT status FROM visit WHERE visit_id = 'V01'") == "voided"
+
+
+def test_second_run_with_nothing_new_changes_nothing(dbs):
+    platform = dbs.new_url("platform")
+    create_platform(platform, tiny_platform_rows())
+    warehouse = dbs.new_url("wh")
+    load(platform, warehouse)
+    before = snapshot(warehouse)
+    version = scalar(warehouse, "SELECT value FROM warehouse_meta WHERE key = 'data_version'")
+    load(platform, warehouse)
+    assert_same(before, snapshot(warehouse))
+    assert scalar(warehouse, "SELECT rows_loaded FROM etl_run ORDER BY run_id DESC LIMIT 1") == 0
+    assert (
+        scalar(warehouse, "SELECT value FROM warehouse_meta WHERE key = 'data_version'") == version
+    )
+
+
+@pytest.mark.parametrize("stage", ["marts", "commit"])
+def test_a_load_killed_part_way_leaves_the_previous_state(dbs, stage):
+    platform = dbs.new_url("platform")
+    create_platform(platform, tiny_platform_rows())
+    warehouse = dbs.new_url("wh")
+    load(platform, warehouse)
+    before = snapshot(warehouse)
+    later_changes(platform)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "etl", "run", "--platform-url", platform,
+         "--warehouse-url", warehouse],
+        cwd=ROOT, env={**ENV, "VAX_ETL_PAUSE_AT": stage},
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        for line in proc.stderr:
+            if f"paused at {stage}" in line:
+                break
+        # While paused, the run holds the lock: a second run is refused with a clear message.
+        refused = load(platform, warehouse, check=False)
+        assert refused.returncode != 0
+        assert "another ETL run is in progress" in refused.stderr
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    time.sleep(0.2)
+    assert_same(before, snapshot(warehouse))
+    load(platform, warehouse)
+    full = dbs.new_url("wh")
+    load(platform, full)
+    assert_same(snapshot(warehouse), snapshot(full))
+
+
+def test_bad_rows_are_rejected_with_a_reason_and_nothing_loaded_is_lost(dbs):
+    platform = dbs.new_url("platform")
+    rows = tiny_platform_rows()
+    create_platform(platform, rows)
+    warehouse = dbs.new_url("wh")
+    t = "2021-09-22T00:00:00+00:00"
+    bad_visit = dict(rows["visit"][0], visit_id="VBAD", facility_id="F404", updated_at=t)
+    insert_rows(platform, "visit", [bad_visit])
+    insert_rows(platform, "certificate", [dict(rows["certificate"][0], certificate_id="CEBAD",
+                                                visit_id="VBAD", updated_at=t)])  # fmt: skip
+    insert_rows(platform, "stock_transaction", [dict(rows["stock_transaction"][0],
+                                                      txn_id="TBAD", quantity_doses=0,
+                                                      updated_at=t)])  # fmt: skip
+    insert_rows(platform, "citizen", [dict(rows["citizen"][0], citizen_id="CBAD",
+                                           national_id="079123456789",
+                                           residence_commune_code="N/A", updated_at=t)])  # fmt: skip
+    out = load(platform, warehouse)
+    assert "rejected" in out.stderr
+    engine = wh_engine.make_engine(warehouse, create_dir=False)
+    with engine.connect() as conn:
+        rejects = pd.read_sql_query(
+            sa.text("SELECT * FROM etl_reject WHERE resolved_run_id IS NULL"), conn
+        )
+    engine.dispose()
+    reasons = dict(zip(rejects["source_pk"], rejects["reason"], strict=True))
+    assert reasons == {
+        "VBAD": "unknown facility_id 'F404'",
+        "CEBAD": "unknown visit_id 'VBAD'",
+        "TBAD": "quantity_doses must be positive, got '0'",
+        "CBAD": "malformed residence_commune_code 'N/A'",
+    }
+    # The rejected citizen row is kept for inspection without its personal data.
+    citizen_json = rejects.loc[rejects["source_pk"] == "CBAD", "row_json"].iloc[0]
+    assert "079123456789" not in citizen_json and "Người dân" not in citizen_json
+    assert json.loads(citizen_json)["residence_commune_code"] == "N/A"
+    # A correction that breaks an already loaded row is rejected; the loaded version stays.
+    good = scalar(warehouse, "SELECT facility_id FROM visit WHERE visit_id = 'V01'")
+    update_rows(platform, "visit", "visit_id", [{"visit_id": "V01", "facility_id": "F404",
+                                                 "updated_at": "2021-09-23T00:00:00+00:00"}])  # fmt: skip
+    load(platform, warehouse)
+    assert scalar(warehouse, "SELECT facility_id FROM visit WHERE visit_id = 'V01'") == good
+    assert scalar(warehouse, "SELECT COUNT(*) FROM etl_reject WHERE source_pk = 'V01'") == 1
+    # When the missing facility arrives, the waiting visit and certificate load by themselves.
+    facility = dict(rows["facility"][0], facility_id="F404", updated_at="2021-09-24T00:00:00+00:00")
+    insert_rows(platform, "facility", [facility])
+    load(platform, warehouse)
+    assert scalar(warehouse, "SELECT facility_id FROM visit WHERE visit_id = 'VBAD'") == "F404"
+    assert scalar(warehouse, "SELECT COUNT(*) FROM certificate WHERE certificate_id = 'CEBAD'") == 1
+    open_pks = scalar(
+        warehouse,
+        "SELECT COUNT(*) FROM etl_reject WHERE resolved_run_id IS NULL "
+        "AND source_pk IN ('VBAD', 'CEBAD', 'V01')",
+    )
+    assert open_pks == 0
+
+
+def test_no_name_national_id_or_phone_reaches_the_warehouse_or_the_log(dbs):
+    platform = dbs.new_url("platform")
+    rows = tiny_platform_rows()
+    for i, c in enumerate(rows["citizen"]):
+        c["full_name"] = f"Nguyễn Thị Riêng Tư {i:02d}"
+        c["phone"] = f"09{i:08d}"
+    rows["citizen"].append(dict(rows["citizen"][0], citizen_id="CBAD", national_id="079999888777",
+                                residence_commune_code="bad", full_name="Trần Văn Bí Mật",
+                                phone="0912345678"))  # fmt: skip
+    create_platform(platform, rows)
+    warehouse = dbs.new_url("wh")
+    out = load(platform, warehouse)
+    secrets = set()
+    for c in rows["citizen"]:
+        secrets |= {c["full_name"], c["phone"]}
+        if c["national_id"] and c["national_id"].strip():
+            secrets.add(c["national_id"].strip())
+    secrets.discard(None)
+    found = []
+    engine = wh_engine.make_engine(warehouse, create_dir=False)
+    with engine.connect() as conn:
+        for table in sa.inspect(conn).get_table_names():
+            df = pd.read_sql_query(sa.text(f"SELECT * FROM {table}"), conn)
+            text = df.astype(str).to_csv()
+            found += [(table, s) for s in secrets if s in text]
+    engine.dispose()
+    log = out.stdout + out.stderr + etl("status", "--warehouse-url", warehouse).stdout
+    found += [("log", s) for s in secrets if s in log]
+    assert not found
+    # The warehouse did get the rows: 15 valid citizen rows, two sharing a national ID.
+    assert scalar(warehouse, "SELECT COUNT(DISTINCT person_key) FROM citizen") == 14
+
+
+def test_bad_sources_give_a_clear_message(dbs, tmp_path):
+    warehouse = dbs.new_url("wh")
+    cases = []
+    cases.append(("not a url", "not a database URL"))
+    cases.append((f"sqlite:///{tmp_path}/missing.db", "no database file at"))
+    cases.append(("postgresql://postgres@127.0.0.1:1/none", "cannot connect to the platform"))
+    no_table = dbs.new_url("platform")
+    create_platform(no_table, tiny_platform_rows(), omit_tables=["stock_report"])
+    cases.append((no_table, "table 'stock_report' is missing"))
+    no_column = dbs.new_url("platform")
+    create_platform(no_column, tiny_platform_rows(), omit_columns={"visit": ["session_date"]})
+    cases.append((no_column, "table 'visit' lacks column(s) session_date"))
+    for url, message in cases:
+        done = load(url, warehouse, check=False)
+        assert done.returncode == 2, (url, done.stderr)
+        assert message in done.stderr, (url, done.stderr)
+        assert "Traceback" not in done.stderr
+
+
+def test_a_warehouse_of_another_schema_version_is_refused(dbs):
+    platform = dbs.new_url("platform")
+    create_platform(platform, tiny_platform_rows())
+    warehouse = dbs.new_url("wh")
+    load(platform, warehouse)
+    engine = wh_engine.make_engine(warehouse, create_dir=False)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE warehouse_meta SET value = '0' WHERE key = 'schema_version'"))
+    engine.dispose()
+    for done in (
+        load(platform, warehouse, check=False),
+        etl("status", "--warehouse-url", warehouse, check=False),
+    ):
+        assert done.returncode == 2
+        assert "schema version '0'" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_a_changed_pseudonym_key_is_refused(dbs):
+    platform = dbs.new_url("platform")
+    create_platform(platform, tiny_platform_rows())
+    warehouse = dbs.new_url("wh")
+    load(platform, warehouse)
+    done = load(platform, warehouse, env={**ENV, "VAX_PSEUDONYM_KEY": "another"}, check=False)
+    assert done.returncode == 2
+    assert "VAX_PSEUDONYM_KEY differs" in done.stderr
+
+
+def test_status_reports_runs_rows_and_rejects(dbs):
+    platform = dbs.new_url("platform")
+    rows = tiny_platform_rows()
+    create_platform(platform, rows)
+    insert_rows(platform, "visit", [dict(rows["visit"][0], visit_id="VBAD", facility_id="F404")])
+    warehouse = dbs.new_url("wh")
+    load(platform, warehouse)
+    out = etl("status", "--warehouse-url", warehouse).stdout
+    assert "Data as of: platform high-water mark 2021-09-20" in out
+    assert "success" in out
+    assert "Open rejects: 1" in out and "unknown facility_id 'F404'" in out
+    assert "mart_session_day" in out
