@@ -55,29 +55,65 @@ def later_changes(platform: str) -> None:
     t = "2021-09-21T03:00:00+00:00"
     rows = tiny_platform_rows()
     new_visit = dict(next(v for v in rows["visit"] if v["visit_id"] == "V13"))
-    new_visit.update(visit_id="V90", session_date="2021-09-21", updated_at=t, recorded_at=t,
-                     checked_in_at="2021-09-21T01:00:00+00:00",
-                     injected_at="2021-09-21T01:30:00+00:00", dose_number=2)  # fmt: skip
+    new_visit.update(
+        visit_id="V90",
+        session_date="2021-09-21",
+        updated_at=t,
+        recorded_at=t,
+        checked_in_at="2021-09-21T01:00:00+00:00",
+        injected_at="2021-09-21T01:30:00+00:00",
+        dose_number=2,
+    )
     insert_rows(platform, "visit", [new_visit])
     insert_rows(
         platform,
         "certificate",
-        [{"certificate_id": "CE90", "visit_id": "V90", "citizen_id": new_visit["citizen_id"],
-          "dose_number": 2, "issued_at": t, "updated_at": t}],
-    )  # fmt: skip
+        [
+            {
+                "certificate_id": "CE90",
+                "visit_id": "V90",
+                "citizen_id": new_visit["citizen_id"],
+                "dose_number": 2,
+                "issued_at": t,
+                "updated_at": t,
+            }
+        ],
+    )
     # A visit voided weeks later, a certificate revoked, a person moving commune,
     # a stock correction, a plan cancelled.
-    update_rows(platform, "visit", "visit_id", [{"visit_id": "V01", "status": "voided",
-                                                 "updated_at": t}])  # fmt: skip
-    update_rows(platform, "certificate", "certificate_id",
-                [{"certificate_id": "CE02", "revoked_at": t, "updated_at": t}])  # fmt: skip
-    update_rows(platform, "citizen", "citizen_id",
-                [{"citizen_id": "C13", "residence_commune_code": "13771", "updated_at": t}])  # fmt: skip
-    update_rows(platform, "stock_transaction", "txn_id",
-                [{"txn_id": "T05", "quantity_doses": 150, "updated_at": t}])  # fmt: skip
-    update_rows(platform, "vaccination_plan", "plan_id",
-                [{"plan_id": rows["vaccination_plan"][0]["plan_id"], "status": "cancelled",
-                  "updated_at": t}])  # fmt: skip
+    update_rows(
+        platform, "visit", "visit_id", [{"visit_id": "V01", "status": "voided", "updated_at": t}]
+    )
+    update_rows(
+        platform,
+        "certificate",
+        "certificate_id",
+        [{"certificate_id": "CE02", "revoked_at": t, "updated_at": t}],
+    )
+    update_rows(
+        platform,
+        "citizen",
+        "citizen_id",
+        [{"citizen_id": "C13", "residence_commune_code": "13771", "updated_at": t}],
+    )
+    update_rows(
+        platform,
+        "stock_transaction",
+        "txn_id",
+        [{"txn_id": "T05", "quantity_doses": 150, "updated_at": t}],
+    )
+    update_rows(
+        platform,
+        "vaccination_plan",
+        "plan_id",
+        [
+            {
+                "plan_id": rows["vaccination_plan"][0]["plan_id"],
+                "status": "cancelled",
+                "updated_at": t,
+            }
+        ],
+    )
 
 
 def test_incremental_load_equals_a_single_full_load(dbs):
@@ -118,11 +154,21 @@ def test_a_load_killed_part_way_leaves_the_previous_state(dbs, stage):
     before = snapshot(warehouse)
     later_changes(platform)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "etl", "run", "--platform-url", platform,
-         "--warehouse-url", warehouse],
-        cwd=ROOT, env={**ENV, "VAX_ETL_PAUSE_AT": stage},
-        stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "etl",
+            "run",
+            "--platform-url",
+            platform,
+            "--warehouse-url",
+            warehouse,
+        ],
+        cwd=ROOT,
+        env={**ENV, "VAX_ETL_PAUSE_AT": stage},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         for line in proc.stderr:
             if f"paused at {stage}" in line:
@@ -150,14 +196,29 @@ def test_bad_rows_are_rejected_with_a_reason_and_nothing_loaded_is_lost(dbs):
     t = "2021-09-22T00:00:00+00:00"
     bad_visit = dict(rows["visit"][0], visit_id="VBAD", facility_id="F404", updated_at=t)
     insert_rows(platform, "visit", [bad_visit])
-    insert_rows(platform, "certificate", [dict(rows["certificate"][0], certificate_id="CEBAD",
-                                                visit_id="VBAD", updated_at=t)])  # fmt: skip
-    insert_rows(platform, "stock_transaction", [dict(rows["stock_transaction"][0],
-                                                      txn_id="TBAD", quantity_doses=0,
-                                                      updated_at=t)])  # fmt: skip
-    insert_rows(platform, "citizen", [dict(rows["citizen"][0], citizen_id="CBAD",
-                                           national_id="079123456789",
-                                           residence_commune_code="N/A", updated_at=t)])  # fmt: skip
+    insert_rows(
+        platform,
+        "certificate",
+        [dict(rows["certificate"][0], certificate_id="CEBAD", visit_id="VBAD", updated_at=t)],
+    )
+    insert_rows(
+        platform,
+        "stock_transaction",
+        [dict(rows["stock_transaction"][0], txn_id="TBAD", quantity_doses=0, updated_at=t)],
+    )
+    insert_rows(
+        platform,
+        "citizen",
+        [
+            dict(
+                rows["citizen"][0],
+                citizen_id="CBAD",
+                national_id="079123456789",
+                residence_commune_code="N/A",
+                updated_at=t,
+            )
+        ],
+    )
     out = load(platform, warehouse)
     assert "rejected" in out.stderr
     engine = wh_engine.make_engine(warehouse, create_dir=False)
@@ -179,8 +240,12 @@ def test_bad_rows_are_rejected_with_a_reason_and_nothing_loaded_is_lost(dbs):
     assert json.loads(citizen_json)["residence_commune_code"] == "N/A"
     # A correction that breaks an already loaded row is rejected; the loaded version stays.
     good = scalar(warehouse, "SELECT facility_id FROM visit WHERE visit_id = 'V01'")
-    update_rows(platform, "visit", "visit_id", [{"visit_id": "V01", "facility_id": "F404",
-                                                 "updated_at": "2021-09-23T00:00:00+00:00"}])  # fmt: skip
+    update_rows(
+        platform,
+        "visit",
+        "visit_id",
+        [{"visit_id": "V01", "facility_id": "F404", "updated_at": "2021-09-23T00:00:00+00:00"}],
+    )
     load(platform, warehouse)
     assert scalar(warehouse, "SELECT facility_id FROM visit WHERE visit_id = 'V01'") == good
     assert scalar(warehouse, "SELECT COUNT(*) FROM etl_reject WHERE source_pk = 'V01'") == 1
@@ -204,9 +269,16 @@ def test_no_name_national_id_or_phone_reaches_the_warehouse_or_the_log(dbs):
     for i, c in enumerate(rows["citizen"]):
         c["full_name"] = f"Nguyễn Thị Riêng Tư {i:02d}"
         c["phone"] = f"09{i:08d}"
-    rows["citizen"].append(dict(rows["citizen"][0], citizen_id="CBAD", national_id="079999888777",
-                                residence_commune_code="bad", full_name="Trần Văn Bí Mật",
-                                phone="0912345678"))  # fmt: skip
+    rows["citizen"].append(
+        dict(
+            rows["citizen"][0],
+            citizen_id="CBAD",
+            national_id="079999888777",
+            residence_commune_code="bad",
+            full_name="Trần Văn Bí Mật",
+            phone="0912345678",
+        )
+    )
     create_platform(platform, rows)
     warehouse = dbs.new_url("wh")
     out = load(platform, warehouse)
