@@ -84,8 +84,14 @@ def resolve_scope(conn: sa.Connection, code: str | None) -> Scope:
 
 
 def data_bounds(conn: sa.Connection) -> Period | None:
-    """The first and last session day in the warehouse (the default export period)."""
-    row = conn.execute(sa.text("SELECT MIN(date), MAX(date) FROM mart_session_day")).first()
-    if row is None or row[0] is None:
+    """The default export period: the first session day to the last day with any activity
+    (sessions, certificates, AEFI onsets, stock movements or reports)."""
+    first = conn.execute(sa.text("SELECT MIN(date) FROM mart_session_day")).scalar()
+    if first is None:
         return None
-    return Period(pd.Timestamp(row[0]).date(), pd.Timestamp(row[1]).date())
+    lasts = [
+        conn.execute(sa.text(f"SELECT MAX(date) FROM {mart}")).scalar()
+        for mart in ("mart_session_day", "mart_certificate_day", "mart_aefi_day", "mart_stock_day")
+    ]
+    last = max(pd.Timestamp(d) for d in lasts if d is not None)
+    return Period(pd.Timestamp(first).date(), last.date())

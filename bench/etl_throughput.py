@@ -1,0 +1,126 @@
+"""ETL throughput on the whole province against a raw PostgreSQL COPY of the same visit rows.
+
+    .venv/bin/python bench/etl_throughput.py [--scale 1.0] [--end 2022-06-30]
+        [--platform-url URL]   # reuse an existing PostgreSQL platform instead of simulating
+
+Both sides run against the same PostgreSQL server in the same run:
+- baseline: COPY of the platform's visit rows (already in memory as CSV) into an empty table
+  with the same columns and a primary key;
+- ETL: one full `etl run` (extract, clean, pseudonymise, validate, load every table, marts)
+  into an empty warehouse.
+Prints visits per second for both and their ratio (target: ETL >= 0.4 x raw COPY).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from etl.run import run_load  # noqa: E402
+from warehouse import engine as wh_engine  # noqa: E402
+
+ADMIN = os.environ.get("VAX_BENCH_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+
+
+def fresh_database(name: str) -> str:
+    admin = sa.create_engine(ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return sa.make_url(ADMIN).set(database=name).render_as_string(hide_password=False)
+
+
+def raw_copy_baseline(platform_url: str, copy_url: str) -> tuple[int, float]:
+    """Seconds to COPY the platform's visit rows into an empty keyed table."""
+    src = wh_engine.make_engine(platform_url)
+    with src.connect() as conn:
+        cols = conn.exec_driver_sql(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'visit' ORDER BY ordinal_position"
+        ).all()
+        buf = io.BytesIO()
+        with conn.connection.driver_connection.cursor() as cur:
+            cur.copy_expert("COPY visit TO STDOUT WITH (FORMAT csv)", buf)
+        rows = conn.exec_driver_sql("SELECT COUNT(*) FROM visit").scalar()
+    src.dispose()
+    ddl = ", ".join(f"{name} {kind}" for name, kind in cols)
+    dst = wh_engine.make_engine(copy_url)
+    with dst.begin() as conn:
+        conn.exec_driver_sql(f"CREATE TABLE visit_copy ({ddl}, PRIMARY KEY (visit_id))")
+    with dst.begin() as conn:
+        buf.seek(0)
+        t0 = time.perf_counter()
+        with conn.connection.driver_connection.cursor() as cur:
+            cur.copy_expert("COPY visit_copy FROM STDIN WITH (FORMAT csv)", buf)
+        seconds = time.perf_counter() - t0
+    dst.dispose()
+    return rows, seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--end", default="2022-06-30")
+    parser.add_argument("--platform-url")
+    args = parser.parse_args()
+    os.environ.setdefault("VAX_PSEUDONYM_KEY", "bench-key")
+
+    platform = args.platform_url
+    if platform is None:
+        platform = fresh_database("vax_bench_platform")
+        t0 = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "simulator",
+                "--platform-url",
+                platform,
+                "--scale",
+                str(args.scale),
+                "--end",
+                args.end,
+            ],
+            cwd=ROOT,
+            check=True,
+        )
+        print(f"simulated the platform in {time.perf_counter() - t0:.1f} s")
+
+    rows, copy_seconds = raw_copy_baseline(platform, fresh_database("vax_bench_copy"))
+    warehouse = fresh_database("vax_bench_warehouse")
+    t0 = time.perf_counter()
+    result = run_load(platform, warehouse, progress=lambda m: print(f"  [etl] {m}"))
+    etl_seconds = time.perf_counter() - t0
+    visits = result.tables["visit"].loaded
+
+    copy_rate = rows / copy_seconds
+    etl_rate = visits / etl_seconds
+    print()
+    print(f"visit rows in the platform:     {rows:>12,}")
+    print(f"raw COPY of the visit rows:     {copy_seconds:>10.1f} s  {copy_rate:>12,.0f} rows/s")
+    print(
+        f"full ETL (all tables, marts):   {etl_seconds:>10.1f} s  {etl_rate:>12,.0f} visits/s"
+        f"  ({result.extracted:,} rows from all tables)"
+    )
+    for name, step in result.tables.items():
+        print(f"    {name:18} {step.seconds:>7.1f} s  {step.loaded:>10,} rows")
+    for name, seconds in result.steps.items():
+        print(f"    {name:18} {seconds:>7.1f} s")
+    ratio = etl_rate / copy_rate
+    print(f"ratio ETL / raw COPY:           {ratio:>10.2f}   (target >= 0.40)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
