@@ -154,3 +154,23 @@ def test_commune_populations_come_from_the_census_file(warehouse):
     same = [c for c in ours if names[c] in census and c not in {"13795", "13951", "14284"}]
     assert len(same) >= 200
     assert all(ours[c] == census[names[c]] for c in same)
+
+
+def test_every_exported_measure_has_a_definition_in_both_languages():
+    from queries.definitions import METRICS
+
+    keys = {
+        "facility_id",
+        "date",
+        "vaccine_code",
+        "dose_number",
+        "dose_kind",
+        "area_code",
+        "area_level",
+        "store_id",
+        "severity",
+    }
+    measures = {c for cols in COLUMNS.values() for c in cols} - keys
+    assert not measures - set(METRICS)
+    for metric in METRICS.values():
+        assert metric.label_vi and metric.label_en and metric.definition_vi and metric.definition_en

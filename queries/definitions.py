@@ -1,0 +1,190 @@
+"""Metric definitions (METRICS.md) in one place, in Vietnamese and English.
+
+The dashboard shows these next to every KPI and chart; exports and reports use the same labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    label_vi: str
+    label_en: str
+    definition_vi: str
+    definition_en: str
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_vi
+
+    def definition(self, lang: str) -> str:
+        return self.definition_en if lang == "en" else self.definition_vi
+
+
+_ACTIVE_VI = "lượt tiêm hợp lệ (không bị hủy)"
+_ACTIVE_EN = "active (not voided) visits"
+
+METRICS: dict[str, Metric] = {
+    "checked_in": Metric(
+        "Lượt tiếp đón",
+        "Checked in",
+        f"Số {_ACTIVE_VI} trong ngày buổi tiêm.",
+        f"Number of {_ACTIVE_EN} on the session day.",
+    ),
+    "screened": Metric(
+        "Lượt khám sàng lọc",
+        "Screened",
+        f"Số {_ACTIVE_VI} đã được khám sàng lọc.",
+        f"{_ACTIVE_EN.capitalize()} with a screening recorded.",
+    ),
+    "eligible": Metric(
+        "Đủ điều kiện tiêm",
+        "Eligible",
+        f"Số {_ACTIVE_VI} có kết quả khám sàng lọc: đủ điều kiện tiêm.",
+        f"{_ACTIVE_EN.capitalize()} screened as eligible.",
+    ),
+    "deferred": Metric(
+        "Tạm hoãn tiêm",
+        "Deferred",
+        f"Số {_ACTIVE_VI} có kết quả khám sàng lọc: tạm hoãn tiêm.",
+        f"{_ACTIVE_EN.capitalize()} screened as deferred.",
+    ),
+    "contraindicated": Metric(
+        "Chống chỉ định",
+        "Contraindicated",
+        f"Số {_ACTIVE_VI} có kết quả khám sàng lọc: chống chỉ định.",
+        f"{_ACTIVE_EN.capitalize()} screened as contraindicated.",
+    ),
+    "referred": Metric(
+        "Chuyển tiêm tại bệnh viện",
+        "Referred to hospital",
+        f"Số {_ACTIVE_VI} được chuyển tiêm tại bệnh viện.",
+        f"{_ACTIVE_EN.capitalize()} referred to a hospital.",
+    ),
+    "deferral_rate": Metric(
+        "Tỷ lệ hoãn tiêm",
+        "Deferral rate",
+        "(Tạm hoãn + chống chỉ định + chuyển viện) / số lượt khám sàng lọc.",
+        "(Deferred + contraindicated + referred) / screened.",
+    ),
+    "doses": Metric(
+        "Số mũi đã tiêm",
+        "Doses administered",
+        f"Số {_ACTIVE_VI} đã tiêm, tính theo ngày buổi tiêm.",
+        f"{_ACTIVE_EN.capitalize()} with an injection, counted on the session day.",
+    ),
+    "people_1plus": Metric(
+        "Số người đã tiêm ít nhất 1 mũi",
+        "People with at least one dose",
+        "Số người (theo CCCD/CMND, nếu không có thì theo mã đối tượng) có ít nhất một mũi tiêm "
+        "hợp lệ đến hết ngày, tính theo nơi cư trú.",
+        "Distinct persons (by national ID, else platform record) with an active injection on "
+        "or before the day, by residence.",
+    ),
+    "people_full": Metric(
+        "Số người tiêm đủ liều cơ bản",
+        "People fully vaccinated (primary series)",
+        "Số người có số mũi cơ bản khác nhau đạt số liều của phác đồ ngắn nhất trong các vắc xin "
+        "đã tiêm, đến hết ngày, theo nơi cư trú.",
+        "Distinct persons whose primary-series injections cover at least as many dose numbers "
+        "as the shortest series among their vaccines, by the day, by residence.",
+    ),
+    "people_boosted": Metric(
+        "Số người đã tiêm mũi nhắc lại",
+        "People boosted",
+        "Số người có ít nhất một mũi nhắc lại hợp lệ đến hết ngày, theo nơi cư trú.",
+        "Distinct persons with an active booster injection on or before the day, by residence.",
+    ),
+    "coverage": Metric(
+        "Tỷ lệ bao phủ",
+        "Coverage",
+        "Số người / dân số mục tiêu của địa bàn (tổng dân số, từ 18, 12 hoặc 5 tuổi trở lên; "
+        "Tổng điều tra dân số 2019). Vượt 100 % nghĩa là mẫu số sai và được đánh dấu.",
+        "People / the area's target population (total, 18+, 12+ or 5+; 2019 census). Above "
+        "100 % means the denominator is wrong, and is flagged.",
+    ),
+    "population_total": Metric(
+        "Tổng dân số",
+        "Total population",
+        "Dân số theo Tổng điều tra dân số và nhà ở 2019 (Tổng cục Thống kê).",
+        "Population at the 2019 Population and Housing Census (GSO).",
+    ),
+    "population_18plus": Metric(
+        "Dân số từ 18 tuổi trở lên",
+        "Population aged 18 and over",
+        "Ước tính từ Tổng điều tra 2019: cơ cấu tuổi của huyện áp cho xã; nhóm 15-19 tính 2/5.",
+        "Estimated from the 2019 census: the district's age structure applied to the commune; "
+        "2/5 of the 15-19 band.",
+    ),
+    "drop_out": Metric(
+        "Tỷ lệ bỏ mũi",
+        "Drop-out",
+        "(Người đã tiêm ít nhất 1 mũi − người tiêm đủ liều cơ bản) / người đã tiêm ít nhất 1 mũi.",
+        "(People with >= 1 dose − fully vaccinated) / people with >= 1 dose.",
+    ),
+    "issued": Metric(
+        "Chứng nhận đã cấp",
+        "Certificates issued",
+        "Số giấy chứng nhận không bị thu hồi, theo ngày cấp.",
+        "Certificates not revoked, by issue date.",
+    ),
+    "backlog": Metric(
+        "Chưa cấp chứng nhận (tồn đọng)",
+        "Certificate backlog",
+        "Số mũi tiêm hợp lệ trước ngày D chưa có giấy chứng nhận (không bị thu hồi) "
+        "đến hết ngày D.",
+        "Active injections before day D without an unrevoked certificate by the end of D.",
+    ),
+    "reports": Metric(
+        "Phản ứng sau tiêm",
+        "AEFI reports",
+        "Số báo cáo phản ứng sau tiêm của lượt tiêm hợp lệ, theo ngày khởi phát. Chưa được xác "
+        "minh và không giảm trừ sau điều tra.",
+        "AEFI reports on active visits, by onset date. Unverified, not reduced after "
+        "investigation.",
+    ),
+    "received": Metric(
+        "Số nhập",
+        "Received",
+        "Nhập từ tuyến trên và nhận điều chuyển trong ngày.",
+        "Receipts and transfers in on the day.",
+    ),
+    "issued_out": Metric(
+        "Số xuất",
+        "Issued out",
+        "Điều chuyển đi trong ngày.",
+        "Transfers out on the day.",
+    ),
+    "administered": Metric(
+        "Số sử dụng (sổ kho)",
+        "Administered (ledger)",
+        "Số liều ghi sử dụng trong sổ kho trong ngày.",
+        "Ledger `administered` doses on the day.",
+    ),
+    "wasted": Metric(
+        "Số hủy",
+        "Wasted",
+        "Số liều hủy trong ngày, theo lý do.",
+        "Doses wasted on the day.",
+    ),
+    "adjustment": Metric(
+        "Điều chỉnh",
+        "Adjustment",
+        "Điều chỉnh kiểm kê (có dấu).",
+        "Signed stock adjustments.",
+    ),
+    "on_hand": Metric(
+        "Số tồn (sổ kho)",
+        "On hand (ledger)",
+        "Cộng dồn đến hết ngày: nhập + nhận − xuất − sử dụng − hủy + điều chỉnh.",
+        "Running sum to the end of the day: + received − issued out − administered − wasted "
+        "+ adjustment.",
+    ),
+    "declared_remaining": Metric(
+        "Số tồn báo cáo",
+        "Declared remaining",
+        "Số tồn cuối ngày do điểm tiêm tự báo cáo (lần nộp sau cùng).",
+        "The store's own declared closing balance for the day (latest submission).",
+    ),
+}
