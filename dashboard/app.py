@@ -12,12 +12,16 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard.i18n import language_switch, text  # noqa: E402
+from dashboard import shell  # noqa: E402
+from dashboard.i18n import text  # noqa: E402
 
-st.set_page_config(page_title="Ban Chỉ đạo tiêm chủng COVID-19 — Nam Định", layout="wide")
+st.set_page_config(
+    page_title="Ban Chỉ đạo tiêm chủng COVID-19 — Nam Định",
+    page_icon=":material/vaccines:",
+    layout="wide",
+)
 
-lang = language_switch()
-
+lang = shell.language()
 page = st.navigation(
     [
         st.Page(
@@ -29,4 +33,5 @@ page = st.navigation(
         ),
     ]
 )
+shell.begin()
 page.run()

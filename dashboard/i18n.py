@@ -1,81 +1,62 @@
-"""Interface texts in Vietnamese (default) and English, and the language switch."""
+"""Interface texts, Vietnamese first (the terms of GLOSSARY.md), English as a switch."""
 
 from __future__ import annotations
 
-import streamlit as st
-
-LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
 DEFAULT_LANGUAGE = "vi"
-# Name of the URL query parameter that keeps the language (?lang=en).
-LANGUAGE_PARAM = "lang"
-# Session-state key of the switch widget.
-SWITCH_KEY = "language_switch"
 
 TEXTS: dict[str, dict[str, str]] = {
     "app_title": {
         "vi": "Ban Chỉ đạo tiêm chủng COVID-19 — Nam Định",
         "en": "COVID-19 Vaccination Steering Committee — Nam Định",
     },
-    "language_label": {
-        "vi": "Ngôn ngữ / Language",
-        "en": "Ngôn ngữ / Language",
-    },
-    "page_overview": {
-        "vi": "Tổng quan",
-        "en": "Weekly overview",
-    },
-    "under_construction": {
-        "vi": "Kho dữ liệu báo cáo đã sẵn sàng. Các trang của bảng điều khiển đang được xây dựng.",
-        "en": "The reporting warehouse is ready. The dashboard pages are under construction.",
-    },
+    "language_label": {"vi": "Ngôn ngữ / Language", "en": "Ngôn ngữ / Language"},
+    "page_overview": {"vi": "Tổng quan tuần", "en": "Weekly overview"},
+    "page_coverage": {"vi": "Độ bao phủ", "en": "Coverage by district"},
+    "page_sites": {"vi": "Bản đồ điểm tiêm", "en": "Sites map"},
+    "page_screening": {"vi": "Khám sàng lọc & hoãn tiêm", "en": "Screening and deferrals"},
     "no_warehouse": {
         "vi": "Chưa tìm thấy kho dữ liệu báo cáo. Hãy chạy `make run` để tạo dữ liệu mẫu.",
         "en": "No reporting warehouse was found. Run `make run` to build the demo data.",
+    },
+    "empty_warehouse": {
+        "vi": "Kho dữ liệu chưa có buổi tiêm nào. Hãy chạy `python -m etl run` để nạp dữ liệu.",
+        "en": "The warehouse holds no sessions yet. Run `python -m etl run` to load data.",
+    },
+    "period": {"vi": "Thời gian", "en": "Period"},
+    "period_week": {"vi": "Theo tuần", "en": "Week"},
+    "period_range": {"vi": "Tùy chọn", "en": "Custom range"},
+    "week": {"vi": "Tuần", "en": "Week"},
+    "date_range": {"vi": "Từ ngày – đến ngày", "en": "From – to"},
+    "scope": {"vi": "Địa bàn", "en": "Area"},
+    "district": {"vi": "Huyện, Thành phố", "en": "District"},
+    "commune": {"vi": "Xã, Phường, Thị trấn", "en": "Commune"},
+    "site": {"vi": "Điểm tiêm", "en": "Vaccination site"},
+    "whole_province": {"vi": "Toàn tỉnh", "en": "Whole province"},
+    "all_communes": {"vi": "Tất cả xã, phường", "en": "All communes"},
+    "all_sites": {"vi": "Tất cả điểm tiêm", "en": "All sites"},
+    "data_as_of": {
+        "vi": "Dữ liệu cập nhật đến {high_water} (nạp lúc {loaded})",
+        "en": "Data as of {high_water} (loaded {loaded})",
+    },
+    "stale_data": {
+        "vi": "dữ liệu đã cũ: lần nạp gần nhất cách đây hơn {hours} giờ",
+        "en": "stale data: the last load finished more than {hours} hours ago",
+    },
+    "no_data_period": {
+        "vi": "Không có dữ liệu cho địa bàn và thời gian đã chọn.",
+        "en": "No data for the chosen area and period.",
+    },
+    "compared_last_week": {"vi": "so với tuần trước", "en": "vs previous period"},
+    "show_table": {"vi": "Xem bảng số liệu", "en": "Show the table"},
+    "definition": {"vi": "Định nghĩa", "en": "Definition"},
+    "under_construction": {
+        "vi": "Kho dữ liệu báo cáo đã sẵn sàng. Các trang của bảng điều khiển đang được xây dựng.",
+        "en": "The reporting warehouse is ready. The dashboard pages are under construction.",
     },
 }
 
 
 def text(key: str, lang: str) -> str:
-    """The interface text ``key`` in ``lang``, falling back to Vietnamese."""
+    """The interface text `key` in `lang`, falling back to Vietnamese."""
     entry = TEXTS[key]
     return entry.get(lang, entry[DEFAULT_LANGUAGE])
-
-
-def _valid(lang: object) -> str | None:
-    return lang if isinstance(lang, str) and lang in LANGUAGES else None
-
-
-def _write_url() -> None:
-    st.query_params[LANGUAGE_PARAM] = st.session_state[SWITCH_KEY]
-
-
-def language_switch() -> str:
-    """Render the language switch in the sidebar and return the chosen language code.
-
-    The URL is the source of truth: ``?lang=en`` opens the dashboard in English and the switch
-    rewrites the parameter, so a shared link keeps its language. When the URL has no valid value
-    (first visit, a page change that dropped it, a mistyped value), the session's last choice or
-    Vietnamese is used and written back to the URL.
-    """
-    lang = (
-        _valid(st.query_params.get(LANGUAGE_PARAM))
-        or _valid(st.session_state.get(SWITCH_KEY))
-        or DEFAULT_LANGUAGE
-    )
-    if st.query_params.get(LANGUAGE_PARAM) != lang:
-        st.query_params[LANGUAGE_PARAM] = lang
-    st.session_state[SWITCH_KEY] = lang
-    st.sidebar.radio(
-        text("language_label", lang),
-        options=list(LANGUAGES),
-        format_func=LANGUAGES.__getitem__,
-        horizontal=True,
-        key=SWITCH_KEY,
-        on_change=_write_url,
-    )
-    return lang
-
-
-def current_language() -> str:
-    """The language of this run, for pages (the switch is rendered before any page runs)."""
-    return _valid(st.session_state.get(SWITCH_KEY)) or DEFAULT_LANGUAGE

@@ -1,0 +1,75 @@
+"""Every warehouse read the pages make, cached.
+
+Each wrapper is keyed by small values (the warehouse URL, its data version, a scope code, a
+period), so a new load changes the data version and invalidates the caches by itself.
+Only this module talks to `queries/`; pages call these functions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+import streamlit as st
+
+from queries import dimensions
+from queries.freshness import Freshness, freshness
+from warehouse import engine as wh_engine
+from warehouse import setup
+
+CACHE = {"max_entries": 256, "show_spinner": False}
+
+
+@st.cache_resource(show_spinner=False)
+def engine(url: str) -> sa.Engine:
+    return wh_engine.make_engine(url, create_dir=False, must_exist=True)
+
+
+def warehouse_ready(url: str) -> bool:
+    """The warehouse exists and is of this schema version (never raises)."""
+    try:
+        with engine(url).connect() as conn:
+            setup.check_schema(conn)
+        return True
+    except Exception:  # noqa: BLE001 - any failure means the pages cannot read it
+        return False
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def data_version(url: str) -> str:
+    with engine(url).connect() as conn:
+        return setup.data_version(conn)
+
+
+@st.cache_data(**CACHE)
+def freshness_info(url: str, version: str) -> Freshness:
+    with engine(url).connect() as conn:
+        return freshness(conn)
+
+
+@st.cache_data(**CACHE)
+def areas(url: str, version: str) -> pd.DataFrame:
+    with engine(url).connect() as conn:
+        return dimensions.areas(conn)
+
+
+@st.cache_data(**CACHE)
+def facilities(url: str, version: str) -> pd.DataFrame:
+    with engine(url).connect() as conn:
+        return dimensions.facilities(conn)
+
+
+@st.cache_data(**CACHE)
+def population(url: str, version: str) -> pd.DataFrame:
+    with engine(url).connect() as conn:
+        return dimensions.population(conn)
+
+
+def run_query(url: str, func, *args):
+    """Run a `queries` function on a fresh connection (for the cached wrappers below)."""
+    with engine(url).connect() as conn:
+        return func(conn, *args)
+
+
+__all__ = ["date", "run_query"]

@@ -1,0 +1,128 @@
+"""The app shell: languages, the URL round trip of the shared filters, drill-down, messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from platform_builder import create_platform, tiny_platform_rows
+from streamlit.testing.v1 import AppTest
+
+from dashboard.state import (
+    ViewState,
+    drill_down,
+    drill_up,
+    from_params,
+    last_complete_week,
+    to_params,
+    week_start,
+)
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+# --- pure state ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"lang": "vi"},
+        {"lang": "en", "week": "2021-W37"},
+        {"lang": "vi", "from": "2021-09-01", "to": "2021-09-30", "district": "360"},
+        {"lang": "vi", "week": "2021-W40", "district": "356", "commune": "13633", "site": "F1"},
+        {"lang": "en", "week": "2022-W01", "denominator": "18plus", "measure": "full"},
+    ],
+)
+def test_url_round_trip(params):
+    assert to_params(from_params(params)) == params
+
+
+def test_malformed_url_values_fall_back_to_defaults():
+    state = from_params(
+        {
+            "lang": "fr",
+            "week": "2021-W99",
+            "from": "2021-09-30",
+            "to": "2021-09-01",
+            "district": "abc",
+            "commune": "1",
+        }
+    )
+    assert state == ViewState()
+
+
+def test_default_period_is_the_last_complete_iso_week_of_data():
+    assert last_complete_week(date(2021, 9, 19)) == "2021-W37"  # a Sunday: its week is complete
+    assert last_complete_week(date(2021, 9, 22)) == "2021-W37"  # a Wednesday: the week before
+    assert ViewState().period(date(2021, 9, 22)) == (date(2021, 9, 13), date(2021, 9, 19))
+    assert week_start("2021-W01") == date(2021, 1, 4)
+    state = from_params({"from": "2021-09-01", "to": "2021-09-10"})
+    assert state.period(date(2022, 1, 1)) == (date(2021, 9, 1), date(2021, 9, 10))
+    assert state.previous_period(date(2022, 1, 1)) == (date(2021, 8, 22), date(2021, 8, 31))
+
+
+def test_drill_down_and_up_keep_parents_consistent():
+    district_of = {"13633": "356"}
+    state = drill_down(ViewState(), "356")
+    assert (state.district, state.commune, state.site) == ("356", None, None)
+    state = drill_down(ViewState(), "13633", district_of=district_of)
+    assert (state.district, state.commune) == ("356", "13633")
+    state = drill_down(state, "F1", district_of=district_of, commune_of_site={"F1": "13633"})
+    assert state.scope_code == "F1" and state.scope_level == "facility"
+    assert drill_up(state).scope_code == "13633"
+    assert drill_up(drill_up(drill_up(state))).scope_code == "36"
+
+
+# --- the app ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def tiny_warehouse(tmp_path_factory) -> str:
+    tmp = tmp_path_factory.mktemp("shell")
+    platform, wh = f"sqlite:///{tmp / 'p.db'}", f"sqlite:///{tmp / 'w.db'}"
+    create_platform(platform, tiny_platform_rows())
+    subprocess.run(
+        [sys.executable, "-m", "etl", "run", "--platform-url", platform, "--warehouse-url", wh],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    return wh
+
+
+def run_app(monkeypatch, url: str, **params: str) -> AppTest:
+    monkeypatch.setenv("VAX_WAREHOUSE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_without_a_warehouse_the_app_says_how_to_build_one(monkeypatch, tmp_path: Path):
+    at = run_app(monkeypatch, f"sqlite:///{tmp_path / 'missing.db'}")
+    assert "make run" in at.warning[0].value
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_vietnamese_by_default_english_on_request(monkeypatch, tiny_warehouse):
+    at = run_app(monkeypatch, tiny_warehouse)
+    assert at.title[0].value == "Tổng quan tuần"
+    assert any("Dữ liệu cập nhật đến" in c.value for c in at.caption)
+    at = run_app(monkeypatch, tiny_warehouse, lang="en")
+    assert at.title[0].value == "Weekly overview"
+    assert any("Data as of" in c.value for c in at.caption)
+
+
+def test_the_url_opens_the_same_view_and_the_filters_write_it_back(monkeypatch, tiny_warehouse):
+    at = run_app(monkeypatch, tiny_warehouse, week="2021-W37", district="359")
+    assert at.query_params["week"] == ["2021-W37"] or at.query_params["week"] == "2021-W37"
+    caption = at.caption[0].value
+    assert "Huyện Vụ Bản" in caption and "13/09/2021 – 19/09/2021" in caption
+    at.selectbox(key="f_district").set_value("356").run()
+    assert not at.exception
+    district = at.query_params["district"]
+    assert district in ("356", ["356"])
+    assert "Thành phố Nam Định" in at.caption[0].value
