@@ -1,0 +1,686 @@
+"""METRICS.md computed a second time, independently of the product, to check its exports.
+
+Plain pandas over the platform tables (PLATFORM.md), read with SQLAlchemy. Nothing here imports
+the project's packages: the point is a second implementation written from the definitions only,
+for clarity rather than speed (it is still vectorised: tens of thousands of visits take seconds).
+
+`reference_dataset(platform_url, dataset, date_from, date_to, excluded)` returns one DataFrame
+per export of `python -m queries DATASET`, with dates as `YYYY-MM-DD` strings and counts as ints.
+`excluded` maps a platform table name to primary-key values the ETL rejected; those rows are
+treated as absent, and whatever needs them through a join (a certificate's visit, a visit's
+citizen for coverage, a transaction's store) drops with them.
+
+Reading choices, where METRICS.md leaves room, are marked "Reading:" below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMUNES_CSV = ROOT / "reference" / "communes.csv"
+PROVINCE_CODE = "36"
+# Asia/Ho_Chi_Minh has been UTC+7 without daylight saving since 1975.
+LOCAL_OFFSET = pd.Timedelta(hours=7)
+
+DATASETS = ("sessions", "doses", "coverage", "stock", "certificates", "aefi")
+
+SESSION_COUNTS = [
+    "checked_in",
+    "screened",
+    "eligible",
+    "deferred",
+    "contraindicated",
+    "referred",
+    "doses",
+]
+COLUMNS: dict[str, list[str]] = {
+    "sessions": ["facility_id", "date", *SESSION_COUNTS],
+    "doses": ["facility_id", "date", "vaccine_code", "dose_number", "dose_kind", "doses"],
+    "coverage": [
+        "area_code",
+        "area_level",
+        "date",
+        "people_1plus",
+        "people_full",
+        "people_boosted",
+    ],
+    "stock": [
+        "store_id",
+        "vaccine_code",
+        "date",
+        "received",
+        "issued_out",
+        "administered",
+        "wasted",
+        "adjustment",
+        "on_hand",
+        "declared_remaining",
+    ],
+    "certificates": ["facility_id", "date", "issued", "backlog"],
+    "aefi": ["facility_id", "date", "severity", "reports"],
+}
+KEYS: dict[str, list[str]] = {
+    "sessions": ["facility_id", "date"],
+    "doses": ["facility_id", "date", "vaccine_code", "dose_number", "dose_kind"],
+    "coverage": ["area_code", "area_level", "date"],
+    "stock": ["store_id", "vaccine_code", "date"],
+    "certificates": ["facility_id", "date"],
+    "aefi": ["facility_id", "date", "severity"],
+}
+# Columns compared as exact integers (declared_remaining may be missing, so it is a float).
+COUNT_COLUMNS: dict[str, list[str]] = {
+    name: [c for c in cols if c not in KEYS[name] and c != "declared_remaining"]
+    for name, cols in COLUMNS.items()
+}
+
+# Text columns that are codes or identifiers: compared after NFC and stripping, as the ETL
+# normalises text at its boundary.
+_CODE_COLUMNS: dict[str, list[str]] = {
+    "facility": ["facility_id", "commune_code"],
+    "citizen": ["citizen_id", "national_id", "residence_commune_code"],
+    "visit": [
+        "visit_id",
+        "citizen_id",
+        "facility_id",
+        "screening_result",
+        "vaccine_code",
+        "dose_kind",
+        "status",
+    ],
+    "certificate": ["certificate_id", "visit_id"],
+    "aefi_report": ["aefi_id", "visit_id", "severity"],
+    "vaccine": ["vaccine_code"],
+    "store": ["store_id", "level", "area_code", "facility_id"],
+    "stock_transaction": ["txn_id", "store_id", "vaccine_code", "txn_type"],
+    "stock_report": ["report_id", "store_id", "vaccine_code"],
+}
+_PRIMARY_KEYS = {
+    "facility": "facility_id",
+    "citizen": "citizen_id",
+    "visit": "visit_id",
+    "certificate": "certificate_id",
+    "aefi_report": "aefi_id",
+    "vaccine": "vaccine_code",
+    "store": "store_id",
+    "stock_transaction": "txn_id",
+    "stock_report": "report_id",
+}
+_TIMESTAMPS = {
+    "citizen": ["updated_at"],
+    "visit": ["injected_at", "screened_at", "checked_in_at"],
+    "certificate": ["issued_at", "revoked_at"],
+    "aefi_report": ["onset_at"],
+    "stock_report": ["submitted_at"],
+}
+_DATES = {
+    "visit": ["session_date"],
+    "stock_transaction": ["txn_date"],
+    "stock_report": ["report_date"],
+}
+# Only the columns the metrics need (personal data such as names is never read).
+_READ_COLUMNS = {
+    "facility": ["facility_id", "commune_code"],
+    "citizen": ["citizen_id", "national_id", "residence_commune_code", "updated_at"],
+    "visit": [
+        "visit_id",
+        "citizen_id",
+        "facility_id",
+        "session_date",
+        "checked_in_at",
+        "screened_at",
+        "screening_result",
+        "injected_at",
+        "vaccine_code",
+        "dose_number",
+        "dose_kind",
+        "status",
+    ],
+    "certificate": ["certificate_id", "visit_id", "issued_at", "revoked_at"],
+    "aefi_report": ["aefi_id", "visit_id", "onset_at", "severity"],
+    "vaccine": ["vaccine_code", "primary_series_doses"],
+    "store": ["store_id", "level", "area_code", "facility_id"],
+    "stock_transaction": [
+        "txn_id",
+        "store_id",
+        "txn_date",
+        "vaccine_code",
+        "txn_type",
+        "quantity_doses",
+    ],
+    "stock_report": [
+        "report_id",
+        "store_id",
+        "report_date",
+        "vaccine_code",
+        "remaining_doses",
+        "submitted_at",
+    ],
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Reading and cleaning
+# --------------------------------------------------------------------------------------------
+
+
+def _engine(url: str) -> sa.Engine:
+    # SQLAlchemy 2.1 maps `postgresql://` to psycopg 3; the project ships psycopg2.
+    parsed = sa.make_url(url)
+    if parsed.drivername == "postgresql" and importlib.util.find_spec("psycopg") is None:
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    return sa.create_engine(parsed)
+
+
+def _clean_code(series: pd.Series) -> pd.Series:
+    """NFC-normalised, stripped text; empty strings become missing."""
+
+    def clean(value):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        text = unicodedata.normalize("NFC", str(value)).strip()
+        return text or None
+
+    return series.astype(object).map(clean).astype(object)
+
+
+def _utc(series: pd.Series) -> pd.Series:
+    """Timestamps (ISO text with offset on SQLite, timestamptz on PostgreSQL) as UTC."""
+    if series.isna().all():
+        return pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns, UTC]")
+    return pd.to_datetime(series, utc=True, format="ISO8601")
+
+
+def _local_day(series: pd.Series) -> pd.Series:
+    """The Asia/Ho_Chi_Minh calendar day of UTC timestamps, as a day-resolution Timestamp."""
+    return (series.dt.tz_convert(None) + LOCAL_OFFSET).dt.normalize()
+
+
+def _day(series: pd.Series) -> pd.Series:
+    """Calendar dates (`YYYY-MM-DD` text on SQLite, date on PostgreSQL) as naive Timestamps."""
+    text = series.astype(object).map(lambda v: None if pd.isna(v) else str(v)[:10])
+    return pd.to_datetime(text, format="%Y-%m-%d")
+
+
+class Platform:
+    """The platform tables the metrics need, cleaned, with excluded rows removed."""
+
+    def __init__(self, url: str, excluded: Mapping[str, Iterable] | None = None) -> None:
+        self.url = url
+        self.excluded = {t: {str(k) for k in keys} for t, keys in (excluded or {}).items()}
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in self._cache:
+            self._cache[name] = self._read(name)
+        return self._cache[name]
+
+    def _read(self, name: str) -> pd.DataFrame:
+        columns = ", ".join(_READ_COLUMNS[name])
+        engine = _engine(self.url)
+        try:
+            with engine.connect() as conn:
+                frame = pd.read_sql(sa.text(f"SELECT {columns} FROM {name}"), conn)
+        finally:
+            engine.dispose()
+        for col in _CODE_COLUMNS.get(name, []):
+            frame[col] = _clean_code(frame[col])
+        for col in _TIMESTAMPS.get(name, []):
+            frame[col] = _utc(frame[col])
+        for col in _DATES.get(name, []):
+            frame[col] = _day(frame[col])
+        key = _PRIMARY_KEYS[name]
+        gone = self.excluded.get(name, set())
+        if gone:
+            frame = frame[~frame[key].isin(gone)]
+        return frame.reset_index(drop=True)
+
+
+def load_communes(path: Path = COMMUNES_CSV) -> pd.DataFrame:
+    """The 226 communes with their district codes, as text."""
+    frame = pd.read_csv(path, dtype=str, usecols=["commune_code", "district_code"])
+    return frame.astype(object)
+
+
+# --------------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _days(date_from: str, date_to: str) -> pd.DatetimeIndex:
+    return pd.date_range(pd.Timestamp(date_from), pd.Timestamp(date_to), freq="D")
+
+
+def _fmt(series: pd.Series) -> pd.Series:
+    return series.dt.strftime("%Y-%m-%d").astype(object)
+
+
+def _finish(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """Exact columns, ints for counts, sorted by the keys, fresh index."""
+    frame = frame[COLUMNS[dataset]].copy()
+    for col in KEYS[dataset]:
+        if col != "dose_number":
+            frame[col] = frame[col].astype("str")
+    for col in COUNT_COLUMNS[dataset]:
+        frame[col] = frame[col].astype("int64")
+    return frame.sort_values(KEYS[dataset], kind="stable").reset_index(drop=True)
+
+
+def _active_visits(platform: Platform) -> pd.DataFrame:
+    visits = platform.table("visit")
+    return visits[visits["status"] == "active"]
+
+
+def _in_period(days: pd.Series, date_from: str, date_to: str) -> pd.Series:
+    return (days >= pd.Timestamp(date_from)) & (days <= pd.Timestamp(date_to))
+
+
+# --------------------------------------------------------------------------------------------
+# Sessions and doses
+# --------------------------------------------------------------------------------------------
+
+
+def sessions(platform: Platform, date_from: str, date_to: str) -> pd.DataFrame:
+    visits = _active_visits(platform)
+    visits = visits[_in_period(visits["session_date"], date_from, date_to)]
+    result = visits["screening_result"]
+    flags = pd.DataFrame(
+        {
+            "facility_id": visits["facility_id"],
+            "date": visits["session_date"],
+            "checked_in": 1,
+            "screened": visits["screened_at"].notna().astype(int),
+            "eligible": (result == "eligible").astype(int),
+            "deferred": (result == "deferred").astype(int),
+            "contraindicated": (result == "contraindicated").astype(int),
+            "referred": (result == "referred").astype(int),
+            "doses": visits["injected_at"].notna().astype(int),
+        }
+    )
+    out = flags.groupby(["facility_id", "date"], as_index=False)[SESSION_COUNTS].sum()
+    out = out[out["checked_in"] > 0]
+    out["date"] = _fmt(out["date"])
+    return _finish(out, "sessions")
+
+
+def doses(platform: Platform, date_from: str, date_to: str) -> pd.DataFrame:
+    visits = _active_visits(platform)
+    visits = visits[
+        visits["injected_at"].notna() & _in_period(visits["session_date"], date_from, date_to)
+    ]
+    keys = ["facility_id", "session_date", "vaccine_code", "dose_number", "dose_kind"]
+    out = (
+        visits.groupby(keys, as_index=False, dropna=False)
+        .size()
+        .rename(columns={"session_date": "date", "size": "doses"})
+    )
+    out["date"] = _fmt(out["date"])
+    dose_number = pd.to_numeric(out["dose_number"])
+    # Injected visits should all carry a dose number; keep a missing one visible if not.
+    out["dose_number"] = dose_number.astype("Int64" if dose_number.isna().any() else "int64")
+    return _finish(out, "doses")
+
+
+# --------------------------------------------------------------------------------------------
+# Coverage
+# --------------------------------------------------------------------------------------------
+
+
+def persons(platform: Platform) -> pd.DataFrame:
+    """citizen_id -> person and the person's residence commune.
+
+    A person is the national_id when one is recorded (non-empty after stripping), else the
+    citizen_id; the residence is that of the most recently updated of the person's rows.
+    Reading: ties on updated_at go to the larger citizen_id, so the answer is deterministic.
+    """
+    citizens = platform.table("citizen").copy()
+    has_nid = citizens["national_id"].notna()
+    citizens["person"] = np.where(
+        has_nid, "nid:" + citizens["national_id"].fillna(""), "cid:" + citizens["citizen_id"]
+    )
+    latest = citizens.sort_values(["person", "updated_at", "citizen_id"]).drop_duplicates(
+        "person", keep="last"
+    )[["person", "residence_commune_code"]]
+    return citizens[["citizen_id", "person"]].merge(latest, on="person", how="left")
+
+
+def _first_full_day(primary: pd.DataFrame) -> pd.Series:
+    """Per person, the first day their primary visits cover N distinct dose numbers.
+
+    N is the smallest `primary_series_doses` among the vaccines of the primary visits up to
+    that day. Both sides only move one way as days pass (the count of distinct dose numbers
+    grows, the minimum N shrinks), so once a person is fully vaccinated they stay so: the
+    status as of D is "first full day <= D".
+    """
+    frame = primary.sort_values(["person", "session_date"], kind="stable").copy()
+    # A dose number counts from the first day it appears in the person's history.
+    frame["new_dose_number"] = (
+        frame["dose_number"].notna() & ~frame.duplicated(["person", "dose_number"], keep="first")
+    ).astype(int)
+    series = pd.to_numeric(frame["primary_series_doses"]).astype("float64")
+    frame["series"] = series.fillna(np.inf)  # unknown vaccine: no N, never full
+    by_person = frame.groupby("person", sort=False)
+    frame["distinct_so_far"] = by_person["new_dose_number"].cumsum()
+    frame["n_so_far"] = by_person["series"].cummin()
+    # Several visits on one day: the state at the end of the day is the day's last row.
+    end_of_day = frame.drop_duplicates(["person", "session_date"], keep="last")
+    full = end_of_day[end_of_day["distinct_so_far"] >= end_of_day["n_so_far"]]
+    return full.groupby("person")["session_date"].min()
+
+
+def _cumulative_by_commune(
+    first_days: pd.Series, residence: pd.Series, communes: list[str], days: pd.DatetimeIndex
+) -> pd.Series:
+    """Persons whose first day is on or before each day, per commune: (commune, day) -> n."""
+    events = pd.DataFrame({"commune": residence.reindex(first_days.index), "day": first_days})
+    events = events[events["commune"].isin(communes) & (events["day"] <= days[-1])]
+    # Anything before the period is already in the count on the period's first day.
+    events["day"] = events["day"].clip(lower=days[0])
+    new = events.groupby(["commune", "day"]).size()
+    grid = pd.MultiIndex.from_product([communes, days], names=["commune", "day"])
+    new = new.reindex(grid, fill_value=0)
+    return new.groupby(level="commune", sort=False).cumsum()
+
+
+def coverage(platform: Platform, date_from: str, date_to: str) -> pd.DataFrame:
+    days = _days(date_from, date_to)
+    communes = load_communes()
+    commune_codes = communes["commune_code"].tolist()
+
+    people = persons(platform)
+    residence = people.drop_duplicates("person").set_index("person")["residence_commune_code"]
+    visits = _active_visits(platform)
+    visits = visits[visits["injected_at"].notna() & (visits["session_date"] <= days[-1])]
+    # Assigning a visit to a person needs its citizen row: no row, no person.
+    visits = visits.merge(people[["citizen_id", "person"]], on="citizen_id", how="inner")
+
+    first_dose = visits.groupby("person")["session_date"].min()
+    boosted = visits[visits["dose_kind"] == "booster"].groupby("person")["session_date"].min()
+    primary = visits[visits["dose_kind"] == "primary"].merge(
+        platform.table("vaccine")[["vaccine_code", "primary_series_doses"]],
+        on="vaccine_code",
+        how="left",
+    )
+    full = _first_full_day(primary)
+
+    tables = {
+        "people_1plus": _cumulative_by_commune(first_dose, residence, commune_codes, days),
+        "people_full": _cumulative_by_commune(full, residence, commune_codes, days),
+        "people_boosted": _cumulative_by_commune(boosted, residence, commune_codes, days),
+    }
+    long = pd.DataFrame(tables).rename_axis(["commune_code", "day"]).reset_index()
+
+    district_of = communes.set_index("commune_code")["district_code"]
+    metrics = list(tables)
+    commune_rows = long.assign(area_code=long["commune_code"], area_level="commune")
+    district_rows = (
+        long.assign(area_code=long["commune_code"].map(district_of))
+        .groupby(["area_code", "day"], as_index=False)[metrics]
+        .sum()
+        .assign(area_level="district")
+    )
+    province_rows = (
+        long.groupby("day", as_index=False)[metrics]
+        .sum()
+        .assign(area_code=PROVINCE_CODE, area_level="province")
+    )
+    out = pd.concat([commune_rows, district_rows, province_rows], ignore_index=True)
+    out["date"] = _fmt(out["day"])
+    return _finish(out, "coverage")
+
+
+# --------------------------------------------------------------------------------------------
+# Stock
+# --------------------------------------------------------------------------------------------
+
+_FLOW_OF_TYPE = {
+    "receipt": "received",
+    "transfer_in": "received",
+    "transfer_out": "issued_out",
+    "administered": "administered",
+    "wasted": "wasted",
+    "adjustment": "adjustment",
+}
+_FLOWS = ["received", "issued_out", "administered", "wasted", "adjustment"]
+
+
+def stock(platform: Platform, date_from: str, date_to: str) -> pd.DataFrame:
+    days = _days(date_from, date_to)
+    store_ids = platform.table("store")["store_id"]
+    txns = platform.table("stock_transaction")
+    txns = txns[txns["store_id"].isin(store_ids) & (txns["txn_date"] <= days[-1])].copy()
+    reports = platform.table("stock_report")
+    reports = reports[reports["store_id"].isin(store_ids) & (reports["report_date"] <= days[-1])]
+
+    # Daily flows per store, vaccine and day, one column per flow.
+    txns["flow"] = txns["txn_type"].map(_FLOW_OF_TYPE)
+    txns = txns[txns["flow"].notna()]
+    pair = ["store_id", "vaccine_code"]
+    flows = (
+        txns.pivot_table(
+            index=[*pair, "txn_date"],
+            columns="flow",
+            values="quantity_doses",
+            aggfunc="sum",
+            fill_value=0,
+        )
+        .reindex(columns=_FLOWS, fill_value=0)
+        .rename_axis(columns=None)
+        .reset_index()
+        .rename(columns={"txn_date": "day"})
+    )
+    flows["net"] = (
+        flows["received"]
+        - flows["issued_out"]
+        - flows["administered"]
+        - flows["wasted"]
+        + flows["adjustment"]
+    )
+
+    # Each store and vaccine starts on its first transaction or report.
+    starts = (
+        pd.concat(
+            [
+                txns[[*pair, "txn_date"]].rename(columns={"txn_date": "day"}),
+                reports[[*pair, "report_date"]].rename(columns={"report_date": "day"}),
+            ]
+        )
+        .groupby(pair, as_index=False)["day"]
+        .min()
+        .rename(columns={"day": "first_day"})
+    )
+    grid = starts.merge(pd.DataFrame({"day": days}), how="cross")
+    grid = grid[grid["day"] >= grid["first_day"]].drop(columns="first_day")
+
+    # On hand at the end of each day: everything up to the day before the period, then a
+    # running sum through the period.
+    opening = (
+        flows[flows["day"] < days[0]].groupby(pair)["net"].sum().rename("opening").reset_index()
+    )
+    out = grid.merge(flows, on=[*pair, "day"], how="left")
+    out[[*_FLOWS, "net"]] = out[[*_FLOWS, "net"]].fillna(0)
+    out = out.merge(opening, on=pair, how="left")
+    out["opening"] = out["opening"].fillna(0)
+    out = out.sort_values([*pair, "day"])
+    out["on_hand"] = out.groupby(pair)["net"].cumsum() + out["opening"]
+
+    # The declaration is the latest submission for that store, vaccine and day.
+    declared = (
+        reports.sort_values(["submitted_at", "report_id"], kind="stable")
+        .drop_duplicates([*pair, "report_date"], keep="last")[
+            [*pair, "report_date", "remaining_doses"]
+        ]
+        .rename(columns={"report_date": "day", "remaining_doses": "declared_remaining"})
+    )
+    out = out.merge(declared, on=[*pair, "day"], how="left")
+    out["declared_remaining"] = pd.to_numeric(out["declared_remaining"]).astype("float64")
+    out["date"] = _fmt(out["day"])
+    return _finish(out, "stock")
+
+
+# --------------------------------------------------------------------------------------------
+# Certificates
+# --------------------------------------------------------------------------------------------
+
+
+def certificates(platform: Platform, date_from: str, date_to: str) -> pd.DataFrame:
+    """Issued and backlog per facility and day.
+
+    Reading: "certificates issued" does not look at the visit's status (METRICS.md does not
+    say so, unlike AEFI); the visit row is still needed to find the facility.
+    """
+    days = _days(date_from, date_to)
+    visits = platform.table("visit")
+    certs = platform.table("certificate").merge(
+        visits[["visit_id", "facility_id"]], on="visit_id", how="inner"
+    )
+    valid = certs[certs["revoked_at"].isna()].copy()
+    valid["day"] = _local_day(valid["issued_at"])
+
+    issued = (
+        valid[_in_period(valid["day"], date_from, date_to)]
+        .groupby(["facility_id", "day"])
+        .size()
+        .rename("issued")
+    )
+
+    # A visit is in the backlog on the days D with session_date < D < first certificate day:
+    # from the day after the session up to the day before its first unrevoked certificate.
+    injected = _active_visits(platform)
+    injected = injected[injected["injected_at"].notna()]
+    first_cert = valid.groupby("visit_id")["day"].min().rename("cert_day")
+    pending = injected[["visit_id", "facility_id", "session_date"]].merge(
+        first_cert, on="visit_id", how="left"
+    )
+    one_day = pd.Timedelta(days=1)
+    pending["start"] = (pending["session_date"] + one_day).clip(lower=days[0])
+    pending["stop"] = (pending["cert_day"] - one_day).fillna(days[-1]).clip(upper=days[-1])
+    pending = pending[pending["start"] <= pending["stop"]]
+    # Count overlapping intervals: +1 on each first day, -1 on the day after each last day,
+    # then a running sum over the period's days for every facility.
+    changes = pd.concat(
+        [
+            pd.DataFrame(
+                {"facility_id": pending["facility_id"], "day": pending["start"], "change": 1}
+            ),
+            pd.DataFrame(
+                {
+                    "facility_id": pending["facility_id"],
+                    "day": pending["stop"] + one_day,
+                    "change": -1,
+                }
+            ),
+        ]
+    )
+    changes = changes.groupby(["facility_id", "day"])["change"].sum()
+    facilities = sorted(
+        set(changes.index.get_level_values(0)) | set(issued.index.get_level_values(0))
+    )
+    grid = pd.MultiIndex.from_product([facilities, days], names=["facility_id", "day"])
+    # Reindexing drops the -1s dated the day after the period, which no day in it sees.
+    backlog = changes.reindex(grid, fill_value=0).groupby(level="facility_id").cumsum()
+    backlog = backlog.rename("backlog")
+
+    out = pd.concat([issued, backlog], axis=1).fillna(0).reset_index()
+    out = out[(out["issued"] > 0) | (out["backlog"] > 0)]
+    out["date"] = _fmt(out["day"])
+    return _finish(out, "certificates")
+
+
+# --------------------------------------------------------------------------------------------
+# AEFI
+# --------------------------------------------------------------------------------------------
+
+
+def aefi(platform: Platform, date_from: str, date_to: str) -> pd.DataFrame:
+    reports = platform.table("aefi_report").merge(
+        _active_visits(platform)[["visit_id", "facility_id"]], on="visit_id", how="inner"
+    )
+    reports["day"] = _local_day(reports["onset_at"])
+    reports = reports[_in_period(reports["day"], date_from, date_to)]
+    out = reports.groupby(["facility_id", "day", "severity"], as_index=False, dropna=False).size()
+    out = out.rename(columns={"size": "reports"})
+    out["date"] = _fmt(out["day"])
+    return _finish(out, "aefi")
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+
+_BUILDERS = {
+    "sessions": sessions,
+    "doses": doses,
+    "coverage": coverage,
+    "stock": stock,
+    "certificates": certificates,
+    "aefi": aefi,
+}
+
+
+def reference_dataset(
+    platform_url: str,
+    dataset: str,
+    date_from: str | dt.date,
+    date_to: str | dt.date,
+    excluded: Mapping[str, Iterable] | None = None,
+) -> pd.DataFrame:
+    """One dataset of METRICS.md for days date_from..date_to (inclusive), from the platform.
+
+    `excluded` = {platform table: primary keys} of rows to treat as absent (ETL rejects).
+    """
+    if dataset not in _BUILDERS:
+        raise ValueError(f"unknown dataset {dataset!r}; expected one of {DATASETS}")
+    date_from, date_to = str(date_from), str(date_to)
+    if date_from > date_to:
+        raise ValueError(f"empty period {date_from}..{date_to}")
+    return _BUILDERS[dataset](Platform(platform_url, excluded), date_from, date_to)
+
+
+# --------------------------------------------------------------------------------------------
+# Scopes
+# --------------------------------------------------------------------------------------------
+
+
+def restrict_to_scope(
+    frame: pd.DataFrame,
+    dataset: str,
+    platform_url: str,
+    scope: str,
+    excluded: Mapping[str, Iterable] | None = None,
+) -> pd.DataFrame:
+    """The rows of a reference dataset that belong to an area (province, district or commune).
+
+    Facility rows belong to the area of the facility's commune; coverage rows to the area itself
+    and the areas inside it; a store to the area of its `area_code`, or of its facility's commune.
+    """
+    communes = load_communes()
+    if scope == PROVINCE_CODE:
+        return frame.reset_index(drop=True)
+    if scope in set(communes["district_code"]):
+        inside = set(communes.loc[communes["district_code"] == scope, "commune_code"]) | {scope}
+    elif scope in set(communes["commune_code"]):
+        inside = {scope}
+    else:
+        raise ValueError(f"unknown area code {scope!r}")
+
+    platform = Platform(platform_url, excluded)
+    facilities = platform.table("facility")
+    facility_ids = set(facilities.loc[facilities["commune_code"].isin(inside), "facility_id"])
+    if dataset == "coverage":
+        keep = frame["area_code"].isin(inside)
+    elif dataset == "stock":
+        stores = platform.table("store")
+        in_scope = stores["area_code"].isin(inside) | stores["facility_id"].isin(facility_ids)
+        keep = frame["store_id"].isin(set(stores.loc[in_scope, "store_id"]))
+    else:
+        keep = frame["facility_id"].isin(facility_ids)
+    return frame[keep].reset_index(drop=True)
