@@ -73,6 +73,7 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--end", default="2022-06-30")
     parser.add_argument("--platform-url")
+    parser.add_argument("--skip-baseline", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("VAX_PSEUDONYM_KEY", "bench-key")
 
@@ -114,7 +115,8 @@ def main() -> int:
         f"  ({result.extracted:,} rows from all tables)"
     )
     for name, step in result.tables.items():
-        print(f"    {name:18} {step.seconds:>7.1f} s  {step.loaded:>10,} rows")
+        detail = " ".join(f"{k} {v:.1f}" for k, v in step.steps.items() if v >= 0.1)
+        print(f"    {name:18} {step.seconds:>7.1f} s  {step.loaded:>10,} rows  {detail}")
     for name, seconds in result.steps.items():
         print(f"    {name:18} {seconds:>7.1f} s")
     ratio = etl_rate / copy_rate

@@ -59,18 +59,22 @@ def person_milestones(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFr
     return out.reset_index().rename(columns={"index": "person_key"})
 
 
-def refresh_person_vax(conn: sa.Connection, full: bool) -> int:
-    """Recompute person_vax for affected persons (everyone when `full`). Returns row count.
+def doses_from_frames(
+    citizen: pd.DataFrame, visit: pd.DataFrame, vaccine: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The inputs of person_milestones from frames loaded in this run (a first, full load)."""
+    residence = citizen[["person_key", "residence_commune_code", "updated_at", "citizen_key"]]
+    injected = visit.loc[
+        (visit["status"] == "active") & visit["injected_at"].notna(),
+        ["citizen_key", "session_date", "dose_number", "dose_kind", "vaccine_code"],
+    ]
+    doses = injected.merge(citizen[["citizen_key", "person_key"]], on="citizen_key").merge(
+        vaccine[["vaccine_code", "primary_series_doses"]], on="vaccine_code"
+    )
+    return residence, doses.drop(columns=["citizen_key", "vaccine_code"])
 
-    Before replacing rows, the residence communes of the old rows go to touched_commune, and
-    after, those of the new rows, so the coverage mart is rebuilt where either counted.
-    """
-    if not full:
-        conn.exec_driver_sql(
-            "INSERT INTO touched_commune SELECT DISTINCT p.residence_commune_code "
-            "FROM person_vax p JOIN affected_person ap ON ap.person_key = p.person_key "
-            "WHERE 1 = 1 ON CONFLICT DO NOTHING"
-        )
+
+def _read_inputs(conn: sa.Connection, full: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     residence = read_frame(
         conn,
         "SELECT c.person_key, c.residence_commune_code, c.updated_at, c.citizen_key "
@@ -84,10 +88,35 @@ def refresh_person_vax(conn: sa.Connection, full: bool) -> int:
         "JOIN vaccine vac ON vac.vaccine_code = v.vaccine_code"
         f"{_scope(full)} WHERE v.status = 'active' AND v.injected_at IS NOT NULL",
     )
-    residence["updated_at"] = pd.to_datetime(residence["updated_at"], utc=True, format="ISO8601")
-    doses["session_date"] = pd.to_datetime(doses["session_date"])
-    doses["primary_series_doses"] = pd.to_numeric(doses["primary_series_doses"])
-    doses["dose_number"] = pd.to_numeric(doses["dose_number"])
+    return residence, doses
+
+
+def refresh_person_vax(
+    conn: sa.Connection,
+    full: bool,
+    frames: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> int:
+    """Recompute person_vax for affected persons (everyone when `full`). Returns row count.
+
+    `frames` (residence, doses) may be given for a full rebuild from data already in memory.
+    Before replacing rows, the residence communes of the old rows go to touched_commune, and
+    after, those of the new rows, so the coverage mart is rebuilt where either counted.
+    """
+    if not full:
+        conn.exec_driver_sql(
+            "INSERT INTO touched_commune SELECT DISTINCT p.residence_commune_code "
+            "FROM person_vax p JOIN affected_person ap ON ap.person_key = p.person_key "
+            "WHERE 1 = 1 ON CONFLICT DO NOTHING"
+        )
+    residence, doses = frames if frames is not None else _read_inputs(conn, full)
+    residence = residence.assign(
+        updated_at=pd.to_datetime(residence["updated_at"], utc=True, format="ISO8601")
+    )
+    doses = doses.assign(
+        session_date=pd.to_datetime(doses["session_date"]),
+        primary_series_doses=pd.to_numeric(doses["primary_series_doses"]),
+        dose_number=pd.to_numeric(doses["dose_number"]),
+    )
     result = person_milestones(residence, doses)
     if full:
         conn.execute(schema.person_vax.delete())

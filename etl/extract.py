@@ -6,7 +6,9 @@ import io
 from collections.abc import Callable
 from datetime import datetime
 
+import adbc_driver_sqlite.dbapi as adbc_sqlite
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 
 from etl.contract import SourceTable
@@ -30,22 +32,42 @@ def extract_increment(
     cols = ", ".join(table.columns)
     if conn.dialect.name == "postgresql":
         return _extract_postgres(conn, table, cols, since)
-    where, params = "", {}
+    return _extract_sqlite(conn, table, since, progress)
+
+
+def _extract_sqlite(
+    conn: sa.Connection,
+    table: SourceTable,
+    since: datetime | None,
+    progress: Callable[[str], None] | None,
+) -> pd.DataFrame:
+    # Read through ADBC, which builds Arrow columns in C (several times faster than Python
+    # row tuples). Every column is read as text, as from PostgreSQL's CSV, because SQLite's
+    # dynamic typing lets a broken row put text in a numeric column; NULL is read as '' (like
+    # an empty CSV field) because ADBC infers a column's type from its first rows, and a
+    # column that starts with NULLs would be taken for a number.
+    cols = ", ".join(f"COALESCE(CAST({c} AS TEXT), '') AS {c}" for c in table.columns)
+    where, params = "", ()
     if since is not None:
-        where, params = " WHERE updated_at >= :since", {"since": _since_text(since)}
-    sql = f"SELECT {cols} FROM {table.name}{where}"
-    chunks = []
+        where, params = " WHERE updated_at >= ?", (_since_text(since),)
+    path = conn.engine.url.database
+    batches = []
     total = 0
-    for chunk in pd.read_sql_query(
-        sa.text(sql), conn, params=params, chunksize=CHUNK_ROWS, dtype=object
-    ):
-        chunks.append(chunk)
-        total += len(chunk)
-        if progress and total >= CHUNK_ROWS:
-            progress(f"{table.name}: {total:,} rows read")
-    if not chunks:
+    with adbc_sqlite.connect(path) as source:
+        cur = source.cursor()
+        cur.execute(f"SELECT {cols} FROM {table.name}{where}", params)
+        reader = cur.fetch_record_batch()
+        for batch in reader:
+            batches.append(batch)
+            total += batch.num_rows
+            if progress and total // CHUNK_ROWS > (total - batch.num_rows) // CHUNK_ROWS:
+                progress(f"{table.name}: {total:,} rows read")
+        schema = reader.schema
+        cur.close()
+    frame = pa.Table.from_batches(batches, schema=schema).to_pandas()
+    if frame.empty:
         return pd.DataFrame(columns=list(table.columns), dtype=object)
-    return pd.concat(chunks, ignore_index=True)
+    return frame  # '' stands for NULL here, as an empty field does in CSV
 
 
 def _extract_postgres(

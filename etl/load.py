@@ -104,6 +104,11 @@ def upsert(conn: sa.Connection, table: sa.Table, df: pd.DataFrame) -> int:
         if non_pk
         else "DO NOTHING"
     )
+    # A large first load is faster with secondary indexes built once, afterwards.
+    rebuild_indexes = empty and len(df) > 100_000 and bool(table.indexes)
+    if rebuild_indexes:
+        for index in table.indexes:
+            index.drop(conn)
     if pg:
         _copy_upsert(conn, table, cols, df, conflict, direct=empty)
     else:
@@ -115,6 +120,9 @@ def upsert(conn: sa.Connection, table: sa.Table, df: pd.DataFrame) -> int:
         raw = conn.connection.driver_connection
         for start in range(0, len(ready), BATCH_ROWS):
             raw.executemany(sql, _tuples(ready.iloc[start : start + BATCH_ROWS]))
+    if rebuild_indexes:
+        for index in table.indexes:
+            index.create(conn)
     return len(df)
 
 

@@ -114,10 +114,13 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
         GROUP BY v.facility_id, v.session_date, v.screening_result, COALESCE(v.deferral_reason, '')
         """,
     )
-    first_cert = (
-        "SELECT visit_id, MIN(issued_date) AS cert_date FROM certificate "
+    # Each visit's first unrevoked certificate day, computed once for both backlog parts.
+    create_temp_table(conn, "first_cert", {"visit_id": "TEXT", "cert_date": "DATE"})
+    conn.exec_driver_sql(
+        "INSERT INTO first_cert SELECT visit_id, MIN(issued_date) FROM certificate "
         "WHERE revoked_at IS NULL GROUP BY visit_id"
     )
+    first_cert = "SELECT visit_id, cert_date FROM first_cert"
     lag_hours = hours_between(conn, "c.issued_at", "v.injected_at")
     no_cert_by_then = "(fc.cert_date IS NULL OR fc.cert_date > v.session_date)"
     cert_later = "fc.cert_date > v.session_date"

@@ -6,6 +6,7 @@ import hashlib
 import os
 import sys
 
+import numpy as np
 import pandas as pd
 
 DEMO_KEY = "demo-key-not-for-production"
@@ -34,10 +35,15 @@ def key_fingerprint(key: bytes) -> str:
 
 
 def hash_values(values: pd.Series, key: bytes, prefix: str) -> pd.Series:
-    """Keyed BLAKE2b of each value (hashing each distinct value once)."""
-    uniques = pd.unique(values.dropna())
-    digests = {
-        v: hashlib.blake2b(f"{prefix}:{v}".encode(), key=key, digest_size=16).hexdigest()
-        for v in uniques
-    }
-    return values.map(digests)
+    """Keyed BLAKE2b of each value (hashing each distinct value once); missing stays missing."""
+    codes, uniques = pd.factorize(values)
+    digests = np.array(
+        [
+            hashlib.blake2b(f"{prefix}:{v}".encode(), key=key, digest_size=16).hexdigest()
+            for v in uniques
+        ]
+        + [None],
+        dtype=object,
+    )
+    # factorize marks missing values with -1, which picks the trailing None.
+    return pd.Series(digests[codes], index=values.index, dtype="string")

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from etl import marts, transform
 from etl.contract import BY_NAME, SOURCE_TABLES, ContractError, check_platform
-from etl.coverage import refresh_person_vax
+from etl.coverage import doses_from_frames, refresh_person_vax
 from etl.extract import extract_increment
 from etl.load import upsert
 from etl.pseudonym import key_fingerprint, pseudonym_key
@@ -49,6 +49,7 @@ class TableStats:
     loaded: int = 0
     rejected: int = 0
     seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -187,7 +188,9 @@ class _Load:
         self.started = started
         self.result: RunResult | None = None
         self.known = transform.Known()
-        self.run_visit_ids: set[str] = set()
+        self.run_visit_ids = pd.Index([], dtype="string")
+        # On a first (full) load, the frames coverage needs, kept to avoid reading them back.
+        self.full_frames: dict[str, pd.DataFrame] = {}
 
     # --- orchestration ------------------------------------------------------------------
     def run(self) -> RunResult:
@@ -218,7 +221,14 @@ class _Load:
         step = time.perf_counter()
         if not self.full:
             self._collect_final_keys()
-        persons = refresh_person_vax(conn, self.full_coverage)
+        if self.full:
+            conn.exec_driver_sql("ANALYZE")  # fresh statistics for the mart queries
+        frames = None
+        if self.full:
+            mem = self.full_frames
+            frames = doses_from_frames(mem["citizen"], mem["visit"], mem["vaccine"])
+        self.full_frames = {}
+        persons = refresh_person_vax(conn, self.full_coverage, frames)
         marts.rebuild_coverage_mart(conn, self.full_coverage)
         result.steps["coverage"] = time.perf_counter() - step
         step = time.perf_counter()
@@ -309,7 +319,8 @@ class _Load:
         self.known.visit_exists = self._visit_exists
 
     def _visit_exists(self, ids: pd.Series) -> pd.Series:
-        outside = pd.unique(ids[~ids.isin(self.run_visit_ids) & ids.notna()])
+        in_run = pd.Series(self.run_visit_ids.get_indexer(ids) >= 0, index=ids.index)
+        outside = pd.unique(ids[~in_run & ids.notna()])
         found: set[str] = set()
         if len(outside):
             create_temp_table(self.conn, "check_visit", {"visit_id": "TEXT"})
@@ -319,7 +330,7 @@ class _Load:
                     "SELECT c.visit_id FROM check_visit c JOIN visit v ON v.visit_id = c.visit_id"
                 ).scalars()
             )
-        return ids.isin(self.run_visit_ids) | ids.isin(found)
+        return in_run | ids.isin(list(found))
 
     # --- one source table ---------------------------------------------------------------
     def _load_table(self, src: sa.Connection, name: str, mark: datetime | None) -> datetime | None:
@@ -330,30 +341,37 @@ class _Load:
         target = schema.metadata.tables[name]
         pk = next(iter(target.primary_key.columns)).name
         since = None if mark is None else mark - self.overlap
+        lap = _Lap(stats.steps)
         raw = extract_increment(src, spec, since, self.progress)
         stats.extracted = len(raw)
+        lap("extract")
         new_mark = _max_timestamp(raw["updated_at"]) if len(raw) else None
         prepared = transform.PREPARE[name](raw, self.key)
         prepared["_source_pk"] = raw[spec.key].astype("string").str.strip()
+        lap("transform")
         retry = self._open_rejects(name, set(prepared["_source_pk"].dropna()))
         stats.retried = len(retry)
+        # Source keys are unique, and retried rejects exclude keys re-read now: no duplicates.
         frame = pd.concat([prepared, retry], ignore_index=True) if len(retry) else prepared
-        frame = frame.sort_values("updated_at", na_position="first").drop_duplicates(
-            "_source_pk", keep="last"
-        )
         if mark is not None and len(frame):
             frame = self._drop_unchanged(frame, target, pk, mark, stats)
+        lap("retry_and_dedupe")
         reasons = transform.validate(name, frame, self.known)
         valid = frame[reasons.isna()]
         rejected = frame[reasons.notna()].assign(_reason=reasons[reasons.notna()])
+        lap("validate")
         if not self.full:
             self._keys_before(name, valid, pk)
         stats.loaded = upsert(self.conn, target, valid.drop(columns="_source_pk"))
+        lap("load")
         if not self.full:
             self._keys_after(name, valid)
         self._update_known(name, valid, pk)
+        if self.full and name in ("citizen", "visit", "vaccine"):
+            self.full_frames[name] = valid
         self._record_rejects(name, rejected, valid)
         stats.rejected = len(rejected)
+        lap("keys_and_rejects")
         stats.seconds = time.perf_counter() - t0
         if stats.extracted or stats.retried or stats.rejected:
             self.progress(
@@ -437,7 +455,7 @@ class _Load:
             self.conn.exec_driver_sql(statement)
 
     def _update_known(self, name: str, valid: pd.DataFrame, pk: str) -> None:
-        ids = set(valid[pk].dropna())
+        ids = set(valid[pk].dropna()) if name in ("vaccine", "facility", "store") else set()
         if name == "vaccine":
             self.known.vaccines |= ids
         elif name == "facility":
@@ -445,12 +463,12 @@ class _Load:
         elif name == "store":
             self.known.stores |= ids
         elif name == "visit":
-            self.run_visit_ids |= ids
+            self.run_visit_ids = self.run_visit_ids.append(pd.Index(valid[pk].dropna()))
 
     def _record_rejects(self, name: str, rejected: pd.DataFrame, valid: pd.DataFrame) -> None:
         rej = schema.etl_reject
         run_id = self.result.run_id
-        loaded = set(valid["_source_pk"].dropna())
+        loaded = set(valid["_source_pk"].dropna()) if self._has_open_rejects(name) else set()
         if loaded:
             self.conn.execute(
                 rej.update()
@@ -486,6 +504,15 @@ class _Load:
         frame["resolved_run_id"] = pd.array([pd.NA] * len(frame), dtype="Int64")
         upsert(self.conn, rej, frame)
 
+    def _has_open_rejects(self, name: str) -> bool:
+        rej = schema.etl_reject
+        found = self.conn.execute(
+            sa.select(sa.literal(1))
+            .where(rej.c.source_table == name, rej.c.resolved_run_id.is_(None))
+            .limit(1)
+        ).first()
+        return found is not None
+
     def _resolve_many(self, name: str, loaded: set[str]) -> None:
         self.conn.exec_driver_sql("DELETE FROM inc_keys")
         add_keys_frame(self.conn, "inc_keys", pd.DataFrame({"k": sorted(loaded)}))
@@ -496,6 +523,19 @@ class _Load:
             ),
             {"run": self.result.run_id, "t": name},
         )
+
+
+class _Lap:
+    """Records the seconds since the previous lap under a step name."""
+
+    def __init__(self, steps: dict[str, float]) -> None:
+        self.steps = steps
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.steps[name] = round(self.steps.get(name, 0.0) + now - self.last, 3)
+        self.last = now
 
 
 def _empty(conn: sa.Connection, table: sa.Table) -> bool:
