@@ -7,6 +7,7 @@ Only this module talks to `queries/`; pages call these functions.
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 
 import pandas as pd
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from queries import dimensions
+from queries.scope import Period, resolve_scope
 from queries.freshness import Freshness, freshness
 from warehouse import engine as wh_engine
 from warehouse import setup
@@ -66,10 +68,25 @@ def population(url: str, version: str) -> pd.DataFrame:
         return dimensions.population(conn)
 
 
-def run_query(url: str, func, *args):
-    """Run a `queries` function on a fresh connection (for the cached wrappers below)."""
+def _function(name: str):
+    module, func = name.rsplit(".", 1)
+    return getattr(importlib.import_module(f"queries.{module}"), func)
+
+
+@st.cache_data(**CACHE)
+def read(url: str, version: str, name: str, scope_code: str, start: date, end: date, *extra):
+    """`queries.<name>(conn, scope, period, *extra)`, cached by these small values.
+
+    `name` is "module.function" inside `queries` (e.g. "datasets.sessions"); `extra` must be
+    hashable small values (strings, numbers, dates, tuples).
+    """
     with engine(url).connect() as conn:
-        return func(conn, *args)
+        scope = resolve_scope(conn, scope_code)
+        return _function(name)(conn, scope, Period(start, end), *extra)
 
 
-__all__ = ["date", "run_query"]
+@st.cache_data(**CACHE)
+def read_plain(url: str, version: str, name: str, *args):
+    """`queries.<name>(conn, *args)` for reads without a scope and period, cached."""
+    with engine(url).connect() as conn:
+        return _function(name)(conn, *args)

@@ -64,6 +64,30 @@ class Context:
     def params(self, state: ViewState | None = None) -> dict[str, str]:
         return to_params(state or self.state)
 
+    def read(
+        self,
+        name: str,
+        *extra,
+        start: date | None = None,
+        end: date | None = None,
+        scope: str | None = None,
+    ):
+        """A cached `queries.<name>(conn, scope, period, *extra)` for this view (or for the
+        given period or scope code)."""
+        return cached.read(
+            self.url,
+            self.version,
+            name,
+            scope or self.scope_code,
+            start or self.start,
+            end or self.end,
+            *extra,
+        )
+
+    def read_plain(self, name: str, *args):
+        """A cached `queries.<name>(conn, *args)`."""
+        return cached.read_plain(self.url, self.version, name, *args)
+
 
 def language() -> str:
     """The language of this run (from the URL or the session), before the filters render."""
