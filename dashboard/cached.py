@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import streamlit as st
 
 from queries import dimensions
-from queries.scope import Period, resolve_scope
 from queries.freshness import Freshness, freshness
+from queries.scope import Period, resolve_scope
 from warehouse import engine as wh_engine
 from warehouse import setup
 
