@@ -9,6 +9,7 @@ from datetime import datetime
 import adbc_driver_sqlite.dbapi as adbc_sqlite
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 
 from etl.contract import SourceTable
@@ -85,7 +86,17 @@ def _extract_postgres(
             buf,
         )
     buf.seek(0)
-    return pd.read_csv(buf, dtype=str, keep_default_na=False, na_values=[""])
+    names = list(table.columns)
+    read = pa_csv.read_csv(
+        buf,
+        convert_options=pa_csv.ConvertOptions(
+            column_types={c: pa.large_string() for c in names},
+            strings_can_be_null=True,
+            null_values=[""],  # only empty fields: "N/A" or "NULL" are data to validate
+        ),
+        read_options=pa_csv.ReadOptions(block_size=64 << 20),
+    )
+    return read.to_pandas()
 
 
 def platform_max_updated_at(conn: sa.Connection, table: SourceTable) -> object:

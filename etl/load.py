@@ -61,8 +61,10 @@ def arrow_csv(df: pd.DataFrame, table: sa.Table) -> io.BytesIO:
     for col in table.columns:
         s = df[col.name] if col.name in df else pd.Series(pd.NA, index=df.index, dtype=object)
         if isinstance(col.type, sa.DateTime):
-            arr = pa.array(pd.to_datetime(s, utc=True))
-            arr = pc.cast(arr, pa.timestamp("s", tz="UTC"), safe=False)
+            # UTC wall time as text: the load sets the session time zone to UTC. (Arrow
+            # formats zone-less timestamps about twenty times faster than zoned ones.)
+            utc = pd.to_datetime(s, utc=True).dt.tz_localize(None)
+            arr = pc.cast(pc.cast(pa.array(utc), pa.timestamp("s"), safe=False), pa.string())
         elif isinstance(col.type, sa.Date):
             arr = pc.cast(pa.array(pd.to_datetime(s)), pa.date32())
         elif isinstance(col.type, sa.Boolean):
@@ -138,6 +140,7 @@ def _copy_upsert(
     raw = conn.connection.driver_connection
     col_list = ", ".join(cols)
     with raw.cursor() as cur:
+        cur.execute("SET TIME ZONE 'UTC'")  # timestamps below are UTC wall times
         target = name
         if not direct:
             target = f"stg_{name}"

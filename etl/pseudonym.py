@@ -34,16 +34,40 @@ def key_fingerprint(key: bytes) -> str:
     return hashlib.blake2b(b"fingerprint", key=key, digest_size=8).hexdigest()
 
 
+def _digest(key: bytes, prefix: str, value: str) -> str:
+    return hashlib.blake2b(f"{prefix}:{value}".encode(), key=key, digest_size=16).hexdigest()
+
+
+class Pseudonymizer:
+    """Keyed BLAKE2b of identifiers, each distinct value hashed once per run.
+
+    The citizen table's identifiers come first in a load; the visits, certificates and AEFI
+    reports that refer to the same citizens then reuse those digests instead of hashing again.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+        self._seen: dict[str, tuple[pd.Index, np.ndarray]] = {}
+
+    def hash(self, values: pd.Series, prefix: str) -> pd.Series:
+        """The digest of each value; missing values stay missing."""
+        codes, uniques = pd.factorize(values)
+        digests = np.empty(len(uniques), dtype=object)
+        hit = np.zeros(len(uniques), dtype=bool)
+        seen = self._seen.get(prefix)
+        if seen is not None and len(uniques):
+            pos = seen[0].get_indexer(uniques)
+            hit = pos >= 0
+            digests[hit] = seen[1][pos[hit]]
+        missing = np.flatnonzero(~hit)
+        digests[missing] = [_digest(self.key, prefix, uniques[i]) for i in missing]
+        if seen is None and len(uniques):
+            self._seen[prefix] = (pd.Index(uniques), digests)
+        # factorize marks missing values with -1, which picks the trailing None.
+        out = np.append(digests, None)[codes]
+        return pd.Series(out, index=values.index, dtype="string")
+
+
 def hash_values(values: pd.Series, key: bytes, prefix: str) -> pd.Series:
     """Keyed BLAKE2b of each value (hashing each distinct value once); missing stays missing."""
-    codes, uniques = pd.factorize(values)
-    digests = np.array(
-        [
-            hashlib.blake2b(f"{prefix}:{v}".encode(), key=key, digest_size=16).hexdigest()
-            for v in uniques
-        ]
-        + [None],
-        dtype=object,
-    )
-    # factorize marks missing values with -1, which picks the trailing None.
-    return pd.Series(digests[codes], index=values.index, dtype="string")
+    return Pseudonymizer(key).hash(values, prefix)

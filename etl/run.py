@@ -24,7 +24,7 @@ from etl.contract import BY_NAME, SOURCE_TABLES, ContractError, check_platform
 from etl.coverage import doses_from_frames, refresh_person_vax
 from etl.extract import extract_increment
 from etl.load import upsert
-from etl.pseudonym import key_fingerprint, pseudonym_key
+from etl.pseudonym import Pseudonymizer, key_fingerprint, pseudonym_key
 from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
 from warehouse import engine as wh_engine
 from warehouse import schema, setup
@@ -183,6 +183,7 @@ class _Load:
         self.conn: sa.Connection = conn
         self.source: sa.Engine = source
         self.key: bytes = key
+        self.pseudonymizer = Pseudonymizer(key)
         self.progress = progress
         self.overlap = overlap
         self.started = started
@@ -346,7 +347,7 @@ class _Load:
         stats.extracted = len(raw)
         lap("extract")
         new_mark = _max_timestamp(raw["updated_at"]) if len(raw) else None
-        prepared = transform.PREPARE[name](raw, self.key)
+        prepared = transform.PREPARE[name](raw, self.pseudonymizer)
         prepared["_source_pk"] = raw[spec.key].astype("string").str.strip()
         lap("transform")
         retry = self._open_rejects(name, set(prepared["_source_pk"].dropna()))

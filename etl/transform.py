@@ -13,9 +13,11 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
-from etl.pseudonym import hash_values
+from etl.pseudonym import Pseudonymizer
 from warehouse import reference, schema
 
 LOCAL_OFFSET = pd.Timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving
@@ -57,20 +59,38 @@ def code(s: pd.Series) -> pd.Series:
     return s.mask(s == "")
 
 
+def _arrow_text(s: pd.Series) -> pa.Array:
+    """The values as an Arrow string array, empty strings as nulls."""
+    arr = pa.array(
+        s.astype("str") if s.dtype == object else s, type=pa.large_string(), from_pandas=True
+    )
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.large_string()), arr)
+
+
 def timestamp(s: pd.Series) -> pd.Series:
     """UTC timestamps from ISO-8601 text (any offset) or database values; bad values -> NaT."""
     if pd.api.types.is_datetime64_any_dtype(s):
         out = s if getattr(s.dt, "tz", None) is not None else s.dt.tz_localize("UTC")
         return out.dt.tz_convert("UTC")
-    return pd.to_datetime(s.astype("string"), utc=True, errors="coerce", format="ISO8601")
+    try:  # Arrow parses well-formed ISO 8601 (with or without an offset) in C++
+        parsed = pc.cast(_arrow_text(s), pa.timestamp("us", tz="UTC"))
+        return pd.Series(parsed.to_pandas(), index=s.index)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+        # Malformed values somewhere: parse value by value, bad ones becoming NaT.
+        return pd.to_datetime(s.astype("string"), utc=True, errors="coerce", format="ISO8601")
 
 
 def day(s: pd.Series) -> pd.Series:
     """Calendar dates (as midnight timestamps, no zone); bad values -> NaT."""
     if pd.api.types.is_datetime64_any_dtype(s):
         return s.dt.tz_localize(None).dt.normalize() if s.dt.tz is not None else s.dt.normalize()
-    text = s.astype("string").str.strip().str.slice(0, 10)
-    return pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
+    try:
+        text = pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(_arrow_text(s)), 0, 10)
+        parsed = pc.cast(pc.cast(text, pa.date32()), pa.timestamp("s"))
+        return pd.Series(parsed.to_pandas(), index=s.index).astype("datetime64[s]")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+        text = s.astype("string").str.strip().str.slice(0, 10)
+        return pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
 
 
 def local_day(ts: pd.Series) -> pd.Series:
@@ -91,7 +111,7 @@ def boolean(s: pd.Series) -> pd.Series:
 
 
 # --- prepare: raw source frame -> warehouse-shaped frame ------------------------------------
-def prepare_vaccine(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+def prepare_vaccine(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "vaccine_code": code(raw["vaccine_code"]),
@@ -104,7 +124,7 @@ def prepare_vaccine(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
     )
 
 
-def prepare_facility(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+def prepare_facility(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     communes = reference.communes().set_index("commune_code")["district_code"]
     commune = code(raw["commune_code"])
     lat, lon = number(raw["latitude"]), number(raw["longitude"])
@@ -139,7 +159,7 @@ def prepare_facility(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
     )
 
 
-def prepare_store(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+def prepare_store(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     communes = reference.communes().set_index("commune_code")["district_code"]
     area = code(raw["area_code"])
     district = area.map(communes).astype("string")
@@ -157,15 +177,15 @@ def prepare_store(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
     )
 
 
-def prepare_citizen(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+def prepare_citizen(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     citizen_id = code(raw["citizen_id"])
     national_id = raw["national_id"].astype("string").str.replace(r"\s+", "", regex=True)
     national_id = national_id.mask(national_id == "")
-    person_key = hash_values(national_id, key, "nid").fillna(hash_values(citizen_id, key, "cid"))
+    person_key = pz.hash(national_id, "nid").fillna(pz.hash(citizen_id, "cid"))
     birth = day(raw["birth_date"])
     return pd.DataFrame(
         {
-            "citizen_key": hash_values(citizen_id, key, "cid"),
+            "citizen_key": pz.hash(citizen_id, "cid"),
             "person_key": person_key,
             "birth_year": birth.dt.year.astype("Int64"),
             "sex": code(raw["sex"]),
@@ -176,7 +196,7 @@ def prepare_citizen(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
     )
 
 
-def prepare_vaccination_plan(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+def prepare_vaccination_plan(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "plan_id": code(raw["plan_id"]),
@@ -191,11 +211,11 @@ def prepare_vaccination_plan(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
     )
 
 
-def prepare_visit(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+def prepare_visit(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "visit_id": code(raw["visit_id"]),
-            "citizen_key": hash_values(code(raw["citizen_id"]), key, "cid"),
+            "citizen_key": pz.hash(code(raw["citizen_id"]), "cid"),
             "facility_id": code(raw["facility_id"]),
             "session_date": day(raw["session_date"]),
             "checked_in_at": timestamp(raw["checked_in_at"]),
@@ -216,13 +236,13 @@ def prepare_visit(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
     )
 
 
-def prepare_certificate(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+def prepare_certificate(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     issued = timestamp(raw["issued_at"])
     return pd.DataFrame(
         {
             "certificate_id": code(raw["certificate_id"]),
             "visit_id": code(raw["visit_id"]),
-            "citizen_key": hash_values(code(raw["citizen_id"]), key, "cid"),
+            "citizen_key": pz.hash(code(raw["citizen_id"]), "cid"),
             "dose_number": integer(raw["dose_number"]),
             "issued_at": issued,
             "issued_date": local_day(issued),
@@ -232,13 +252,13 @@ def prepare_certificate(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
     )
 
 
-def prepare_aefi_report(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+def prepare_aefi_report(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     onset = timestamp(raw["onset_at"])
     return pd.DataFrame(
         {
             "aefi_id": code(raw["aefi_id"]),
             "visit_id": code(raw["visit_id"]),
-            "citizen_key": hash_values(code(raw["citizen_id"]), key, "cid"),
+            "citizen_key": pz.hash(code(raw["citizen_id"]), "cid"),
             "onset_at": onset,
             "onset_date": local_day(onset),
             "reported_at": timestamp(raw["reported_at"]),
@@ -250,7 +270,7 @@ def prepare_aefi_report(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
     )
 
 
-def prepare_stock_transaction(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+def prepare_stock_transaction(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "txn_id": code(raw["txn_id"]),
@@ -268,7 +288,7 @@ def prepare_stock_transaction(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
     )
 
 
-def prepare_stock_report(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+def prepare_stock_report(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "report_id": code(raw["report_id"]),
@@ -284,7 +304,7 @@ def prepare_stock_report(raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
     )
 
 
-PREPARE: dict[str, Callable[[pd.DataFrame, bytes], pd.DataFrame]] = {
+PREPARE: dict[str, Callable[[pd.DataFrame, Pseudonymizer], pd.DataFrame]] = {
     "vaccine": prepare_vaccine,
     "facility": prepare_facility,
     "store": prepare_store,
