@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import sqlalchemy as sa
 
@@ -53,12 +54,14 @@ def status_report(conn: sa.Connection, runs: int = 5) -> str:
         sa.select(rej.c.source_table, rej.c.reason, sa.func.count())
         .where(rej.c.resolved_run_id.is_(None))
         .group_by(rej.c.source_table, rej.c.reason)
-        .order_by(rej.c.source_table, sa.func.count().desc())
     ).all()
-    total = sum(n for _, _, n in open_rejects)
-    lines.append(f"Open rejects: {total:,}")
-    for table, reason, n in open_rejects[:30]:
-        lines.append(f"  {table:18} {n:>8,}  {reason}")
+    # Reasons quote the offending value ("unknown facility_id 'F9'"): count by kind of reason.
+    kinds: Counter[tuple[str, str]] = Counter()
+    for table, reason, n in open_rejects:
+        kinds[(table, reason.split(" '")[0].split(", got")[0])] += n
+    lines.append(f"Open rejects: {sum(kinds.values()):,} (rows kept in table etl_reject)")
+    for (table, kind), n in sorted(kinds.items(), key=lambda kv: (kv[0][0], -kv[1])):
+        lines.append(f"  {table:18} {n:>8,}  {kind}")
     if last is not None and last.details:
         steps = json.loads(last.details).get("steps", {})
         if steps:

@@ -360,5 +360,5 @@ def test_status_reports_runs_rows_and_rejects(dbs):
     out = etl("status", "--warehouse-url", warehouse).stdout
     assert "Data as of: platform high-water mark 2021-09-20" in out
     assert "success" in out
-    assert "Open rejects: 1" in out and "unknown facility_id 'F404'" in out
+    assert "Open rejects: 1 " in out and "visit                      1  unknown facility_id" in out
     assert "mart_session_day" in out
