@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -360,5 +361,6 @@ def test_status_reports_runs_rows_and_rejects(dbs):
     out = etl("status", "--warehouse-url", warehouse).stdout
     assert "Data as of: platform high-water mark 2021-09-20" in out
     assert "success" in out
-    assert "Open rejects: 1 " in out and "visit                      1  unknown facility_id" in out
+    assert "Open rejects: 1 " in out
+    assert re.search(r"visit +1  unknown facility_id", out)
     assert "mart_session_day" in out
