@@ -187,4 +187,84 @@ METRICS: dict[str, Metric] = {
         "Số tồn cuối ngày do điểm tiêm tự báo cáo (lần nộp sau cùng).",
         "The store's own declared closing balance for the day (latest submission).",
     ),
+    "planned_doses": Metric(
+        "Số mũi theo kế hoạch",
+        "Planned doses",
+        "Tổng số mũi của các kế hoạch tiêm đã được phê duyệt cho các ngày trong kỳ.",
+        "Planned doses of the approved vaccination plans for the days of the period.",
+    ),
+    "plan_achievement": Metric(
+        "Tỷ lệ hoàn thành kế hoạch",
+        "Plan achievement",
+        "Số mũi đã tiêm / số mũi theo kế hoạch đã phê duyệt, cùng địa bàn và thời gian.",
+        "Doses administered / approved planned doses, same area and period.",
+    ),
+    "deferrals": Metric(
+        "Số hoãn tiêm",
+        "Deferrals",
+        f"Số {_ACTIVE_VI} có kết quả khám sàng lọc: tạm hoãn tiêm, chống chỉ định hoặc chuyển "
+        "tiêm tại bệnh viện.",
+        f"{_ACTIVE_EN.capitalize()} screened as deferred, contraindicated or referred to a "
+        "hospital.",
+    ),
+    "aefi_serious": Metric(
+        "Tai biến nặng sau tiêm",
+        "Serious AEFI",
+        "Số báo cáo phản ứng sau tiêm mức độ nặng của lượt tiêm hợp lệ, theo ngày khởi phát. "
+        "Chưa được xác minh và không giảm trừ sau điều tra.",
+        "Serious AEFI reports on active visits, by onset date. Unverified, not reduced after "
+        "investigation.",
+    ),
+    "days_of_stock": Metric(
+        "Số ngày đủ dùng",
+        "Days of stock",
+        "Số tồn (sổ kho) cuối ngày / số sử dụng (sổ kho) trung bình mỗi ngày trong 7 ngày kết "
+        "thúc vào ngày đó.",
+        "On hand (ledger) at the end of the day / mean daily ledger-administered doses over the "
+        "7 days ending on that day.",
+    ),
+    "observed": Metric(
+        "Theo dõi sau tiêm",
+        "Post-vaccination watch",
+        f"Số {_ACTIVE_VI} đã tiêm có ghi nhận thời điểm kết thúc theo dõi sau tiêm.",
+        f"{_ACTIVE_EN.capitalize()} with an injection and a recorded end of the watch.",
+    ),
+    "coverage_1plus": Metric(
+        "Tỷ lệ bao phủ: ít nhất 1 mũi",
+        "Coverage: at least one dose",
+        "Số người đã tiêm ít nhất 1 mũi (theo nơi cư trú, đến hết ngày) / dân số mục tiêu đã "
+        "chọn. Vượt 100 % nghĩa là mẫu số sai: được đánh dấu, không cắt bớt.",
+        "People with at least one dose (by residence, by the end of the day) / the chosen target "
+        "population. Above 100% means the denominator is wrong: flagged, never clipped.",
+    ),
+    "coverage_full": Metric(
+        "Tỷ lệ bao phủ: đủ liều cơ bản",
+        "Coverage: fully vaccinated (primary series)",
+        "Số người tiêm đủ liều cơ bản (theo nơi cư trú, đến hết ngày) / dân số mục tiêu đã chọn. "
+        "Vượt 100 % nghĩa là mẫu số sai: được đánh dấu, không cắt bớt.",
+        "People fully vaccinated with the primary series (by residence, by the end of the day) / "
+        "the chosen target population. Above 100% means the denominator is wrong: flagged.",
+    ),
+    "coverage_boosted": Metric(
+        "Tỷ lệ bao phủ: mũi nhắc lại",
+        "Coverage: booster",
+        "Số người đã tiêm mũi nhắc lại (theo nơi cư trú, đến hết ngày) / dân số mục tiêu đã chọn. "
+        "Vượt 100 % nghĩa là mẫu số sai: được đánh dấu, không cắt bớt.",
+        "People with a booster dose (by residence, by the end of the day) / the chosen target "
+        "population. Above 100% means the denominator is wrong: flagged, never clipped.",
+    ),
+    "population_12plus": Metric(
+        "Dân số từ 12 tuổi trở lên",
+        "Population aged 12 and over",
+        "Ước tính từ Tổng điều tra 2019: cơ cấu tuổi của huyện áp cho xã; nhóm 10-14 tính 3/5.",
+        "Estimated from the 2019 census: the district's age structure applied to the commune; "
+        "3/5 of the 10-14 band.",
+    ),
+    "population_5plus": Metric(
+        "Dân số từ 5 tuổi trở lên",
+        "Population aged 5 and over",
+        "Ước tính từ Tổng điều tra 2019: cơ cấu tuổi của huyện áp cho xã; từ nhóm 5-9 trở lên.",
+        "Estimated from the 2019 census: the district's age structure applied to the commune; "
+        "the 5-9 band and above.",
+    ),
 }

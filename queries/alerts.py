@@ -1,0 +1,136 @@
+"""Alert thresholds an administrator sets in `config/alerts.toml` (or the file named by the
+environment variable VAX_ALERTS_CONFIG). The settings are documented inside that file."""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+ENV_VAR = "VAX_ALERTS_CONFIG"
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "config" / "alerts.toml"
+
+
+class AlertsConfigError(ValueError):
+    """The alerts configuration file cannot be used (unreadable, malformed, bad values)."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Every alert threshold, with the defaults of the shipped `config/alerts.toml`."""
+
+    # [low_stock]
+    min_days_of_stock: float = 3.0
+    serious_days_of_stock: float = 1.0
+    # [deferral_spike]
+    spike_factor: float = 2.0
+    spike_min_screened: int = 20
+    spike_min_rate: float = 0.05
+    spike_baseline_weeks: int = 4
+    spike_serious_factor: float = 4.0
+    # [certificate_backlog]
+    backlog_min_count: int = 50
+    backlog_min_days: float = 3.0
+    backlog_serious_days: float = 7.0
+    # [no_data]
+    no_data_min_days: int = 1
+    no_data_serious_days: int = 3
+
+
+# (section, key in the file) -> Thresholds field
+_SETTINGS: dict[tuple[str, str], str] = {
+    ("low_stock", "min_days_of_stock"): "min_days_of_stock",
+    ("low_stock", "serious_days_of_stock"): "serious_days_of_stock",
+    ("deferral_spike", "factor"): "spike_factor",
+    ("deferral_spike", "min_screened"): "spike_min_screened",
+    ("deferral_spike", "min_rate"): "spike_min_rate",
+    ("deferral_spike", "baseline_weeks"): "spike_baseline_weeks",
+    ("deferral_spike", "serious_factor"): "spike_serious_factor",
+    ("certificate_backlog", "min_count"): "backlog_min_count",
+    ("certificate_backlog", "min_days"): "backlog_min_days",
+    ("certificate_backlog", "serious_days"): "backlog_serious_days",
+    ("no_data", "min_days"): "no_data_min_days",
+    ("no_data", "serious_days"): "no_data_serious_days",
+}
+_TYPES = {f.name: f.type for f in fields(Thresholds)}
+
+
+def config_path() -> Path:
+    """The alerts file in use: $VAX_ALERTS_CONFIG if set, else `config/alerts.toml`."""
+    explicit = os.environ.get(ENV_VAR, "").strip()
+    return Path(explicit) if explicit else DEFAULT_PATH
+
+
+def _value(section: str, key: str, raw: object, kind: str) -> float | int:
+    name = f"{section}.{key}"
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise AlertsConfigError(f"{name} must be a number, not {raw!r}")
+    if kind == "int":
+        if isinstance(raw, float) and not raw.is_integer():
+            raise AlertsConfigError(f"{name} must be a whole number, not {raw!r}")
+        value: float | int = int(raw)
+    else:
+        value = float(raw)
+    if not math.isfinite(value) or value < 0:
+        raise AlertsConfigError(f"{name} must be a finite number >= 0, not {raw!r}")
+    return value
+
+
+def parse_thresholds(data: dict) -> Thresholds:
+    """Thresholds from the parsed TOML document; unknown sections or keys are refused, so that
+    a misspelt setting does not silently keep its default."""
+    values: dict[str, float | int] = {}
+    known_sections = {section for section, _ in _SETTINGS}
+    for section, body in data.items():
+        if section not in known_sections:
+            raise AlertsConfigError(
+                f"unknown section [{section}]; expected one of {sorted(known_sections)}"
+            )
+        if not isinstance(body, dict):
+            raise AlertsConfigError(f"[{section}] must be a table of settings")
+        for key, raw in body.items():
+            field = _SETTINGS.get((section, key))
+            if field is None:
+                allowed = sorted(k for s, k in _SETTINGS if s == section)
+                raise AlertsConfigError(
+                    f"unknown setting {section}.{key}; [{section}] accepts {allowed}"
+                )
+            values[field] = _value(section, key, raw, _TYPES[field])
+    thresholds = Thresholds(**values)
+    if thresholds.serious_days_of_stock > thresholds.min_days_of_stock:
+        raise AlertsConfigError(
+            "low_stock.serious_days_of_stock must not exceed low_stock.min_days_of_stock"
+        )
+    if thresholds.spike_baseline_weeks < 1:
+        raise AlertsConfigError("deferral_spike.baseline_weeks must be at least 1")
+    if thresholds.no_data_min_days < 1:
+        raise AlertsConfigError("no_data.min_days must be at least 1")
+    return thresholds
+
+
+def load_thresholds(path: str | Path | None = None) -> Thresholds:
+    """Read the alert thresholds (the defaults when the shipped file has been removed).
+
+    Raises AlertsConfigError with a one-line reason when the file is unreadable, is not valid
+    TOML, or holds an unknown setting or an unusable value.
+    """
+    if path is None:
+        path = config_path()
+        if path == DEFAULT_PATH and not path.exists():
+            return Thresholds()
+    path = Path(path)
+    if not path.exists():
+        raise AlertsConfigError(f"{path} does not exist (set by {ENV_VAR}?)")
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise AlertsConfigError(f"{path}: not valid TOML ({exc})") from exc
+    except OSError as exc:
+        raise AlertsConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
+    try:
+        return parse_thresholds(data)
+    except AlertsConfigError as exc:
+        raise AlertsConfigError(f"{path}: {exc}") from exc
