@@ -48,12 +48,12 @@ def kpi(
                 delta = delta.replace("đ.p.", "pp")
         else:
             delta = fmt.signed(change, ctx.lang)
-        delta = f"{delta} {ctx.t('compared_last_week')}"
     st.metric(
         title or label(ctx, metric),
         show(value, ctx.lang),
         delta=delta,
         delta_color="inverse" if inverse else "normal",
+        delta_description=ctx.t("compared_last_week") if delta else None,
         help=definition(ctx, metric),
         chart_data=None if trend is None else trend.tolist(),
         chart_type="line",
