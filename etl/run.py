@@ -219,6 +219,10 @@ class _Load:
                 if mark is not None:
                     new_marks[table.name] = mark
         _pause_for_tests("marts")
+        self.progress(
+            "refreshing people's milestones and the marts "
+            + ("(full rebuild)" if self.full else "(touched keys)")
+        )
         step = time.perf_counter()
         if not self.full:
             self._collect_final_keys()
