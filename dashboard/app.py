@@ -22,15 +22,22 @@ st.set_page_config(
 )
 
 lang = shell.language()
+PAGES = [
+    ("overview", ":material/dashboard:"),
+    ("coverage", ":material/map:"),
+    ("sites", ":material/location_on:"),
+    ("screening", ":material/stethoscope:"),
+]
 page = st.navigation(
     [
         st.Page(
-            "app_pages/overview.py",
-            title=text("page_overview", lang),
-            icon=":material/dashboard:",
-            url_path="overview",
-            default=True,
-        ),
+            f"app_pages/{name}.py",
+            title=text(f"page_{name}", lang),
+            icon=icon,
+            url_path=name,
+            default=(name == "overview"),
+        )
+        for name, icon in PAGES
     ]
 )
 shell.begin()

@@ -1,0 +1,244 @@
+"""The Screening and deferrals page: renders for a demo-like, an empty and a hand-made
+warehouse, and shows the numbers `queries.screening` computes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from conftest import ROOT
+from platform_builder import create_platform, tiny_platform_rows
+from streamlit.testing.v1 import AppTest
+
+from dashboard import format as fmt
+from dashboard.state import ViewState
+from queries import screening
+from queries.freshness import freshness
+from queries.scope import Period, resolve_scope
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGE = "app_pages/screening.py"
+ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key"}
+W37 = Period(date(2021, 9, 13), date(2021, 9, 19))
+KPI = {
+    "screened": "Lượt khám sàng lọc",
+    "deferred": "Tạm hoãn tiêm",
+    "contraindicated": "Chống chỉ định",
+    "referred": "Chuyển tiêm tại bệnh viện",
+}
+
+
+def _etl(platform: str, wh: str) -> str:
+    subprocess.run(
+        [sys.executable, "-m", "etl", "run", "--platform-url", platform, "--warehouse-url", wh],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return wh
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> str:
+    """A small simulated province (every commune, a few months of the campaign)."""
+    tmp = tmp_path_factory.mktemp("screening_demo")
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    subprocess.run(
+        [sys.executable, "-m", "simulator", "--platform-url", platform, "--scale", "0.005",
+         "--end", "2021-10-31"],
+        cwd=ROOT, env=ENV, check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> str:
+    tmp = tmp_path_factory.mktemp("screening_tiny")
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    create_platform(platform, tiny_platform_rows())
+    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+@pytest.fixture(scope="module")
+def empty(tmp_path_factory) -> str:
+    """Facilities, stores and vaccines, but no visit at all."""
+    tmp = tmp_path_factory.mktemp("screening_empty")
+    rows = tiny_platform_rows()
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    create_platform(platform, {k: rows[k] for k in ("facility", "vaccine", "store")})
+    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+def open_page(monkeypatch, url: str, **params: str) -> AppTest:
+    monkeypatch.setenv("VAX_WAREHOUSE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def read(url: str, func, code: str, period: Period, *extra):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return func(conn, resolve_scope(conn, code), period, *extra)
+    finally:
+        engine.dispose()
+
+
+def periods(url: str) -> tuple[Period, Period]:
+    """The default period (the last complete week of data) and the week before it."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            last = freshness(conn).last_day
+    finally:
+        engine.dispose()
+    state = ViewState()
+    return Period(*state.period(last)), Period(*state.previous_period(last))
+
+
+def metrics(at: AppTest) -> dict[str, object]:
+    return {m.label: m for m in at.metric}
+
+
+def table_with(at: AppTest, column: str):
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert found, f"no table with a column {column!r}"
+    return found[0]
+
+
+# --- demo-like warehouse ----------------------------------------------------------------------
+def test_kpis_equal_the_totals_and_their_change(monkeypatch, demo):
+    at = open_page(monkeypatch, demo)
+    assert at.title[0].value == "Khám sàng lọc & hoãn tiêm"
+    now, before = periods(demo)
+    current = read(demo, screening.totals, "36", now).iloc[0]
+    previous = read(demo, screening.totals, "36", before).iloc[0]
+    assert current["screened"] > 0 and current["deferrals"] > 0
+    shown = metrics(at)
+    for column, label in KPI.items():
+        assert shown[label].value == fmt.number(current[column])
+        change = fmt.signed(current[column] - previous[column])
+        assert shown[label].delta.startswith(change)
+    assert shown["Tỷ lệ hoãn tiêm"].value == fmt.percent(current["deferral_rate"])
+    points = (current["deferral_rate"] - previous["deferral_rate"]) * 100
+    assert fmt.number(abs(points), "vi", 1) in shown["Tỷ lệ hoãn tiêm"].delta
+
+
+def test_district_table_equals_the_query(monkeypatch, demo):
+    at = open_page(monkeypatch, demo)
+    now, _ = periods(demo)
+    expected = read(demo, screening.by_area, "36", now)
+    expected = expected[expected["screened"] > 0].sort_values(
+        ["deferral_rate", "screened"], ascending=[False, False]
+    )
+    table = table_with(at, "Địa bàn")
+    assert table["Địa bàn"].tolist() == expected["name"].tolist()
+    assert table["Lượt khám sàng lọc"].tolist() == expected["screened"].tolist()
+    assert table["Tỷ lệ hoãn tiêm"].tolist() == pytest.approx(expected["deferral_rate"].tolist())
+
+
+def test_reasons_and_trend_tables_equal_the_queries(monkeypatch, demo):
+    at = open_page(monkeypatch, demo)
+    now, _ = periods(demo)
+    reasons = read(demo, screening.by_reason, "36", now)
+    table = table_with(at, "Lý do")
+    assert table["Số lượt"].sum() == reasons["visits"].sum()
+    assert len(table) == len(reasons)
+    assert "Lý do khác" in set(table["Lý do"]) or "other" not in set(reasons["deferral_reason"])
+    assert not set(table["Lý do"]) & set(screening.REASONS)  # names, never codes
+    weekly = read(demo, screening.weekly, "36", now, screening.TREND_WEEKS)
+    trend = table_with(at, "Tuần")
+    assert len(trend) == screening.TREND_WEEKS
+    assert trend["Lượt khám sàng lọc"].tolist() == weekly["screened"].tolist()
+    assert trend["Tuần"].iloc[-1] == f"{fmt.day(now.start)} – {fmt.day(now.end)}"
+
+
+def test_top_sites_equal_the_query(monkeypatch, demo):
+    # The whole campaign to date: enough screenings per site to pass the minimum.
+    at = open_page(monkeypatch, demo, **{"from": "2021-06-01", "to": "2021-10-31"})
+    period = Period(date(2021, 6, 1), date(2021, 10, 31))
+    top = read(demo, screening.top_sites, "36", period, screening.MIN_SCREENED)
+    assert len(top) > 0
+    table = table_with(at, "Lý do thường gặp nhất")
+    assert table["Điểm tiêm"].tolist() == top["name"].tolist()
+    assert table["Tỷ lệ hoãn tiêm"].tolist() == pytest.approx(top["deferral_rate"].tolist())
+    assert (table["Lượt khám sàng lọc"] >= screening.MIN_SCREENED).all()
+    rates = table["Tỷ lệ hoãn tiêm"].tolist()
+    assert rates == sorted(rates, reverse=True)
+
+
+def test_a_single_district_is_split_by_commune(monkeypatch, demo):
+    at = open_page(monkeypatch, demo, district="359")
+    now, _ = periods(demo)
+    current = read(demo, screening.totals, "359", now).iloc[0]
+    assert metrics(at)["Lượt khám sàng lọc"].value == fmt.number(current["screened"])
+    assert any("Theo xã, phường, thị trấn" in m.value for m in at.markdown)
+    expected = read(demo, screening.by_area, "359", now)
+    table = table_with(at, "Địa bàn")
+    assert set(table["Địa bàn"]) == set(expected.loc[expected["screened"] > 0, "name"])
+    assert set(table["Huyện, Thành phố"]) == {"Huyện Vụ Bản"}
+
+
+def test_english_switch(monkeypatch, demo):
+    at = open_page(monkeypatch, demo, lang="en")
+    assert at.title[0].value == "Screening and deferrals"
+    assert "Deferral rate" in metrics(at)
+    assert set(table_with(at, "Reason")["Reason"]) <= {
+        "Acute illness", "Fever", "Uncontrolled chronic disease", "Recent COVID-19",
+        "Pregnancy", "History of anaphylaxis or allergy", "Another vaccine recently",
+        "Other reason", "No reason recorded",
+    }  # fmt: skip
+
+
+# --- hand-made warehouse ----------------------------------------------------------------------
+def test_hand_checked_week(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37")
+    shown = metrics(at)
+    assert [shown[label].value for label in KPI.values()] == ["12", "1", "1", "1"]
+    assert shown["Tỷ lệ hoãn tiêm"].value == "25,0 %"
+    reasons = table_with(at, "Lý do")
+    assert sorted(zip(reasons["Lý do"], reasons["Số lượt"], strict=True)) == [
+        ("Bệnh mạn tính chưa ổn định", 1),
+        ("Sốt", 1),
+        ("Tiền sử phản vệ, dị ứng", 1),
+    ]
+    districts = table_with(at, "Địa bàn")
+    assert sorted(districts["Địa bàn"]) == ["Huyện Vụ Bản", "Thành phố Nam Định"]
+    assert districts["Tỷ lệ hoãn tiêm"].tolist() == pytest.approx([0.25, 0.25])
+    assert any("Không có điểm tiêm nào đạt 30" in i.value for i in at.info)
+
+
+def test_one_site(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", district="356", commune="13633", site="F1")
+    expected = read(tiny, screening.totals, "F1", W37).iloc[0]
+    shown = metrics(at)
+    assert shown["Lượt khám sàng lọc"].value == fmt.number(expected["screened"]) == "7"
+    assert shown["Tỷ lệ hoãn tiêm"].value == "28,6 %"
+    reasons = table_with(at, "Lý do")
+    assert sorted(reasons["Lý do"]) == ["Sốt", "Tiền sử phản vệ, dị ứng"]
+    assert reasons["Tỷ lệ trên số lượt khám sàng lọc"].tolist() == pytest.approx([1 / 7, 1 / 7])
+    assert not any("Điểm tiêm có tỷ lệ hoãn tiêm cao nhất" in m.value for m in at.markdown)
+
+
+def test_a_week_without_sessions_says_so(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W30")
+    assert metrics(at)["Lượt khám sàng lọc"].value == "0"
+    assert metrics(at)["Tỷ lệ hoãn tiêm"].value == "—"
+    assert any("Không có dữ liệu" in i.value for i in at.info)
+
+
+def test_an_empty_warehouse_says_so(monkeypatch, empty):
+    at = open_page(monkeypatch, empty)
+    assert any("chưa có buổi tiêm" in i.value for i in at.info)
