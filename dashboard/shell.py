@@ -105,18 +105,20 @@ def _url_state() -> ViewState:
     has_core = any(k in params for k in ("week", "from", "district", "commune", "site"))
     if synced and not has_core:
         # Streamlit clears the URL when the user changes page: keep the session's view.
-        merged = {**synced, **{k: v for k, v in params.items() if k == "lang"}}
+        merged = {**synced, **params}
         return from_params(merged)
     return from_params(params)
 
 
-def _load_widgets(state: ViewState, as_of: date) -> None:
+def _load_widgets(state: ViewState, first: date, as_of: date) -> None:
     ss = st.session_state
     ss[_KEYS["lang"]] = state.lang
     ss[_KEYS["mode"]] = "range" if state.is_custom_range else "week"
     ss[_KEYS["week"]] = state.week or last_complete_week(as_of)
     start, end = state.period(as_of)
-    ss[_KEYS["range"]] = (start, end)
+    # The date picker refuses values outside the data: keep the range inside it.
+    start, end = max(start, first), min(end, as_of)
+    ss[_KEYS["range"]] = (min(start, end), end)
     ss[_KEYS["district"]] = state.district or ""
     ss[_KEYS["commune"]] = state.commune or ""
     ss[_KEYS["site"]] = state.site or ""
@@ -264,7 +266,7 @@ def begin(url: str | None = None) -> Context | None:
     fac = cached.facilities(url, version)
     state = _url_state()
     if st.session_state.get(_SYNCED) != to_params(state) or _KEYS["mode"] not in st.session_state:
-        _load_widgets(state, fresh.last_day)
+        _load_widgets(state, fresh.first_day, fresh.last_day)
     state = _sidebar(state, fresh, areas, fac)
     _sync_url(state)
     start, end = state.period(fresh.last_day)

@@ -126,3 +126,8 @@ def test_the_url_opens_the_same_view_and_the_filters_write_it_back(monkeypatch, 
     district = at.query_params["district"]
     assert district in ("356", ["356"])
     assert "Thành phố Nam Định" in at.caption[0].value
+
+
+def test_a_custom_range_outside_the_data_opens_clamped(monkeypatch, tiny_warehouse):
+    at = run_app(monkeypatch, tiny_warehouse, **{"from": "2020-01-01", "to": "2030-01-01"})
+    assert "01/06/2021 – 20/09/2021" in at.caption[0].value
