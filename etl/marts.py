@@ -48,6 +48,10 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
     def delete_where(mart: str) -> str:
         return "" if full else " WHERE " + _in_touched_fd(f"{mart}.facility_id", f"{mart}.date")
 
+    # On a full rebuild SQLite would walk the (facility, date) index and fetch every row at
+    # random; a sequential scan and a sort is several times faster there.
+    scan = " NOT INDEXED" if full and conn.dialect.name == "sqlite" else ""
+
     active_injected = "v.status = 'active' AND v.injected_at IS NOT NULL"
     minutes = lambda a, b: f"({hours_between(conn, a, b)} * 60.0)"  # noqa: E731
     lag = days_after_local_day_end(conn, "v.recorded_at", "v.session_date")
@@ -77,7 +81,7 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
           SUM(CASE WHEN {injected} AND v.recorded_at IS NOT NULL THEN {lag} END),
           SUM(CASE WHEN {injected} AND v.recorded_at IS NOT NULL AND {lag} > 0
                    THEN 1 ELSE 0 END)
-        FROM visit v{where("v.facility_id", "v.session_date", "v.status = 'active'")}
+        FROM visit v{scan}{where("v.facility_id", "v.session_date", "v.status = 'active'")}
         GROUP BY v.facility_id, v.session_date
         """,
     )
@@ -91,7 +95,7 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
           COUNT(*),
           SUM(CASE WHEN v.immediate_reaction = 'mild' THEN 1 ELSE 0 END),
           SUM(CASE WHEN v.immediate_reaction = 'serious' THEN 1 ELSE 0 END)
-        FROM visit v{where("v.facility_id", "v.session_date", active_injected)}
+        FROM visit v{scan}{where("v.facility_id", "v.session_date", active_injected)}
         GROUP BY v.facility_id, v.session_date, v.vaccine_code, v.dose_number, v.dose_kind
         """,
     )
@@ -103,7 +107,7 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
         INSERT INTO mart_screening_day
         SELECT v.facility_id, v.session_date, v.screening_result,
           COALESCE(v.deferral_reason, ''), COUNT(*)
-        FROM visit v{
+        FROM visit v{scan}{
             where(
                 "v.facility_id",
                 "v.session_date",
@@ -136,17 +140,17 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
           SELECT v.facility_id AS facility_id, c.issued_date AS date, COUNT(*) AS issued,
                  0 AS backlog_in, 0 AS backlog_out,
                  SUM({lag_hours}) AS lag_hours_sum, COUNT(v.injected_at) AS lag_count
-          FROM certificate c JOIN visit v ON v.visit_id = c.visit_id
+          FROM certificate c{scan} JOIN visit v ON v.visit_id = c.visit_id
           {where("v.facility_id", "c.issued_date", "c.revoked_at IS NULL")}
           GROUP BY v.facility_id, c.issued_date
           UNION ALL
           SELECT v.facility_id, v.session_date, 0, COUNT(*), 0, NULL, 0
-          FROM visit v LEFT JOIN ({first_cert}) fc ON fc.visit_id = v.visit_id
+          FROM visit v{scan} LEFT JOIN ({first_cert}) fc ON fc.visit_id = v.visit_id
           {where("v.facility_id", "v.session_date", f"{active_injected} AND {no_cert_by_then}")}
           GROUP BY v.facility_id, v.session_date
           UNION ALL
           SELECT v.facility_id, fc.cert_date, 0, 0, COUNT(*), NULL, 0
-          FROM visit v JOIN ({first_cert}) fc ON fc.visit_id = v.visit_id
+          FROM visit v{scan} JOIN ({first_cert}) fc ON fc.visit_id = v.visit_id
           {where("v.facility_id", "fc.cert_date", f"{active_injected} AND {cert_later}")}
           GROUP BY v.facility_id, fc.cert_date
         ) parts
