@@ -1,0 +1,434 @@
+"""Script-run time of each dashboard page on the whole province, cold and warm, against
+computing the page's main figures straight from the visit-grain tables.
+
+    .venv/bin/python bench/dashboard_pages.py [--warehouse-url URL] [--repeat 3]
+        [--baseline-repeat 1]
+
+The warehouse defaults to sqlite:////tmp/full/w2.db when that file exists (the whole province,
+to 2022-06-30), else to $VAX_WAREHOUSE_URL. It is only read.
+
+For each page (dashboard/app_pages/overview.py, coverage.py, sites.py, screening.py), through
+Streamlit's AppTest, with the default view (whole province, the last complete ISO week of data):
+- cold: every Streamlit cache cleared (`st.cache_data.clear()`, `st.cache_resource.clear()`),
+  then one script run of a new session;
+- warm: the same session run again (every read is a cache hit).
+One untimed run per page first, so that module imports are not counted. Medians of `--repeat`.
+Budget: warm < 300 ms, cold < 1.5 s.
+
+Baseline: the page's main figures computed with SQL from the core tables (visit, citizen,
+certificate, vaccine, facility, stock_transaction) for the same period, timed on a fresh
+connection; ratio = baseline time / page cold time (how much the marts and the cache save).
+A page that is still a placeholder is measured as it is (its status says so); a page that
+dashboard/app.py does not list yet runs from a harness that does (the entry column says so).
+Exit status 1 when a page misses its budget or does not render.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+from streamlit import config as st_config  # noqa: E402
+from streamlit import logger as st_logger  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from dashboard.i18n import text  # noqa: E402
+from dashboard.state import last_complete_week, week_start  # noqa: E402
+from queries.freshness import freshness  # noqa: E402
+from warehouse import engine as wh_engine  # noqa: E402
+
+DEFAULT_WAREHOUSE = Path("/tmp/full/w2.db")
+APP = ROOT / "dashboard" / "app.py"
+PAGES = ("overview", "coverage", "sites", "screening")
+WARM_BUDGET_MS = 300
+COLD_BUDGET_MS = 1500
+RUN_TIMEOUT = 300
+
+# The same app as dashboard/app.py with all four pages listed, for pages app.py does not list
+# yet; it lives in a temporary folder whose app_pages is a link to the real one, so that page
+# paths relative to the entry point resolve as in the app.
+HARNESS = """import sys
+sys.path.insert(0, {root!r})
+import streamlit as st
+from dashboard import shell
+from dashboard.i18n import text
+st.set_page_config(page_title="bench", layout="wide")
+lang = shell.language()
+page = st.navigation([
+    st.Page("app_pages/overview.py", title=text("page_overview", lang), url_path="overview",
+            default=True),
+    st.Page("app_pages/coverage.py", title=text("page_coverage", lang), url_path="coverage"),
+    st.Page("app_pages/sites.py", title=text("page_sites", lang), url_path="sites"),
+    st.Page("app_pages/screening.py", title=text("page_screening", lang), url_path="screening"),
+])
+shell.begin()
+page.run()
+"""
+
+DEFERRALS = "('deferred', 'contraindicated', 'referred')"
+ACTIVE = "v.status = 'active'"
+INJECTED = "v.status = 'active' AND v.injected_at IS NOT NULL"
+
+# Per person as of :end (METRICS.md, "People and coverage"): >= 1 dose, fully vaccinated
+# (distinct primary dose numbers >= the smallest primary series of those vaccines), boosted;
+# the residence is that of the person's most recently updated citizen row.
+PEOPLE_AS_OF = f"""
+WITH person AS (
+    SELECT person_key, residence_commune_code FROM (
+        SELECT person_key, residence_commune_code,
+               ROW_NUMBER() OVER (
+                   PARTITION BY person_key ORDER BY updated_at DESC, citizen_key DESC
+               ) AS rn
+        FROM citizen
+    ) ranked WHERE rn = 1
+),
+per_person AS (
+    SELECT c.person_key,
+           COUNT(DISTINCT CASE WHEN v.dose_kind = 'primary' THEN v.dose_number END)
+               AS primary_doses,
+           MIN(CASE WHEN v.dose_kind = 'primary' THEN x.primary_series_doses END) AS series,
+           MAX(CASE WHEN v.dose_kind = 'booster' THEN 1 ELSE 0 END) AS boosted
+    FROM visit v
+    JOIN citizen c ON c.citizen_key = v.citizen_key
+    LEFT JOIN vaccine x ON x.vaccine_code = v.vaccine_code
+    WHERE {INJECTED} AND v.session_date <= :end
+    GROUP BY c.person_key
+)
+SELECT p.residence_commune_code AS commune,
+       COUNT(*) AS people_1plus,
+       SUM(CASE WHEN pp.primary_doses >= pp.series THEN 1 ELSE 0 END) AS people_full,
+       SUM(pp.boosted) AS people_boosted
+FROM per_person pp JOIN person p ON p.person_key = pp.person_key
+GROUP BY p.residence_commune_code
+"""
+
+
+# --- baselines: the page's main figures from the visit-grain tables ---------------------------
+def _rows(conn: sa.Connection, sql: str, params: dict) -> list:
+    return conn.execute(sa.text(sql), params).all()
+
+
+def baseline_overview(conn: sa.Connection, params: dict) -> None:
+    """Doses and deferrals in the period, people with >= 1 dose and fully vaccinated as of its
+    end, certificates issued in the period and the certificate backlog at its end."""
+    _rows(
+        conn,
+        f"SELECT SUM(CASE WHEN v.injected_at IS NOT NULL THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN v.screening_result IN {DEFERRALS} THEN 1 ELSE 0 END) "
+        f"FROM visit v WHERE {ACTIVE} AND v.session_date BETWEEN :start AND :end",
+        params,
+    )
+    _rows(
+        conn,
+        f"SELECT SUM(people_1plus), SUM(people_full) FROM ({PEOPLE_AS_OF}) people",
+        params,
+    )
+    _rows(
+        conn,
+        "SELECT COUNT(*) FROM certificate c "
+        "WHERE c.revoked_at IS NULL AND c.issued_date BETWEEN :start AND :end",
+        params,
+    )
+    _rows(
+        conn,
+        f"SELECT COUNT(*) FROM visit v WHERE {INJECTED} AND v.session_date < :end "
+        "AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.visit_id = v.visit_id "
+        "AND c.revoked_at IS NULL AND c.issued_date <= :end)",
+        params,
+    )
+
+
+def baseline_coverage(conn: sa.Connection, params: dict) -> None:
+    """People with >= 1 dose, fully vaccinated and boosted by residence commune as of the end."""
+    _rows(conn, PEOPLE_AS_OF, params)
+
+
+_FACILITY_COUNTS = (
+    "SELECT v.facility_id, "
+    "SUM(CASE WHEN v.injected_at IS NOT NULL THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN v.screened_at IS NOT NULL THEN 1 ELSE 0 END), "
+    f"SUM(CASE WHEN v.screening_result IN {DEFERRALS} THEN 1 ELSE 0 END) "
+    f"FROM visit v WHERE {ACTIVE} AND v.session_date BETWEEN :{{start}} AND :{{end}} "
+    "GROUP BY v.facility_id"
+)
+
+
+def baseline_sites(conn: sa.Connection, params: dict) -> None:
+    """Per facility: doses, screened and deferrals in the period and in the week before; doses
+    on hand in its store at the period end and ledger-administered over the last 7 days."""
+    _rows(conn, _FACILITY_COUNTS.format(start="start", end="end"), params)
+    _rows(conn, _FACILITY_COUNTS.format(start="prev_start", end="prev_end"), params)
+    _rows(
+        conn,
+        "SELECT s.facility_id, SUM(CASE t.txn_type "
+        "WHEN 'transfer_out' THEN -t.quantity_doses WHEN 'administered' THEN -t.quantity_doses "
+        "WHEN 'wasted' THEN -t.quantity_doses ELSE t.quantity_doses END), "
+        "SUM(CASE WHEN t.txn_type = 'administered' AND t.txn_date >= :stock_from "
+        "THEN t.quantity_doses ELSE 0 END) "
+        "FROM stock_transaction t JOIN store s ON s.store_id = t.store_id "
+        "WHERE s.facility_id IS NOT NULL AND t.txn_date <= :end GROUP BY s.facility_id",
+        params,
+    )
+
+
+def baseline_screening(conn: sa.Connection, params: dict) -> None:
+    """Screened and deferrals in the period and the week before; deferrals by result and
+    reason, by district and by facility for the period; screened and deferrals per day over
+    the 12 weeks of the trend."""
+    totals = (
+        "SELECT SUM(CASE WHEN v.screened_at IS NOT NULL THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN v.screening_result IN {DEFERRALS} THEN 1 ELSE 0 END) "
+        f"FROM visit v WHERE {ACTIVE} AND v.session_date BETWEEN :{{start}} AND :{{end}}"
+    )
+    _rows(conn, totals.format(start="start", end="end"), params)
+    _rows(conn, totals.format(start="prev_start", end="prev_end"), params)
+    _rows(
+        conn,
+        "SELECT v.screening_result, COALESCE(v.deferral_reason, ''), COUNT(*) FROM visit v "
+        f"WHERE {ACTIVE} AND v.screening_result IN {DEFERRALS} "
+        "AND v.session_date BETWEEN :start AND :end GROUP BY 1, 2",
+        params,
+    )
+    _rows(
+        conn,
+        "SELECT f.district_code, "
+        "SUM(CASE WHEN v.screened_at IS NOT NULL THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN v.screening_result IN {DEFERRALS} THEN 1 ELSE 0 END) "
+        "FROM visit v JOIN facility f ON f.facility_id = v.facility_id "
+        f"WHERE {ACTIVE} AND v.session_date BETWEEN :start AND :end GROUP BY f.district_code",
+        params,
+    )
+    _rows(conn, _FACILITY_COUNTS.format(start="start", end="end"), params)
+    _rows(
+        conn,
+        "SELECT v.session_date, "
+        "SUM(CASE WHEN v.screened_at IS NOT NULL THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN v.screening_result IN {DEFERRALS} THEN 1 ELSE 0 END) "
+        f"FROM visit v WHERE {ACTIVE} AND v.session_date BETWEEN :trend_from AND :end "
+        "GROUP BY v.session_date",
+        params,
+    )
+
+
+BASELINES: dict[str, Callable[[sa.Connection, dict], None]] = {
+    "overview": baseline_overview,
+    "coverage": baseline_coverage,
+    "sites": baseline_sites,
+    "screening": baseline_screening,
+}
+
+
+# --- page runs -------------------------------------------------------------------------------
+@dataclass
+class Result:
+    page: str
+    entry: str = ""
+    status: str = "ok"
+    cold_ms: list[float] = field(default_factory=list)
+    warm_ms: list[float] = field(default_factory=list)
+    baseline_ms: list[float] = field(default_factory=list)
+
+    @staticmethod
+    def median(values: list[float]) -> float | None:
+        return statistics.median(values) if values else None
+
+    @property
+    def cold(self) -> float | None:
+        return self.median(self.cold_ms)
+
+    @property
+    def warm(self) -> float | None:
+        return self.median(self.warm_ms)
+
+    @property
+    def baseline(self) -> float | None:
+        return self.median(self.baseline_ms)
+
+    @property
+    def passed(self) -> bool:
+        return (
+            self.cold is not None
+            and self.warm is not None
+            and self.cold < COLD_BUDGET_MS
+            and self.warm < WARM_BUDGET_MS
+        )
+
+
+def write_harness(tmp: Path) -> Path:
+    harness = tmp / "app.py"
+    harness.write_text(HARNESS.format(root=str(ROOT)), encoding="utf-8")
+    (tmp / "app_pages").symlink_to(ROOT / "dashboard" / "app_pages", target_is_directory=True)
+    return harness
+
+
+def clear_caches() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def new_session(entry: Path, page: str) -> AppTest:
+    at = AppTest.from_file(str(entry), default_timeout=RUN_TIMEOUT)
+    at.switch_page(f"app_pages/{page}.py")
+    return at
+
+
+def timed_run(at: AppTest) -> float:
+    t0 = time.perf_counter()
+    at.run()
+    return (time.perf_counter() - t0) * 1000
+
+
+def page_status(at: AppTest, page: str) -> str:
+    if at.exception:
+        return "exception: " + at.exception[0].message.splitlines()[0][:60]
+    expected = text(f"page_{page}", "vi")
+    shown = at.title[0].value if len(at.title) else None
+    if shown != expected:
+        return f"wrong page (title {shown!r})"
+    if any(info.value == text("under_construction", "vi") for info in at.info):
+        return "placeholder"
+    return "ok"
+
+
+def measure_page(result: Result, harness: Path, repeat: int) -> None:
+    """Cold and warm runs of the page from dashboard/app.py, or from the harness when app.py
+    does not list the page yet (Streamlit then runs the default page instead)."""
+    for entry, name in ((APP, "app.py"), (harness, "harness")):
+        clear_caches()
+        at = new_session(entry, result.page)
+        at.run()  # imports the page's modules; untimed
+        result.entry, result.status = name, page_status(at, result.page)
+        if not result.status.startswith("wrong page"):
+            break
+    for _ in range(repeat):
+        clear_caches()
+        at = new_session(entry, result.page)
+        result.cold_ms.append(timed_run(at))
+        result.warm_ms.append(timed_run(at))
+        result.warm_ms.append(timed_run(at))
+
+
+def measure_baseline(result: Result, url: str, params: dict, repeat: int) -> None:
+    for _ in range(repeat):
+        engine = wh_engine.make_engine(url, create_dir=False, must_exist=True)
+        try:
+            with engine.connect() as conn:
+                t0 = time.perf_counter()
+                BASELINES[result.page](conn, params)
+                result.baseline_ms.append((time.perf_counter() - t0) * 1000)
+        finally:
+            engine.dispose()
+
+
+# --- report ------------------------------------------------------------------------------------
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def report(results: list[Result]) -> None:
+    head = (
+        f"{'page':<10} {'entry':<8} {'status':<24} {'cold ms':>8} {'warm ms':>8} "
+        f"{'budget':>6} {'baseline ms':>12} {'ratio':>7}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        ratio = f"{r.baseline / r.cold:,.1f}x" if r.baseline and r.cold else "-"
+        budget = "PASS" if r.passed else "FAIL"
+        print(
+            f"{r.page:<10} {r.entry:<8} {r.status[:24]:<24} {_ms(r.cold):>8} {_ms(r.warm):>8} "
+            f"{budget:>6} {_ms(r.baseline):>12} {ratio:>7}"
+        )
+    print(
+        f"\nbudget: warm < {WARM_BUDGET_MS} ms and cold < {COLD_BUDGET_MS:,} ms per script run; "
+        "ratio = baseline / cold (the same figures from the visit-grain tables with SQL)"
+    )
+    print("baseline per page:")
+    for r in results:
+        doc = " ".join((BASELINES[r.page].__doc__ or "").split())
+        print(f"  {r.page}: {doc}")
+    for r in results:
+        if not r.status.startswith(("ok", "placeholder")):
+            print(f"{r.page}: {r.status}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warehouse-url", help="default: /tmp/full/w2.db, else VAX_WAREHOUSE_URL")
+    parser.add_argument("--repeat", type=int, default=3, help="cold runs per page (default 3)")
+    parser.add_argument(
+        "--baseline-repeat", type=int, default=1, help="baseline runs per page (default 1)"
+    )
+    parser.add_argument("--pages", nargs="*", default=list(PAGES), choices=PAGES)
+    args = parser.parse_args()
+
+    url = args.warehouse_url
+    if not url and DEFAULT_WAREHOUSE.exists():
+        url = f"sqlite:///{DEFAULT_WAREHOUSE}"
+    url = url or os.environ.get("VAX_WAREHOUSE_URL")
+    if not url:
+        parser.error("no warehouse: pass --warehouse-url (or set VAX_WAREHOUSE_URL)")
+    os.environ["VAX_WAREHOUSE_URL"] = url
+    # AppTest runs outside a Streamlit server: keep its "no runtime" notices out of the output.
+    st_config.set_option("logger.level", "error")
+    st_logger.set_log_level("error")
+    warnings.filterwarnings("ignore")
+
+    engine = wh_engine.make_engine(url, create_dir=False, must_exist=True)
+    with engine.connect() as conn:
+        fresh = freshness(conn)
+        visits = conn.execute(sa.text("SELECT COUNT(*) FROM visit")).scalar()
+    engine.dispose()
+    if fresh.last_day is None:
+        print(f"{wh_engine.describe(url)} holds no sessions: nothing to measure")
+        return 1
+    start = week_start(last_complete_week(fresh.last_day))
+    end = start + timedelta(days=6)
+    period = {
+        "start": start,
+        "end": end,
+        "prev_start": start - timedelta(days=7),
+        "prev_end": start - timedelta(days=1),
+        "stock_from": end - timedelta(days=6),
+        "trend_from": end - timedelta(days=7 * 12 - 1),
+    }
+    print(f"warehouse: {wh_engine.describe(url)} ({visits:,} visits, data to {fresh.last_day})")
+    print(
+        f"period: {last_complete_week(fresh.last_day)} ({period['start']} to {period['end']}), "
+        f"whole province; cold runs per page: {args.repeat}\n"
+    )
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
+        harness = write_harness(Path(tmp))
+        for page in args.pages:
+            result = Result(page)
+            print(f"measuring {page} ...", file=sys.stderr, flush=True)
+            try:
+                measure_page(result, harness, args.repeat)
+            except Exception as exc:  # noqa: BLE001 - report the page and go on with the others
+                result.status = f"error: {type(exc).__name__}: {exc}"
+            measure_baseline(result, url, period, args.baseline_repeat)
+            results.append(result)
+    print()
+    report(results)
+    return 0 if all(r.passed and r.status == "ok" for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

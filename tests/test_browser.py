@@ -1,0 +1,279 @@
+"""The running dashboard in a real browser: every page opens without an exception in both
+languages, a copied link opens the same view, and the browser's Back button returns to it.
+
+Drives Debian's Chromium (/usr/bin/chromium) through Playwright against `streamlit run
+dashboard/app.py` on a small simulated warehouse built once for the module.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+APP = ROOT / "dashboard" / "app.py"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PAGES = {
+    # url path: (Vietnamese title, English title). The default page is served at the root.
+    "": ("Tổng quan tuần", "Weekly overview"),
+    "coverage": ("Độ bao phủ", "Coverage by district"),
+    "sites": ("Bản đồ điểm tiêm", "Sites map"),
+    "screening": ("Khám sàng lọc & hoãn tiêm", "Screening and deferrals"),
+}
+SERVER_START_TIMEOUT = 60
+IDLE_TIMEOUT = 45
+QUIET_SECONDS = 1.0
+
+# One poll of the page: is the "Running..." widget shown, and what do the app's run and
+# connection states say (attributes Streamlit sets on its root element).
+_STATE_JS = """() => {
+    const app = document.querySelector("[data-testid='stApp']");
+    return [
+        document.querySelector("[data-testid='stStatusWidget']") !== null,
+        app ? app.getAttribute("data-test-script-state") : null,
+        app ? app.getAttribute("data-test-connection-state") : null,
+    ];
+}"""
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    log: Path
+
+    def tail(self, chars: int = 3000) -> str:
+        """The end of the server's output, for failure messages."""
+        return "--- streamlit output ---\n" + self.log.read_text(errors="replace")[-chars:]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+            return response.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is missing (install Debian's chromium package; `make test` does)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def server(chromium, tmp_path_factory) -> Iterator[Server]:
+    """`streamlit run dashboard/app.py` on a freshly simulated small warehouse."""
+    tmp = tmp_path_factory.mktemp("browser")
+    platform, warehouse = f"sqlite:///{tmp / 'p.db'}", f"sqlite:///{tmp / 'w.db'}"
+    env = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key", "VAX_WAREHOUSE_URL": warehouse}
+    port = _free_port()
+    running = Server(f"http://127.0.0.1:{port}", tmp / "streamlit.log")
+    # The server starts (imports, binds) while the warehouse is built: no session reads the
+    # warehouse before the browser connects.
+    with running.log.open("w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(APP),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        for step in (
+            ["simulator", "--platform-url", platform, "--scale", "0.005", "--end", "2021-10-31"],
+            ["etl", "run", "--platform-url", platform, "--warehouse-url", warehouse],
+        ):
+            done = subprocess.run(
+                [sys.executable, "-m", *step], cwd=ROOT, env=env, capture_output=True, text=True
+            )
+            assert done.returncode == 0, f"{' '.join(step[:2])} failed:\n{done.stderr[-3000:]}"
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while not _healthy(running.url):
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited ({proc.returncode})\n{running.tail()}")
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"streamlit did not answer in {SERVER_START_TIMEOUT} s\n{running.tail()}"
+                )
+            time.sleep(0.2)
+        yield running
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+
+
+def wait_idle(page, timeout: float = IDLE_TIMEOUT) -> None:
+    """Wait until Streamlit has finished running: after network idle, the "Running..." status
+    widget absent, a finished script run and a live connection, all for QUIET_SECONDS."""
+    page.wait_for_load_state("networkidle")
+    deadline = time.monotonic() + timeout
+    quiet_since = None
+    state = None
+    while time.monotonic() < deadline:
+        state = page.evaluate(_STATE_JS)
+        running, script, connection = state
+        if not running and script == "notRunning" and connection == "CONNECTED":
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= QUIET_SECONDS:
+                return
+        else:
+            quiet_since = None
+        time.sleep(0.1)
+    pytest.fail(f"{page.url} still running after {timeout} s (widget, run, connection: {state})")
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 15) -> bool:
+    """Poll `check` until it holds or `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return check()
+
+
+def problems(page) -> list[str]:
+    """Exceptions the app shows, and Streamlit's "Page not found" dialog."""
+    found = [
+        "exception: " + e.inner_text() for e in page.locator("[data-testid='stException']").all()
+    ]
+    dialogs = page.get_by_role("dialog").filter(has_text="Page not found")
+    if dialogs.count():
+        found.append("Streamlit could not find the page: " + dialogs.first.inner_text())
+    return found
+
+
+def title(page) -> str:
+    heading = page.locator("[data-testid='stMain'] h1").first
+    return heading.inner_text().strip() if heading.count() else "<no h1>"
+
+
+def district_box(page):
+    """The sidebar's district selectbox (its input shows the chosen name)."""
+    return page.locator("[data-testid='stSidebar'] input[aria-label='Huyện, Thành phố']")
+
+
+def district_shown(page) -> str:
+    return district_box(page).input_value()
+
+
+def header_caption(page) -> str:
+    return page.locator(
+        "[data-testid='stMain'] [data-testid='stCaptionContainer']"
+    ).first.inner_text()
+
+
+def test_every_page_opens_without_error_in_both_languages(server, page):
+    failures = []
+    for path, titles in PAGES.items():
+        for lang, expected in zip(("vi", "en"), titles, strict=True):
+            url = f"{server.url}/{path}" + ("?lang=en" if lang == "en" else "")
+            page.goto(url)
+            wait_idle(page)
+            shown = title(page)
+            for problem in problems(page):
+                print(f"--- {url}\n{problem}")
+                failures.append(f"{url}: {problem.splitlines()[0]}")
+            if shown != expected:
+                failures.append(f"{url}: title {shown!r}, expected {expected!r}")
+    assert not failures, "\n".join([*failures, server.tail()])
+
+
+def test_a_copied_link_opens_its_view_and_back_returns_to_it(server, page):
+    page.goto(f"{server.url}/coverage?week=2021-W40&district=360")
+    wait_idle(page)
+    assert not problems(page), problems(page)
+    assert title(page) == "Độ bao phủ"
+    assert district_shown(page) == "Huyện Ý Yên"
+    assert "Huyện Ý Yên" in header_caption(page)
+    assert "04/10/2021 – 10/10/2021" in header_caption(page)
+
+    district_box(page).click()
+    page.get_by_role("option", name="Huyện Vụ Bản", exact=True).click()
+    wait_idle(page)
+    assert wait_for(lambda: "district=359" in page.url), page.url
+    assert district_shown(page) == "Huyện Vụ Bản"
+    assert wait_for(lambda: "Huyện Vụ Bản" in header_caption(page)), header_caption(page)
+    assert "week=2021-W40" in page.url
+
+    page.go_back()
+    wait_idle(page)
+    assert wait_for(lambda: "district=360" in page.url), page.url
+    assert wait_for(lambda: district_shown(page) == "Huyện Ý Yên"), district_shown(page)
+    assert wait_for(lambda: "Huyện Ý Yên" in header_caption(page)), header_caption(page)
+    assert "04/10/2021 – 10/10/2021" in header_caption(page)
+    assert not problems(page), problems(page)
