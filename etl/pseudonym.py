@@ -60,7 +60,9 @@ class Pseudonymizer:
             hit = pos >= 0
             digests[hit] = seen[1][pos[hit]]
         missing = np.flatnonzero(~hit)
-        digests[missing] = [_digest(self.key, prefix, uniques[i]) for i in missing]
+        # Plain Python strings: indexing an Arrow-backed array one value at a time is slow.
+        to_hash = np.asarray(uniques, dtype=object)[missing]
+        digests[missing] = [_digest(self.key, prefix, v) for v in to_hash]
         if seen is None and len(uniques):
             self._seen[prefix] = (pd.Index(uniques), digests)
         # factorize marks missing values with -1, which picks the trailing None.

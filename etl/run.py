@@ -354,7 +354,7 @@ class _Load:
         prepared = transform.PREPARE[name](raw, self.pseudonymizer)
         prepared["_source_pk"] = raw[spec.key].astype("string").str.strip()
         lap("transform")
-        retry = self._open_rejects(name, set(prepared["_source_pk"].dropna()))
+        retry = self._open_rejects(name, prepared["_source_pk"])
         stats.retried = len(retry)
         # Source keys are unique, and retried rejects exclude keys re-read now: no duplicates.
         frame = pd.concat([prepared, retry], ignore_index=True) if len(retry) else prepared
@@ -391,14 +391,17 @@ class _Load:
             self.full_coverage = True
         return new_mark
 
-    def _open_rejects(self, name: str, exclude: set[str]) -> pd.DataFrame:
+    def _open_rejects(self, name: str, reread: pd.Series) -> pd.DataFrame:
+        """Earlier rejects of this table to validate again, except rows read again now."""
         rej = schema.etl_reject
         rows = self.conn.execute(
             sa.select(rej.c.source_pk, rej.c.row_json).where(
                 rej.c.source_table == name, rej.c.resolved_run_id.is_(None)
             )
         ).all()
-        rows = [r for r in rows if r.source_pk not in exclude]
+        if rows:
+            again = set(reread[reread.isin([r.source_pk for r in rows])])
+            rows = [r for r in rows if r.source_pk not in again]
         if not rows:
             return pd.DataFrame()
         frame = transform.rows_from_json(name, [r.row_json for r in rows])
