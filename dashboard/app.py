@@ -27,6 +27,11 @@ PAGES = [
     ("coverage", ":material/map:"),
     ("sites", ":material/location_on:"),
     ("screening", ":material/stethoscope:"),
+    ("stock", ":material/inventory_2:"),
+    ("certificates", ":material/verified:"),
+    ("aefi", ":material/emergency:"),
+    ("flow", ":material/conveyor_belt:"),
+    ("quality", ":material/fact_check:"),
 ]
 page = st.navigation(
     [

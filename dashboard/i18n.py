@@ -14,6 +14,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "page_coverage": {"vi": "Độ bao phủ", "en": "Coverage by district"},
     "page_sites": {"vi": "Bản đồ điểm tiêm", "en": "Sites map"},
     "page_screening": {"vi": "Khám sàng lọc & hoãn tiêm", "en": "Screening and deferrals"},
+    "page_stock": {"vi": "Vắc xin & tồn kho", "en": "Vaccine and stock"},
+    "page_certificates": {"vi": "Chứng nhận tiêm", "en": "Certificates"},
+    "page_aefi": {"vi": "Phản ứng sau tiêm", "en": "Adverse events"},
+    "page_flow": {"vi": "Quy trình buổi tiêm", "en": "Session flow"},
+    "page_quality": {"vi": "Chất lượng dữ liệu", "en": "Data quality"},
     "no_warehouse": {
         "vi": "Chưa tìm thấy kho dữ liệu báo cáo. Hãy chạy `make run` để tạo dữ liệu mẫu.",
         "en": "No reporting warehouse was found. Run `make run` to build the demo data.",
