@@ -39,6 +39,11 @@ PAGES = {
     "coverage": ("Độ bao phủ", "Coverage by district"),
     "sites": ("Bản đồ điểm tiêm", "Sites map"),
     "screening": ("Khám sàng lọc & hoãn tiêm", "Screening and deferrals"),
+    "stock": ("Vắc xin & tồn kho", "Vaccine and stock"),
+    "certificates": ("Chứng nhận tiêm", "Certificates"),
+    "aefi": ("Phản ứng sau tiêm", "Adverse events"),
+    "flow": ("Quy trình buổi tiêm", "Session flow"),
+    "quality": ("Chất lượng dữ liệu", "Data quality"),
 }
 SERVER_START_TIMEOUT = 60
 IDLE_TIMEOUT = 45
@@ -262,8 +267,20 @@ def test_a_copied_link_opens_its_view_and_back_returns_to_it(server, page):
     assert "Huyện Ý Yên" in header_caption(page)
     assert "04/10/2021 – 10/10/2021" in header_caption(page)
 
-    district_box(page).click()
-    page.get_by_role("option", name="Huyện Vụ Bản", exact=True).click()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # On a loaded machine the first click can land while the sidebar still re-renders: open
+    # the list again until the option shows.
+    option = page.get_by_role("option", name="Huyện Vụ Bản", exact=True)
+    for _ in range(4):
+        district_box(page).click()
+        try:
+            option.wait_for(state="visible", timeout=8000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            wait_idle(page)
+    option.click()
     wait_idle(page)
     assert wait_for(lambda: "district=359" in page.url), page.url
     assert district_shown(page) == "Huyện Vụ Bản"
