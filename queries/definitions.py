@@ -267,4 +267,157 @@ METRICS: dict[str, Metric] = {
         "Estimated from the 2019 census: the district's age structure applied to the commune; "
         "the 5-9 band and above.",
     ),
+    "data_as_of": Metric(
+        "Dữ liệu cập nhật đến",
+        "Data as of",
+        "Mốc cập nhật (updated_at) cao nhất của nền tảng trong lần nạp thành công gần nhất, và "
+        "thời điểm lần nạp đó kết thúc.",
+        "The platform's updated_at high-water mark of the last successful load, and the time "
+        "that load finished.",
+    ),
+    "rejected_rows": Metric(
+        "Bản ghi bị loại",
+        "Rejected rows",
+        "Bản ghi của nền tảng không nạp được vì sai quy tắc kiểm tra (theo lý do), còn mở: "
+        "chưa được lần nạp sau sửa và nạp lại.",
+        "Platform rows that failed validation and were not loaded (by reason), still open: not "
+        "loaded by a later run.",
+    ),
+    "silent_sites": Metric(
+        "Điểm tiêm chưa báo cáo",
+        "Sites that have not reported",
+        "Ngày có kế hoạch tiêm đã duyệt của điểm tiêm đang hoạt động nhưng không có lượt tiếp "
+        "đón nào (mỗi điểm tiêm, mỗi ngày tính một lần).",
+        "Days on which an active site had an approved plan and no visit at all (one per site "
+        "and day).",
+    ),
+    "bad_coordinates": Metric(
+        "Điểm tiêm sai tọa độ",
+        "Sites with bad coordinates",
+        "Điểm tiêm thiếu tọa độ hoặc có tọa độ nằm ngoài tỉnh.",
+        "Sites whose coordinates are missing or outside the province.",
+    ),
+    "declared_administered": Metric(
+        "Số sử dụng theo báo cáo kho",
+        "Administered as declared in stock reports",
+        "Số liều đã sử dụng khai báo trong báo cáo kho của các kho tại điểm tiêm (lần nộp mới "
+        "nhất của mỗi ngày).",
+        "Doses declared administered in the stock reports of the site stores (latest "
+        "submission of each day).",
+    ),
+    "declared_gap": Metric(
+        "Chênh lệch báo cáo kho so với lượt tiêm",
+        "Stock reports against visits",
+        "Số sử dụng theo báo cáo kho − số mũi đã tiêm ghi nhận từ lượt tiêm, cùng địa bàn và "
+        "thời gian; tỷ lệ = chênh lệch / số mũi đã tiêm.",
+        "Doses declared administered in stock reports − doses administered from visits, same "
+        "area and period; rate = difference / doses administered.",
+    ),
+    "aefi_rate": Metric(
+        "Tỷ lệ phản ứng sau tiêm / 100.000 mũi",
+        "AEFI rate per 100,000 doses",
+        "Số báo cáo phản ứng sau tiêm / số mũi đã tiêm của cùng vắc xin, cùng kỳ × 100.000. "
+        "Báo cáo chưa được xác minh.",
+        "AEFI reports / doses administered of the same vaccine and period × 100,000. Reports "
+        "are unverified.",
+    ),
+    "throughput": Metric(
+        "Số mũi / bàn tiêm / giờ",
+        "Doses per table-hour",
+        "Số mũi đã tiêm / (số bàn tiêm × số giờ từ mũi tiêm đầu tiên đến mũi cuối cùng trong "
+        "buổi).",
+        "Doses administered / (vaccination tables × hours between the first and last injection "
+        "of the session).",
+    ),
+    "below_capacity": Metric(
+        "Buổi tiêm dưới công suất",
+        "Sessions below capacity",
+        "Buổi tiêm (một điểm tiêm, một ngày) có số mũi / bàn tiêm / giờ thấp hơn 50 % trung vị "
+        "của chính điểm tiêm đó trong kỳ.",
+        "Sessions (one site, one day) whose doses per table-hour fall under 50% of that site's "
+        "median in the period.",
+    ),
+    "screen_wait": Metric(
+        "Chờ khám sàng lọc (phút)",
+        "Wait for screening (minutes)",
+        "Thời gian trung bình từ tiếp đón đến khám sàng lọc, trên các lượt đã khám sàng lọc.",
+        "Mean time from reception to screening, over screened visits.",
+    ),
+    "inject_wait": Metric(
+        "Chờ tiêm (phút)",
+        "Wait for injection (minutes)",
+        "Thời gian trung bình từ khám sàng lọc đến tiêm, trên các mũi đã tiêm.",
+        "Mean time from screening to injection, over doses administered.",
+    ),
+    "recorded_late_share": Metric(
+        "Tỷ lệ mũi nhập muộn",
+        "Doses entered late",
+        "Số mũi tiêm được nhập vào hệ thống sau ngày buổi tiêm / số mũi đã tiêm.",
+        "Doses entered into the platform after the session day / doses administered.",
+    ),
+    "recording_lag": Metric(
+        "Độ trễ nhập liệu (ngày)",
+        "Recording lag (days)",
+        "Trung bình (thời điểm nhập − hết ngày buổi tiêm), trên các mũi đã tiêm; số âm nghĩa là "
+        "nhập trong ngày.",
+        "Mean of (recorded at − end of the session day) over doses administered; negative means "
+        "entered on the day.",
+    ),
+    "wastage_rate": Metric(
+        "Tỷ lệ hủy",
+        "Wastage rate",
+        "Số hủy / (số sử dụng (sổ kho) + số hủy), cùng kho, vắc xin và thời gian.",
+        "Wasted / (ledger administered + wasted), same stores, vaccine and period.",
+    ),
+    "stockout_days": Metric(
+        "Ngày hết vắc xin",
+        "Stock-out days",
+        "Số ngày (tính theo kho điểm tiêm và vắc xin) có kế hoạch tiêm vắc xin đó nhưng số tồn "
+        "(sổ kho) cuối ngày ≤ 0.",
+        "Days (per site store and vaccine) with a plan for that vaccine and an on-hand (ledger) "
+        "balance ≤ 0 at the end of the day.",
+    ),
+    "stock_discrepancy": Metric(
+        "Chênh lệch tồn kho",
+        "Stock discrepancy",
+        "Số tồn báo cáo − số tồn (sổ kho), vào ngày báo cáo gần nhất trong kỳ của kho điểm tiêm.",
+        "Declared remaining − on hand (ledger), on the site store's latest reported day in the "
+        "period.",
+    ),
+    "administered_gap": Metric(
+        "Chênh lệch sổ kho so với lượt tiêm",
+        "Ledger against visits",
+        "Số sử dụng (sổ kho) của kho điểm tiêm − số mũi đã tiêm ghi nhận từ lượt tiêm của điểm "
+        "tiêm đó, trong kỳ.",
+        "Ledger administered of the site store − doses recorded in the site's visits, over the "
+        "period.",
+    ),
+    "dose_flow": Metric(
+        "Luồng vắc xin",
+        "Flow of doses",
+        "Số nhập (nhập + nhận điều chuyển) trong kỳ theo tuyến kho nhận: kho tỉnh, kho huyện, "
+        "kho các điểm tiêm của mỗi huyện.",
+        "Doses received (receipts and transfers in) over the period by receiving level: the "
+        "province store, the district stores, the site stores of each district.",
+    ),
+    "certificate_lag": Metric(
+        "Thời gian chờ cấp chứng nhận",
+        "Certificate lag",
+        "Trung bình (thời điểm cấp − thời điểm tiêm), tính bằng giờ, của các chứng nhận cấp "
+        "trong kỳ.",
+        "Mean (issued_at − injected_at), in hours, over the certificates issued in the period.",
+    ),
+    "backlog_change": Metric(
+        "Thay đổi tồn đọng",
+        "Change in backlog",
+        "Tồn đọng cuối kỳ − tồn đọng cuối ngày trước kỳ.",
+        "Backlog at the end of the period − backlog at the end of the day before it.",
+    ),
+    "lots_near_expiry": Metric(
+        "Lô sắp hết hạn",
+        "Lots near expiry",
+        "Số tồn (sổ kho) theo lô cuối kỳ của các lô có hạn dùng trong vòng 30 ngày kể từ cuối kỳ.",
+        "On hand (ledger) by lot at the end of the period, for lots expiring within 30 days of "
+        "the period end.",
+    ),
 }

@@ -1,0 +1,394 @@
+"""The Data quality page and `queries.quality`: ETL runs, rejected rows (never the person keys),
+sites silent on a planned day, sites with bad coordinates, and doses in visits against doses
+declared in stock reports; checked by hand on the tiny platform, against the platform tables on
+a simulated one, and on the rendered page."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from conftest import ROOT
+from platform_builder import create_platform, tiny_platform_rows
+from streamlit.testing.v1 import AppTest
+
+from dashboard import format as fmt
+from dashboard.state import ViewState
+from queries import quality
+from queries.freshness import freshness
+from queries.scope import Period, resolve_scope
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGE = "app_pages/quality.py"
+ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key"}
+W37 = Period(date(2021, 9, 13), date(2021, 9, 19))
+
+
+def _etl(platform: str, wh: str) -> str:
+    subprocess.run(
+        [sys.executable, "-m", "etl", "run", "--platform-url", platform, "--warehouse-url", wh],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return wh
+
+
+def tiny_rows() -> dict:
+    """The tiny platform plus two approved plans on days without an active visit and three
+    rows the ETL must reject."""
+    rows = tiny_platform_rows()
+    plan = dict(rows["vaccination_plan"][0])
+    rows["vaccination_plan"] += [
+        {**plan, "plan_id": "P05", "facility_id": "F3", "session_date": "2021-09-19",
+         "planned_doses": 40},
+        {**plan, "plan_id": "P06", "facility_id": "F1", "session_date": "2021-09-16",
+         "planned_doses": 30},
+    ]  # fmt: skip
+    visit = dict(rows["visit"][0])
+    rows["visit"].append({**visit, "visit_id": "VX1", "facility_id": "F9"})
+    citizen = dict(rows["citizen"][2])
+    rows["citizen"].append({**citizen, "citizen_id": "C99", "residence_commune_code": "1363"})
+    txn = dict(rows["stock_transaction"][0])
+    rows["stock_transaction"].append({**txn, "txn_id": "T99", "quantity_doses": 0})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> str:
+    tmp = tmp_path_factory.mktemp("quality_tiny")
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    create_platform(platform, tiny_rows())
+    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[str, str]:
+    """A small simulated province; returns (platform url, warehouse url)."""
+    tmp = tmp_path_factory.mktemp("quality_demo")
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    subprocess.run(
+        [sys.executable, "-m", "simulator", "--platform-url", platform, "--scale", "0.005",
+         "--end", "2021-10-31"],
+        cwd=ROOT, env=ENV, check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    return platform, _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+@pytest.fixture(scope="module")
+def empty(tmp_path_factory) -> str:
+    """Facilities, stores and vaccines, but no visit at all."""
+    tmp = tmp_path_factory.mktemp("quality_empty")
+    rows = tiny_platform_rows()
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    create_platform(platform, {k: rows[k] for k in ("facility", "vaccine", "store")})
+    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+def read(url: str, func, code: str, period: Period, *extra):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return func(conn, resolve_scope(conn, code), period, *extra)
+    finally:
+        engine.dispose()
+
+
+def read_plain(url: str, func, *args):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return func(conn, *args)
+    finally:
+        engine.dispose()
+
+
+def default_period(url: str) -> Period:
+    last = read_plain(url, freshness).last_day
+    return Period(*ViewState().period(last))
+
+
+def open_page(monkeypatch, url: str, **params: str) -> AppTest:
+    monkeypatch.setenv("VAX_WAREHOUSE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, object]:
+    return {m.label: m for m in at.metric}
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert found, f"no table with a column {column!r}"
+    return found[0]
+
+
+def has_table_with(at: AppTest, column: str) -> bool:
+    return any(column in d.value.columns for d in at.dataframe)
+
+
+# --- queries on the tiny platform (by hand) ---------------------------------------------------
+def test_reason_kind_and_value():
+    assert quality.reason_kind("unknown facility_id 'F9'") == "unknown facility_id"
+    assert quality.reason_value("unknown facility_id 'F9'") == "F9"
+    kind = quality.reason_kind("quantity_doses must be positive, got '0'")
+    assert kind == "quantity_doses must be positive"
+    assert quality.reason_value("missing citizen_id") == ""
+
+
+def test_rejects_are_grouped_by_kind_and_hide_person_keys(tiny):
+    summary = read_plain(tiny, quality.reject_summary)
+    got = {(r.source_table, r.kind): r.open for r in summary.itertuples()}
+    assert got == {
+        ("visit", "unknown facility_id"): 1,
+        ("citizen", "malformed residence_commune_code"): 1,
+        ("stock_transaction", "quantity_doses must be positive"): 1,
+    }
+    visits = read_plain(tiny, quality.reject_rows, "visit")
+    assert visits["source_pk"].tolist() == ["VX1"]
+    assert visits["value"].tolist() == ["F9"]
+    assert visits["facility_id"].tolist() == ["F9"]
+    citizens = read_plain(tiny, quality.reject_rows, "citizen")
+    assert citizens["residence_commune_code"].tolist() == ["1363"]
+    for frame in (visits, citizens):
+        assert not {"citizen_key", "person_key"} & set(frame.columns)
+    assert read_plain(tiny, quality.reject_rows, "vaccine").empty
+
+
+def test_etl_runs_record_the_load(tiny):
+    runs = read_plain(tiny, quality.etl_runs)
+    assert len(runs) == 1
+    run = runs.iloc[0]
+    assert run["status"] == "success"
+    assert run["rows_rejected"] == 3
+    assert run["finished_at"] >= run["started_at"]
+
+
+def test_silent_sites_are_approved_plans_without_an_active_visit(tiny):
+    silent = read(tiny, quality.silent_sites, "36", W37)
+    got = sorted(zip(silent["facility_id"], silent["date"], silent["planned_doses"], strict=True))
+    # P01 (F1, 15/09) and P03 (F2, 17/09) had visits; P02 is cancelled, P04 a draft; F3's
+    # only visit on 19/09 is voided.
+    assert got == [("F1", date(2021, 9, 16), 30), ("F3", date(2021, 9, 19), 40)]
+    assert read(tiny, quality.silent_sites, "359", W37).empty
+
+
+def test_bad_coordinates_by_scope(tiny):
+    bad = read(tiny, quality.bad_coordinates, "36", W37)
+    assert bad["facility_id"].tolist() == ["F2"]
+    assert bad["coordinate_status"].tolist() == ["missing"]
+    assert read(tiny, quality.bad_coordinates, "356", W37).empty
+
+
+def test_dose_reconciliation_by_hand(tiny):
+    recon = read(tiny, quality.dose_reconciliation, "36", W37).set_index("district_code")
+    # 356: F1 V14, V03, V07, V15 and F3 V17 (V08, V18 voided); declared by SF1: 0 + 10 (the
+    # later submission). 359: F2 V02, V12, V13; declared by SF2: 0 + 20.
+    assert recon.loc["356", ["visit_doses", "declared_doses", "gap"]].tolist() == [5, 10, 5]
+    assert recon.loc["359", ["visit_doses", "declared_doses", "gap"]].tolist() == [3, 20, 17]
+    assert recon.loc["359", "ledger_doses"] == 20
+    assert recon.loc["359", "gap_rate"] == pytest.approx(17 / 3)
+    one = read(tiny, quality.dose_reconciliation, "359", W37)
+    assert one["district_code"].tolist() == ["359"]
+
+
+# --- queries against the platform tables (simulated) ------------------------------------------
+def _platform(platform: str, sql: str, params: dict) -> pd.DataFrame:
+    engine = sa.create_engine(platform)
+    try:
+        with engine.connect() as conn:
+            return pd.read_sql_query(sa.text(sql), conn, params=params)
+    finally:
+        engine.dispose()
+
+
+def test_reconciliation_equals_the_platform_tables(demo):
+    platform, wh = demo
+    period = default_period(wh)
+    params = {"start": str(period.start), "end": str(period.end)}
+    facilities = _platform(platform, "SELECT facility_id, commune_code FROM facility", {})
+    district_of = read_plain(
+        wh, lambda c: pd.read_sql_query("SELECT facility_id, district_code FROM facility", c)
+    )
+    district = dict(zip(district_of["facility_id"], district_of["district_code"], strict=True))
+    assert len(district) == len(facilities)
+    visits = _platform(
+        platform,
+        "SELECT facility_id, COUNT(*) AS n FROM visit WHERE status = 'active' AND "
+        "injected_at IS NOT NULL AND substr(session_date, 1, 10) BETWEEN :start AND :end "
+        "GROUP BY facility_id",
+        params,
+    )
+    expected_visits = visits.assign(d=visits["facility_id"].map(district)).groupby("d")["n"].sum()
+    reports = _platform(
+        platform,
+        "SELECT r.store_id, s.facility_id, r.vaccine_code, substr(r.report_date, 1, 10) AS day, "
+        "r.administered_doses, r.submitted_at, r.updated_at FROM stock_report r "
+        "JOIN store s ON s.store_id = r.store_id WHERE s.facility_id IS NOT NULL "
+        "AND substr(r.report_date, 1, 10) BETWEEN :start AND :end",
+        params,
+    )
+    latest = reports.sort_values(["submitted_at", "updated_at"]).drop_duplicates(
+        ["store_id", "vaccine_code", "day"], keep="last"
+    )
+    expected_declared = (
+        latest.assign(d=latest["facility_id"].map(district))
+        .groupby("d")["administered_doses"]
+        .sum()
+    )
+    recon = read(wh, quality.dose_reconciliation, "36", period).set_index("district_code")
+    assert recon["visit_doses"].sum() > 0
+    for code, row in recon.iterrows():
+        assert row["visit_doses"] == expected_visits.get(code, 0), code
+        assert row["declared_doses"] == expected_declared.get(code, 0), code
+
+
+def test_silent_sites_equal_the_platform_tables(demo):
+    platform, wh = demo
+    period = default_period(wh)
+    params = {"start": str(period.start), "end": str(period.end)}
+    expected = _platform(
+        platform,
+        "SELECT DISTINCT p.facility_id, substr(p.session_date, 1, 10) AS day FROM "
+        "vaccination_plan p JOIN facility f ON f.facility_id = p.facility_id "
+        "WHERE p.status = 'approved' AND (f.active IS NULL OR f.active) "
+        "AND substr(p.session_date, 1, 10) BETWEEN :start AND :end AND NOT EXISTS ("
+        "  SELECT 1 FROM visit v WHERE v.facility_id = p.facility_id AND v.status = 'active' "
+        "  AND substr(v.session_date, 1, 10) = substr(p.session_date, 1, 10))",
+        params,
+    )
+    silent = read(wh, quality.silent_sites, "36", period)
+    got = set(zip(silent["facility_id"], silent["date"].map(str), strict=True))
+    assert got == set(zip(expected["facility_id"], expected["day"], strict=True))
+
+
+def test_no_person_key_in_any_rejected_row(demo):
+    _, wh = demo
+    summary = read_plain(wh, quality.reject_summary)
+    for table in summary["source_table"].unique():
+        rows = read_plain(wh, quality.reject_rows, table)
+        assert not {"citizen_key", "person_key"} & set(rows.columns)
+        raw = read_plain(
+            wh,
+            lambda c, t=table: pd.read_sql_query(
+                sa.text("SELECT row_json FROM etl_reject WHERE source_table = :t LIMIT 1"),
+                c,
+                params={"t": t},
+            ),
+        )
+        keys = set(json.loads(raw["row_json"].iloc[0]))
+        assert keys - {"citizen_key", "person_key"} <= set(rows.columns)
+
+
+# --- the page ---------------------------------------------------------------------------------
+def test_page_shows_the_query_numbers(monkeypatch, demo):
+    _, wh = demo
+    at = open_page(monkeypatch, wh)
+    assert at.title[0].value == "Chất lượng dữ liệu"
+    period = default_period(wh)
+    shown = metrics(at)
+    summary = read_plain(wh, quality.reject_summary)
+    assert shown["Bản ghi bị loại"].value == fmt.number(int(summary["open"].sum()))
+    silent = read(wh, quality.silent_sites, "36", period)
+    assert shown["Điểm tiêm chưa báo cáo"].value == fmt.number(len(silent))
+    coords = read(wh, quality.bad_coordinates, "36", period)
+    assert shown["Điểm tiêm sai tọa độ"].value == fmt.number(len(coords))
+    recon = read(wh, quality.dose_reconciliation, "36", period)
+    rate = recon["gap"].sum() / recon["visit_doses"].sum()
+    assert shown["Lệch báo cáo kho"].value == fmt.percent(rate)
+    table = table_with(at, "Số mũi đã tiêm (lượt tiêm)")
+    assert table["Huyện, Thành phố"].tolist() == recon["name"].tolist()
+    assert table["Số mũi đã tiêm (lượt tiêm)"].tolist() == [
+        fmt.number(v) for v in recon["visit_doses"]
+    ]
+    assert table["Số sử dụng (báo cáo kho)"].tolist() == [
+        fmt.number(v) for v in recon["declared_doses"]
+    ]
+    runs = read_plain(wh, quality.etl_runs)
+    run_table = table_with(at, "Bản ghi đọc vào")
+    assert run_table["Bản ghi đọc vào"].tolist() == [fmt.number(v) for v in runs["rows_extracted"]]
+    for frame in (d.value for d in at.dataframe):
+        assert not {"citizen_key", "person_key"} & set(frame.columns)
+
+
+def test_tiny_page_lists_silent_sites_and_rejected_rows(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37")
+    silent = table_with(at, "Số mũi theo kế hoạch")
+    assert silent["Điểm tiêm"].tolist() == [
+        "Bệnh viện Đa khoa tỉnh Nam Định",
+        "Trạm Y tế Phường Hạ Long",
+    ]
+    assert silent["Ngày"].tolist() == ["19/09/2021", "16/09/2021"]
+    coords = table_with(at, "Vấn đề")
+    assert coords["Vấn đề"].tolist() == ["Thiếu tọa độ"]
+    reasons = table_with(at, "Chưa xử lý")
+    assert set(reasons["Lý do"]) == {
+        "Mã điểm tiêm không có trong danh mục",
+        "Mã xã nơi cư trú sai định dạng",
+        "Số liều giao dịch phải lớn hơn 0",
+    }
+    rows = table_with(at, "Mã bản ghi")
+    assert len(rows) == 1 and "Năm sinh" in rows.columns  # the first table: citizens
+    assert not {"citizen_key", "person_key", "Mã người tiêm"} & set(rows.columns)
+
+
+def test_rejected_rows_follow_the_url(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", rejects="visit")
+    rows = table_with(at, "Mã bản ghi")
+    assert rows["Mã bản ghi"].tolist() == ["VX1"]
+    assert rows["Giá trị sai"].tolist() == ["F9"]
+
+
+def test_single_district(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", district="359")
+    shown = metrics(at)
+    assert shown["Điểm tiêm chưa báo cáo"].value == "0"
+    assert shown["Điểm tiêm sai tọa độ"].value == "1"
+    assert shown["Lệch báo cáo kho"].value == fmt.percent(17 / 3)
+    table = table_with(at, "Số mũi đã tiêm (lượt tiêm)")
+    assert table["Huyện, Thành phố"].tolist() == ["Huyện Vụ Bản"]
+    assert not has_table_with(at, "Số mũi theo kế hoạch")
+
+
+def test_single_site(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", district="356", commune="13633", site="F3")
+    shown = metrics(at)
+    assert shown["Điểm tiêm chưa báo cáo"].value == "1"
+    assert shown["Điểm tiêm sai tọa độ"].value == "0"
+
+
+def test_english_switch(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", lang="en")
+    assert at.title[0].value == "Data quality"
+    assert "Rejected rows" in metrics(at)
+    reasons = table_with(at, "Open")
+    assert "Unknown site id" in set(reasons["Reason"])
+
+
+def test_empty_warehouse_says_so(monkeypatch, empty):
+    at = open_page(monkeypatch, empty)
+    assert any("chưa có buổi tiêm" in i.value for i in at.info)
+
+
+def test_a_period_without_data(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W30")
+    shown = metrics(at)
+    assert shown["Điểm tiêm chưa báo cáo"].value == "0"
+    assert shown["Lệch báo cáo kho"].value == "—"
+    assert any("Không có mũi tiêm hay báo cáo kho" in i.value for i in at.info)
+    assert table_with(at, "Chưa xử lý")["Chưa xử lý"].sum() == 3  # rejects are not by period
