@@ -149,8 +149,12 @@ def test_the_province_view_shows_what_the_queries_return(monkeypatch, demo):
     change = fmt.signed(doses["current"] - doses["previous"], "vi")
     assert shown["Số mũi đã tiêm"][1] == f"{change}"
     subheaders = [s.value for s in at.subheader]
-    assert subheaders == ["Chỉ số chính", "Số mũi tiêm theo ngày", "Xếp hạng huyện, thành phố",
-                          "Cảnh báo"]  # fmt: skip
+    assert subheaders == [
+        "Chỉ số chính",
+        "Số mũi tiêm theo ngày",
+        "Xếp hạng huyện, thành phố",
+        "Cảnh báo",
+    ]
 
 
 def test_the_daily_trend_and_the_ranking_tables_match_the_queries(monkeypatch, demo):
@@ -164,8 +168,11 @@ def test_the_daily_trend_and_the_ranking_tables_match_the_queries(monkeypatch, d
     engine.dispose()
     trend = at.dataframe[0].value
     assert trend["Ngày"].tolist() == [fmt.day(d) for d in period.days]
-    for group, column in (("dose1", "Mũi 1"), ("dose2", "Mũi 2"),
-                          ("dose3plus", "Mũi 3 trở lên, mũi nhắc lại")):  # fmt: skip
+    for group, column in (
+        ("dose1", "Mũi 1"),
+        ("dose2", "Mũi 2"),
+        ("dose3plus", "Mũi 3 trở lên, mũi nhắc lại"),
+    ):
         values = daily[daily["dose_group"] == group]["doses"]
         assert trend[column].tolist() == [fmt.number(v) for v in values]
     coverage_table = at.dataframe[1].value
@@ -223,12 +230,29 @@ def test_the_week_of_the_tiny_platform(monkeypatch, tiny):
     assert plan == ["0", "0", "100", "30", "60", "0", "0"]
 
 
+def _site_links(at):
+    return [link for link in at.get("page_link") if "site=" in link.proto.query_string]
+
+
+def test_the_figures_and_alerts_link_to_the_pages_behind_them_with_the_same_view(monkeypatch, tiny):
+    at = run_page(monkeypatch, tiny, week="2021-W37", district="356")
+    targets = {}
+    for link in at.get("page_link"):
+        if "site=" not in link.proto.query_string:
+            targets[link.proto.page] = link.proto.query_string
+    for name in ("stock", "certificates", "aefi", "screening", "flow", "quality"):
+        query = next(
+            q for page, q in targets.items() if page.endswith(f"{name}.py") or page.endswith(name)
+        )
+        assert "week=2021-W37" in query and "district=356" in query
+
+
 def test_the_site_that_sent_no_data_is_listed_with_a_link_to_it(monkeypatch, tiny):
     at = run_page(monkeypatch, tiny, week="2021-W37")
     texts = [m.value for m in at.markdown]
     alert = next(t for t in texts if "Bệnh viện Đa khoa tỉnh Nam Định" in t)
     assert "Điểm tiêm chưa báo cáo" in alert and "16/09" in alert
-    links = at.get("page_link")
+    links = _site_links(at)
     assert len(links) == 1
     query = links[0].proto.query_string
     assert "site=F3" in query and "district=356" in query and "commune=13633" in query
@@ -248,7 +272,7 @@ def test_thresholds_come_from_the_administrators_file(monkeypatch, tiny, tmp_pat
     assert counts["Hoãn tiêm tăng đột biến"] == "1"
     assert counts["Tồn đọng chứng nhận"] == "2"
     assert counts["Điểm tiêm chưa báo cáo"] == "1"
-    assert len(at.get("page_link")) == 6
+    assert len(_site_links(at)) == 6
     assert not at.warning or all("ngưỡng cảnh báo" not in w.value for w in at.warning)
 
 
@@ -258,7 +282,7 @@ def test_a_broken_thresholds_file_is_reported_and_the_defaults_used(monkeypatch,
     at = run_page(monkeypatch, tiny, str(config), week="2021-W37")
     warning = next(w.value for w in at.warning if "ngưỡng cảnh báo" in w.value)
     assert "min_days_of_stok" in warning and "mặc định" in warning
-    assert len(at.get("page_link")) == 1  # the default thresholds: F3's missing data only
+    assert len(_site_links(at)) == 1  # the default thresholds: F3's missing data only
 
 
 def test_coverage_measure_and_denominator_are_page_options(monkeypatch, tiny):

@@ -229,6 +229,7 @@ register(
             "en": "**Alerts:** {serious} serious, {warning} warnings — [see the list](#canh-bao)",
         },
         "overview_open_site": {"vi": "Xem điểm tiêm", "en": "Open the site"},
+        "overview_details": {"vi": "Xem chi tiết:", "en": "Details:"},
         "overview_site": {"vi": "Điểm tiêm", "en": "Site"},
         "overview_value": {"vi": "Giá trị", "en": "Value"},
         "overview_threshold": {"vi": "Ngưỡng", "en": "Threshold"},
@@ -245,6 +246,14 @@ SELECTED_COLOUR = charts.PALETTE[1]  # orange: the area in view
 FLAG_COLOUR = charts.PALETTE[5]  # vermilion: above 100 %
 TOP_ALERTS = 10
 PAGE = "app_pages/overview.py"
+# The operations pages behind the headline figures and alerts (same scope and period).
+DETAIL_PAGES = ("stock", "certificates", "aefi", "screening", "flow", "quality")
+ALERT_PAGES = {
+    "low_stock": "stock",
+    "deferral_spike": "screening",
+    "certificate_backlog": "certificates",
+    "no_data": "quality",
+}
 # Plotly deep-copies the default template for every figure (~30 ms each); the empty one is
 # enough since charts.style sets the look and Streamlit applies its theme.
 LIGHT_TEMPLATE = "none"
@@ -784,6 +793,12 @@ def _alerts_section(
                 help=_rule(ctx, kind, t),
                 border=True,
             )
+            st.page_link(
+                f"app_pages/{ALERT_PAGES[kind]}.py",
+                label=ctx.t(f"page_{ALERT_PAGES[kind]}"),
+                icon=":material/arrow_forward:",
+                query_params=ctx.params(),
+            )
     present = [k for k in ALERT_KINDS if counts.get(k)]
     chosen = st.pills(
         ctx.t("overview_alerts_filter"),
@@ -853,6 +868,19 @@ def _alert_table(ctx, look: Lookups, rows: list[dict], t: Thresholds) -> None:
         )
 
 
+def _detail_links(ctx) -> None:
+    """Links from the headline figures to the pages that explain them, keeping the view."""
+    cols = st.columns([1.2] + [2] * len(DETAIL_PAGES), vertical_alignment="center")
+    cols[0].markdown(f"**{ctx.t('overview_details')}**")
+    for col, name in zip(cols[1:], DETAIL_PAGES, strict=True):
+        col.page_link(
+            f"app_pages/{name}.py",
+            label=ctx.t(f"page_{name}"),
+            icon=":material/arrow_forward:",
+            query_params=ctx.params(),
+        )
+
+
 # --- the page --------------------------------------------------------------------------------
 def render(ctx: shell.Context) -> None:
     shell.header(ctx, "page_overview")
@@ -883,6 +911,7 @@ def render(ctx: shell.Context) -> None:
     if cur["screened"] == 0 and cur["doses"] == 0:
         st.info(ctx.t("overview_no_activity"))
     _coverage_notes(ctx, cur, measure, denominator)
+    _detail_links(ctx)
     thresholds, error = _thresholds()
     alerts = ctx.read("overview.alerts", thresholds)
     _alerts_jump(ctx, alerts)
