@@ -1,12 +1,452 @@
-"""Placeholder until the page is built."""
+"""Vaccine and stock ("Vắc xin & tồn kho"): the ledger flows of the stores serving the scope,
+on hand, days of stock, stock-out days and wastage by reason; the flow of doses down the store
+hierarchy; the gaps between the ledger, the sites' declarations and the visits; plans against
+doses administered."""
 
 from __future__ import annotations
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import shell
+from dashboard import charts, components, i18n, shell
+from dashboard import format as fmt
+
+i18n.register(
+    {
+        "stock_plan_chart": {
+            "vi": "Kế hoạch và số mũi đã tiêm theo ngày",
+            "en": "Planned and administered doses by day",
+        },
+        "stock_waste_chart": {"vi": "Vắc xin hủy theo lý do", "en": "Doses wasted by reason"},
+        "stock_flow_chart": {
+            "vi": "Luồng vắc xin từ kho tỉnh xuống huyện và điểm tiêm",
+            "en": "Flow of doses from the province store to districts and sites",
+        },
+        "stock_flow_note": {
+            "vi": "Sổ kho không ghi kho nhận của từng lần xuất trong bảng tổng hợp: luồng được "
+            "tính theo tuyến kho nhận (số nhập của kho huyện, của các kho điểm tiêm trong huyện).",
+            "en": "The marts do not record the destination of each transfer: the flow is by "
+            "receiving level (what the district stores and each district's site stores received).",
+        },
+        "stock_by_store": {
+            "vi": "Theo kho và vắc xin (cuối kỳ)",
+            "en": "By store and vaccine (at the end of the period)",
+        },
+        "stock_gaps": {
+            "vi": "Chênh lệch theo điểm tiêm (lớn nhất trước)",
+            "en": "Gaps by site (largest first)",
+        },
+        "stock_gaps_none": {
+            "vi": "Không có chênh lệch nào trong kỳ.",
+            "en": "No gap in the period.",
+        },
+        "stock_lots": {"vi": "Lô vắc xin sắp hết hạn", "en": "Lots near expiry"},
+        "stock_lots_none": {
+            "vi": "Không có lô nào còn tồn với hạn dùng trong vòng 30 ngày kể từ cuối kỳ.",
+            "en": "No lot on hand expires within 30 days of the period end.",
+        },
+        "stock_lot": {"vi": "Số lô", "en": "Lot"},
+        "stock_sites_hint": {
+            "vi": "Toàn tỉnh: kho tỉnh và kho các huyện. Chọn một huyện để xem kho của từng "
+            "điểm tiêm.",
+            "en": "Whole province: the province and district stores. Choose a district to see "
+            "each site's store.",
+        },
+        "stock_expiry": {"vi": "Hạn dùng", "en": "Expiry date"},
+        "stock_days_left": {"vi": "Còn (ngày)", "en": "Days left"},
+        "stock_outside": {"vi": "Nhập từ tuyến trên", "en": "From the national level"},
+        "stock_province_store": {"vi": "Kho tỉnh", "en": "Province store"},
+        "stock_sites_of": {"vi": "Điểm tiêm {name}", "en": "Sites, {name}"},
+        "stock_from": {"vi": "Từ", "en": "From"},
+        "stock_to": {"vi": "Đến", "en": "To"},
+        "stock_doses": {"vi": "Số liều", "en": "Doses"},
+        "stock_day": {"vi": "Ngày", "en": "Day"},
+        "stock_store": {"vi": "Kho", "en": "Store"},
+        "stock_level": {"vi": "Tuyến", "en": "Level"},
+        "stock_level_province": {"vi": "Tỉnh", "en": "Province"},
+        "stock_level_district": {"vi": "Huyện", "en": "District"},
+        "stock_level_facility": {"vi": "Điểm tiêm", "en": "Site"},
+        "stock_vaccine": {"vi": "Vắc xin", "en": "Vaccine"},
+        "stock_site": {"vi": "Điểm tiêm", "en": "Site"},
+        "stock_district": {"vi": "Huyện, Thành phố", "en": "District"},
+        "stock_reason": {"vi": "Lý do", "en": "Reason"},
+        "stock_reason_expired": {"vi": "Hết hạn sử dụng", "en": "Expired"},
+        "stock_reason_broken": {"vi": "Vỡ, hỏng", "en": "Broken"},
+        "stock_reason_opened_vial_expired": {
+            "vi": "Lọ đã mở quá thời gian",
+            "en": "Opened vial expired",
+        },
+        "stock_reason_cold_chain": {"vi": "Sự cố dây chuyền lạnh", "en": "Cold-chain failure"},
+        "stock_reason_none": {"vi": "Không ghi lý do", "en": "No reason recorded"},
+        "stock_plan_line": {"vi": "Kế hoạch", "en": "Plan"},
+        "stock_visits_line": {"vi": "Mũi tiêm (lượt tiêm)", "en": "Doses (visits)"},
+        "stock_ledger_line": {"vi": "Sử dụng (sổ kho)", "en": "Administered (ledger)"},
+    }
+)
+
+
+def _formatted(df: pd.DataFrame, lang: str, numbers=()):
+    style = df.style
+    if numbers:
+        style = style.format(lambda v: fmt.number(v, lang), subset=list(numbers), na_rep="—")
+    return style
+
+
+def _text(values: pd.Series, ctx: shell.Context, show) -> list[str]:
+    """Values shown as text in the interface language, a dash where there is none."""
+    return ["—" if pd.isna(v) else show(v, ctx.lang) for v in values]
+
+
+def _num(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _reason(ctx: shell.Context, code: str) -> str:
+    if not code:
+        return ctx.t("stock_reason_none")
+    key = f"stock_reason_{code}"
+    # A reason outside the known list is shown as recorded rather than hidden.
+    return ctx.t(key) if key in i18n.TEXTS else str(code)
+
+
+def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series) -> None:
+    cols = st.columns(4)
+    for col, metric in zip(cols, ("received", "issued_out", "administered", "wasted"), strict=True):
+        with col:
+            components.kpi(
+                ctx, metric, int(now[metric]), int(before[metric]), inverse=metric == "wasted"
+            )
+    cols = st.columns(4)
+    with cols[0]:
+        components.kpi(
+            ctx,
+            "wastage_rate",
+            _num(now["wastage_rate"]),
+            _num(before["wastage_rate"]),
+            kind="percent",
+            inverse=True,
+        )
+    with cols[1]:
+        components.kpi(ctx, "on_hand", int(now["on_hand"]), int(before["on_hand"]))
+    with cols[2]:
+        days = _num(now["days_of_stock"])
+        st.metric(
+            components.label(ctx, "days_of_stock"),
+            fmt.number(days, ctx.lang, 1),
+            help=components.definition(ctx, "days_of_stock"),
+            border=True,
+        )
+    with cols[3]:
+        components.kpi(
+            ctx,
+            "stockout_days",
+            int(now["stockout_days"]),
+            int(before["stockout_days"]),
+            inverse=True,
+        )
+
+
+def _plan_chart(ctx: shell.Context, daily: pd.DataFrame, now: pd.Series) -> None:
+    st.markdown(f"**{ctx.t('stock_plan_chart')}**")
+    if int(daily[["planned_doses", "doses", "administered"]].to_numpy().sum()) == 0:
+        components.no_data(ctx)
+        return
+    planned, doses = int(now["planned_doses"]), int(now["doses"])
+    achieved = doses / planned if planned else None
+    st.caption(
+        f"{components.label(ctx, 'planned_doses')}: {fmt.number(planned, ctx.lang)} · "
+        f"{components.label(ctx, 'doses')}: {fmt.number(doses, ctx.lang)} · "
+        f"{components.label(ctx, 'plan_achievement')}: {fmt.percent(achieved, ctx.lang)}"
+    )
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=daily["date"],
+            y=daily["planned_doses"],
+            name=ctx.t("stock_plan_line"),
+            marker_color=charts.PALETTE[4],
+            hovertemplate="%{y:,}<extra>%{fullData.name}</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=daily["date"],
+            y=daily["doses"],
+            name=ctx.t("stock_visits_line"),
+            mode="lines+markers",
+            line={"color": charts.PALETTE[0], "width": 3},
+            hovertemplate="%{y:,}<extra>%{fullData.name}</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=daily["date"],
+            y=daily["administered"],
+            name=ctx.t("stock_ledger_line"),
+            mode="lines+markers",
+            line={"color": charts.PALETTE[1], "width": 2, "dash": "dash"},
+            marker={"symbol": "diamond"},
+            hovertemplate="%{y:,}<extra>%{fullData.name}</extra>",
+        )
+    )
+    fig.update_layout(hovermode="x unified")
+    fig.update_yaxes(tickformat=",d", rangemode="tozero")
+    charts.date_axis(fig)
+    fig.update_xaxes(tickformat="%d/%m")
+    charts.style(fig, ctx.lang, height=360)
+    table = pd.DataFrame(
+        {
+            ctx.t("stock_day"): [fmt.day(d) for d in daily["date"]],
+            components.label(ctx, "planned_doses"): daily["planned_doses"],
+            components.label(ctx, "doses"): daily["doses"],
+            components.label(ctx, "administered"): daily["administered"],
+        }
+    )
+    components.chart(
+        ctx,
+        fig,
+        _formatted(table, ctx.lang, numbers=list(table.columns[1:])),
+        key="stock_plan_chart",
+        metrics=("planned_doses", "plan_achievement"),
+    )
+
+
+def _waste_chart(ctx: shell.Context, waste: pd.DataFrame, vaccines: dict[str, str]) -> None:
+    st.markdown(f"**{ctx.t('stock_waste_chart')}**")
+    if waste.empty:
+        components.no_data(ctx)
+        return
+    df = waste.assign(
+        reason=[_reason(ctx, c) for c in waste["waste_reason"]],
+        vaccine=[vaccines.get(c, c) for c in waste["vaccine_code"]],
+    )
+    order = df.groupby("reason")["doses"].sum().sort_values(ascending=False).index.tolist()
+    fig = go.Figure()
+    for i, (vaccine, part) in enumerate(df.groupby("vaccine", sort=True)):
+        part = part.groupby("reason")["doses"].sum().reindex(order)
+        fig.add_trace(
+            go.Bar(
+                y=order,
+                x=part.fillna(0),
+                orientation="h",
+                name=vaccine,
+                marker_color=charts.PALETTE[i % len(charts.PALETTE)],
+                hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(tickformat=",d", title=ctx.t("stock_doses"))
+    charts.style(fig, ctx.lang, height=max(300, 40 * len(order) + 140))
+    table = pd.DataFrame(
+        {
+            ctx.t("stock_reason"): df["reason"],
+            ctx.t("stock_vaccine"): df["vaccine"],
+            components.label(ctx, "wasted"): df["doses"],
+        }
+    )
+    components.chart(
+        ctx,
+        fig,
+        _formatted(table, ctx.lang, numbers=[components.label(ctx, "wasted")]),
+        key="stock_waste_chart",
+        metrics=("wasted", "wastage_rate"),
+    )
+
+
+def _flow_chart(ctx: shell.Context, flow: pd.DataFrame) -> None:
+    st.markdown(f"**{ctx.t('stock_flow_chart')}**")
+    if flow.empty:
+        components.no_data(ctx)
+        return
+
+    def name(code: str, area: str) -> str:
+        if code == "outside":
+            return ctx.t("stock_outside")
+        if code == "province":
+            return ctx.t("stock_province_store")
+        if code.startswith("d:"):
+            return area or code[2:]
+        return ctx.t("stock_sites_of", name=area or code[2:])
+
+    nodes: dict[str, str] = {}
+    for r in flow.itertuples(index=False):
+        nodes.setdefault(r.source, name(r.source, r.source_name))
+        nodes.setdefault(r.target, name(r.target, r.target_name))
+    index = {code: i for i, code in enumerate(nodes)}
+    colour = {"outside": charts.PALETTE[7], "province": charts.PALETTE[0]}
+    node_colours = [
+        colour.get(c, charts.PALETTE[1] if c.startswith("d:") else charts.PALETTE[2]) for c in nodes
+    ]
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            valueformat=",d",
+            textfont={"color": "#1a1a1a", "size": 13, "shadow": "none"},
+            node={
+                "label": list(nodes.values()),
+                "color": node_colours,
+                "pad": 12,
+                "thickness": 16,
+                "line": {"width": 0},
+            },
+            link={
+                "source": [index[s] for s in flow["source"]],
+                "target": [index[t] for t in flow["target"]],
+                "value": flow["doses"].tolist(),
+                "color": "rgba(0,114,178,0.25)",
+            },
+        )
+    )
+    charts.style(fig, ctx.lang, height=max(360, 26 * len(nodes)))
+    st.caption(ctx.t("stock_flow_note"))
+    table = pd.DataFrame(
+        {
+            ctx.t("stock_from"): [nodes[s] for s in flow["source"]],
+            ctx.t("stock_to"): [nodes[t] for t in flow["target"]],
+            components.label(ctx, "received"): flow["doses"],
+        }
+    )
+    components.chart(
+        ctx,
+        fig,
+        _formatted(table, ctx.lang, numbers=[components.label(ctx, "received")]),
+        key="stock_flow_chart",
+        metrics=("dose_flow",),
+    )
+
+
+def _store_table(ctx: shell.Context, stores: pd.DataFrame) -> None:
+    st.markdown(f"**{ctx.t('stock_by_store')}**")
+    if stores.empty:
+        components.no_data(ctx)
+        return
+    if ctx.state.district is None and (stores["level"] == "facility").any():
+        # Hundreds of site stores would bury the province and district stores: sites show
+        # from a district down, and their gaps are listed below.
+        st.caption(ctx.t("stock_sites_hint"))
+        stores = stores[stores["level"] != "facility"]
+    lab = components.label
+    table = pd.DataFrame(
+        {
+            ctx.t("stock_store"): stores["name"].fillna(stores["store_id"]),
+            ctx.t("stock_level"): [ctx.t(f"stock_level_{v}") for v in stores["level"]],
+            ctx.t("stock_vaccine"): stores["vaccine_name"].fillna(stores["vaccine_code"]),
+            **{lab(ctx, m): stores[m] for m in ("received", "issued_out", "administered")},
+            lab(ctx, "wasted"): stores["wasted"],
+            lab(ctx, "on_hand"): stores["on_hand"],
+            # Blank cells (no declaration, nothing used) as a dash, not "None".
+            lab(ctx, "declared_remaining"): _text(stores["declared_remaining"], ctx, fmt.number),
+            lab(ctx, "days_of_stock"): _text(
+                stores["days_of_stock"], ctx, lambda v, lang: fmt.number(v, lang, 1)
+            ),
+            lab(ctx, "wastage_rate"): _text(stores["wastage_rate"], ctx, fmt.percent),
+        }
+    )
+    numbers = [lab(ctx, m) for m in ("received", "issued_out", "administered", "wasted", "on_hand")]
+    st.caption(
+        " · ".join(
+            f"**{lab(ctx, m)}**: {components.definition(ctx, m)}"
+            for m in ("on_hand", "days_of_stock")
+        )
+    )
+    st.dataframe(
+        _formatted(table, ctx.lang, numbers=numbers),
+        hide_index=True,
+        width="stretch",
+        height=min(420, 36 * len(table) + 40),
+        key="stock_by_store_table",
+    )
+
+
+def _gaps_table(ctx: shell.Context, gaps: pd.DataFrame) -> None:
+    st.markdown(f"**{ctx.t('stock_gaps')}**")
+    st.caption(
+        " · ".join(
+            f"**{components.label(ctx, m)}**: {components.definition(ctx, m)}"
+            for m in ("stock_discrepancy", "administered_gap")
+        )
+    )
+    if gaps.empty:
+        st.info(ctx.t("stock_gaps_none"))
+        return
+    lab = components.label
+    table = pd.DataFrame(
+        {
+            ctx.t("stock_site"): gaps["name"].fillna(gaps["facility_id"]),
+            ctx.t("stock_district"): gaps["district_name"],
+            lab(ctx, "declared_remaining"): _text(gaps["declared_remaining"], ctx, fmt.number),
+            lab(ctx, "on_hand"): _text(gaps["on_hand"], ctx, fmt.number),
+            lab(ctx, "stock_discrepancy"): _text(gaps["stock_discrepancy"], ctx, fmt.signed),
+            lab(ctx, "administered"): gaps["administered"],
+            lab(ctx, "doses"): gaps["doses"],
+            lab(ctx, "administered_gap"): gaps["administered_gap"],
+        }
+    )
+    st.dataframe(
+        _formatted(table, ctx.lang, numbers=list(table.columns[5:])),
+        hide_index=True,
+        width="stretch",
+        height=min(420, 36 * len(table) + 40),
+        key="stock_gaps_table",
+    )
+
+
+def render(ctx: shell.Context) -> None:
+    shell.header(ctx, "page_stock")
+    now = ctx.read("stock.totals").iloc[0]
+    before = ctx.read("stock.totals", start=ctx.prev_start, end=ctx.prev_end).iloc[0]
+    _kpis(ctx, now, before)
+    stores = ctx.read("stock.by_store")
+    daily = ctx.read("stock.daily")
+    moved = int(now[["received", "issued_out", "administered", "wasted"]].abs().sum())
+    if stores.empty and moved == 0 and int(daily["doses"].sum()) == 0:
+        components.no_data(ctx)
+        return
+    vaccines = dict(zip(stores["vaccine_code"], stores["vaccine_name"].fillna(""), strict=True))
+    vaccines = {k: v or k for k, v in vaccines.items()}
+    left, right = st.columns(2)
+    with left:
+        _plan_chart(ctx, daily, now)
+    with right:
+        _waste_chart(ctx, ctx.read("stock.waste_by_reason"), vaccines)
+    if not ctx.state.site:
+        _flow_chart(ctx, ctx.read("stock.flow"))
+    _store_table(ctx, stores)
+    _gaps_table(ctx, ctx.read("stock.gaps"))
+    _lots_table(ctx, ctx.read("stock.lots_near_expiry"), vaccines)
+
+
+def _lots_table(ctx: shell.Context, lots: pd.DataFrame, vaccines: dict[str, str]) -> None:
+    st.markdown(f"**{ctx.t('stock_lots')}**")
+    st.caption(
+        f"**{components.label(ctx, 'lots_near_expiry')}**: "
+        f"{components.definition(ctx, 'lots_near_expiry')}"
+    )
+    if lots.empty:
+        st.info(ctx.t("stock_lots_none"))
+        return
+    table = pd.DataFrame(
+        {
+            ctx.t("stock_store"): lots["store_name"].fillna(lots["store_id"]),
+            ctx.t("stock_level"): [ctx.t(f"stock_level_{v}") for v in lots["level"]],
+            ctx.t("stock_vaccine"): [vaccines.get(c, c) for c in lots["vaccine_code"]],
+            ctx.t("stock_lot"): lots["lot_number"].fillna("—"),
+            ctx.t("stock_expiry"): [fmt.day(d) for d in lots["expiry_date"]],
+            ctx.t("stock_days_left"): lots["days_left"],
+            components.label(ctx, "on_hand"): lots["on_hand"],
+        }
+    )
+    st.dataframe(
+        _formatted(table, ctx.lang, numbers=[components.label(ctx, "on_hand")]),
+        hide_index=True,
+        width="stretch",
+        height=min(420, 36 * len(table) + 40),
+        key="stock_lots_table",
+    )
+
 
 ctx = shell.context()
 if ctx is not None:
-    shell.header(ctx, "page_stock")
-    st.info(ctx.t("under_construction"))
+    render(ctx)

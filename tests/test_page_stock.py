@@ -1,0 +1,306 @@
+"""The Vaccine and stock page and `queries.stock`: hand-checked figures on a tiny platform,
+agreement with METRICS.md computed from the platform tables (tests/reference_metrics.py) on a
+simulated period, and the page rendering the query results for a demo-like, an empty and a
+single-district warehouse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from conftest import ROOT
+from platform_builder import create_platform, tiny_platform_rows
+from reference_metrics import reference_dataset
+from streamlit.testing.v1 import AppTest
+
+from dashboard import format as fmt
+from dashboard.state import ViewState
+from queries import stock
+from queries.freshness import freshness
+from queries.scope import Period, resolve_scope
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGE = "app_pages/stock.py"
+ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key"}
+W37 = Period(date(2021, 9, 13), date(2021, 9, 19))
+
+
+def _etl(platform: str, wh: str) -> str:
+    subprocess.run(
+        [sys.executable, "-m", "etl", "run", "--platform-url", platform, "--warehouse-url", wh],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return wh
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[str, str]:
+    """A small simulated province: (platform url, warehouse url)."""
+    tmp = tmp_path_factory.mktemp("stock_demo")
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    subprocess.run(
+        [sys.executable, "-m", "simulator", "--platform-url", platform, "--scale", "0.005",
+         "--end", "2021-10-31"],
+        cwd=ROOT, env=ENV, check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    return platform, _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> str:
+    """The tiny platform plus one approved plan for F1 on 2021-09-14, before its store holds
+    any AZ: one stock-out day."""
+    tmp = tmp_path_factory.mktemp("stock_tiny")
+    rows = tiny_platform_rows()
+    extra = dict(rows["vaccination_plan"][0])
+    extra.update(plan_id="P05", session_date="2021-09-14", planned_doses=40)
+    rows["vaccination_plan"].append(extra)
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    create_platform(platform, rows)
+    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+@pytest.fixture(scope="module")
+def empty(tmp_path_factory) -> str:
+    tmp = tmp_path_factory.mktemp("stock_empty")
+    rows = tiny_platform_rows()
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    create_platform(platform, {k: rows[k] for k in ("facility", "vaccine", "store")})
+    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+def read(url: str, func, code: str, period: Period, *extra):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return func(conn, resolve_scope(conn, code), period, *extra)
+    finally:
+        engine.dispose()
+
+
+def open_rejects(url: str) -> dict[str, set[str]]:
+    """{platform table: primary keys} the load rejected (the reference leaves them out too)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(
+                sa.text(
+                    "SELECT source_table, source_pk FROM etl_reject WHERE resolved_run_id IS NULL"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    excluded: dict[str, set[str]] = {}
+    for table, key in found:
+        excluded.setdefault(table, set()).add(str(key))
+    return excluded
+
+
+def default_period(url: str) -> Period:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            last = freshness(conn).last_day
+    finally:
+        engine.dispose()
+    return Period(*ViewState().period(last))
+
+
+def open_page(monkeypatch, url: str, **params: str) -> AppTest:
+    monkeypatch.setenv("VAX_WAREHOUSE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, object]:
+    return {m.label: m for m in at.metric}
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert found, f"no table with a column {column!r}"
+    return found[0]
+
+
+# --- queries on the tiny platform (hand-checked against METRICS.md) -------------------------
+def test_totals_by_hand(tiny):
+    row = read(tiny, stock.totals, "36", W37).iloc[0]
+    # Received: T03 300 + T15 50 + T05 200 + T07 100 + T13 600 (T01 is before the week).
+    assert int(row["received"]) == 1250
+    assert int(row["issued_out"]) == 600  # T02 300 + T04 200 + T06 100
+    assert int(row["administered"]) == 30
+    assert int(row["wasted"]) == 2
+    assert int(row["adjustment"]) == 2  # +5 - 3
+    # 1000 before the week + 1250 - 600 - 30 - 2 + 2.
+    assert int(row["on_hand"]) == 1620
+    assert row["wastage_rate"] == pytest.approx(2 / 32)
+    assert row["days_of_stock"] == pytest.approx(1620 / (30 / 7))
+    # F1's plan on 09-14 with SF1 still empty; 09-15 (200 on hand) and F2 on 09-17 are fine.
+    assert int(row["stockout_days"]) == 1
+    assert int(row["planned_doses"]) == 200  # 100 + 60 + 40; draft and cancelled left out
+
+
+def test_district_and_site_scopes_by_hand(tiny):
+    district = read(tiny, stock.totals, "359", W37).iloc[0]
+    # S359 (+300 in, -100 out) and SF2 (+100 in, -20 used, +5 adjusted).
+    assert (int(district["received"]), int(district["issued_out"])) == (400, 100)
+    assert int(district["on_hand"]) == 200 + 85
+    assert int(district["stockout_days"]) == 0
+    site = read(tiny, stock.totals, "F1", W37).iloc[0]
+    assert (int(site["received"]), int(site["on_hand"]), int(site["stockout_days"])) == (
+        200,
+        185,
+        1,
+    )
+
+
+def test_store_table_waste_and_gaps_by_hand(tiny):
+    stores = read(tiny, stock.by_store, "36", W37).set_index(["store_id", "vaccine_code"])
+    assert int(stores.loc[("SF1", "AZ"), "on_hand"]) == 185
+    assert int(stores.loc[("SF1", "AZ"), "declared_remaining"]) == 188  # latest re-submission
+    assert int(stores.loc[("S36", "PFIZER"), "on_hand"]) == 600
+    assert stores.loc[("SF1", "AZ"), "wastage_rate"] == pytest.approx(2 / 12)
+    assert list(read(tiny, stock.by_store, "36", W37)["level"].iloc[:1]) == ["province"]
+    waste = read(tiny, stock.waste_by_reason, "36", W37)
+    assert waste.to_dict("records") == [
+        {"waste_reason": "opened_vial_expired", "vaccine_code": "AZ", "doses": 2}
+    ]
+    gaps = read(tiny, stock.gaps, "36", W37).set_index("facility_id")
+    # SF2 declared 80 on 09-17 against 85 in the ledger; SF1 declared 188 = ledger 188 on 09-18.
+    assert int(gaps.loc["F2", "stock_discrepancy"]) == -5
+    assert gaps["largest_gap"].tolist() == sorted(gaps["largest_gap"], reverse=True)
+
+
+def test_flow_by_receiving_level(tiny):
+    flow = read(tiny, stock.flow, "36", W37)
+    links = {(r.source, r.target): r.doses for r in flow.itertuples()}
+    assert links[("outside", "province")] == 650  # T15 50 + T13 600
+    assert links[("province", "d:359")] == 300
+    assert links[("d:359", "f:359")] == 100
+    assert links[("d:356", "f:356")] == 200
+
+
+def test_lots_near_expiry_by_hand(tiny):
+    # Every tiny lot expires on 2021-12-31: more than 30 days after W37, 21 days after 12-10.
+    assert read(tiny, stock.lots_near_expiry, "36", W37).empty
+    lots = read(tiny, stock.lots_near_expiry, "36", Period(date(2021, 12, 4), date(2021, 12, 10)))
+    by_store = lots.groupby(["store_id", "vaccine_code"])["on_hand"].sum().to_dict()
+    assert by_store == {
+        ("S36", "AZ"): 550,
+        ("S36", "PFIZER"): 600,
+        ("S359", "AZ"): 200,
+        ("SF1", "AZ"): 185,
+        ("SF2", "AZ"): 85,
+    }
+    assert set(lots["days_left"]) == {21}
+    assert set(lots["lot_number"]) == {"LOT-AZ-01", "LOT-PFIZER-01"}
+    site = read(tiny, stock.lots_near_expiry, "F1", Period(date(2021, 12, 4), date(2021, 12, 10)))
+    assert site["on_hand"].tolist() == [185]
+
+
+def test_empty_warehouse_queries(empty):
+    row = read(empty, stock.totals, "36", W37).iloc[0]
+    assert int(row["received"]) == 0 and int(row["on_hand"]) == 0
+    assert read(empty, stock.by_store, "36", W37).empty
+    assert read(empty, stock.gaps, "36", W37).empty
+    assert read(empty, stock.flow, "36", W37).empty
+
+
+# --- queries against METRICS.md computed from the platform tables ----------------------------
+def test_queries_equal_the_reference_on_a_simulated_period(demo):
+    platform, warehouse = demo
+    period = Period(date(2021, 10, 4), date(2021, 10, 17))
+    excluded = open_rejects(warehouse)
+    ref = reference_dataset(platform, "stock", period.start, period.end, excluded)
+    row = read(warehouse, stock.totals, "36", period).iloc[0]
+    assert int(ref["received"].sum()) > 0
+    for column in ("received", "issued_out", "administered", "wasted", "adjustment"):
+        assert int(row[column]) == int(ref[column].sum()), column
+    last = ref[ref["date"] == ref["date"].max()]
+    assert int(row["on_hand"]) == int(last["on_hand"].sum())
+    stores = read(warehouse, stock.by_store, "36", period)
+    assert int(stores["on_hand"].sum()) == int(last["on_hand"].sum())
+    wasted, used = ref["wasted"].sum(), ref["administered"].sum() + ref["wasted"].sum()
+    assert row["wastage_rate"] == pytest.approx(wasted / used)
+    doses = reference_dataset(platform, "doses", period.start, period.end, excluded)
+    assert int(row["doses"]) == int(doses["doses"].sum())
+
+
+# --- the page -------------------------------------------------------------------------------
+def test_page_shows_the_query_numbers(monkeypatch, demo):
+    _, url = demo
+    at = open_page(monkeypatch, url)
+    assert at.title[0].value == "Vắc xin & tồn kho"
+    now = read(url, stock.totals, "36", default_period(url)).iloc[0]
+    shown = metrics(at)
+    for label, column in (
+        ("Số nhập", "received"),
+        ("Số xuất", "issued_out"),
+        ("Số sử dụng (sổ kho)", "administered"),
+        ("Số hủy", "wasted"),
+        ("Số tồn (sổ kho)", "on_hand"),
+        ("Ngày hết vắc xin", "stockout_days"),
+    ):
+        assert shown[label].value == fmt.number(int(now[column])), label
+    assert shown["Tỷ lệ hủy"].value == fmt.percent(now["wastage_rate"])
+    assert shown["Số ngày đủ dùng"].value == fmt.number(now["days_of_stock"], "vi", 1)
+    stores = read(url, stock.by_store, "36", default_period(url))
+    stores = stores[stores["level"] != "facility"]  # sites show from a district down
+    table = table_with(at, "Kho")
+    assert len(table) == len(stores)
+    assert table["Số tồn (sổ kho)"].tolist() == stores["on_hand"].tolist()
+    assert not set(table["Tuyến"]) & {"province", "district", "facility"}
+    gaps = read(url, stock.gaps, "36", default_period(url))
+    if len(gaps):
+        shown_gaps = table_with(at, "Chênh lệch sổ kho so với lượt tiêm")
+        assert shown_gaps["Điểm tiêm"].tolist() == gaps["name"].tolist()
+    lots = read(url, stock.lots_near_expiry, "36", default_period(url))
+    if len(lots):
+        shown_lots = table_with(at, "Số lô")
+        assert shown_lots["Số lô"].tolist() == lots["lot_number"].tolist()
+        assert shown_lots["Số tồn (sổ kho)"].tolist() == lots["on_hand"].tolist()
+    daily = read(url, stock.daily, "36", default_period(url))
+    plan = table_with(at, "Số mũi theo kế hoạch")
+    assert plan["Số mũi theo kế hoạch"].tolist() == daily["planned_doses"].tolist()
+
+
+def test_single_district(monkeypatch, demo):
+    _, url = demo
+    at = open_page(monkeypatch, url, district="359")
+    now = read(url, stock.totals, "359", default_period(url)).iloc[0]
+    assert metrics(at)["Số nhập"].value == fmt.number(int(now["received"]))
+    stores = read(url, stock.by_store, "359", default_period(url))
+    assert len(table_with(at, "Kho")) == len(stores)
+
+
+def test_single_site(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", district="356", commune="13633", site="F1")
+    assert metrics(at)["Số tồn (sổ kho)"].value == fmt.number(185)
+    assert metrics(at)["Ngày hết vắc xin"].value == fmt.number(1)
+
+
+def test_empty_warehouse_page(monkeypatch, empty):
+    at = open_page(monkeypatch, empty)
+    assert at.title  # the shell's plain message or the page, never a traceback
+
+
+def test_english_switch(monkeypatch, demo):
+    _, url = demo
+    at = open_page(monkeypatch, url, lang="en")
+    assert at.title[0].value == "Vaccine and stock"
+    assert {"Received", "Wastage rate", "Stock-out days"} <= set(metrics(at))
