@@ -1,12 +1,289 @@
-"""Placeholder until the page is built."""
+"""Adverse events following immunization ("Phản ứng sau tiêm"): reports by severity and vaccine,
+the rate per 100,000 doses of the same vaccine and period, serious cases by outcome, with the
+caveat that reports are unverified."""
 
 from __future__ import annotations
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import shell
+from dashboard import charts, components, i18n, shell
+from dashboard import format as fmt
+from queries.aefi import CHANNELS, OUTCOMES
+
+TREND_WEEKS = 12
+
+i18n.register(
+    {
+        "aefi_caveat": {
+            "vi": "Số liệu là báo cáo phản ứng sau tiêm chưa được xác minh và không giảm trừ sau "
+            "điều tra. Kho dữ liệu chưa có số lô nên chỉ chia theo vắc xin.",
+            "en": "These are AEFI reports, unverified and not reduced after investigation. The "
+            "warehouse holds no lot numbers yet, so reports are broken down by vaccine only.",
+        },
+        "aefi_kpi_rate": {"vi": "Phản ứng / 100.000 mũi", "en": "AEFI per 100,000 doses"},
+        "aefi_sev_mild": {"vi": "Phản ứng thông thường", "en": "Common reaction"},
+        "aefi_sev_serious": {"vi": "Tai biến nặng", "en": "Serious event"},
+        "aefi_out_recovered": {"vi": "Đã hồi phục", "en": "Recovered"},
+        "aefi_out_hospitalised": {"vi": "Nhập viện", "en": "Hospitalised"},
+        "aefi_out_death": {"vi": "Tử vong", "en": "Death"},
+        "aefi_out_unknown": {"vi": "Chưa rõ", "en": "Unknown"},
+        "aefi_ch_facility": {"vi": "Điểm tiêm", "en": "Vaccination site"},
+        "aefi_ch_app": {"vi": "Ứng dụng", "en": "App"},
+        "aefi_ch_hotline": {"vi": "Đường dây nóng", "en": "Hotline"},
+        "aefi_by_vaccine": {
+            "vi": "Theo vắc xin: số báo cáo và tỷ lệ / 100.000 mũi",
+            "en": "By vaccine: reports and rate per 100,000 doses",
+        },
+        "aefi_outcome": {
+            "vi": "Tai biến nặng theo kết cục",
+            "en": "Serious events by outcome",
+        },
+        "aefi_trend": {
+            "vi": "Tỷ lệ phản ứng / 100.000 mũi, {n} tuần gần nhất",
+            "en": "AEFI rate per 100,000 doses, last {n} weeks",
+        },
+        "aefi_channel": {"vi": "Theo kênh báo cáo", "en": "By reporting channel"},
+        "aefi_vaccine": {"vi": "Vắc xin", "en": "Vaccine"},
+        "aefi_no_vaccine": {"vi": "Không ghi nhận mũi tiêm", "en": "No injection recorded"},
+        "aefi_doses": {"vi": "Số mũi đã tiêm", "en": "Doses administered"},
+        "aefi_rate_col": {"vi": "Tỷ lệ / 100.000 mũi", "en": "Rate per 100,000 doses"},
+        "aefi_serious_rate_col": {
+            "vi": "Tai biến nặng / 100.000 mũi",
+            "en": "Serious per 100,000 doses",
+        },
+        "aefi_week": {"vi": "Tuần", "en": "Week"},
+        "aefi_outcome_col": {"vi": "Kết cục", "en": "Outcome"},
+        "aefi_channel_col": {"vi": "Kênh báo cáo", "en": "Channel"},
+        "aefi_reports_col": {"vi": "Số báo cáo", "en": "Reports"},
+        "aefi_no_serious": {
+            "vi": "Không có báo cáo tai biến nặng trong kỳ.",
+            "en": "No serious event reported in the period.",
+        },
+    }
+)
+
+SEV_COLOURS = {"mild": charts.PALETTE[4], "serious": charts.PALETTE[5]}
+
+
+def _styled(df: pd.DataFrame, lang: str, numbers=(), decimals=()):
+    style = df.style
+    if numbers:
+        style = style.format(lambda v: fmt.number(v, lang), subset=list(numbers), na_rep="—")
+    if decimals:
+        style = style.format(lambda v: fmt.number(v, lang, 1), subset=list(decimals), na_rep="—")
+    return style
+
+
+def _num(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _vaccine_name(ctx: shell.Context, row) -> str:
+    return ctx.t("aefi_no_vaccine") if not row["vaccine_code"] else str(row["vaccine_name"])
+
+
+def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series, weekly: pd.DataFrame) -> None:
+    cols = st.columns(4)
+    with cols[0]:
+        components.kpi(
+            ctx, "reports", int(now["reports"]), int(before["reports"]),
+            trend=weekly["reports"], inverse=True,
+        )  # fmt: skip
+    with cols[1]:
+        components.kpi(
+            ctx, "aefi_serious", int(now["serious"]), int(before["serious"]),
+            trend=weekly["serious"], inverse=True,
+        )  # fmt: skip
+    with cols[2]:
+        rate, prev = _num(now["rate"]), _num(before["rate"])
+        st.metric(
+            ctx.t("aefi_kpi_rate"),
+            fmt.number(rate, ctx.lang, 1),
+            delta=None if rate is None or prev is None else fmt.signed(rate - prev, ctx.lang, 1),
+            delta_color="inverse",
+            delta_description=ctx.t("compared_last_week") if rate and prev else None,
+            help=components.definition(ctx, "aefi_rate"),
+            chart_data=weekly["rate"].fillna(0).tolist(),
+            chart_type="line",
+            border=True,
+        )
+    with cols[3]:
+        components.kpi(ctx, "doses", int(now["doses"]), int(before["doses"]), trend=weekly["doses"])
+
+
+def _vaccine_chart(ctx: shell.Context, vac: pd.DataFrame) -> None:
+    st.markdown(f"**{ctx.t('aefi_by_vaccine')}**")
+    shown = vac[vac["reports"] > 0]
+    if shown.empty:
+        components.no_data(ctx)
+        return
+    # The rate sits under the vaccine's name so that it is never cut at the chart's edge.
+    names = [
+        f"{_vaccine_name(ctx, r)}<br><b>{fmt.number(r['rate'], ctx.lang, 1)}</b> / 100.000"
+        if not pd.isna(r["rate"])
+        else _vaccine_name(ctx, r)
+        for _, r in shown.iterrows()
+    ]
+    fig = go.Figure()
+    for sev in ("mild", "serious"):
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=shown[sev],
+                orientation="h",
+                name=ctx.t(f"aefi_sev_{sev}"),
+                marker_color=SEV_COLOURS[sev],
+                hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(tickformat=",d", title=ctx.t("aefi_reports_col"))
+    charts.style(fig, ctx.lang, height=max(280, 56 * len(shown) + 110))
+    table = pd.DataFrame(
+        {
+            ctx.t("aefi_vaccine"): [_vaccine_name(ctx, r) for _, r in vac.iterrows()],
+            ctx.t("aefi_sev_mild"): vac["mild"],
+            ctx.t("aefi_sev_serious"): vac["serious"],
+            ctx.t("aefi_reports_col"): vac["reports"],
+            ctx.t("aefi_doses"): vac["doses"],
+            ctx.t("aefi_rate_col"): vac["rate"],
+            ctx.t("aefi_serious_rate_col"): vac["serious_rate"],
+        }
+    )
+    counts = ["aefi_sev_mild", "aefi_sev_serious", "aefi_reports_col", "aefi_doses"]
+    components.chart(
+        ctx,
+        fig,
+        _styled(
+            table,
+            ctx.lang,
+            numbers=[ctx.t(k) for k in counts],
+            decimals=[ctx.t("aefi_rate_col"), ctx.t("aefi_serious_rate_col")],
+        ),
+        key="aefi_vaccine_chart",
+        metrics=("reports", "aefi_rate"),
+    )
+
+
+def _outcome_chart(ctx: shell.Context, out: pd.DataFrame) -> None:
+    st.markdown(f"**{ctx.t('aefi_outcome')}**")
+    sums = out.groupby("outcome")["reports"].sum().reindex(OUTCOMES, fill_value=0)
+    if int(sums.sum()) == 0:
+        st.info(ctx.t("aefi_no_serious"))
+        return
+    names = [ctx.t(f"aefi_out_{o}") for o in sums.index]
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=sums.to_numpy(),
+            marker_color=[charts.PALETTE[i] for i in (2, 4, 7, 0)][: len(names)],
+            text=[fmt.number(v, ctx.lang) for v in sums],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:,}<extra></extra>",
+        )
+    )
+    top = max(int(sums.max()), 1)
+    fig.update_yaxes(
+        tickformat=",d", rangemode="tozero", range=[0, top * 1.25], dtick=1 if top < 5 else None
+    )
+    charts.style(fig, ctx.lang, height=300)
+    fig.update_layout(showlegend=False)
+    table = pd.DataFrame({ctx.t("aefi_outcome_col"): names, ctx.t("aefi_reports_col"): sums.values})
+    components.chart(
+        ctx,
+        fig,
+        _styled(table, ctx.lang, numbers=[ctx.t("aefi_reports_col")]),
+        key="aefi_outcome_chart",
+        metrics=("aefi_serious",),
+    )
+
+
+def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
+    st.markdown(f"**{ctx.t('aefi_trend', n=TREND_WEEKS)}**")
+    if int(weekly["doses"].sum()) == 0:
+        components.no_data(ctx)
+        return
+    fig = go.Figure(
+        go.Scatter(
+            x=weekly["week_start"],
+            y=weekly["rate"],
+            mode="lines+markers",
+            name=components.label(ctx, "aefi_rate"),
+            line={"color": charts.PALETTE[0], "width": 2},
+            hovertemplate="%{y:,.1f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(rangemode="tozero", tickformat=",.0f")
+    fig.update_xaxes(tickformat="%d/%m", hoverformat="%d/%m/%Y")
+    charts.style(fig, ctx.lang, height=300)
+    fig.update_layout(showlegend=False)
+    table = pd.DataFrame(
+        {
+            ctx.t("aefi_week"): [
+                f"{fmt.day(a)} – {fmt.day(b)}"
+                for a, b in zip(weekly["week_start"], weekly["week_end"], strict=True)
+            ],
+            ctx.t("aefi_sev_mild"): weekly["mild"],
+            ctx.t("aefi_sev_serious"): weekly["serious"],
+            ctx.t("aefi_doses"): weekly["doses"],
+            ctx.t("aefi_rate_col"): weekly["rate"],
+        }
+    )
+    components.chart(
+        ctx,
+        fig,
+        _styled(
+            table,
+            ctx.lang,
+            numbers=[ctx.t(k) for k in ("aefi_sev_mild", "aefi_sev_serious", "aefi_doses")],
+            decimals=[ctx.t("aefi_rate_col")],
+        ),
+        key="aefi_trend_chart",
+        metrics=("aefi_rate",),
+    )
+
+
+def _channel_table(ctx: shell.Context, ch: pd.DataFrame) -> None:
+    st.markdown(f"**{ctx.t('aefi_channel')}**")
+    if ch.empty or int(ch["reports"].sum()) == 0:
+        components.no_data(ctx)
+        return
+    table = pd.DataFrame(
+        {
+            ctx.t("aefi_channel_col"): [
+                ctx.t(f"aefi_ch_{c}") if c in CHANNELS else str(c) for c in ch["channel"]
+            ],
+            ctx.t("aefi_sev_mild"): ch["mild"],
+            ctx.t("aefi_sev_serious"): ch["serious"],
+            ctx.t("aefi_reports_col"): ch["reports"],
+        }
+    )
+    numbers = [ctx.t(k) for k in ("aefi_sev_mild", "aefi_sev_serious", "aefi_reports_col")]
+    st.dataframe(_styled(table, ctx.lang, numbers=numbers), hide_index=True, width="stretch")
+
+
+def render(ctx: shell.Context) -> None:
+    shell.header(ctx, "page_aefi")
+    st.warning(ctx.t("aefi_caveat"), icon=":material/info:")
+    now = ctx.read("aefi.totals").iloc[0]
+    before = ctx.read("aefi.totals", start=ctx.prev_start, end=ctx.prev_end).iloc[0]
+    weekly = ctx.read("aefi.weekly", TREND_WEEKS)
+    _kpis(ctx, now, before, weekly)
+    if int(now["reports"]) == 0 and int(now["doses"]) == 0:
+        components.no_data(ctx)
+        return
+    left, right = st.columns(2)
+    with left:
+        _vaccine_chart(ctx, ctx.read("aefi.by_vaccine"))
+        _trend_chart(ctx, weekly)
+    with right:
+        _outcome_chart(ctx, ctx.read("aefi.serious_by_outcome"))
+        _channel_table(ctx, ctx.read("aefi.by_channel"))
+
 
 ctx = shell.context()
 if ctx is not None:
-    shell.header(ctx, "page_aefi")
-    st.info(ctx.t("under_construction"))
+    render(ctx)

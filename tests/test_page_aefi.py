@@ -1,0 +1,262 @@
+"""The Adverse events page and `queries.aefi`: hand-checked numbers on the tiny platform, METRICS.md
+recomputed from the platform tables of a simulated period, and the page renders for a demo-like,
+an empty and a hand-made warehouse showing what the queries return."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from conftest import ROOT
+from platform_builder import create_platform, tiny_platform_rows
+from reference_metrics import reference_dataset
+from streamlit.testing.v1 import AppTest
+
+from dashboard import format as fmt
+from dashboard.state import ViewState
+from queries import aefi
+from queries.freshness import freshness
+from queries.scope import Period, resolve_scope
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGE = "app_pages/aefi.py"
+ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key"}
+W37 = Period(date(2021, 9, 13), date(2021, 9, 19))
+REPORTS, SERIOUS, RATE, DOSES = (
+    "Phản ứng sau tiêm",
+    "Tai biến nặng sau tiêm",
+    "Phản ứng / 100.000 mũi",
+    "Số mũi đã tiêm",
+)
+
+
+def _etl(platform: str, wh: str) -> str:
+    subprocess.run(
+        [sys.executable, "-m", "etl", "run", "--platform-url", platform, "--warehouse-url", wh],
+        cwd=ROOT, env=ENV, check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    return wh
+
+
+@pytest.fixture(scope="module")
+def demo_platform(tmp_path_factory) -> tuple[str, str]:
+    """A small simulated province: (platform url, warehouse url)."""
+    tmp = tmp_path_factory.mktemp("aefi_demo")
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    subprocess.run(
+        [sys.executable, "-m", "simulator", "--platform-url", platform, "--scale", "0.005",
+         "--end", "2021-10-31"],
+        cwd=ROOT, env=ENV, check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    return platform, _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+@pytest.fixture(scope="module")
+def demo(demo_platform) -> str:
+    return demo_platform[1]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> str:
+    tmp = tmp_path_factory.mktemp("aefi_tiny")
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    create_platform(platform, tiny_platform_rows())
+    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+@pytest.fixture(scope="module")
+def empty(tmp_path_factory) -> str:
+    """Facilities, stores and vaccines, but no visit at all."""
+    tmp = tmp_path_factory.mktemp("aefi_empty")
+    rows = tiny_platform_rows()
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    create_platform(platform, {k: rows[k] for k in ("facility", "vaccine", "store")})
+    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+def read(url: str, func, code: str, period: Period, *extra):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return func(conn, resolve_scope(conn, code), period, *extra)
+    finally:
+        engine.dispose()
+
+
+def periods(url: str) -> tuple[Period, Period]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            last = freshness(conn).last_day
+    finally:
+        engine.dispose()
+    state = ViewState()
+    return Period(*state.period(last)), Period(*state.previous_period(last))
+
+
+def open_page(monkeypatch, url: str, **params: str) -> AppTest:
+    monkeypatch.setenv("VAX_WAREHOUSE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict:
+    return {m.label: m for m in at.metric}
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert found, f"no table with a column {column!r}"
+    table = found[0]
+    return table.data if hasattr(table, "data") else table
+
+
+# --- queries on the hand-made platform --------------------------------------------------------
+def test_totals_count_reports_on_active_visits_by_local_onset_day(tiny):
+    # A01 (JANSSEN, mild), A02 (PFIZER, mild), A04 (AZ, serious), A05 (AZ, mild); A03's visit
+    # is voided. Doses in the week: AZ 4, PFIZER 3, JANSSEN 1.
+    row = read(tiny, aefi.totals, "36", W37).iloc[0]
+    assert (row["reports"], row["mild"], row["serious"], row["doses"]) == (4, 3, 1, 8)
+    assert row["rate"] == pytest.approx(4 / 8 * 100_000)
+    assert row["serious_rate"] == pytest.approx(1 / 8 * 100_000)
+
+
+def test_rate_is_per_100000_doses_of_the_same_vaccine(tiny):
+    df = read(tiny, aefi.by_vaccine, "36", W37).set_index("vaccine_code")
+    assert df.loc["AZ", ["reports", "mild", "serious", "doses"]].tolist() == [2, 1, 1, 4]
+    assert df.loc["AZ", "rate"] == pytest.approx(50_000)
+    assert df.loc["AZ", "serious_rate"] == pytest.approx(25_000)
+    assert df.loc["PFIZER", "rate"] == pytest.approx(100_000 / 3)
+    assert df.loc["JANSSEN", "rate"] == pytest.approx(100_000)
+    assert df.loc["AZ", "vaccine_name"] == "Vaxzevria"
+    assert "MODERNA" not in df.index  # neither a dose nor a report in the week
+
+
+def test_serious_by_outcome_and_channel(tiny):
+    out = read(tiny, aefi.serious_by_outcome, "36", W37)
+    sums = out.groupby("outcome")["reports"].sum()
+    assert sums.to_dict() == {"death": 0, "hospitalised": 1, "recovered": 0, "unknown": 0}
+    ch = read(tiny, aefi.by_channel, "36", W37).set_index("channel")
+    assert ch["reports"].to_dict() == {"app": 2, "facility": 1, "hotline": 1}
+    assert ch.loc["hotline", "serious"] == 1
+
+
+def test_scope_keeps_the_sites_reports(tiny):
+    # F2 (Vụ Bản): A04 serious on V02, A05 mild on V13; its doses: V02, V12, V13.
+    row = read(tiny, aefi.totals, "359", W37).iloc[0]
+    assert (row["reports"], row["serious"], row["doses"]) == (2, 1, 3)
+    assert read(tiny, aefi.totals, "F3", W37).iloc[0]["reports"] == 0
+
+
+def test_weekly_lists_every_week_ending_with_the_period(tiny):
+    weekly = read(tiny, aefi.weekly, "36", W37, 4)
+    assert weekly["week_start"].tolist()[-1] == W37.start
+    assert len(weekly) == 4
+    assert weekly["reports"].tolist() == [0, 0, 0, 4]
+    assert weekly["doses"].iloc[-1] == 8
+
+
+def test_queries_equal_metrics_md_from_the_platform(demo_platform):
+    platform, wh = demo_platform
+    period = Period(date(2021, 9, 1), date(2021, 10, 31))
+    ref = reference_dataset(platform, "aefi", period.start, period.end)
+    by_sev = ref.groupby("severity")["reports"].sum()
+    got = read(wh, aefi.totals, "36", period).iloc[0]
+    assert got["reports"] > 0
+    assert got["mild"] == by_sev.get("mild", 0)
+    assert got["serious"] == by_sev.get("serious", 0)
+    doses = reference_dataset(platform, "doses", period.start, period.end)
+    per_vaccine = doses.groupby("vaccine_code")["doses"].sum()
+    vac = read(wh, aefi.by_vaccine, "36", period).set_index("vaccine_code")
+    for code, n in per_vaccine.items():
+        assert vac.loc[code, "doses"] == n
+    # Reports by vaccine, from the platform: active visits, local onset day.
+    engine = sa.create_engine(platform)
+    with engine.connect() as conn:
+        reports = pd.read_sql_query(
+            sa.text(
+                "SELECT a.onset_at, v.vaccine_code FROM aefi_report a "
+                "JOIN visit v ON v.visit_id = a.visit_id WHERE v.status = 'active'"
+            ),
+            conn,
+        )
+    engine.dispose()
+    onset = pd.to_datetime(reports["onset_at"], utc=True, format="ISO8601")
+    day = onset.dt.tz_convert("Asia/Ho_Chi_Minh").dt.date
+    reports = reports[(day >= period.start) & (day <= period.end)]
+    expected = reports["vaccine_code"].fillna("").groupby(reports["vaccine_code"].fillna("")).size()
+    for code, n in expected.items():
+        assert vac.loc[code, "reports"] == n
+        if vac.loc[code, "doses"]:
+            assert vac.loc[code, "rate"] == pytest.approx(n / vac.loc[code, "doses"] * 100_000)
+
+
+# --- the page ---------------------------------------------------------------------------------
+def test_page_shows_the_totals_and_vaccine_table(monkeypatch, demo):
+    at = open_page(monkeypatch, demo)
+    assert at.title[0].value == "Phản ứng sau tiêm"
+    assert any("chưa được xác minh" in w.value for w in at.warning)
+    now, before = periods(demo)
+    cur = read(demo, aefi.totals, "36", now).iloc[0]
+    prev = read(demo, aefi.totals, "36", before).iloc[0]
+    shown = metrics(at)
+    assert shown[REPORTS].value == fmt.number(cur["reports"])
+    assert shown[REPORTS].delta.startswith(fmt.signed(cur["reports"] - prev["reports"]))
+    assert shown[SERIOUS].value == fmt.number(cur["serious"])
+    assert shown[DOSES].value == fmt.number(cur["doses"])
+    assert shown[RATE].value == fmt.number(cur["rate"], "vi", 1)
+    vac = read(demo, aefi.by_vaccine, "36", now)
+    table = table_with(at, "Vắc xin")
+    assert table["Số báo cáo"].tolist() == vac["reports"].tolist()
+    assert table["Tỷ lệ / 100.000 mũi"].tolist() == pytest.approx(vac["rate"].tolist(), nan_ok=True)
+
+
+def test_single_district(monkeypatch, demo):
+    at = open_page(monkeypatch, demo, district="359")
+    now, _ = periods(demo)
+    cur = read(demo, aefi.totals, "359", now).iloc[0]
+    assert metrics(at)[REPORTS].value == fmt.number(cur["reports"])
+    assert metrics(at)[DOSES].value == fmt.number(cur["doses"])
+
+
+def test_hand_checked_week_and_one_site(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37")
+    shown = metrics(at)
+    assert [shown[k].value for k in (REPORTS, SERIOUS, DOSES)] == ["4", "1", "8"]
+    assert shown[RATE].value == "50.000,0"
+    outcome = table_with(at, "Kết cục")
+    assert dict(zip(outcome["Kết cục"], outcome["Số báo cáo"], strict=True))["Nhập viện"] == 1
+    channel = table_with(at, "Kênh báo cáo")
+    assert set(channel["Kênh báo cáo"]) == {"Ứng dụng", "Điểm tiêm", "Đường dây nóng"}
+    at = open_page(monkeypatch, tiny, week="2021-W37", district="359", commune="13771", site="F2")
+    assert [metrics(at)[k].value for k in (REPORTS, SERIOUS, DOSES)] == ["2", "1", "3"]
+
+
+def test_english_switch(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", lang="en")
+    assert at.title[0].value == "Adverse events"
+    assert "AEFI reports" in metrics(at)
+    assert set(table_with(at, "Channel")["Channel"]) == {"App", "Vaccination site", "Hotline"}
+
+
+def test_an_empty_warehouse_says_so(monkeypatch, empty):
+    at = open_page(monkeypatch, empty)
+    assert at.info, "an empty warehouse must say there is no data"
+
+
+def test_a_week_without_reports_says_so(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W30")
+    assert metrics(at)[REPORTS].value == "0"
+    assert metrics(at)[RATE].value == "—"
+    assert any("Không có dữ liệu" in i.value for i in at.info)
