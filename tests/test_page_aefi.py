@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from conftest import ROOT
+from page_support import etl as _etl
+from page_support import read
 from platform_builder import create_platform, tiny_platform_rows
 from reference_metrics import reference_dataset
 from streamlit.testing.v1 import AppTest
@@ -21,7 +23,7 @@ from dashboard import format as fmt
 from dashboard.state import ViewState
 from queries import aefi
 from queries.freshness import freshness
-from queries.scope import Period, resolve_scope
+from queries.scope import Period
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/aefi.py"
@@ -33,14 +35,6 @@ REPORTS, SERIOUS, RATE, DOSES = (
     "Phản ứng / 100.000 mũi",
     "Số mũi đã tiêm",
 )
-
-
-def _etl(platform: str, wh: str) -> str:
-    subprocess.run(
-        [sys.executable, "-m", "etl", "run", "--platform-url", platform, "--warehouse-url", wh],
-        cwd=ROOT, env=ENV, check=True, capture_output=True, timeout=600,
-    )  # fmt: skip
-    return wh
 
 
 @pytest.fixture(scope="module")
@@ -77,15 +71,6 @@ def empty(tmp_path_factory) -> str:
     platform = f"sqlite:///{tmp / 'p.db'}"
     create_platform(platform, {k: rows[k] for k in ("facility", "vaccine", "store")})
     return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
-
-
-def read(url: str, func, code: str, period: Period, *extra):
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return func(conn, resolve_scope(conn, code), period, *extra)
-    finally:
-        engine.dispose()
 
 
 def periods(url: str) -> tuple[Period, Period]:

@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from conftest import ROOT
+from page_support import etl as _etl
+from page_support import read
 from platform_builder import create_platform, tiny_platform_rows
 from reference_metrics import Platform, reference_dataset
 from streamlit.testing.v1 import AppTest
@@ -22,24 +24,12 @@ from dashboard import format as fmt
 from dashboard.state import ViewState
 from queries import certificates
 from queries.freshness import freshness
-from queries.scope import Period, resolve_scope
+from queries.scope import Period
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/certificates.py"
 ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key"}
 W37 = Period(date(2021, 9, 13), date(2021, 9, 19))
-
-
-def _etl(platform: str, wh: str) -> str:
-    subprocess.run(
-        [sys.executable, "-m", "etl", "run", "--platform-url", platform, "--warehouse-url", wh],
-        cwd=ROOT,
-        env=ENV,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    return wh
 
 
 @pytest.fixture(scope="module")
@@ -70,15 +60,6 @@ def empty(tmp_path_factory) -> str:
     platform = f"sqlite:///{tmp / 'p.db'}"
     create_platform(platform, {k: rows[k] for k in ("facility", "vaccine", "store")})
     return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
-
-
-def read(url: str, func, code: str, period: Period, *extra):
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return func(conn, resolve_scope(conn, code), period, *extra)
-    finally:
-        engine.dispose()
 
 
 def open_rejects(url: str) -> dict[str, set[str]]:

@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from conftest import ROOT
+from page_support import etl as _etl
+from page_support import read
 from platform_builder import create_platform, tiny_platform_rows
 from reference_metrics import reference_dataset
 from streamlit.testing.v1 import AppTest
@@ -22,7 +24,7 @@ from dashboard import format as fmt
 from dashboard.state import ViewState
 from queries import flow
 from queries.freshness import freshness
-from queries.scope import Period, resolve_scope
+from queries.scope import Period
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/flow.py"
@@ -34,14 +36,6 @@ KPI_WAIT, KPI_TP, KPI_BELOW, KPI_LATE = (
     "Dưới công suất",
     "Mũi nhập muộn",
 )
-
-
-def _etl(platform: str, wh: str) -> str:
-    subprocess.run(
-        [sys.executable, "-m", "etl", "run", "--platform-url", platform, "--warehouse-url", wh],
-        cwd=ROOT, env=ENV, check=True, capture_output=True, timeout=600,
-    )  # fmt: skip
-    return wh
 
 
 @pytest.fixture(scope="module")
@@ -78,15 +72,6 @@ def empty(tmp_path_factory) -> str:
     platform = f"sqlite:///{tmp / 'p.db'}"
     create_platform(platform, {k: rows[k] for k in ("facility", "vaccine", "store")})
     return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
-
-
-def read(url: str, func, code: str, period: Period, *extra):
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return func(conn, resolve_scope(conn, code), period, *extra)
-    finally:
-        engine.dispose()
 
 
 def periods(url: str) -> tuple[Period, Period]:

@@ -11,6 +11,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from conftest import ROOT
+from page_support import etl as _etl
+from page_support import read
 from platform_builder import create_platform, tiny_platform_rows
 from streamlit.testing.v1 import AppTest
 
@@ -18,7 +20,7 @@ from dashboard import format as fmt
 from dashboard.state import ViewState
 from queries import screening
 from queries.freshness import freshness
-from queries.scope import Period, resolve_scope
+from queries.scope import Period
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/screening.py"
@@ -30,18 +32,6 @@ KPI = {
     "contraindicated": "Chống chỉ định",
     "referred": "Chuyển tiêm tại bệnh viện",
 }
-
-
-def _etl(platform: str, wh: str) -> str:
-    subprocess.run(
-        [sys.executable, "-m", "etl", "run", "--platform-url", platform, "--warehouse-url", wh],
-        cwd=ROOT,
-        env=ENV,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    return wh
 
 
 @pytest.fixture(scope="module")
@@ -85,15 +75,6 @@ def open_page(monkeypatch, url: str, **params: str) -> AppTest:
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
-
-
-def read(url: str, func, code: str, period: Period, *extra):
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return func(conn, resolve_scope(conn, code), period, *extra)
-    finally:
-        engine.dispose()
 
 
 def periods(url: str) -> tuple[Period, Period]:

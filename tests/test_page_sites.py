@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from conftest import ROOT
+from page_support import etl as _etl
 from platform_builder import create_platform, tiny_platform_rows
 from streamlit.testing.v1 import AppTest
 
@@ -24,18 +25,6 @@ from queries.scope import Period, resolve_scope
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/sites.py"
 ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key"}
-
-
-def _etl(platform: str, wh: str) -> str:
-    subprocess.run(
-        [sys.executable, "-m", "etl", "run", "--platform-url", platform, "--warehouse-url", wh],
-        cwd=ROOT,
-        env=ENV,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    return wh
 
 
 @pytest.fixture(scope="module")
