@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import datetime
 
+import adbc_driver_postgresql.dbapi as adbc_pg
 import adbc_driver_sqlite.dbapi as adbc_sqlite
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 
 from etl.contract import SourceTable
@@ -74,29 +73,26 @@ def _extract_sqlite(
 def _extract_postgres(
     conn: sa.Connection, table: SourceTable, cols: str, since: datetime | None
 ) -> pd.DataFrame:
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cur:
-        cur.execute("SET TIME ZONE 'UTC'")
-        where = ""
-        if since is not None:
-            where = cur.mogrify(" WHERE updated_at >= %s", (since,)).decode()
-        buf = io.BytesIO()
-        cur.copy_expert(
-            f"COPY (SELECT {cols} FROM {table.name}{where}) TO STDOUT WITH (FORMAT csv, HEADER)",
-            buf,
-        )
-    buf.seek(0)
-    names = list(table.columns)
-    read = pa_csv.read_csv(
-        buf,
-        convert_options=pa_csv.ConvertOptions(
-            column_types={c: pa.large_string() for c in names},
-            strings_can_be_null=True,
-            null_values=[""],  # only empty fields: "N/A" or "NULL" are data to validate
-        ),
-        read_options=pa_csv.ReadOptions(block_size=64 << 20),
-    )
-    return read.to_pandas()
+    # Read through ADBC, which asks the server for binary COPY and builds typed Arrow columns
+    # in C: about half the time of text COPY plus CSV parsing, and timestamps need no parsing.
+    # The read joins the snapshot of `conn`'s repeatable-read transaction, so every table is
+    # read as of the same moment.
+    txn = id(conn.get_transaction())
+    txn_seen, snapshot = conn.info.get("vax_snapshot", (None, None))
+    if txn_seen != txn:
+        snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+        conn.info["vax_snapshot"] = (txn, snapshot)
+    where = ""
+    if since is not None:
+        where = f" WHERE updated_at >= '{since.isoformat()}'::timestamptz"
+    url = conn.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with adbc_pg.connect(url, autocommit=True) as source, source.cursor() as cur:
+        cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        cur.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+        cur.execute(f"SELECT {cols} FROM {table.name}{where}")
+        read = cur.fetch_arrow_table()
+        cur.execute("COMMIT")
+    return read.to_pandas(date_as_object=False)
 
 
 def platform_max_updated_at(conn: sa.Connection, table: SourceTable) -> object:

@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -136,6 +137,7 @@ def run_load(
                     conn.connection.driver_connection.execute("PRAGMA busy_timeout = 2000")
                 with conn.begin():
                     _take_lock(conn)
+                    _tune_session(conn)
                     loader = _Load(conn, source, key, progress, overlap, started)
                     result = loader.run()
                 return result
@@ -158,6 +160,22 @@ def _take_lock(conn: sa.Connection) -> None:
         got = conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
         if not got.scalar():
             raise LockHeld("another ETL run is in progress (advisory lock held); try later")
+
+
+# Memory for the load's own session on PostgreSQL (the server defaults, 4 MB for sorts and
+# hashes and 8 MB for temporary tables, make the mart aggregates and key tables spill to disk).
+PG_SESSION_SETTINGS = {
+    "work_mem": os.environ.get("VAX_ETL_PG_WORK_MEM", "256MB"),
+    "maintenance_work_mem": os.environ.get("VAX_ETL_PG_MAINTENANCE_WORK_MEM", "512MB"),
+    "temp_buffers": os.environ.get("VAX_ETL_PG_TEMP_BUFFERS", "256MB"),
+}
+
+
+def _tune_session(conn: sa.Connection) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    for name, value in PG_SESSION_SETTINGS.items():
+        conn.execute(sa.text("SELECT set_config(:n, :v, true)"), {"n": name, "v": value})
 
 
 def _log_failure(engine: sa.Engine, started: datetime, exc: BaseException) -> None:
@@ -192,9 +210,25 @@ class _Load:
         self.run_visit_ids = pd.Index([], dtype="string")
         # On a first (full) load, the frames coverage needs, kept to avoid reading them back.
         self.full_frames: dict[str, pd.DataFrame] = {}
+        # On a full load, writing one table (COPY, index builds: server work) runs in a worker
+        # thread while the next table is extracted and transformed (client work). Only one
+        # thread uses the warehouse connection at a time: every other use waits (_sync).
+        self._writer: ThreadPoolExecutor | None = None
+        self._pending: Future | None = None
+        self.open_reject_tables: set[str] = set()
 
     # --- orchestration ------------------------------------------------------------------
     def run(self) -> RunResult:
+        try:
+            return self._run()
+        finally:
+            # Never leave a write running on the connection when the transaction ends.
+            if self._pending is not None:
+                self._pending.exception()
+            if self._writer is not None:
+                self._writer.shutdown()
+
+    def _run(self) -> RunResult:
         conn = self.conn
         t0 = time.perf_counter()
         self._check_key()
@@ -206,6 +240,15 @@ class _Load:
         setup.refresh_reference(conn)
         watermarks = self._watermarks()
         self.full = not watermarks or _empty(conn, schema.visit)
+        self.open_reject_tables = set(
+            conn.execute(
+                sa.select(schema.etl_reject.c.source_table)
+                .where(schema.etl_reject.c.resolved_run_id.is_(None))
+                .distinct()
+            ).scalars()
+        )
+        if self.full:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="etl-writer")
         self._load_known()
         marts.create_key_tables(conn)
         create_temp_table(conn, "inc_keys", {"k": "TEXT"})
@@ -218,6 +261,7 @@ class _Load:
                 mark = self._load_table(src, table.name, watermarks.get(table.name))
                 if mark is not None:
                     new_marks[table.name] = mark
+        self._sync()
         _pause_for_tests("marts")
         self.progress(
             "refreshing people's milestones and the marts "
@@ -323,11 +367,18 @@ class _Load:
         self.known.stores = set(conn.execute(sa.select(schema.store.c.store_id)).scalars())
         self.known.visit_exists = self._visit_exists
 
+    def _sync(self) -> None:
+        """Wait for the table being written (re-raising its error) before using the connection."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
     def _visit_exists(self, ids: pd.Series) -> pd.Series:
         in_run = pd.Series(self.run_visit_ids.get_indexer(ids) >= 0, index=ids.index)
         outside = pd.unique(ids[~in_run & ids.notna()])
         found: set[str] = set()
         if len(outside):
+            self._sync()
             create_temp_table(self.conn, "check_visit", {"visit_id": "TEXT"})
             add_keys_frame(self.conn, "check_visit", pd.DataFrame({"visit_id": outside}))
             found = set(
@@ -354,7 +405,11 @@ class _Load:
         prepared = transform.PREPARE[name](raw, self.pseudonymizer)
         prepared["_source_pk"] = raw[spec.key].astype("string").str.strip()
         lap("transform")
-        retry = self._open_rejects(name, prepared["_source_pk"])
+        retry = (
+            self._open_rejects(name, prepared["_source_pk"])
+            if name in self.open_reject_tables
+            else pd.DataFrame()
+        )
         stats.retried = len(retry)
         # Source keys are unique, and retried rejects exclude keys re-read now: no duplicates.
         frame = pd.concat([prepared, retry], ignore_index=True) if len(retry) else prepared
@@ -365,27 +420,38 @@ class _Load:
         valid = frame[reasons.isna()]
         rejected = frame[reasons.notna()].assign(_reason=reasons[reasons.notna()])
         lap("validate")
-        if not self.full:
-            self._keys_before(name, valid, pk)
-        stats.loaded = upsert(self.conn, target, valid.drop(columns="_source_pk"))
-        lap("load")
-        if not self.full:
-            self._keys_after(name, valid)
         self._update_known(name, valid, pk)
         if self.full and name in ("citizen", "visit", "vaccine"):
             self.full_frames[name] = valid
-        self._record_rejects(name, rejected, valid)
+        stats.loaded = len(valid)
         stats.rejected = len(rejected)
-        lap("keys_and_rejects")
         stats.seconds = time.perf_counter() - t0
-        if stats.extracted or stats.retried or stats.rejected:
-            self.progress(
-                f"{name}: {stats.extracted:,} extracted, {stats.loaded:,} loaded, "
-                f"{stats.rejected:,} rejected"
-                + (f", {stats.unchanged:,} unchanged" if stats.unchanged else "")
-                + (f", {stats.retried:,} earlier rejects retried" if stats.retried else "")
-                + f" ({stats.seconds:.1f} s)"
-            )
+
+        def write() -> None:
+            lap = _Lap(stats.steps)
+            if not self.full:
+                self._keys_before(name, valid, pk)
+            upsert(self.conn, target, valid.drop(columns="_source_pk"))
+            lap("load")
+            if not self.full:
+                self._keys_after(name, valid)
+            self._record_rejects(name, rejected, valid)
+            lap("keys_and_rejects")
+            stats.seconds += sum(stats.steps.get(k, 0.0) for k in ("load", "keys_and_rejects"))
+            if stats.extracted or stats.retried or stats.rejected:
+                self.progress(
+                    f"{name}: {stats.extracted:,} extracted, {stats.loaded:,} loaded, "
+                    f"{stats.rejected:,} rejected"
+                    + (f", {stats.unchanged:,} unchanged" if stats.unchanged else "")
+                    + (f", {stats.retried:,} earlier rejects retried" if stats.retried else "")
+                    + f" ({stats.seconds:.1f} s)"
+                )
+
+        self._sync()
+        if self._writer is None:
+            write()
+        else:
+            self._pending = self._writer.submit(write)
         if name == "vaccine" and stats.loaded and not self.full:
             # A changed primary series length can change anyone's "fully vaccinated".
             self.full_coverage = True

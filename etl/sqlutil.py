@@ -26,7 +26,10 @@ def days_after_local_day_end(conn: sa.Connection, ts: str, day: str) -> str:
 
 def create_temp_table(conn: sa.Connection, name: str, columns: dict[str, str]) -> None:
     """A temporary key table (unique rows) that lives until the end of the transaction."""
-    cols = ", ".join(f"{c} {t}" for c, t in columns.items())
+    pg = conn.dialect.name == "postgresql"
+    cols = ", ".join(
+        f"{c} {t}" + (' COLLATE "C"' if pg and t == "TEXT" else "") for c, t in columns.items()
+    )
     keys = ", ".join(columns)
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
     suffix = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
