@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
+from etl.arrowutil import arrow_strings
 from etl.pseudonym import Pseudonymizer
 from warehouse import reference, schema
 
@@ -59,11 +60,9 @@ def code(s: pd.Series) -> pd.Series:
     return s.mask(s == "")
 
 
-def _arrow_text(s: pd.Series) -> pa.Array:
+def _arrow_text(s: pd.Series) -> pa.Array | pa.ChunkedArray:
     """The values as an Arrow string array, empty strings as nulls."""
-    arr = pa.array(
-        s.astype("str") if s.dtype == object else s, type=pa.large_string(), from_pandas=True
-    )
+    arr = arrow_strings(s)
     return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.large_string()), arr)
 
 
@@ -98,7 +97,16 @@ def local_day(ts: pd.Series) -> pd.Series:
 
 
 def integer(s: pd.Series) -> pd.Series:
+    if not pd.api.types.is_numeric_dtype(s):
+        try:  # plain digits, the usual case, convert in C++
+            ints = pc.cast(_arrow_text(s), pa.int64())
+            return pd.Series(ints.to_pandas(types_mapper=_INT64.get), index=s.index)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+            pass
     return pd.to_numeric(s, errors="coerce").round().astype("Int64")
+
+
+_INT64 = {pa.int64(): pd.Int64Dtype()}
 
 
 def number(s: pd.Series) -> pd.Series:
@@ -179,13 +187,20 @@ def prepare_store(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
 
 def prepare_citizen(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     citizen_id = code(raw["citizen_id"])
-    national_id = raw["national_id"].astype("string").str.replace(r"\s+", "", regex=True)
+    national_id = pd.Series(
+        pd.array(
+            pc.replace_substring_regex(_arrow_text(raw["national_id"]), r"\s+", ""),
+            dtype="string",
+        ),
+        index=raw.index,
+    )
     national_id = national_id.mask(national_id == "")
-    person_key = pz.hash(national_id, "nid").fillna(pz.hash(citizen_id, "cid"))
+    citizen_key = pz.hash(citizen_id, "cid")
+    person_key = pz.hash(national_id, "nid").fillna(citizen_key)
     birth = day(raw["birth_date"])
     return pd.DataFrame(
         {
-            "citizen_key": pz.hash(citizen_id, "cid"),
+            "citizen_key": citizen_key,
             "person_key": person_key,
             "birth_year": birth.dt.year.astype("Int64"),
             "sex": code(raw["sex"]),
