@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,3 +17,16 @@ def arrow_strings(s: pd.Series) -> pa.Array | pa.ChunkedArray:
         s = s.astype("string")
     arr = pa.array(s)
     return arr if arr.type == pa.large_string() else pc.cast(arr, pa.large_string())
+
+
+def positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """The position of each value among `keys` (unique), -1 where absent or missing.
+
+    Like pandas' Index.get_indexer, with the hash table built in Arrow's C++ (several times
+    faster on millions of text keys).
+    """
+    value_set = arrow_strings(keys)
+    if isinstance(value_set, pa.ChunkedArray):
+        value_set = value_set.combine_chunks()
+    found = pc.index_in(arrow_strings(values), value_set=value_set)
+    return pc.fill_null(found, -1).to_numpy().astype(np.int64, copy=False)

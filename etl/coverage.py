@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from etl.arrowutil import positions
 from etl.load import upsert
 from etl.sqlutil import add_keys_frame, read_frame
 from warehouse import schema
@@ -30,14 +31,15 @@ def person_milestones(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFr
     primary_series_doses)."""
     # Work on integer person codes: sorting and grouping millions of text keys is slow.
     persons = pd.Index(pd.unique(residence["person_key"]))
-    res_code = persons.get_indexer(residence["person_key"])
+    person_keys = pd.Series(persons, dtype="string")
+    res_code = positions(residence["person_key"], person_keys)
     res = (
         residence.assign(p=res_code)
         .sort_values(["p", "updated_at", "citizen_key"])
         .drop_duplicates("p", keep="last")
         .set_index("p")["residence_commune_code"]
     )
-    doses = doses.assign(p=persons.get_indexer(doses["person_key"]))
+    doses = doses.assign(p=positions(doses["person_key"], person_keys))
     doses = doses[doses["p"] >= 0][
         ["p", "session_date", "dose_number", "dose_kind", "primary_series_doses"]
     ]
@@ -74,8 +76,7 @@ def doses_from_frames(
         ["citizen_key", "session_date", "dose_number", "dose_kind", "vaccine_code"],
     ]
     # Look-ups through indexes rather than merges: much faster on millions of rows.
-    by_citizen = pd.Index(citizen["citizen_key"])
-    pos = by_citizen.get_indexer(injected["citizen_key"])
+    pos = positions(injected["citizen_key"], citizen["citizen_key"])
     series = vaccine.set_index("vaccine_code")["primary_series_doses"]
     doses = pd.DataFrame(
         {
@@ -107,14 +108,28 @@ def _read_inputs(conn: sa.Connection, full: bool) -> tuple[pd.DataFrame, pd.Data
     return residence, doses
 
 
+def milestones_of(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
+    """person_milestones of inputs read from the warehouse (text) or kept from this run."""
+    residence = residence.assign(
+        updated_at=pd.to_datetime(residence["updated_at"], utc=True, format="ISO8601")
+    )
+    doses = doses.assign(
+        session_date=pd.to_datetime(doses["session_date"]),
+        primary_series_doses=pd.to_numeric(doses["primary_series_doses"]),
+        dose_number=pd.to_numeric(doses["dose_number"]),
+    )
+    return person_milestones(residence, doses)
+
+
 def refresh_person_vax(
     conn: sa.Connection,
     full: bool,
-    frames: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    milestones: pd.DataFrame | None = None,
 ) -> int:
     """Recompute person_vax for affected persons (everyone when `full`). Returns row count.
 
-    `frames` (residence, doses) may be given for a full rebuild from data already in memory.
+    `milestones` (person_milestones of everyone) may be given for a full rebuild computed
+    from data already in memory.
     Before replacing rows, the residence communes of the old rows go to touched_commune, and
     after, those of the new rows, so the coverage mart is rebuilt where either counted.
     """
@@ -124,16 +139,7 @@ def refresh_person_vax(
             "FROM person_vax p JOIN affected_person ap ON ap.person_key = p.person_key "
             "WHERE 1 = 1 ON CONFLICT DO NOTHING"
         )
-    residence, doses = frames if frames is not None else _read_inputs(conn, full)
-    residence = residence.assign(
-        updated_at=pd.to_datetime(residence["updated_at"], utc=True, format="ISO8601")
-    )
-    doses = doses.assign(
-        session_date=pd.to_datetime(doses["session_date"]),
-        primary_series_doses=pd.to_numeric(doses["primary_series_doses"]),
-        dose_number=pd.to_numeric(doses["dose_number"]),
-    )
-    result = person_milestones(residence, doses)
+    result = milestones if milestones is not None else milestones_of(*_read_inputs(conn, full))
     if full:
         conn.execute(schema.person_vax.delete())
     else:

@@ -21,8 +21,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 from etl import marts, transform
+from etl.arrowutil import positions
 from etl.contract import BY_NAME, SOURCE_TABLES, ContractError, check_platform
-from etl.coverage import doses_from_frames, refresh_person_vax
+from etl.coverage import doses_from_frames, milestones_of, refresh_person_vax
 from etl.extract import extract_increment
 from etl.load import upsert
 from etl.pseudonym import Pseudonymizer, key_fingerprint, pseudonym_key
@@ -207,7 +208,7 @@ class _Load:
         self.started = started
         self.result: RunResult | None = None
         self.known = transform.Known()
-        self.run_visit_ids = pd.Index([], dtype="string")
+        self.run_visit_ids = pd.Series([], dtype="string")
         # On a first (full) load, the frames coverage needs, kept to avoid reading them back.
         self.full_frames: dict[str, pd.DataFrame] = {}
         # On a full load, writing one table (COPY, index builds: server work) runs in a worker
@@ -270,20 +271,21 @@ class _Load:
         step = time.perf_counter()
         if not self.full:
             self._collect_final_keys()
+        milestones = None
         if self.full:
-            conn.exec_driver_sql("ANALYZE")  # fresh statistics for the mart queries
-        frames = None
-        if self.full:
+            # The facility-day and stock marts (server work) are built in the writer thread
+            # while people's milestones are computed here from the frames in memory.
             mem = self.full_frames
-            frames = doses_from_frames(mem["citizen"], mem["visit"], mem["vaccine"])
-        self.full_frames = {}
-        persons = refresh_person_vax(conn, self.full_coverage, frames)
+            self.full_frames = {}
+            self._pending = self._writer.submit(self._rebuild_marts, result)
+            milestones = milestones_of(*doses_from_frames(**mem))
+            del mem
+            self._sync()
+        persons = refresh_person_vax(conn, self.full_coverage, milestones=milestones)
         marts.rebuild_coverage_mart(conn, self.full_coverage)
-        result.steps["coverage"] = time.perf_counter() - step
-        step = time.perf_counter()
-        marts.rebuild_facility_day_marts(conn, self.full)
-        marts.rebuild_stock_marts(conn, self.full)
-        result.steps["marts"] = time.perf_counter() - step
+        result.steps["coverage"] = time.perf_counter() - step - result.steps.get("marts", 0.0)
+        if not self.full:
+            self._rebuild_marts(result)
         self.progress(
             f"marts refreshed ({'full rebuild' if self.full else 'touched keys only'}; "
             f"{persons:,} person rows recomputed) in "
@@ -325,6 +327,14 @@ class _Load:
         )
         _pause_for_tests("commit")
         return result
+
+    def _rebuild_marts(self, result: RunResult) -> None:
+        step = time.perf_counter()
+        if self.full:
+            self.conn.exec_driver_sql("ANALYZE")  # fresh statistics for the mart queries
+        marts.rebuild_facility_day_marts(self.conn, self.full)
+        marts.rebuild_stock_marts(self.conn, self.full)
+        result.steps["marts"] = time.perf_counter() - step
 
     def _check_key(self) -> None:
         meta = schema.warehouse_meta
@@ -374,7 +384,7 @@ class _Load:
             pending.result()
 
     def _visit_exists(self, ids: pd.Series) -> pd.Series:
-        in_run = pd.Series(self.run_visit_ids.get_indexer(ids) >= 0, index=ids.index)
+        in_run = pd.Series(positions(ids, self.run_visit_ids) >= 0, index=ids.index)
         outside = pd.unique(ids[~in_run & ids.notna()])
         found: set[str] = set()
         if len(outside):
@@ -422,7 +432,7 @@ class _Load:
         lap("validate")
         self._update_known(name, valid, pk)
         if self.full and name in ("citizen", "visit", "vaccine"):
-            self.full_frames[name] = valid
+            self.full_frames[name] = valid.drop(columns="_source_pk")
         stats.loaded = len(valid)
         stats.rejected = len(rejected)
         stats.seconds = time.perf_counter() - t0
@@ -537,7 +547,9 @@ class _Load:
         elif name == "store":
             self.known.stores |= ids
         elif name == "visit":
-            self.run_visit_ids = self.run_visit_ids.append(pd.Index(valid[pk].dropna()))
+            self.run_visit_ids = pd.concat(
+                [self.run_visit_ids, valid[pk].dropna().astype("string")], ignore_index=True
+            )
 
     def _record_rejects(self, name: str, rejected: pd.DataFrame, valid: pd.DataFrame) -> None:
         rej = schema.etl_reject
