@@ -3,7 +3,8 @@
 Touched keys live in temporary tables filled during the load:
 - touched_fd (facility_id, date): facility-day marts (sessions, doses, screening,
   certificates, AEFI, plans);
-- touched_sv (store_id, vaccine_code): stock series (the running balance needs the whole series);
+- touched_sv (store_id, vaccine_code): stock series (the running balance needs the whole series)
+  and the transfers a store received;
 - touched_commune (commune_code): coverage by residence.
 With `full=True` the marts are rebuilt from scratch and the key tables are ignored.
 """
@@ -163,12 +164,14 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
         delete_where("mart_aefi_day"),
         f"""
         INSERT INTO mart_aefi_day
-        SELECT v.facility_id, a.onset_date, COALESCE(v.vaccine_code, ''), a.severity,
-               COALESCE(a.outcome, ''), COALESCE(a.channel, ''), COUNT(*)
+        SELECT v.facility_id, a.onset_date, COALESCE(v.vaccine_code, ''),
+               COALESCE(v.lot_number, ''), a.severity, COALESCE(a.outcome, ''),
+               COALESCE(a.channel, ''), COUNT(*)
         FROM aefi_report a JOIN visit v ON v.visit_id = a.visit_id
         {where("v.facility_id", "a.onset_date", "v.status = 'active'")}
-        GROUP BY v.facility_id, a.onset_date, COALESCE(v.vaccine_code, ''), a.severity,
-                 COALESCE(a.outcome, ''), COALESCE(a.channel, '')
+        GROUP BY v.facility_id, a.onset_date, COALESCE(v.vaccine_code, ''),
+                 COALESCE(v.lot_number, ''), a.severity, COALESCE(a.outcome, ''),
+                 COALESCE(a.channel, '')
         """,
     )
     _rebuild(
@@ -255,6 +258,36 @@ def rebuild_stock_marts(conn: sa.Connection, full: bool) -> None:
                SUM(s.quantity_doses)
         FROM stock_transaction s{waste_where}
         GROUP BY s.store_id, s.vaccine_code, s.txn_date, COALESCE(s.waste_reason, '')
+        """,
+    )
+    _rebuild_transfers(conn, full)
+
+
+def _rebuild_transfers(conn: sa.Connection, full: bool) -> None:
+    """mart_transfer_day from the receivers' `transfer_in` rows: a receiver's series is
+    rebuilt when its (store, vaccine) was touched, like the other stock marts."""
+    touched = (
+        ""
+        if full
+        else " AND EXISTS (SELECT 1 FROM touched_sv t WHERE t.store_id = s.store_id "
+        "AND t.vaccine_code = s.vaccine_code)"
+    )
+    delete = (
+        ""
+        if full
+        else " WHERE EXISTS (SELECT 1 FROM touched_sv t WHERE t.store_id = "
+        "mart_transfer_day.to_store_id AND t.vaccine_code = mart_transfer_day.vaccine_code)"
+    )
+    _rebuild(
+        conn,
+        "mart_transfer_day",
+        delete,
+        f"""
+        INSERT INTO mart_transfer_day
+        SELECT s.store_id, s.vaccine_code, s.txn_date, COALESCE(s.counterparty_store_id, ''),
+               SUM(s.quantity_doses)
+        FROM stock_transaction s WHERE s.txn_type = 'transfer_in'{touched}
+        GROUP BY s.store_id, s.vaccine_code, s.txn_date, COALESCE(s.counterparty_store_id, '')
         """,
     )
 
