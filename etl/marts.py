@@ -136,7 +136,7 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
         f"""
         INSERT INTO mart_certificate_day
         SELECT facility_id, date, SUM(issued), SUM(backlog_in), SUM(backlog_out),
-               SUM(lag_hours_sum), SUM(lag_count)
+               SUM(lag_hours_sum), SUM(lag_count), NULL
         FROM (
           SELECT v.facility_id AS facility_id, c.issued_date AS date, COUNT(*) AS issued,
                  0 AS backlog_in, 0 AS backlog_out,
@@ -158,6 +158,7 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
         GROUP BY facility_id, date
         """,
     )
+    _running_backlog(conn, full)
     _rebuild(
         conn,
         "mart_aefi_day",
@@ -185,6 +186,25 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
         FROM vaccination_plan p{where("p.facility_id", "p.session_date", "p.status = 'approved'")}
         GROUP BY p.facility_id, p.session_date, COALESCE(p.vaccine_code, '')
         """,
+    )
+
+
+def _running_backlog(conn: sa.Connection, full: bool) -> None:
+    """mart_certificate_day.backlog, each facility's running total, over every row of the
+    facilities whose days were rebuilt (a change on one day moves every later day's total)."""
+    rows = "" if full else " WHERE facility_id IN (SELECT DISTINCT facility_id FROM touched_fd)"
+    window = "PARTITION BY facility_id ORDER BY date ROWS BETWEEN UNBOUNDED PRECEDING AND"
+    conn.exec_driver_sql(
+        f"""
+        UPDATE mart_certificate_day SET backlog = r.backlog FROM (
+          SELECT facility_id, date,
+                 COALESCE(SUM(backlog_in) OVER ({window} 1 PRECEDING), 0)
+                 - SUM(backlog_out) OVER ({window} CURRENT ROW) AS backlog
+          FROM mart_certificate_day{rows}
+        ) r
+        WHERE mart_certificate_day.facility_id = r.facility_id
+          AND mart_certificate_day.date = r.date
+        """
     )
 
 

@@ -41,18 +41,38 @@ def _ratio(a: float, b: float) -> float:
     return float(a) / float(b) if b else np.nan
 
 
-def _balances(conn: sa.Connection, scope: Scope, day) -> pd.DataFrame:
-    """On hand (computed) per store and vaccine at the end of `day`: the latest running sum."""
+def _latest(conn: sa.Connection, scope: Scope, day, declared: bool = False) -> pd.DataFrame:
+    """Per store and vaccine serving the scope with a mart row on or before `day`: on hand
+    (computed) at the end of `day`, the latest running sum; with `declared`, also the latest
+    declared remaining stock on or before `day` (missing when never declared).
+
+    One index lookup per store and vaccine (the mart's key is store, vaccine, date) rather than
+    a pass over every day of every series."""
     where, params = scope.store_filter("s")
-    return _read(
+    latest = (
+        "(SELECT m.{c} FROM mart_stock_day m WHERE m.store_id = k.store_id "
+        "AND m.vaccine_code = k.vaccine_code AND m.date <= :day{cond} "
+        "ORDER BY m.date DESC LIMIT 1)"
+    )
+    columns = latest.format(c="on_hand", cond="") + " AS on_hand"
+    if declared:
+        columns += ", " + latest.format(
+            c="declared_remaining", cond=" AND m.declared_remaining IS NOT NULL"
+        )
+        columns += " AS declared_remaining"
+    df = _read(
         conn,
-        "SELECT m.store_id, m.vaccine_code, m.on_hand FROM mart_stock_day m "
-        "JOIN (SELECT x.store_id, x.vaccine_code, MAX(x.date) AS d FROM mart_stock_day x "
-        f"JOIN store s ON s.store_id = x.store_id WHERE {where} AND x.date <= :day "
-        "GROUP BY x.store_id, x.vaccine_code) l "
-        "ON l.store_id = m.store_id AND l.vaccine_code = m.vaccine_code AND l.d = m.date",
+        f"SELECT k.store_id, k.vaccine_code, {columns} FROM "
+        "(SELECT DISTINCT x.store_id, x.vaccine_code FROM mart_stock_day x) k "
+        f"JOIN store s ON s.store_id = k.store_id WHERE {where}",
         {**params, "day": day},
     )
+    return df[df["on_hand"].notna()].reset_index(drop=True)
+
+
+def _balances(conn: sa.Connection, scope: Scope, day) -> pd.DataFrame:
+    """On hand (computed) per store and vaccine at the end of `day`: the latest running sum."""
+    return _latest(conn, scope, day)
 
 
 def _stockout_days(conn: sa.Connection, scope: Scope, period: Period) -> int:
@@ -138,27 +158,16 @@ def by_store(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
     where, params = scope.store_filter("s")
     week = period.end - timedelta(days=6)
     sums = ", ".join(f"SUM(CASE WHEN m.date >= :start THEN m.{c} ELSE 0 END) AS {c}" for c in FLOWS)
-    df = _read(
+    latest = _latest(conn, scope, period.end, declared=True)
+    if latest.empty:
+        return pd.DataFrame(columns=STORE_COLUMNS)
+    flows = _read(
         conn,
         f"SELECT m.store_id, m.vaccine_code, {sums}, "
-        "SUM(CASE WHEN m.date >= :week THEN m.administered ELSE 0 END) AS last7, "
-        "MAX(m.date) AS last_day, "
-        "MAX(CASE WHEN m.declared_remaining IS NOT NULL THEN m.date END) AS declared_day "
+        "SUM(CASE WHEN m.date >= :week THEN m.administered ELSE 0 END) AS last7 "
         f"FROM mart_stock_day m JOIN store s ON s.store_id = m.store_id "
-        f"WHERE {where} AND m.date <= :end GROUP BY m.store_id, m.vaccine_code",
-        {**params, **period.params(), "week": week},
-    )
-    if df.empty:
-        return pd.DataFrame(columns=STORE_COLUMNS)
-    bal = _balances(conn, scope, period.end)
-    declared = _read(
-        conn,
-        "SELECT m.store_id, m.vaccine_code, m.declared_remaining FROM mart_stock_day m "
-        "JOIN (SELECT x.store_id, x.vaccine_code, MAX(x.date) AS d FROM mart_stock_day x "
-        f"JOIN store s ON s.store_id = x.store_id WHERE {where} AND x.date <= :end "
-        "AND x.declared_remaining IS NOT NULL GROUP BY x.store_id, x.vaccine_code) l "
-        "ON l.store_id = m.store_id AND l.vaccine_code = m.vaccine_code AND l.d = m.date",
-        {**params, "end": period.end},
+        f"WHERE {where} AND m.date BETWEEN :first AND :end GROUP BY m.store_id, m.vaccine_code",
+        {**params, **period.params(), "week": week, "first": min(period.start, week)},
     )
     names = _read(
         conn,
@@ -168,12 +177,11 @@ def by_store(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
     )
     vaccines = _read(conn, "SELECT vaccine_code, name AS vaccine_name FROM vaccine", {})
     df = (
-        df.merge(bal, on=["store_id", "vaccine_code"], how="left")
-        .merge(declared, on=["store_id", "vaccine_code"], how="left")
+        latest.merge(flows, on=["store_id", "vaccine_code"], how="left")
         .merge(names, on="store_id", how="left")
         .merge(vaccines, on="vaccine_code", how="left")
     )
-    df[FLOWS] = df[FLOWS].fillna(0).astype("int64")
+    df[[*FLOWS, "last7"]] = df[[*FLOWS, "last7"]].fillna(0).astype("int64")
     df["on_hand"] = df["on_hand"].fillna(0).astype("int64")
     df["declared_remaining"] = pd.to_numeric(df["declared_remaining"]).astype("Int64")
     used = (df["administered"] + df["wasted"]).astype("float64")

@@ -193,6 +193,7 @@ stock_transaction = sa.Table(
     _col("waste_reason", T),
     _col("updated_at", TS, nullable=False),
     sa.Index("ix_stock_txn_store", "store_id", "vaccine_code", "txn_date"),
+    sa.Index("ix_stock_txn_expiry", "expiry_date"),  # lots near expiry
 )
 
 stock_report = sa.Table(
@@ -280,6 +281,9 @@ mart_certificate_day = sa.Table(
     _col("backlog_out", I, nullable=False),
     _col("lag_hours_sum", F),  # issued_at - injected_at over certificates issued that day
     _col("lag_count", I, nullable=False),
+    # backlog(date), the facility's running total; on a later day D without a row,
+    # backlog(D) = backlog + backlog_in of the facility's last row before D.
+    _col("backlog", I),
 )
 
 mart_aefi_day = sa.Table(
