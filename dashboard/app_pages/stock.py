@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import charts, components, i18n, shell
 from dashboard import format as fmt
+from queries.stock import FLOW_RANK, flow_links
 
 i18n.register(
     {
@@ -24,11 +25,23 @@ i18n.register(
             "en": "Flow of doses from the province store to districts and sites",
         },
         "stock_flow_note": {
-            "vi": "Sổ kho không ghi kho nhận của từng lần xuất trong bảng tổng hợp: luồng được "
-            "tính theo tuyến kho nhận (số nhập của kho huyện, của các kho điểm tiêm trong huyện).",
-            "en": "The marts do not record the destination of each transfer: the flow is by "
-            "receiving level (what the district stores and each district's site stores received).",
+            "vi": "Mỗi luồng là số liều kho nhận đã nhập trong kỳ từ đúng kho gửi (phiếu nhận "
+            "điều chuyển); liều đã xuất nhưng chưa nhận chưa được tính.",
+            "en": "Each link is the doses a store booked in over the period from its actual "
+            "sender (transfers in); doses sent and not yet received are not counted.",
         },
+        "stock_flow_grouped": {
+            "vi": "Kho các điểm tiêm được gộp theo huyện; chọn một huyện để xem từng điểm tiêm.",
+            "en": "Site stores are grouped by district; choose a district to see each site.",
+        },
+        "stock_flow_not_drawn": {
+            "vi": "Luồng trả ngược lên tuyến trên hoặc giữa hai kho cùng tuyến không vẽ trên "
+            "biểu đồ, chỉ có trong bảng số liệu.",
+            "en": "Returns to a higher store and transfers between stores of one level are not "
+            "drawn; they are in the table.",
+        },
+        "stock_unknown_sender": {"vi": "Không rõ kho gửi", "en": "Sender not recorded"},
+        "stock_to_district": {"vi": "Huyện của kho nhận", "en": "Receiver's district"},
         "stock_by_store": {
             "vi": "Theo kho và vắc xin (cuối kỳ)",
             "en": "By store and vaccine (at the end of the period)",
@@ -255,30 +268,43 @@ def _waste_chart(ctx: shell.Context, waste: pd.DataFrame, vaccines: dict[str, st
     )
 
 
-def _flow_chart(ctx: shell.Context, flow: pd.DataFrame) -> None:
+def _node_name(ctx: shell.Context, node: str, name: str) -> str:
+    if node == "national":
+        return ctx.t("stock_outside")
+    if node == "unknown":
+        return ctx.t("stock_unknown_sender")
+    if node.startswith("f:"):
+        return ctx.t("stock_sites_of", name=name or node[2:])
+    return name or node[2:]
+
+
+def _flow_chart(
+    ctx: shell.Context, flow: pd.DataFrame, pairs: pd.DataFrame, vaccines: dict[str, str]
+) -> None:
     st.markdown(f"**{ctx.t('stock_flow_chart')}**")
     if flow.empty:
         components.no_data(ctx)
         return
-
-    def name(code: str, area: str) -> str:
-        if code == "outside":
-            return ctx.t("stock_outside")
-        if code == "province":
-            return ctx.t("stock_province_store")
-        if code.startswith("d:"):
-            return area or code[2:]
-        return ctx.t("stock_sites_of", name=area or code[2:])
-
+    rank = flow["target_level"].map(FLOW_RANK) > flow["source_level"].map(FLOW_RANK)
+    drawn = flow[rank]
     nodes: dict[str, str] = {}
-    for r in flow.itertuples(index=False):
-        nodes.setdefault(r.source, name(r.source, r.source_name))
-        nodes.setdefault(r.target, name(r.target, r.target_name))
+    levels: dict[str, str] = {}
+    for r in drawn.itertuples(index=False):
+        nodes.setdefault(r.source, _node_name(ctx, r.source, r.source_name))
+        nodes.setdefault(r.target, _node_name(ctx, r.target, r.target_name))
+        levels.setdefault(r.source, r.source_level)
+        levels.setdefault(r.target, r.target_level)
     index = {code: i for i, code in enumerate(nodes)}
-    colour = {"outside": charts.PALETTE[7], "province": charts.PALETTE[0]}
-    node_colours = [
-        colour.get(c, charts.PALETTE[1] if c.startswith("d:") else charts.PALETTE[2]) for c in nodes
-    ]
+    colour = {
+        "national": charts.PALETTE[7],
+        "unknown": "#999999",
+        "province": charts.PALETTE[0],
+        "district": charts.PALETTE[1],
+    }
+    node_colours = [colour.get(levels[c], charts.PALETTE[2]) for c in nodes]
+    # Columns by level, so that the province, district and site stores line up.
+    x = {"national": 0.01, "unknown": 0.01, "province": 0.3, "district": 0.62}
+    node_x = [x.get(levels[c], 0.99) for c in nodes]
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
@@ -287,25 +313,44 @@ def _flow_chart(ctx: shell.Context, flow: pd.DataFrame) -> None:
             node={
                 "label": list(nodes.values()),
                 "color": node_colours,
-                "pad": 12,
+                "x": node_x,
+                "y": [None] * len(nodes),
+                "pad": 8,
                 "thickness": 16,
                 "line": {"width": 0},
+                "hovertemplate": "%{label}: %{value:,}<extra></extra>",
             },
             link={
-                "source": [index[s] for s in flow["source"]],
-                "target": [index[t] for t in flow["target"]],
-                "value": flow["doses"].tolist(),
+                "source": [index[s] for s in drawn["source"]],
+                "target": [index[t] for t in drawn["target"]],
+                "value": drawn["doses"].tolist(),
                 "color": "rgba(0,114,178,0.25)",
+                "hovertemplate": "%{source.label} → %{target.label}: %{value:,}<extra></extra>",
             },
         )
     )
-    charts.style(fig, ctx.lang, height=max(360, 26 * len(nodes)))
-    st.caption(ctx.t("stock_flow_note"))
+    per_column = max(pd.Series(levels).value_counts().max(), 1)
+    charts.style(fig, ctx.lang, height=max(360, 24 * per_column + 80))
+    notes = [ctx.t("stock_flow_note")]
+    if (flow["target_level"] == "sites").any():
+        notes.append(ctx.t("stock_flow_grouped"))
+    if len(drawn) < len(flow):
+        notes.append(ctx.t("stock_flow_not_drawn"))
+    st.caption(" ".join(notes))
     table = pd.DataFrame(
         {
-            ctx.t("stock_from"): [nodes[s] for s in flow["source"]],
-            ctx.t("stock_to"): [nodes[t] for t in flow["target"]],
-            components.label(ctx, "received"): flow["doses"],
+            ctx.t("stock_from"): [
+                ctx.t("stock_outside")
+                if k == "receipt"
+                else (n if isinstance(n, str) else (i or ctx.t("stock_unknown_sender")))
+                for k, n, i in zip(
+                    pairs["kind"], pairs["from_name"], pairs["from_store_id"], strict=True
+                )
+            ],
+            ctx.t("stock_to"): pairs["to_name"].fillna(pairs["to_store_id"]),
+            ctx.t("stock_to_district"): pairs["to_district_name"].fillna("—"),
+            ctx.t("stock_vaccine"): [vaccines.get(c, c) for c in pairs["vaccine_code"]],
+            components.label(ctx, "received"): pairs["doses"],
         }
     )
     components.chart(
@@ -412,7 +457,8 @@ def render(ctx: shell.Context) -> None:
     with right:
         _waste_chart(ctx, ctx.read("stock.waste_by_reason"), vaccines)
     if not ctx.state.site:
-        _flow_chart(ctx, ctx.read("stock.flow"))
+        pairs = ctx.read("stock.transfers")
+        _flow_chart(ctx, flow_links(pairs), pairs, vaccines)
     _store_table(ctx, stores)
     _gaps_table(ctx, ctx.read("stock.gaps"))
     _lots_table(ctx, ctx.read("stock.lots_near_expiry"), vaccines)
