@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -111,6 +112,10 @@ def open_page(monkeypatch, url: str, **params: str) -> AppTest:
 
 def metrics(at: AppTest) -> dict[str, object]:
     return {m.label: m for m in at.metric}
+
+
+def numbers(values) -> list[str]:
+    return [fmt.number(v) for v in values]
 
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
@@ -286,7 +291,8 @@ def test_page_shows_the_query_numbers(monkeypatch, demo):
     stores = stores[stores["level"] != "facility"]  # sites show from a district down
     table = table_with(at, "Kho")
     assert len(table) == len(stores)
-    assert table["Số tồn (sổ kho)"].tolist() == stores["on_hand"].tolist()
+    # Long tables show numbers as text written the Vietnamese way.
+    assert table["Số tồn (sổ kho)"].tolist() == numbers(stores["on_hand"])
     assert not set(table["Tuyến"]) & {"province", "district", "facility"}
     gaps = read(url, stock.gaps, "36", default_period(url))
     if len(gaps):
@@ -296,14 +302,14 @@ def test_page_shows_the_query_numbers(monkeypatch, demo):
     if len(lots):
         shown_lots = table_with(at, "Số lô")
         assert shown_lots["Số lô"].tolist() == lots["lot_number"].tolist()
-        assert shown_lots["Số tồn (sổ kho)"].tolist() == lots["on_hand"].tolist()
+        assert shown_lots["Số tồn (sổ kho)"].tolist() == numbers(lots["on_hand"])
     daily = read(url, stock.daily, "36", default_period(url))
     plan = table_with(at, "Số mũi theo kế hoạch")
     assert plan["Số mũi theo kế hoạch"].tolist() == daily["planned_doses"].tolist()
     pairs = read(url, stock.transfers, "36", default_period(url))
     assert (pairs["kind"] == "transfer").any()
     flow = table_with(at, "Huyện của kho nhận")
-    assert flow["Số nhập"].tolist() == pairs["doses"].tolist()
+    assert flow["Số nhập"].tolist() == numbers(pairs["doses"])
     assert flow["Đến"].tolist() == pairs["to_name"].tolist()
     senders = ["Nhập từ tuyến trên" if k == "receipt" else n for k, n in
                zip(pairs["kind"], pairs["from_name"], strict=True)]  # fmt: skip
@@ -314,9 +320,10 @@ def test_page_shows_the_query_numbers(monkeypatch, demo):
     assert len(sankey) == 1
     assert sum(sankey[0]["link"]["value"]) == pairs["doses"].sum()
     labels = sankey[0]["node"]["label"]
-    province = pairs.loc[pairs["to_level"] == "province", "to_name"].iloc[0]
-    assert labels[:2] == ["Nhập từ tuyến trên", province]
-    assert any(label.startswith("Điểm tiêm Huyện") for label in labels)  # sites by district
+    assert labels[:2] == ["Nhập từ tuyến trên", "Kho tỉnh"]
+    districts = set(pairs.loc[pairs["to_level"] == "district", "to_district_name"])
+    assert districts <= set(labels)
+    assert any(re.fullmatch(r"\d+ điểm tiêm", label) for label in labels)  # sites by district
 
 
 def test_single_district(monkeypatch, demo):
@@ -327,18 +334,18 @@ def test_single_district(monkeypatch, demo):
     stores = read(url, stock.by_store, "359", default_period(url))
     assert len(table_with(at, "Kho")) == len(stores)
     pairs = read(url, stock.transfers, "359", default_period(url))
-    assert table_with(at, "Huyện của kho nhận")["Số nhập"].tolist() == pairs["doses"].tolist()
+    assert table_with(at, "Huyện của kho nhận")["Số nhập"].tolist() == numbers(pairs["doses"])
 
 
 def test_tiny_flow_table_lists_every_pair(monkeypatch, tiny):
     at = open_page(monkeypatch, tiny, week="2021-W37")
     flow = table_with(at, "Huyện của kho nhận")
     assert list(zip(flow["Từ"], flow["Đến"], flow["Số nhập"], strict=True)) == [
-        ("Nhập từ tuyến trên", "Kho CDC Nam Định", 600),
-        ("Nhập từ tuyến trên", "Kho CDC Nam Định", 50),
-        ("Kho CDC Nam Định", "Kho TTYT Vụ Bản", 300),
-        ("Kho CDC Nam Định", "Kho TYT Hạ Long", 200),
-        ("Kho TTYT Vụ Bản", "Kho điểm tiêm TTYT Vụ Bản", 100),
+        ("Nhập từ tuyến trên", "Kho CDC Nam Định", "600"),
+        ("Nhập từ tuyến trên", "Kho CDC Nam Định", "50"),
+        ("Kho CDC Nam Định", "Kho TTYT Vụ Bản", "300"),
+        ("Kho CDC Nam Định", "Kho TYT Hạ Long", "200"),
+        ("Kho TTYT Vụ Bản", "Kho điểm tiêm TTYT Vụ Bản", "100"),
     ]
 
 

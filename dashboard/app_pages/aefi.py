@@ -295,58 +295,56 @@ def _lot_section(ctx: shell.Context, lots: pd.DataFrame) -> None:
         components.no_data(ctx)
         return
     vaccines = [_vaccine_name(ctx, r) for _, r in lots.iterrows()]
+    top = lots.head(LOTS_CHARTED)
+    if len(lots) > LOTS_CHARTED:
+        st.caption(ctx.t("aefi_lot_top", n=LOTS_CHARTED))
+    names = [
+        f"{_lot_name(ctx, lot)} · {name}"
+        for lot, name in zip(top["lot_number"], vaccines[: len(top)], strict=True)
+    ]
+    fig = go.Figure()
+    for sev in ("mild", "serious"):
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=top[sev],
+                orientation="h",
+                name=ctx.t(f"aefi_sev_{sev}"),
+                marker_color=SEV_COLOURS[sev],
+                hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(autorange="reversed", title=None, automargin=True)
+    fig.update_xaxes(tickformat=",d", title=ctx.t("aefi_reports_col"))
+    charts.style(fig, ctx.lang, height=max(260, 30 * len(top) + 110))
+    st.plotly_chart(
+        fig,
+        key="aefi_lot_chart",
+        config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "aefi_lots"},
+        },
+    )
+    # Every lot with a report, the counts first so that they show without scrolling.
     table = pd.DataFrame(
         {
-            ctx.t("aefi_vaccine"): vaccines,
             ctx.t("aefi_lot"): [_lot_name(ctx, v) for v in lots["lot_number"]],
-            ctx.t("aefi_sev_mild"): lots["mild"],
-            ctx.t("aefi_sev_serious"): lots["serious"],
+            ctx.t("aefi_vaccine"): vaccines,
             ctx.t("aefi_reports_col"): lots["reports"],
+            ctx.t("aefi_sev_serious"): lots["serious"],
+            ctx.t("aefi_sev_mild"): lots["mild"],
             ctx.t("aefi_sites_col"): lots["sites"],
         }
     )
     numbers = [ctx.t(k) for k in ("aefi_sev_mild", "aefi_sev_serious", "aefi_reports_col")]
-    left, right = st.columns([3, 2])
-    with left:
-        top = lots.head(LOTS_CHARTED)
-        if len(lots) > LOTS_CHARTED:
-            st.caption(ctx.t("aefi_lot_top", n=LOTS_CHARTED))
-        names = [
-            f"{_lot_name(ctx, lot)} · {name}"
-            for lot, name in zip(top["lot_number"], vaccines[: len(top)], strict=True)
-        ]
-        fig = go.Figure()
-        for sev in ("mild", "serious"):
-            fig.add_trace(
-                go.Bar(
-                    y=names,
-                    x=top[sev],
-                    orientation="h",
-                    name=ctx.t(f"aefi_sev_{sev}"),
-                    marker_color=SEV_COLOURS[sev],
-                    hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
-                )
-            )
-        fig.update_layout(barmode="stack", legend_traceorder="normal")
-        fig.update_yaxes(autorange="reversed", title=None, automargin=True)
-        fig.update_xaxes(tickformat=",d", title=ctx.t("aefi_reports_col"))
-        charts.style(fig, ctx.lang, height=max(260, 30 * len(top) + 110))
-        st.plotly_chart(
-            fig,
-            key="aefi_lot_chart",
-            config={
-                "displaylogo": False,
-                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "aefi_lots"},
-            },
-        )
-    with right:
-        st.dataframe(
-            _styled(table, ctx.lang, numbers=numbers),
-            hide_index=True,
-            width="stretch",
-            height=min(38 + 35 * len(table), 560),
-            key="aefi_lot_table",
-        )
+    st.dataframe(
+        _styled(table, ctx.lang, numbers=numbers),
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(table), 420),
+        key="aefi_lot_table",
+    )
 
 
 def render(ctx: shell.Context) -> None:

@@ -82,12 +82,9 @@ i18n.register(
             "{both} without either",
         },
         "quality_col_missing": {"vi": "Thiếu", "en": "Missing"},
-        "quality_missing_visits": {"vi": "Không có lượt tiêm", "en": "No visits"},
-        "quality_missing_stock_report": {"vi": "Không có báo cáo kho", "en": "No stock report"},
-        "quality_missing_both": {
-            "vi": "Không có lượt tiêm và báo cáo kho",
-            "en": "No visits and no stock report",
-        },
+        "quality_missing_visits": {"vi": "Lượt tiêm", "en": "Visits"},
+        "quality_missing_stock_report": {"vi": "Báo cáo kho", "en": "Stock report"},
+        "quality_missing_both": {"vi": "Cả hai", "en": "Both"},
         "quality_coords": {"vi": "Điểm tiêm sai tọa độ", "en": "Sites with bad coordinates"},
         "quality_no_coords": {
             "vi": "Mọi điểm tiêm trong địa bàn đều có tọa độ hợp lệ.",

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import charts, components, i18n, shell
 from dashboard import format as fmt
-from queries.stock import FLOW_RANK, flow_links
+from queries.stock import FLOW_RANK
 
 i18n.register(
     {
@@ -41,6 +41,10 @@ i18n.register(
             "drawn; they are in the table.",
         },
         "stock_unknown_sender": {"vi": "Không rõ kho gửi", "en": "Sender not recorded"},
+        "stock_sites_n": {"vi": "{n} điểm tiêm", "en": "{n} sites"},
+        "stock_column_national": {"vi": "Tuyến trên", "en": "National level"},
+        "stock_column_districts": {"vi": "Huyện", "en": "Districts"},
+        "stock_column_sites": {"vi": "Điểm tiêm", "en": "Sites"},
         "stock_to_district": {"vi": "Huyện của kho nhận", "en": "Receiver's district"},
         "stock_by_store": {
             "vi": "Theo kho và vắc xin (cuối kỳ)",
@@ -70,7 +74,6 @@ i18n.register(
         "stock_days_left": {"vi": "Còn (ngày)", "en": "Days left"},
         "stock_outside": {"vi": "Nhập từ tuyến trên", "en": "From the national level"},
         "stock_province_store": {"vi": "Kho tỉnh", "en": "Province store"},
-        "stock_sites_of": {"vi": "Điểm tiêm {name}", "en": "Sites, {name}"},
         "stock_from": {"vi": "Từ", "en": "From"},
         "stock_to": {"vi": "Đến", "en": "To"},
         "stock_doses": {"vi": "Số liều", "en": "Doses"},
@@ -109,6 +112,19 @@ def _formatted(df: pd.DataFrame, lang: str, numbers=()):
 def _text(values: pd.Series, ctx: shell.Context, show) -> list[str]:
     """Values shown as text in the interface language, a dash where there is none."""
     return ["—" if pd.isna(v) else show(v, ctx.lang) for v in values]
+
+
+def _as_text(ctx: shell.Context, table: pd.DataFrame, numbers=(), aligned=()):
+    """The table with the `numbers` columns written as the interface writes them, and a column
+    set-up right-aligning them and the `aligned` ones (already text). The long tables of this
+    page are drawn this way: plain text costs milliseconds where a styled table of hundreds of
+    rows costs a tenth of a second on every rerun (the price: a click on the header of such a
+    column sorts it as text)."""
+    out = table.copy()
+    for column in numbers:
+        out[column] = _text(out[column], ctx, fmt.number)
+    right = st.column_config.TextColumn(alignment="right")
+    return out, {column: right for column in (*numbers, *aligned)}
 
 
 def _num(value) -> float | None:
@@ -268,14 +284,38 @@ def _waste_chart(ctx: shell.Context, waste: pd.DataFrame, vaccines: dict[str, st
     )
 
 
-def _node_name(ctx: shell.Context, node: str, name: str) -> str:
-    if node == "national":
-        return ctx.t("stock_outside")
-    if node == "unknown":
-        return ctx.t("stock_unknown_sender")
-    if node.startswith("f:"):
-        return ctx.t("stock_sites_of", name=name or node[2:])
-    return name or node[2:]
+def _node_labels(ctx: shell.Context, drawn: pd.DataFrame, pairs: pd.DataFrame) -> dict:
+    """Short node labels, so that the columns do not run into each other: the province store
+    as such, a district store by its district, a district's site stores by their number, a
+    single site store by its name (every full name is in the table)."""
+    sides = []
+    for side in ("from", "to"):
+        columns = [f"{side}_{c}" for c in ("store_id", "level", "district_code", "district_name")]
+        sides.append(pairs[columns].set_axis(["store", "level", "code", "district"], axis=1))
+    ends = pd.concat(sides).drop_duplicates("store")
+    district_of = dict(zip(ends["store"], ends["district"], strict=True))
+    sites = ends[ends["level"] == "facility"].groupby("code")["store"].nunique()
+    labels: dict[str, str] = {}
+    for side in ("source", "target"):
+        for node, name, level in zip(
+            drawn[side], drawn[f"{side}_name"], drawn[f"{side}_level"], strict=True
+        ):
+            if node in labels:
+                continue
+            if level == "national":
+                labels[node] = ctx.t("stock_outside")
+            elif level == "unknown":
+                labels[node] = ctx.t("stock_unknown_sender")
+            elif level == "province":
+                labels[node] = ctx.t("stock_province_store")
+            elif level == "district":
+                district = district_of.get(node[2:])
+                labels[node] = district if isinstance(district, str) else name
+            elif level == "sites":
+                labels[node] = ctx.t("stock_sites_n", n=int(sites.get(node[2:], 0)))
+            else:
+                labels[node] = name or node[2:]
+    return labels
 
 
 def _flow_chart(
@@ -287,13 +327,10 @@ def _flow_chart(
         return
     rank = flow["target_level"].map(FLOW_RANK) > flow["source_level"].map(FLOW_RANK)
     drawn = flow[rank]
-    nodes: dict[str, str] = {}
-    levels: dict[str, str] = {}
-    for r in drawn.itertuples(index=False):
-        nodes.setdefault(r.source, _node_name(ctx, r.source, r.source_name))
-        nodes.setdefault(r.target, _node_name(ctx, r.target, r.target_name))
-        levels.setdefault(r.source, r.source_level)
-        levels.setdefault(r.target, r.target_level)
+    labels = _node_labels(ctx, drawn, pairs)
+    nodes = list(labels)
+    levels = dict(zip(drawn["source"], drawn["source_level"], strict=True))
+    levels.update(zip(drawn["target"], drawn["target_level"], strict=True))
     index = {code: i for i, code in enumerate(nodes)}
     colour = {
         "national": charts.PALETTE[7],
@@ -302,16 +339,18 @@ def _flow_chart(
         "district": charts.PALETTE[1],
     }
     node_colours = [colour.get(levels[c], charts.PALETTE[2]) for c in nodes]
-    # Columns by level, so that the province, district and site stores line up.
-    x = {"national": 0.01, "unknown": 0.01, "province": 0.3, "district": 0.62}
-    node_x = [x.get(levels[c], 0.99) for c in nodes]
+    # One column per level, spread over the width, with the level named above it.
+    columns = sorted({FLOW_RANK[levels[c]] for c in nodes})
+    place = {r: i / max(len(columns) - 1, 1) for i, r in enumerate(columns)}
+    node_x = [min(max(place[FLOW_RANK[levels[c]]], 0.001), 0.999) for c in nodes]
+    headers = {0: "stock_column_national", 1: "stock_level_province", 2: "stock_column_districts"}
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
             valueformat=",d",
             textfont={"color": "#1a1a1a", "size": 13, "shadow": "none"},
             node={
-                "label": list(nodes.values()),
+                "label": [labels[c] for c in nodes],
                 "color": node_colours,
                 "x": node_x,
                 "y": [None] * len(nodes),
@@ -329,8 +368,21 @@ def _flow_chart(
             },
         )
     )
-    per_column = max(pd.Series(levels).value_counts().max(), 1)
-    charts.style(fig, ctx.lang, height=max(360, 24 * per_column + 80))
+    per_column = max(pd.Series([levels[c] for c in nodes]).value_counts().max(), 1)
+    charts.style(fig, ctx.lang, height=max(360, 24 * per_column + 110))
+    fig.update_layout(margin={"t": 36})
+    for rank_, x in place.items():
+        fig.add_annotation(
+            text=f"<b>{ctx.t(headers.get(rank_, 'stock_column_sites'))}</b>",
+            x=x,
+            y=1.0,
+            xref="paper",
+            yref="paper",
+            xanchor="left" if x < 0.5 else ("right" if x > 0.5 else "center"),
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 13, "color": "#555555"},
+        )
     notes = [ctx.t("stock_flow_note")]
     if (flow["target_level"] == "sites").any():
         notes.append(ctx.t("stock_flow_grouped"))
@@ -353,12 +405,9 @@ def _flow_chart(
             components.label(ctx, "received"): pairs["doses"],
         }
     )
+    table, config = _as_text(ctx, table, numbers=[components.label(ctx, "received")])
     components.chart(
-        ctx,
-        fig,
-        _formatted(table, ctx.lang, numbers=[components.label(ctx, "received")]),
-        key="stock_flow_chart",
-        metrics=("dose_flow",),
+        ctx, fig, table, key="stock_flow_chart", metrics=("dose_flow",), column_config=config
     )
 
 
@@ -390,6 +439,8 @@ def _store_table(ctx: shell.Context, stores: pd.DataFrame) -> None:
         }
     )
     numbers = [lab(ctx, m) for m in ("received", "issued_out", "administered", "wasted", "on_hand")]
+    aligned = [lab(ctx, m) for m in ("declared_remaining", "days_of_stock", "wastage_rate")]
+    table, config = _as_text(ctx, table, numbers, aligned)
     st.caption(
         " · ".join(
             f"**{lab(ctx, m)}**: {components.definition(ctx, m)}"
@@ -397,11 +448,12 @@ def _store_table(ctx: shell.Context, stores: pd.DataFrame) -> None:
         )
     )
     st.dataframe(
-        _formatted(table, ctx.lang, numbers=numbers),
+        table,
         hide_index=True,
         width="stretch",
         height=min(420, 36 * len(table) + 40),
         key="stock_by_store_table",
+        column_config=config,
     )
 
 
@@ -429,12 +481,14 @@ def _gaps_table(ctx: shell.Context, gaps: pd.DataFrame) -> None:
             lab(ctx, "administered_gap"): gaps["administered_gap"],
         }
     )
+    table, config = _as_text(ctx, table, list(table.columns[5:]), list(table.columns[2:5]))
     st.dataframe(
-        _formatted(table, ctx.lang, numbers=list(table.columns[5:])),
+        table,
         hide_index=True,
         width="stretch",
         height=min(420, 36 * len(table) + 40),
         key="stock_gaps_table",
+        column_config=config,
     )
 
 
@@ -457,8 +511,7 @@ def render(ctx: shell.Context) -> None:
     with right:
         _waste_chart(ctx, ctx.read("stock.waste_by_reason"), vaccines)
     if not ctx.state.site:
-        pairs = ctx.read("stock.transfers")
-        _flow_chart(ctx, flow_links(pairs), pairs, vaccines)
+        _flow_chart(ctx, ctx.read("stock.flow"), ctx.read("stock.transfers"), vaccines)
     _store_table(ctx, stores)
     _gaps_table(ctx, ctx.read("stock.gaps"))
     _lots_table(ctx, ctx.read("stock.lots_near_expiry"), vaccines)
@@ -484,12 +537,15 @@ def _lots_table(ctx: shell.Context, lots: pd.DataFrame, vaccines: dict[str, str]
             components.label(ctx, "on_hand"): lots["on_hand"],
         }
     )
+    numbers = [ctx.t("stock_days_left"), components.label(ctx, "on_hand")]
+    table, config = _as_text(ctx, table, numbers)
     st.dataframe(
-        _formatted(table, ctx.lang, numbers=[components.label(ctx, "on_hand")]),
+        table,
         hide_index=True,
         width="stretch",
         height=min(420, 36 * len(table) + 40),
         key="stock_lots_table",
+        column_config=config,
     )
 
 
