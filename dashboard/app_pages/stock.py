@@ -368,8 +368,9 @@ def _flow_chart(
             },
         )
     )
-    per_column = max(pd.Series([levels[c] for c in nodes]).value_counts().max(), 1)
-    charts.style(fig, ctx.lang, height=max(360, 24 * per_column + 110))
+    # A plain int: Streamlit takes the figure's height only from a Python number.
+    per_column = int(pd.Series([levels[c] for c in nodes]).value_counts().max())
+    charts.style(fig, ctx.lang, height=max(360, 28 * per_column + 110))
     fig.update_layout(margin={"t": 36})
     for rank_, x in place.items():
         fig.add_annotation(
