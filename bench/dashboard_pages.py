@@ -7,8 +7,9 @@ computing the page's main figures straight from the visit-grain tables.
 The warehouse defaults to sqlite:////tmp/full/w2.db when that file exists (the whole province,
 to 2022-06-30), else to $VAX_WAREHOUSE_URL. It is only read.
 
-For each page (dashboard/app_pages/overview.py, coverage.py, sites.py, screening.py), through
-Streamlit's AppTest, with the default view (whole province, the last complete ISO week of data):
+For each page (dashboard/app_pages/: overview, coverage, sites, screening, and the operations
+pages stock, certificates, aefi, flow, quality), through Streamlit's AppTest, with the default
+view (whole province, the last complete ISO week of data):
 - cold: every Streamlit cache cleared (`st.cache_data.clear()`, `st.cache_resource.clear()`),
   then one script run of a new session;
 - warm: the same session run again (every read is a cache hit).
@@ -16,8 +17,9 @@ One untimed run per page first, so that module imports are not counted. Medians 
 Budget: warm < 300 ms, cold < 1.5 s.
 
 Baseline: the page's main figures computed with SQL from the core tables (visit, citizen,
-certificate, vaccine, facility, stock_transaction) for the same period, timed on a fresh
-connection; ratio = baseline time / page cold time (how much the marts and the cache save).
+certificate, aefi_report, vaccine, facility, vaccination_plan, stock_transaction, stock_report)
+for the same period, timed on a fresh connection; ratio = baseline time / page cold time (how
+much the marts and the cache save).
 A page that is still a placeholder is measured as it is (its status says so); a page that
 dashboard/app.py does not list yet runs from a harness that does (the entry column says so).
 Exit status 1 when a page misses its budget or does not render.
@@ -49,12 +51,16 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from dashboard.i18n import text  # noqa: E402
 from dashboard.state import last_complete_week, week_start  # noqa: E402
+from etl.sqlutil import hours_between  # noqa: E402
 from queries.freshness import freshness  # noqa: E402
 from warehouse import engine as wh_engine  # noqa: E402
 
 DEFAULT_WAREHOUSE = Path("/tmp/full/w2.db")
 APP = ROOT / "dashboard" / "app.py"
-PAGES = ("overview", "coverage", "sites", "screening")
+PAGES = (
+    "overview", "coverage", "sites", "screening", "stock", "certificates", "aefi", "flow",
+    "quality",
+)  # fmt: skip
 WARM_BUDGET_MS = 300
 COLD_BUDGET_MS = 1500
 RUN_TIMEOUT = 300
@@ -225,11 +231,177 @@ def baseline_screening(conn: sa.Connection, params: dict) -> None:
     )
 
 
+_SIGNED = (
+    "CASE WHEN t.txn_type IN ('transfer_out', 'administered', 'wasted') THEN -t.quantity_doses "
+    "ELSE t.quantity_doses END"
+)
+_STORE_FLOWS = (
+    "SELECT t.store_id, t.vaccine_code, "
+    "SUM(CASE WHEN t.txn_type IN ('receipt', 'transfer_in') THEN t.quantity_doses ELSE 0 END), "
+    "SUM(CASE WHEN t.txn_type = 'transfer_out' THEN t.quantity_doses ELSE 0 END), "
+    "SUM(CASE WHEN t.txn_type = 'administered' THEN t.quantity_doses ELSE 0 END), "
+    "SUM(CASE WHEN t.txn_type = 'wasted' THEN t.quantity_doses ELSE 0 END) "
+    "FROM stock_transaction t WHERE t.txn_date BETWEEN :{start} AND :{end} "
+    "GROUP BY t.store_id, t.vaccine_code"
+)
+
+
+def baseline_stock(conn: sa.Connection, params: dict) -> None:
+    """Ledger flows per store and vaccine in the period and the week before; on hand per store
+    and vaccine at the period end; doses from visits and planned doses per site and day;
+    transfers received in the period per sender and receiver."""
+    _rows(conn, _STORE_FLOWS.format(start="start", end="end"), params)
+    _rows(conn, _STORE_FLOWS.format(start="prev_start", end="prev_end"), params)
+    _rows(
+        conn,
+        f"SELECT t.store_id, t.vaccine_code, SUM({_SIGNED}) FROM stock_transaction t "
+        "WHERE t.txn_date <= :end GROUP BY t.store_id, t.vaccine_code",
+        params,
+    )
+    _rows(
+        conn,
+        f"SELECT v.facility_id, v.session_date, COUNT(*) FROM visit v WHERE {INJECTED} "
+        "AND v.session_date BETWEEN :start AND :end GROUP BY v.facility_id, v.session_date",
+        params,
+    )
+    _rows(
+        conn,
+        "SELECT p.facility_id, p.session_date, SUM(p.planned_doses) FROM vaccination_plan p "
+        "WHERE p.status = 'approved' AND p.session_date BETWEEN :start AND :end "
+        "GROUP BY p.facility_id, p.session_date",
+        params,
+    )
+    _rows(
+        conn,
+        "SELECT t.counterparty_store_id, t.store_id, t.vaccine_code, SUM(t.quantity_doses) "
+        "FROM stock_transaction t WHERE t.txn_type = 'transfer_in' "
+        "AND t.txn_date BETWEEN :start AND :end GROUP BY 1, 2, 3",
+        params,
+    )
+
+
+def baseline_certificates(conn: sa.Connection, params: dict) -> None:
+    """Certificates issued and their mean lag per district in the period; doses per district;
+    the backlog per district at the period end and at the end of the week before."""
+    lag = hours_between(conn, "c.issued_at", "v.injected_at")
+    _rows(
+        conn,
+        f"SELECT f.district_code, COUNT(*), AVG({lag}) FROM certificate c "
+        "JOIN visit v ON v.visit_id = c.visit_id JOIN facility f ON f.facility_id = v.facility_id "
+        "WHERE c.revoked_at IS NULL AND c.issued_date BETWEEN :start AND :end "
+        "GROUP BY f.district_code",
+        params,
+    )
+    _rows(
+        conn,
+        "SELECT f.district_code, COUNT(*) FROM visit v JOIN facility f "
+        f"ON f.facility_id = v.facility_id WHERE {INJECTED} "
+        "AND v.session_date BETWEEN :start AND :end GROUP BY f.district_code",
+        params,
+    )
+    for day in ("end", "prev_end"):
+        _rows(
+            conn,
+            "SELECT f.district_code, COUNT(*) FROM visit v JOIN facility f "
+            f"ON f.facility_id = v.facility_id WHERE {INJECTED} AND v.session_date < :{day} "
+            "AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.visit_id = v.visit_id "
+            f"AND c.revoked_at IS NULL AND c.issued_date <= :{day}) GROUP BY f.district_code",
+            params,
+        )
+
+
+def baseline_aefi(conn: sa.Connection, params: dict) -> None:
+    """AEFI reports on active visits by vaccine, lot and severity in the period and by severity
+    in the week before; doses by vaccine in the period; reports and doses per day over the 12
+    weeks of the trend."""
+    for start, end in (("start", "end"), ("prev_start", "prev_end")):
+        _rows(
+            conn,
+            "SELECT v.vaccine_code, v.lot_number, a.severity, a.outcome, a.channel, COUNT(*) "
+            f"FROM aefi_report a JOIN visit v ON v.visit_id = a.visit_id WHERE {ACTIVE} "
+            f"AND a.onset_date BETWEEN :{start} AND :{end} GROUP BY 1, 2, 3, 4, 5",
+            params,
+        )
+    _rows(
+        conn,
+        f"SELECT v.vaccine_code, COUNT(*) FROM visit v WHERE {INJECTED} "
+        "AND v.session_date BETWEEN :start AND :end GROUP BY v.vaccine_code",
+        params,
+    )
+    _rows(
+        conn,
+        "SELECT a.onset_date, a.severity, COUNT(*) FROM aefi_report a "
+        f"JOIN visit v ON v.visit_id = a.visit_id WHERE {ACTIVE} "
+        "AND a.onset_date BETWEEN :trend_from AND :end GROUP BY 1, 2",
+        params,
+    )
+    _rows(
+        conn,
+        f"SELECT v.session_date, COUNT(*) FROM visit v WHERE {INJECTED} "
+        "AND v.session_date BETWEEN :trend_from AND :end GROUP BY v.session_date",
+        params,
+    )
+
+
+def baseline_flow(conn: sa.Connection, params: dict) -> None:
+    """Per site and day in the period: checked in, screened, doses, the waits between steps,
+    the first and last injection; the same totals for the week before."""
+    wait = hours_between(conn, "v.screened_at", "v.checked_in_at")
+    for start, end in (("start", "end"), ("prev_start", "prev_end")):
+        _rows(
+            conn,
+            "SELECT v.facility_id, v.session_date, COUNT(*), "
+            "SUM(CASE WHEN v.screened_at IS NOT NULL THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN v.injected_at IS NOT NULL THEN 1 ELSE 0 END), "
+            f"AVG({wait}), MIN(v.injected_at), MAX(v.injected_at) FROM visit v "
+            f"WHERE {ACTIVE} AND v.session_date BETWEEN :{start} AND :{end} "
+            "GROUP BY v.facility_id, v.session_date",
+            params,
+        )
+
+
+def baseline_quality(conn: sa.Connection, params: dict) -> None:
+    """Sites with an approved plan on a day of the period and the week before with no visit or
+    no stock report that day; doses from visits against declared doses per district."""
+    for start, end in (("start", "end"), ("prev_start", "prev_end")):
+        _rows(
+            conn,
+            "SELECT p.facility_id, p.session_date FROM vaccination_plan p "
+            "JOIN facility f ON f.facility_id = p.facility_id "
+            f"WHERE p.status = 'approved' AND p.session_date BETWEEN :{start} AND :{end} "
+            "AND (NOT EXISTS (SELECT 1 FROM visit v WHERE v.facility_id = p.facility_id "
+            f"AND v.session_date = p.session_date AND {ACTIVE}) "
+            "OR NOT EXISTS (SELECT 1 FROM stock_report r JOIN store s ON s.store_id = r.store_id "
+            "WHERE s.facility_id = p.facility_id AND r.report_date = p.session_date)) "
+            "GROUP BY p.facility_id, p.session_date",
+            params,
+        )
+    _rows(
+        conn,
+        "SELECT f.district_code, COUNT(*) FROM visit v JOIN facility f "
+        f"ON f.facility_id = v.facility_id WHERE {INJECTED} "
+        "AND v.session_date BETWEEN :start AND :end GROUP BY f.district_code",
+        params,
+    )
+    _rows(
+        conn,
+        "SELECT f.district_code, SUM(r.administered_doses) FROM stock_report r "
+        "JOIN store s ON s.store_id = r.store_id JOIN facility f ON f.facility_id = s.facility_id "
+        "WHERE r.report_date BETWEEN :start AND :end GROUP BY f.district_code",
+        params,
+    )
+
+
 BASELINES: dict[str, Callable[[sa.Connection, dict], None]] = {
     "overview": baseline_overview,
     "coverage": baseline_coverage,
     "sites": baseline_sites,
     "screening": baseline_screening,
+    "stock": baseline_stock,
+    "certificates": baseline_certificates,
+    "aefi": baseline_aefi,
+    "flow": baseline_flow,
+    "quality": baseline_quality,
 }
 
 
@@ -342,7 +514,7 @@ def _ms(value: float | None) -> str:
 
 def report(results: list[Result]) -> None:
     head = (
-        f"{'page':<10} {'entry':<8} {'status':<24} {'cold ms':>8} {'warm ms':>8} "
+        f"{'page':<12} {'entry':<8} {'status':<24} {'cold ms':>8} {'warm ms':>8} "
         f"{'budget':>6} {'baseline ms':>12} {'ratio':>7}"
     )
     print(head)
@@ -351,7 +523,7 @@ def report(results: list[Result]) -> None:
         ratio = f"{r.baseline / r.cold:,.1f}x" if r.baseline and r.cold else "-"
         budget = "PASS" if r.passed else "FAIL"
         print(
-            f"{r.page:<10} {r.entry:<8} {r.status[:24]:<24} {_ms(r.cold):>8} {_ms(r.warm):>8} "
+            f"{r.page:<12} {r.entry:<8} {r.status[:24]:<24} {_ms(r.cold):>8} {_ms(r.warm):>8} "
             f"{budget:>6} {_ms(r.baseline):>12} {ratio:>7}"
         )
     print(

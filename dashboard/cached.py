@@ -28,14 +28,17 @@ def engine(url: str) -> sa.Engine:
     return wh_engine.make_engine(url, create_dir=False, must_exist=True)
 
 
-def warehouse_ready(url: str) -> bool:
-    """The warehouse exists and is of this schema version (never raises)."""
+def warehouse_problem(url: str) -> str | None:
+    """None when the warehouse exists and is of this schema version; otherwise "missing", or
+    the message saying it is of another schema version and how to rebuild it (never raises)."""
     try:
         with engine(url).connect() as conn:
             setup.check_schema(conn)
-        return True
-    except Exception:  # noqa: BLE001 - any failure means the pages cannot read it
-        return False
+        return None
+    except setup.SchemaVersionError as exc:
+        return "missing" if setup.NO_WAREHOUSE in str(exc) else str(exc)
+    except Exception:  # noqa: BLE001 - any other failure means the pages cannot read it
+        return "missing"
 
 
 @st.cache_data(ttl=10, show_spinner=False)

@@ -69,6 +69,7 @@ def chart(
     key: str,
     metrics: tuple[str, ...] = (),
     on_select: str = "ignore",
+    column_config: dict | None = None,
 ):
     """A plotly chart with the definitions of its measures and, on request, its table."""
     event = st.plotly_chart(
@@ -83,7 +84,7 @@ def chart(
     if metrics:
         st.caption(" · ".join(f"**{label(ctx, m)}**: {definition(ctx, m)}" for m in metrics))
     with st.expander(ctx.t("show_table")):
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
     return event
 
 

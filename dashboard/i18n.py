@@ -23,6 +23,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Chưa tìm thấy kho dữ liệu báo cáo. Hãy chạy `make run` để tạo dữ liệu mẫu.",
         "en": "No reporting warehouse was found. Run `make run` to build the demo data.",
     },
+    "other_schema": {
+        "vi": "Kho dữ liệu báo cáo được tạo bởi một phiên bản khác của chương trình, cần tạo lại "
+        "(dữ liệu gốc không bị ảnh hưởng):",
+        "en": "The reporting warehouse was built by another version of the program and must be "
+        "rebuilt (the source data is not affected):",
+    },
     "empty_warehouse": {
         "vi": "Kho dữ liệu chưa có buổi tiêm nào. Hãy chạy `python -m etl run` để nạp dữ liệu.",
         "en": "The warehouse holds no sessions yet. Run `python -m etl run` to load data.",

@@ -252,9 +252,13 @@ def begin(url: str | None = None) -> Context | None:
     url = url or wh_engine.warehouse_url()
     lang = language()
     st.session_state.pop(_CTX, None)
-    if not cached.warehouse_ready(url):
+    problem = cached.warehouse_problem(url)
+    if problem is not None:
         st.title(text("app_title", lang))
-        st.warning(text("no_warehouse", lang))
+        if problem == "missing":
+            st.warning(text("no_warehouse", lang))
+        else:
+            st.warning(f"{text('other_schema', lang)}\n\n`{problem}`")
         return None
     version = cached.data_version(url)
     fresh = cached.freshness_info(url, version)

@@ -3,7 +3,8 @@
 Touched keys live in temporary tables filled during the load:
 - touched_fd (facility_id, date): facility-day marts (sessions, doses, screening,
   certificates, AEFI, plans);
-- touched_sv (store_id, vaccine_code): stock series (the running balance needs the whole series);
+- touched_sv (store_id, vaccine_code): stock series (the running balance needs the whole series)
+  and the transfers a store received;
 - touched_commune (commune_code): coverage by residence.
 With `full=True` the marts are rebuilt from scratch and the key tables are ignored.
 """
@@ -140,7 +141,7 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
         f"""
         INSERT INTO mart_certificate_day
         SELECT facility_id, date, SUM(issued), SUM(backlog_in), SUM(backlog_out),
-               SUM(lag_hours_sum), SUM(lag_count)
+               SUM(lag_hours_sum), SUM(lag_count), NULL
         FROM (
           SELECT v.facility_id AS facility_id, c.issued_date AS date, COUNT(*) AS issued,
                  0 AS backlog_in, 0 AS backlog_out,
@@ -162,18 +163,21 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
         GROUP BY facility_id, date
         """,
     )
+    _running_backlog(conn, full)
     _rebuild(
         conn,
         "mart_aefi_day",
         delete_where("mart_aefi_day"),
         f"""
         INSERT INTO mart_aefi_day
-        SELECT v.facility_id, a.onset_date, COALESCE(v.vaccine_code, ''), a.severity,
-               COALESCE(a.outcome, ''), COALESCE(a.channel, ''), COUNT(*)
+        SELECT v.facility_id, a.onset_date, COALESCE(v.vaccine_code, ''),
+               COALESCE(v.lot_number, ''), a.severity, COALESCE(a.outcome, ''),
+               COALESCE(a.channel, ''), COUNT(*)
         FROM aefi_report a JOIN visit v ON v.visit_id = a.visit_id
         {where("v.facility_id", "a.onset_date", "v.status = 'active'")}
-        GROUP BY v.facility_id, a.onset_date, COALESCE(v.vaccine_code, ''), a.severity,
-                 COALESCE(a.outcome, ''), COALESCE(a.channel, '')
+        GROUP BY v.facility_id, a.onset_date, COALESCE(v.vaccine_code, ''),
+                 COALESCE(v.lot_number, ''), a.severity, COALESCE(a.outcome, ''),
+                 COALESCE(a.channel, '')
         """,
     )
     _rebuild(
@@ -187,6 +191,25 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
         FROM vaccination_plan p{where("p.facility_id", "p.session_date", "p.status = 'approved'")}
         GROUP BY p.facility_id, p.session_date, COALESCE(p.vaccine_code, '')
         """,
+    )
+
+
+def _running_backlog(conn: sa.Connection, full: bool) -> None:
+    """mart_certificate_day.backlog, each facility's running total, over every row of the
+    facilities whose days were rebuilt (a change on one day moves every later day's total)."""
+    rows = "" if full else " WHERE facility_id IN (SELECT DISTINCT facility_id FROM touched_fd)"
+    window = "PARTITION BY facility_id ORDER BY date ROWS BETWEEN UNBOUNDED PRECEDING AND"
+    conn.exec_driver_sql(
+        f"""
+        UPDATE mart_certificate_day SET backlog = r.backlog FROM (
+          SELECT facility_id, date,
+                 COALESCE(SUM(backlog_in) OVER ({window} 1 PRECEDING), 0)
+                 - SUM(backlog_out) OVER ({window} CURRENT ROW) AS backlog
+          FROM mart_certificate_day{rows}
+        ) r
+        WHERE mart_certificate_day.facility_id = r.facility_id
+          AND mart_certificate_day.date = r.date
+        """
     )
 
 
@@ -260,6 +283,36 @@ def rebuild_stock_marts(conn: sa.Connection, full: bool) -> None:
                SUM(s.quantity_doses)
         FROM stock_transaction s{waste_where}
         GROUP BY s.store_id, s.vaccine_code, s.txn_date, COALESCE(s.waste_reason, '')
+        """,
+    )
+    _rebuild_transfers(conn, full)
+
+
+def _rebuild_transfers(conn: sa.Connection, full: bool) -> None:
+    """mart_transfer_day from the receivers' `transfer_in` rows: a receiver's series is
+    rebuilt when its (store, vaccine) was touched, like the other stock marts."""
+    touched = (
+        ""
+        if full
+        else " AND EXISTS (SELECT 1 FROM touched_sv t WHERE t.store_id = s.store_id "
+        "AND t.vaccine_code = s.vaccine_code)"
+    )
+    delete = (
+        ""
+        if full
+        else " WHERE EXISTS (SELECT 1 FROM touched_sv t WHERE t.store_id = "
+        "mart_transfer_day.to_store_id AND t.vaccine_code = mart_transfer_day.vaccine_code)"
+    )
+    _rebuild(
+        conn,
+        "mart_transfer_day",
+        delete,
+        f"""
+        INSERT INTO mart_transfer_day
+        SELECT s.store_id, s.vaccine_code, s.txn_date, COALESCE(s.counterparty_store_id, ''),
+               SUM(s.quantity_doses)
+        FROM stock_transaction s WHERE s.txn_type = 'transfer_in'{touched}
+        GROUP BY s.store_id, s.vaccine_code, s.txn_date, COALESCE(s.counterparty_store_id, '')
         """,
     )
 

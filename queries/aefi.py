@@ -3,8 +3,9 @@ outcome, and the rate per 100,000 doses of the same vaccine and period, from mar
 mart_dose_day.
 
 AEFI rate = reports / doses administered × 100,000, same vaccine, scope and period. Reports are
-unverified and not reduced after investigation. The mart carries no lot number yet, so reports are
-broken down by vaccine only.
+unverified and not reduced after investigation. Reports also break down by lot (the lot recorded
+on the visit a report refers to); doses are not kept per lot in the marts, so there is no rate
+by lot.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ OUTCOMES = ("recovered", "hospitalised", "death", "unknown")
 CHANNELS = ("facility", "app", "hotline")
 PER = 100_000
 NO_VACCINE = ""  # the mart's code when the visit had no injection recorded
+NO_LOT = ""  # the mart's lot when the visit recorded none
 
 TOTAL_COLUMNS = ["reports", "mild", "serious", "doses", "rate", "serious_rate"]
 VACCINE_COLUMNS = ["vaccine_code", "vaccine_name", *TOTAL_COLUMNS]
+LOT_COLUMNS = ["vaccine_code", "vaccine_name", "lot_number", "reports", "mild", "serious", "sites"]
 
 
 def _read(conn: sa.Connection, sql: str, params: dict) -> pd.DataFrame:
@@ -85,6 +88,37 @@ def by_vaccine(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFram
     df["vaccine_name"] = df["vaccine_name"].fillna(df["vaccine_code"])
     df = df.sort_values(["reports", "doses", "vaccine_code"], ascending=[False, False, True])
     return df.reset_index(drop=True)[VACCINE_COLUMNS]
+
+
+def by_lot(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
+    """AEFI reports by vaccine and lot (the lot recorded on the visit each report refers to):
+    mild, serious, total, and the number of sites whose visits they came from.
+
+    Only lots with a report appear; a visit without a lot comes under lot_number '' (and
+    without an injection under vaccine_code ''). No rate: the marts hold no doses per lot.
+    Sorted by reports, then serious reports, most first.
+    Columns: vaccine_code, vaccine_name, lot_number, reports, mild, serious, sites.
+    """
+    where, params = scope.facility_filter("f")
+    df = _read(
+        conn,
+        f"SELECT a.vaccine_code, a.lot_number, {_SEVERITY_SUMS}, "
+        "COUNT(DISTINCT a.facility_id) AS sites FROM mart_aefi_day a "
+        "JOIN facility f ON f.facility_id = a.facility_id "
+        f"WHERE {where} AND a.date BETWEEN :start AND :end "
+        "GROUP BY a.vaccine_code, a.lot_number",
+        {**params, **period.params()},
+    )
+    names = _read(conn, "SELECT vaccine_code, name AS vaccine_name FROM vaccine", {})
+    for c in ("mild", "serious", "sites"):
+        df[c] = df[c].fillna(0).astype("int64")
+    df["reports"] = df["mild"] + df["serious"]
+    df = df[df["reports"] > 0].merge(names, on="vaccine_code", how="left")
+    df["vaccine_name"] = df["vaccine_name"].fillna(df["vaccine_code"])
+    df = df.sort_values(
+        ["reports", "serious", "vaccine_code", "lot_number"], ascending=[False, False, True, True]
+    )
+    return df.reset_index(drop=True)[LOT_COLUMNS]
 
 
 def totals(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:

@@ -2,7 +2,8 @@
 backlog by area and site and its change week to week, and the lag from injection to certificate.
 Read from mart_certificate_day and mart_dose_day.
 
-backlog(D) = sum of backlog_in over days < D - sum of backlog_out over days <= D;
+backlog(D) = sum of backlog_in over days < D - sum of backlog_out over days <= D, which the mart
+keeps as each facility's running total (`backlog`), so a day's backlog needs one row per site;
 mean certificate lag = sum of (issued_at - injected_at) / certificates, in hours.
 """
 
@@ -25,27 +26,40 @@ def _read(conn: sa.Connection, sql: str, params: dict) -> pd.DataFrame:
     return pd.read_sql_query(sa.text(sql), conn, params=params)
 
 
-def _backlog_sql(day_param: str) -> str:
-    return (
-        f"SUM(CASE WHEN m.date < :{day_param} THEN m.backlog_in ELSE 0 END) - "
-        f"SUM(CASE WHEN m.date <= :{day_param} THEN m.backlog_out ELSE 0 END)"
+def _backlog_at(conn: sa.Connection, scope: Scope, day, column: str | None = None) -> pd.DataFrame:
+    """The backlog at the end of `day` by area code (`column` of the facility; one row "all"
+    without): each facility's running total on its last mart row on or before `day`, plus that
+    row's backlog_in when the row is from an earlier day. One index lookup per facility."""
+    where, params = scope.facility_filter("f")
+    key = f"f.{column}" if column else "'all'"
+    df = _read(
+        conn,
+        f"SELECT {key} AS area_code, (SELECT CASE WHEN m.date = :day THEN m.backlog "
+        "ELSE m.backlog + m.backlog_in END FROM mart_certificate_day m "
+        "WHERE m.facility_id = f.facility_id AND m.date <= :day "
+        f"ORDER BY m.date DESC LIMIT 1) AS backlog FROM facility f WHERE {where}",
+        {**params, "day": day},
     )
+    df["backlog"] = pd.to_numeric(df["backlog"]).fillna(0)
+    return df.groupby("area_code", as_index=False)["backlog"].sum()
 
 
 def _grouped(conn: sa.Connection, scope: Scope, period: Period, column: str | None):
     where, params = scope.facility_filter("f")
     key = f"f.{column}" if column else "'all'"
-    p = {**params, **period.params(), "before": period.start - timedelta(days=1)}
+    p = {**params, **period.params()}
     certs = _read(
         conn,
-        f"SELECT {key} AS area_code, "
-        "SUM(CASE WHEN m.date >= :start THEN m.issued ELSE 0 END) AS issued, "
-        f"{_backlog_sql('end')} AS backlog, {_backlog_sql('before')} AS backlog_before, "
-        "SUM(CASE WHEN m.date >= :start THEN m.lag_hours_sum ELSE 0 END) AS lag_sum, "
-        "SUM(CASE WHEN m.date >= :start THEN m.lag_count ELSE 0 END) AS lag_count "
+        f"SELECT {key} AS area_code, SUM(m.issued) AS issued, "
+        "SUM(m.lag_hours_sum) AS lag_sum, SUM(m.lag_count) AS lag_count "
         "FROM mart_certificate_day m JOIN facility f ON f.facility_id = m.facility_id "
-        f"WHERE {where} AND m.date <= :end GROUP BY {key}",
+        f"WHERE {where} AND m.date BETWEEN :start AND :end GROUP BY {key}",
         p,
+    )
+    backlog = _backlog_at(conn, scope, period.end, column)
+    before = _backlog_at(conn, scope, period.start - timedelta(days=1), column)
+    backlog = backlog.merge(
+        before.rename(columns={"backlog": "backlog_before"}), on="area_code", how="outer"
     )
     doses = _read(
         conn,
@@ -54,8 +68,10 @@ def _grouped(conn: sa.Connection, scope: Scope, period: Period, column: str | No
         f"WHERE {where} AND m.date BETWEEN :start AND :end GROUP BY {key}",
         p,
     )
-    df = certs.merge(doses, on="area_code", how="outer")
-    for c in ("issued", "backlog", "backlog_before", "doses", "lag_count"):
+    df = backlog.merge(certs, on="area_code", how="outer").merge(doses, on="area_code", how="outer")
+    counts = ["issued", "backlog", "backlog_before", "doses", "lag_count"]
+    df = df[df[counts].fillna(0).abs().sum(axis=1) > 0].copy()
+    for c in counts:
         df[c] = df[c].fillna(0).astype("int64")
     df["backlog_change"] = df["backlog"] - df["backlog_before"]
     count = df["lag_count"].astype("float64")
@@ -82,14 +98,17 @@ def weekly(
     week_start and week_end columns (the backlog at the end of each block)."""
     where, params = scope.facility_filter("f")
     first = period.end - timedelta(days=7 * weeks - 1)
-    p = {**params, "first": first, "end": period.end}
+    # backlog(D) = backlog(D - 1) + backlog_in(D - 1) - backlog_out(D), from the day before
+    # the first block on.
+    opening = first - timedelta(days=1)
+    p = {**params, "opening": opening, "first": first, "end": period.end}
     certs = _read(
         conn,
         "SELECT m.date, SUM(m.issued) AS issued, SUM(m.backlog_in) AS b_in, "
         "SUM(m.backlog_out) AS b_out, SUM(m.lag_hours_sum) AS lag_sum, "
         "SUM(m.lag_count) AS lag_count FROM mart_certificate_day m "
-        f"JOIN facility f ON f.facility_id = m.facility_id WHERE {where} AND m.date <= :end "
-        "GROUP BY m.date",
+        f"JOIN facility f ON f.facility_id = m.facility_id WHERE {where} "
+        "AND m.date BETWEEN :opening AND :end GROUP BY m.date",
         p,
     )
     doses = _read(
@@ -99,15 +118,15 @@ def weekly(
         "AND m.date BETWEEN :first AND :end GROUP BY m.date",
         p,
     )
-    start = pd.Timestamp(first)
-    if len(certs):
-        start = min(start, pd.to_datetime(certs["date"]).min())
-    days = pd.date_range(start, period.end, freq="D")
+    days = pd.date_range(opening, period.end, freq="D")
     c = certs.assign(date=pd.to_datetime(certs["date"])).set_index("date").reindex(days)
     c = c.astype("float64").fillna(0)
     d = pd.Series(doses["doses"].to_numpy(), index=pd.to_datetime(doses["date"]), dtype="float64")
     c["doses"] = d.reindex(days).fillna(0)
-    c["backlog"] = c["b_in"].cumsum().shift(1, fill_value=0) - c["b_out"].cumsum()
+    start_backlog = float(_backlog_at(conn, scope, opening)["backlog"].sum())
+    came_in = c["b_in"].cumsum().shift(1, fill_value=0)
+    went_out = c["b_out"].cumsum() - c["b_out"].iloc[0]
+    c["backlog"] = start_backlog + came_in - went_out
     rows = []
     for i in range(weeks - 1, -1, -1):
         end = pd.Timestamp(period.end - timedelta(days=7 * i))

@@ -283,13 +283,15 @@ METRICS: dict[str, Metric] = {
         "Platform rows that failed validation and were not loaded (by reason), still open: not "
         "loaded by a later run.",
     ),
-    "silent_sites": Metric(
+    "late_sites": Metric(
         "Điểm tiêm chưa báo cáo",
         "Sites that have not reported",
         "Ngày có kế hoạch tiêm đã duyệt của điểm tiêm đang hoạt động nhưng không có lượt tiếp "
-        "đón nào (mỗi điểm tiêm, mỗi ngày tính một lần).",
-        "Days on which an active site had an approved plan and no visit at all (one per site "
-        "and day).",
+        "đón nào, hoặc kho của điểm tiêm không có báo cáo kho (số nhập, sử dụng, tồn) của "
+        "ngày đó (mỗi điểm tiêm, mỗi ngày tính một lần).",
+        "Days on which an active site had an approved plan and no visit at all, or no stock "
+        "report (received, used, remaining) from its store for that day (one per site and "
+        "day).",
     ),
     "bad_coordinates": Metric(
         "Điểm tiêm sai tọa độ",
@@ -395,10 +397,12 @@ METRICS: dict[str, Metric] = {
     "dose_flow": Metric(
         "Luồng vắc xin",
         "Flow of doses",
-        "Số nhập (nhập + nhận điều chuyển) trong kỳ theo tuyến kho nhận: kho tỉnh, kho huyện, "
-        "kho các điểm tiêm của mỗi huyện.",
-        "Doses received (receipts and transfers in) over the period by receiving level: the "
-        "province store, the district stores, the site stores of each district.",
+        "Số liều mỗi kho nhận trong kỳ theo nơi gửi: nhập từ tuyến trên (phiếu nhập) và nhận "
+        "điều chuyển từ kho gửi ghi trên phiếu nhận (kho tỉnh → kho huyện → kho điểm tiêm), "
+        "tính vào ngày kho nhận nhập.",
+        "Doses each store received over the period by origin: receipts from the national level "
+        "and transfers in from the sender the receiver recorded (province store → district "
+        "stores → site stores), on the day the receiver booked them in.",
     ),
     "certificate_lag": Metric(
         "Thời gian chờ cấp chứng nhận",

@@ -1,5 +1,6 @@
-"""Data quality ("Chất lượng dữ liệu"): ETL runs, rejected rows, sites silent on a planned day,
-sites with unusable coordinates, and doses in visits against doses declared in stock reports."""
+"""Data quality ("Chất lượng dữ liệu"): ETL runs, rejected rows, sites late on a planned day (no
+visit or no stock report), sites with unusable coordinates, and doses in visits against doses
+declared in stock reports."""
 
 from __future__ import annotations
 
@@ -107,32 +108,68 @@ def reject_rows(
     return pd.concat([df[lead], fields], axis=1).reset_index(drop=True)
 
 
-def silent_sites(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
-    """Active sites of the scope with an approved plan on a day of the period and no visit that
-    day (METRICS.md "late sites", the sessions half). One row per site and day: facility_id,
-    name, commune_name, district_name, date, planned_doses; latest day first."""
+LATE_COLUMNS = [
+    "facility_id", "name", "commune_name", "district_name", "date", "planned_doses", "no_visits",
+    "no_stock_report", "missing",
+]  # fmt: skip
+
+
+def late_sites(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
+    """Active sites of the scope with an approved plan on a day of the period and, that day, no
+    visit or no stock report (METRICS.md "late sites"). A site reported its stock on a day when
+    one of its stores declared a figure for any vaccine that day.
+
+    One row per site and day: facility_id, name, commune_name, district_name, date,
+    planned_doses, no_visits, no_stock_report (booleans) and missing ("visits", "stock_report"
+    or "both"); latest day first, then by district and site name.
+    """
     where, params = scope.facility_filter("f")
+    declared = " OR ".join(
+        f"m.declared_{c} IS NOT NULL" for c in ("received", "administered", "remaining")
+    )
     df = _read(
         conn,
         f"""
-        SELECT p.facility_id, f.name, c.name AS commune_name, d.name AS district_name,
-               p.date, SUM(p.planned_doses) AS planned_doses
-        FROM mart_plan_day p
+        WITH planned AS (
+            SELECT p.facility_id, p.date, SUM(p.planned_doses) AS planned_doses
+            FROM mart_plan_day p JOIN facility f ON f.facility_id = p.facility_id
+            WHERE {where} AND p.date BETWEEN :start AND :end AND (f.active IS NULL OR f.active)
+            GROUP BY p.facility_id, p.date
+        ),
+        visited AS (
+            SELECT s.facility_id, s.date FROM mart_session_day s
+            JOIN facility f ON f.facility_id = s.facility_id
+            WHERE {where} AND s.date BETWEEN :start AND :end AND s.checked_in > 0
+        ),
+        reported AS (
+            SELECT DISTINCT st.facility_id, m.date FROM mart_stock_day m
+            JOIN store st ON st.store_id = m.store_id
+            JOIN facility f ON f.facility_id = st.facility_id
+            WHERE {where} AND m.date BETWEEN :start AND :end AND ({declared})
+        )
+        SELECT p.facility_id, f.name, c.name AS commune_name, d.name AS district_name, p.date,
+               p.planned_doses,
+               CASE WHEN v.facility_id IS NULL THEN 1 ELSE 0 END AS no_visits,
+               CASE WHEN r.facility_id IS NULL THEN 1 ELSE 0 END AS no_stock_report
+        FROM planned p
         JOIN facility f ON f.facility_id = p.facility_id
         LEFT JOIN area c ON c.area_code = f.commune_code
         LEFT JOIN area d ON d.area_code = f.district_code
-        LEFT JOIN mart_session_day s
-          ON s.facility_id = p.facility_id AND s.date = p.date AND s.checked_in > 0
-        WHERE {where} AND p.date BETWEEN :start AND :end AND (f.active IS NULL OR f.active)
-          AND s.facility_id IS NULL
-        GROUP BY p.facility_id, f.name, c.name, d.name, p.date
-        ORDER BY p.date DESC, d.name, f.name
+        LEFT JOIN visited v ON v.facility_id = p.facility_id AND v.date = p.date
+        LEFT JOIN reported r ON r.facility_id = p.facility_id AND r.date = p.date
+        WHERE v.facility_id IS NULL OR r.facility_id IS NULL
+        ORDER BY p.date DESC, d.name, f.name, p.facility_id
         """,
         {**params, **period.params()},
     )
     df["date"] = pd.to_datetime(df["date"]).dt.date
     df["planned_doses"] = pd.to_numeric(df["planned_doses"]).fillna(0).astype("int64")
-    return df
+    for c in ("no_visits", "no_stock_report"):
+        df[c] = df[c].astype(bool)
+    df["missing"] = "both"
+    df.loc[~df["no_stock_report"], "missing"] = "visits"
+    df.loc[~df["no_visits"], "missing"] = "stock_report"
+    return df.reset_index(drop=True)[LATE_COLUMNS]
 
 
 def bad_coordinates(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:

@@ -4,6 +4,8 @@ store hierarchy, the gaps between the ledger, the sites' declarations and the vi
 against doses administered. Read from mart_stock_day, mart_stock_waste_day, mart_dose_day and
 mart_plan_day with the store and facility dimensions.
 
+The dose flow follows real sender -> receiver pairs (mart_transfer_day).
+
 wastage rate = wasted / (administered + wasted);
 days of stock = on hand / mean daily ledger-administered doses over the 7 days ending that day;
 stock-out day = a day a facility store with a plan for that vaccine has on hand <= 0.
@@ -41,18 +43,38 @@ def _ratio(a: float, b: float) -> float:
     return float(a) / float(b) if b else np.nan
 
 
-def _balances(conn: sa.Connection, scope: Scope, day) -> pd.DataFrame:
-    """On hand (computed) per store and vaccine at the end of `day`: the latest running sum."""
+def _latest(conn: sa.Connection, scope: Scope, day, declared: bool = False) -> pd.DataFrame:
+    """Per store and vaccine serving the scope with a mart row on or before `day`: on hand
+    (computed) at the end of `day`, the latest running sum; with `declared`, also the latest
+    declared remaining stock on or before `day` (missing when never declared).
+
+    One index lookup per store and vaccine (the mart's key is store, vaccine, date) rather than
+    a pass over every day of every series."""
     where, params = scope.store_filter("s")
-    return _read(
+    latest = (
+        "(SELECT m.{c} FROM mart_stock_day m WHERE m.store_id = k.store_id "
+        "AND m.vaccine_code = k.vaccine_code AND m.date <= :day{cond} "
+        "ORDER BY m.date DESC LIMIT 1)"
+    )
+    columns = latest.format(c="on_hand", cond="") + " AS on_hand"
+    if declared:
+        columns += ", " + latest.format(
+            c="declared_remaining", cond=" AND m.declared_remaining IS NOT NULL"
+        )
+        columns += " AS declared_remaining"
+    df = _read(
         conn,
-        "SELECT m.store_id, m.vaccine_code, m.on_hand FROM mart_stock_day m "
-        "JOIN (SELECT x.store_id, x.vaccine_code, MAX(x.date) AS d FROM mart_stock_day x "
-        f"JOIN store s ON s.store_id = x.store_id WHERE {where} AND x.date <= :day "
-        "GROUP BY x.store_id, x.vaccine_code) l "
-        "ON l.store_id = m.store_id AND l.vaccine_code = m.vaccine_code AND l.d = m.date",
+        f"SELECT k.store_id, k.vaccine_code, {columns} FROM "
+        "(SELECT DISTINCT x.store_id, x.vaccine_code FROM mart_stock_day x) k "
+        f"JOIN store s ON s.store_id = k.store_id WHERE {where}",
         {**params, "day": day},
     )
+    return df[df["on_hand"].notna()].reset_index(drop=True)
+
+
+def _balances(conn: sa.Connection, scope: Scope, day) -> pd.DataFrame:
+    """On hand (computed) per store and vaccine at the end of `day`: the latest running sum."""
+    return _latest(conn, scope, day)
 
 
 def _stockout_days(conn: sa.Connection, scope: Scope, period: Period) -> int:
@@ -138,27 +160,16 @@ def by_store(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
     where, params = scope.store_filter("s")
     week = period.end - timedelta(days=6)
     sums = ", ".join(f"SUM(CASE WHEN m.date >= :start THEN m.{c} ELSE 0 END) AS {c}" for c in FLOWS)
-    df = _read(
+    latest = _latest(conn, scope, period.end, declared=True)
+    if latest.empty:
+        return pd.DataFrame(columns=STORE_COLUMNS)
+    flows = _read(
         conn,
         f"SELECT m.store_id, m.vaccine_code, {sums}, "
-        "SUM(CASE WHEN m.date >= :week THEN m.administered ELSE 0 END) AS last7, "
-        "MAX(m.date) AS last_day, "
-        "MAX(CASE WHEN m.declared_remaining IS NOT NULL THEN m.date END) AS declared_day "
+        "SUM(CASE WHEN m.date >= :week THEN m.administered ELSE 0 END) AS last7 "
         f"FROM mart_stock_day m JOIN store s ON s.store_id = m.store_id "
-        f"WHERE {where} AND m.date <= :end GROUP BY m.store_id, m.vaccine_code",
-        {**params, **period.params(), "week": week},
-    )
-    if df.empty:
-        return pd.DataFrame(columns=STORE_COLUMNS)
-    bal = _balances(conn, scope, period.end)
-    declared = _read(
-        conn,
-        "SELECT m.store_id, m.vaccine_code, m.declared_remaining FROM mart_stock_day m "
-        "JOIN (SELECT x.store_id, x.vaccine_code, MAX(x.date) AS d FROM mart_stock_day x "
-        f"JOIN store s ON s.store_id = x.store_id WHERE {where} AND x.date <= :end "
-        "AND x.declared_remaining IS NOT NULL GROUP BY x.store_id, x.vaccine_code) l "
-        "ON l.store_id = m.store_id AND l.vaccine_code = m.vaccine_code AND l.d = m.date",
-        {**params, "end": period.end},
+        f"WHERE {where} AND m.date BETWEEN :first AND :end GROUP BY m.store_id, m.vaccine_code",
+        {**params, **period.params(), "week": week, "first": min(period.start, week)},
     )
     names = _read(
         conn,
@@ -168,12 +179,11 @@ def by_store(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
     )
     vaccines = _read(conn, "SELECT vaccine_code, name AS vaccine_name FROM vaccine", {})
     df = (
-        df.merge(bal, on=["store_id", "vaccine_code"], how="left")
-        .merge(declared, on=["store_id", "vaccine_code"], how="left")
+        latest.merge(flows, on=["store_id", "vaccine_code"], how="left")
         .merge(names, on="store_id", how="left")
         .merge(vaccines, on="vaccine_code", how="left")
     )
-    df[FLOWS] = df[FLOWS].fillna(0).astype("int64")
+    df[[*FLOWS, "last7"]] = df[[*FLOWS, "last7"]].fillna(0).astype("int64")
     df["on_hand"] = df["on_hand"].fillna(0).astype("int64")
     df["declared_remaining"] = pd.to_numeric(df["declared_remaining"]).astype("Int64")
     used = (df["administered"] + df["wasted"]).astype("float64")
@@ -204,40 +214,146 @@ def waste_by_reason(conn: sa.Connection, scope: Scope, period: Period) -> pd.Dat
     return df.sort_values(["doses", "waste_reason"], ascending=[False, True]).reset_index(drop=True)
 
 
-def flow(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
-    """Doses received over the period by receiving level, along the store hierarchy: into the
-    province store (from outside the province), into each district store (from the province),
-    into the site stores of each district (summed per district). Origin and destination of each
-    transfer are not in the marts: the flow is by receiving level.
+TRANSFER_COLUMNS = [
+    "kind", "from_store_id", "from_name", "from_level", "from_district_code",
+    "from_district_name", "to_store_id", "to_name", "to_level", "to_district_code",
+    "to_district_name", "vaccine_code", "doses",
+]  # fmt: skip
+FLOW_COLUMNS = [
+    "source", "target", "source_name", "target_name", "source_level", "target_level", "doses",
+]  # fmt: skip
+# Sankey columns, left to right; a link that does not go right (a return to a higher store,
+# a transfer between two stores of one level) is left out of the drawing.
+FLOW_RANK = {"national": 0, "unknown": 0, "province": 1, "district": 2, "facility": 3, "sites": 3}
+SITE_NODES = 40  # more site stores than this are drawn one node per district
 
-    Columns: source, target, source_name, target_name, doses (only positive links).
-    """
-    where, params = scope.store_filter("s")
-    df = _read(
+
+def _store_names(conn: sa.Connection) -> pd.DataFrame:
+    return _read(
         conn,
-        "SELECT s.level, s.district_code, d.name AS district_name, SUM(m.received) AS doses "
-        "FROM mart_stock_day m JOIN store s ON s.store_id = m.store_id "
-        "LEFT JOIN area d ON d.area_code = s.district_code "
-        f"WHERE {where} AND m.date BETWEEN :start AND :end "
-        "GROUP BY s.level, s.district_code, d.name",
-        {**params, **period.params()},
+        "SELECT s.store_id, s.name, s.level, s.district_code, d.name AS district_name "
+        "FROM store s LEFT JOIN area d ON d.area_code = s.district_code",
+        {},
     )
-    rows = []
-    for r in df.itertuples(index=False):
-        doses = int(r.doses or 0)
-        if doses <= 0:
-            continue
-        if r.level == "province":
-            rows.append(("outside", "province", "", "", doses))
-        elif r.level == "district":
-            rows.append(("province", f"d:{r.district_code}", "", r.district_name, doses))
-        else:
-            rows.append(
-                (f"d:{r.district_code}", f"f:{r.district_code}", r.district_name,
-                 r.district_name, doses)
-            )  # fmt: skip
-    out = pd.DataFrame(rows, columns=["source", "target", "source_name", "target_name", "doses"])
-    return out.sort_values(["source", "target"]).reset_index(drop=True)
+
+
+def transfers(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
+    """Doses received over the period, per sender, receiver and vaccine: transfers (kind
+    "transfer") booked in by a receiver in the period whose receiver or sender serves the scope,
+    and national receipts (kind "receipt", no sender) of the stores serving the scope.
+
+    A transfer counts on the receiver's `transfer_in` day; doses sent and not yet received are
+    not here. A receipt is the store's received doses less its transfers in. from_store_id is
+    '' for a receipt and for a transfer whose receiver recorded no sender.
+    Columns: kind, from_store_id, from_name, from_level, from_district_code, from_district_name,
+    to_store_id, to_name, to_level, to_district_code, to_district_name, vaccine_code, doses;
+    largest first within sender and receiver levels.
+    """
+    to_in, params = scope.store_filter("r")
+    from_in, _ = scope.store_filter("s")
+    p = {**params, **period.params()}
+    moved = _read(
+        conn,
+        "SELECT t.from_store_id, t.to_store_id, t.vaccine_code, SUM(t.doses) AS doses "
+        "FROM mart_transfer_day t LEFT JOIN store r ON r.store_id = t.to_store_id "
+        "LEFT JOIN store s ON s.store_id = t.from_store_id "
+        f"WHERE t.date BETWEEN :start AND :end AND (({to_in}) OR ({from_in})) "
+        "GROUP BY t.from_store_id, t.to_store_id, t.vaccine_code",
+        p,
+    )
+    moved["kind"] = "transfer"
+    received = _read(
+        conn,
+        "SELECT m.store_id AS to_store_id, m.vaccine_code, SUM(m.received) AS received "
+        "FROM mart_stock_day m JOIN store r ON r.store_id = m.store_id "
+        f"WHERE {to_in} AND m.date BETWEEN :start AND :end GROUP BY m.store_id, m.vaccine_code",
+        p,
+    )
+    transfers_in = moved.groupby(["to_store_id", "vaccine_code"])["doses"].sum()
+    received["doses"] = (
+        received["received"]
+        - received.set_index(["to_store_id", "vaccine_code"])
+        .index.map(transfers_in)
+        .fillna(0)
+        .to_numpy()
+    )
+    receipts = received[received["doses"] > 0].assign(kind="receipt", from_store_id="")
+    df = pd.concat([moved, receipts[moved.columns]], ignore_index=True)
+    df = df[df["doses"] > 0]
+    if df.empty:
+        return pd.DataFrame(columns=TRANSFER_COLUMNS)
+    df["doses"] = df["doses"].astype("int64")
+    names = _store_names(conn).set_index("store_id")
+    for side in ("from", "to"):
+        ids = df[f"{side}_store_id"]
+        df[f"{side}_name"] = ids.map(names["name"])
+        df[f"{side}_level"] = ids.map(names["level"])
+        df[f"{side}_district_code"] = ids.map(names["district_code"])
+        df[f"{side}_district_name"] = ids.map(names["district_name"])
+    df.loc[df["kind"] == "receipt", "from_level"] = "national"
+    rank = {"national": 0, "province": 1, "district": 2, "facility": 3}
+    df = df.assign(
+        _from=df["from_level"].map(rank).fillna(4), _to=df["to_level"].map(rank).fillna(4)
+    ).sort_values(["_from", "_to", "doses", "to_store_id"], ascending=[True, True, False, True])
+    return df.reset_index(drop=True)[TRANSFER_COLUMNS]
+
+
+def flow(
+    conn: sa.Connection, scope: Scope, period: Period, site_nodes: int = SITE_NODES
+) -> pd.DataFrame:
+    """The links of a Sankey of `transfers` for the scope and period (see `flow_links`)."""
+    return flow_links(transfers(conn, scope, period), site_nodes)
+
+
+def flow_links(df: pd.DataFrame, site_nodes: int = SITE_NODES) -> pd.DataFrame:
+    """The links of a Sankey of a `transfers` frame: national level -> province store ->
+    district stores -> site stores, each link the doses from one node to another over all
+    vaccines. Site stores become one node per district ("f:<district code>", level "sites")
+    when there are more than `site_nodes` of them; a store's node is "s:<store_id>"; the
+    national level is "national"; a sender nobody recorded is "unknown".
+
+    Columns: source, target, source_name, target_name, source_level, target_level, doses
+    (positive links only, sender level then receiver level, largest first).
+    """
+    if df.empty:
+        return pd.DataFrame(columns=FLOW_COLUMNS)
+    sites = pd.concat(
+        [df.loc[df[f"{s}_level"] == "facility", f"{s}_store_id"] for s in ("from", "to")]
+    ).nunique()
+    grouped = sites > site_nodes
+
+    def nodes(side: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+        ids, level = df[f"{side}_store_id"], df[f"{side}_level"].fillna("unknown")
+        node = "s:" + ids.astype(str)
+        name = df[f"{side}_name"].fillna(ids).astype(object)
+        node = node.mask(level == "national", "national").mask(level == "unknown", "unknown")
+        if grouped:
+            is_site = level == "facility"
+            district = df[f"{side}_district_code"].fillna("")
+            node = node.mask(is_site, "f:" + district)
+            name = name.mask(is_site, df[f"{side}_district_name"].fillna(district))
+            level = level.mask(is_site, "sites")
+        return node, name.mask(level.isin(["national", "unknown"]), ""), level
+
+    source, source_name, source_level = nodes("from")
+    target, target_name, target_level = nodes("to")
+    links = pd.DataFrame(
+        {
+            "source": source,
+            "target": target,
+            "source_name": source_name,
+            "target_name": target_name,
+            "source_level": source_level,
+            "target_level": target_level,
+            "doses": df["doses"],
+        }
+    )
+    keys = ["source", "target", "source_name", "target_name", "source_level", "target_level"]
+    links = links.groupby(keys, as_index=False, sort=False)["doses"].sum()
+    links = links.assign(
+        _s=links["source_level"].map(FLOW_RANK), _t=links["target_level"].map(FLOW_RANK)
+    ).sort_values(["_s", "_t", "doses", "target"], ascending=[True, True, False, True])
+    return links.reset_index(drop=True)[FLOW_COLUMNS]
 
 
 def gaps(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:

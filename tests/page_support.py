@@ -35,3 +35,22 @@ def read(url: str, func, code: str, period: Period, *extra):
             return func(conn, resolve_scope(conn, code), period, *extra)
     finally:
         engine.dispose()
+
+
+def open_rejects(url: str) -> dict[str, set[str]]:
+    """{platform table: primary keys} the loads into `url` rejected and never loaded since; the
+    reference implementation treats those rows as absent, as the warehouse does."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(
+                sa.text(
+                    "SELECT source_table, source_pk FROM etl_reject WHERE resolved_run_id IS NULL"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    excluded: dict[str, set[str]] = {}
+    for table, key in found:
+        excluded.setdefault(table, set()).add(str(key))
+    return excluded

@@ -10,6 +10,10 @@ per export of `python -m queries DATASET`, with dates as `YYYY-MM-DD` strings an
 treated as absent, and whatever needs them through a join (a certificate's visit, a visit's
 citizen for coverage, a transaction's store) drops with them.
 
+`reference_view(platform_url, view, date_from, date_to, excluded, scope)` returns the figures of
+the operations pages that are not exports (AEFI reports by lot, dose transfers between stores,
+late sites), for the whole province or an area.
+
 Reading choices, where METRICS.md leaves room, are marked "Reading:" below.
 """
 
@@ -19,6 +23,7 @@ import datetime as dt
 import importlib.util
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -93,20 +98,29 @@ _CODE_COLUMNS: dict[str, list[str]] = {
         "facility_id",
         "screening_result",
         "vaccine_code",
+        "lot_number",
         "dose_kind",
         "status",
     ],
+    "vaccination_plan": ["plan_id", "facility_id", "status"],
     "certificate": ["certificate_id", "visit_id"],
     "aefi_report": ["aefi_id", "visit_id", "severity"],
     "vaccine": ["vaccine_code"],
     "store": ["store_id", "level", "area_code", "facility_id"],
-    "stock_transaction": ["txn_id", "store_id", "vaccine_code", "txn_type"],
+    "stock_transaction": [
+        "txn_id",
+        "store_id",
+        "vaccine_code",
+        "txn_type",
+        "counterparty_store_id",
+    ],
     "stock_report": ["report_id", "store_id", "vaccine_code"],
 }
 _PRIMARY_KEYS = {
     "facility": "facility_id",
     "citizen": "citizen_id",
     "visit": "visit_id",
+    "vaccination_plan": "plan_id",
     "certificate": "certificate_id",
     "aefi_report": "aefi_id",
     "vaccine": "vaccine_code",
@@ -123,12 +137,13 @@ _TIMESTAMPS = {
 }
 _DATES = {
     "visit": ["session_date"],
+    "vaccination_plan": ["session_date"],
     "stock_transaction": ["txn_date"],
     "stock_report": ["report_date"],
 }
 # Only the columns the metrics need (personal data such as names is never read).
 _READ_COLUMNS = {
-    "facility": ["facility_id", "commune_code"],
+    "facility": ["facility_id", "commune_code", "active"],
     "citizen": ["citizen_id", "national_id", "residence_commune_code", "updated_at"],
     "visit": [
         "visit_id",
@@ -140,10 +155,12 @@ _READ_COLUMNS = {
         "screening_result",
         "injected_at",
         "vaccine_code",
+        "lot_number",
         "dose_number",
         "dose_kind",
         "status",
     ],
+    "vaccination_plan": ["plan_id", "facility_id", "session_date", "planned_doses", "status"],
     "certificate": ["certificate_id", "visit_id", "issued_at", "revoked_at"],
     "aefi_report": ["aefi_id", "visit_id", "onset_at", "severity"],
     "vaccine": ["vaccine_code", "primary_series_doses"],
@@ -155,12 +172,15 @@ _READ_COLUMNS = {
         "vaccine_code",
         "txn_type",
         "quantity_doses",
+        "counterparty_store_id",
     ],
     "stock_report": [
         "report_id",
         "store_id",
         "report_date",
         "vaccine_code",
+        "received_doses",
+        "administered_doses",
         "remaining_doses",
         "submitted_at",
     ],
@@ -684,3 +704,168 @@ def restrict_to_scope(
     else:
         keep = frame["facility_id"].isin(facility_ids)
     return frame[keep].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Operations views (not exports): AEFI by lot, transfers between stores, late sites
+# --------------------------------------------------------------------------------------------
+
+VIEWS = ("aefi_by_lot", "transfers", "late_sites")
+VIEW_KEYS: dict[str, list[str]] = {
+    "aefi_by_lot": ["vaccine_code", "lot_number"],
+    "transfers": ["kind", "from_store_id", "to_store_id", "vaccine_code"],
+    "late_sites": ["facility_id", "date"],
+}
+
+
+@dataclass(frozen=True)
+class _Members:
+    """The facilities and stores of an area; None for the whole province (everything)."""
+
+    facilities: set[str] | None
+    stores: set[str] | None
+
+
+def _members(platform: Platform, scope: str) -> _Members:
+    """An area's facilities (by the facility's commune) and stores (by the store's area_code,
+    or its facility's commune), as `restrict_to_scope` reads them."""
+    if scope == PROVINCE_CODE:
+        return _Members(None, None)
+    communes = load_communes()
+    if scope in set(communes["district_code"]):
+        inside = set(communes.loc[communes["district_code"] == scope, "commune_code"]) | {scope}
+    elif scope in set(communes["commune_code"]):
+        inside = {scope}
+    else:
+        raise ValueError(f"unknown area code {scope!r}")
+    facilities = platform.table("facility")
+    facility_ids = set(facilities.loc[facilities["commune_code"].isin(inside), "facility_id"])
+    stores = platform.table("store")
+    in_scope = stores["area_code"].isin(inside) | stores["facility_id"].isin(facility_ids)
+    return _Members(facility_ids, set(stores.loc[in_scope, "store_id"]))
+
+
+def _within(values: pd.Series, members: set[str] | None) -> pd.Series:
+    return pd.Series(True, index=values.index) if members is None else values.isin(members)
+
+
+def aefi_by_lot(
+    platform: Platform, date_from: str, date_to: str, members: _Members
+) -> pd.DataFrame:
+    """AEFI reports on active visits with a local onset day in the period, by the visit's
+    vaccine and lot ('' when the visit has none): mild, serious, reports and the number of
+    distinct sites. Only lots with a report."""
+    visits = _active_visits(platform)[["visit_id", "facility_id", "vaccine_code", "lot_number"]]
+    reports = platform.table("aefi_report").merge(visits, on="visit_id", how="inner")
+    reports["day"] = _local_day(reports["onset_at"])
+    reports = reports[
+        _in_period(reports["day"], date_from, date_to)
+        & _within(reports["facility_id"], members.facilities)
+    ]
+    frame = pd.DataFrame(
+        {
+            "vaccine_code": reports["vaccine_code"].fillna(""),
+            "lot_number": reports["lot_number"].fillna(""),
+            "facility_id": reports["facility_id"],
+            "mild": (reports["severity"] == "mild").astype(int),
+            "serious": (reports["severity"] == "serious").astype(int),
+        }
+    )
+    out = frame.groupby(["vaccine_code", "lot_number"], as_index=False).agg(
+        mild=("mild", "sum"), serious=("serious", "sum"), sites=("facility_id", "nunique")
+    )
+    out["reports"] = out["mild"] + out["serious"]
+    out = out[out["reports"] > 0]
+    columns = ["vaccine_code", "lot_number", "reports", "mild", "serious", "sites"]
+    return out[columns].sort_values(VIEW_KEYS["aefi_by_lot"]).reset_index(drop=True)
+
+
+def transfers(platform: Platform, date_from: str, date_to: str, members: _Members) -> pd.DataFrame:
+    """Doses received in the period per sender, receiver and vaccine.
+
+    Transfers: `transfer_in` rows dated in the period (the receiver's day), the sender being
+    the row's counterparty ('' when none), kept when the receiver or the sender is a store of
+    the area. Receipts: `receipt` rows of the area's stores dated in the period (sender '').
+    Reading: a transaction whose store is not in the store table counts nowhere.
+    """
+    store_ids = platform.table("store")["store_id"]
+    txns = platform.table("stock_transaction")
+    txns = txns[
+        txns["store_id"].isin(store_ids) & _in_period(txns["txn_date"], date_from, date_to)
+    ].copy()
+    txns["from_store_id"] = txns["counterparty_store_id"].fillna("")
+    moved = txns[txns["txn_type"] == "transfer_in"]
+    moved = moved[
+        _within(moved["store_id"], members.stores) | _within(moved["from_store_id"], members.stores)
+    ].assign(kind="transfer")
+    received = txns[(txns["txn_type"] == "receipt") & _within(txns["store_id"], members.stores)]
+    received = received.assign(kind="receipt", from_store_id="")
+    both = pd.concat([moved, received], ignore_index=True).rename(
+        columns={"store_id": "to_store_id"}
+    )
+    keys = VIEW_KEYS["transfers"]
+    out = both.groupby(keys, as_index=False)["quantity_doses"].sum()
+    out = out.rename(columns={"quantity_doses": "doses"})
+    out["doses"] = out["doses"].astype("int64")
+    return out[out["doses"] > 0].sort_values(keys).reset_index(drop=True)
+
+
+def late_sites(platform: Platform, date_from: str, date_to: str, members: _Members) -> pd.DataFrame:
+    """Site-days of the period with an approved plan at an active site (`active` true or not
+    recorded) and no active visit, no stock report, or neither.
+
+    Reading: a site reported its stock on D when a stock_report row of any vaccine, dated D,
+    belongs to one of its stores (a store whose facility_id is the site); a site without a
+    store never reports. planned_doses sums the plans' doses (missing counts as 0).
+    """
+    facilities = platform.table("facility")
+    active = facilities["active"].isna() | facilities["active"].astype("boolean").fillna(True)
+    sites = set(facilities.loc[active.astype(bool), "facility_id"])
+    plans = platform.table("vaccination_plan")
+    plans = plans[
+        (plans["status"] == "approved")
+        & plans["facility_id"].isin(sites)
+        & _in_period(plans["session_date"], date_from, date_to)
+        & _within(plans["facility_id"], members.facilities)
+    ].copy()
+    plans["planned_doses"] = pd.to_numeric(plans["planned_doses"]).fillna(0)
+    planned = plans.groupby(["facility_id", "session_date"], as_index=False)["planned_doses"].sum()
+    visits = _active_visits(platform)
+    visited = set(zip(visits["facility_id"], visits["session_date"], strict=True))
+    stores = platform.table("store")
+    site_of = stores.dropna(subset=["facility_id"]).set_index("store_id")["facility_id"]
+    reports = platform.table("stock_report")
+    reports = reports[reports["store_id"].isin(site_of.index)]
+    reported = set(zip(reports["store_id"].map(site_of), reports["report_date"], strict=True))
+    pairs = list(zip(planned["facility_id"], planned["session_date"], strict=True))
+    planned["no_visits"] = [p not in visited for p in pairs]
+    planned["no_stock_report"] = [p not in reported for p in pairs]
+    out = planned[planned["no_visits"] | planned["no_stock_report"]].copy()
+    out["missing"] = np.select(
+        [out["no_visits"] & out["no_stock_report"], out["no_visits"]],
+        ["both", "visits"],
+        "stock_report",
+    )
+    out["date"] = _fmt(out["session_date"])
+    out["planned_doses"] = out["planned_doses"].astype("int64")
+    columns = ["facility_id", "date", "planned_doses", "missing"]
+    return out[columns].sort_values(VIEW_KEYS["late_sites"]).reset_index(drop=True)
+
+
+_VIEW_BUILDERS = {"aefi_by_lot": aefi_by_lot, "transfers": transfers, "late_sites": late_sites}
+
+
+def reference_view(
+    platform_url: str,
+    view: str,
+    date_from: str | dt.date,
+    date_to: str | dt.date,
+    excluded: Mapping[str, Iterable] | None = None,
+    scope: str = PROVINCE_CODE,
+) -> pd.DataFrame:
+    """One operations view (VIEWS) for days date_from..date_to and an area (the province, a
+    district or a commune code), from the platform; `excluded` as for `reference_dataset`."""
+    if view not in _VIEW_BUILDERS:
+        raise ValueError(f"unknown view {view!r}; expected one of {VIEWS}")
+    platform = Platform(platform_url, excluded)
+    return _VIEW_BUILDERS[view](platform, str(date_from), str(date_to), _members(platform, scope))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -105,6 +106,23 @@ def test_without_a_warehouse_the_app_says_how_to_build_one(monkeypatch, tmp_path
     at = run_app(monkeypatch, f"sqlite:///{tmp_path / 'missing.db'}")
     assert "make run" in at.warning[0].value
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_a_warehouse_of_another_schema_version_says_how_to_rebuild_it(monkeypatch, tmp_path):
+    platform, wh = f"sqlite:///{tmp_path / 'p.db'}", tmp_path / "w.db"
+    create_platform(platform, tiny_platform_rows())
+    subprocess.run(
+        [sys.executable, "-m", "etl", "run", "--platform-url", platform,
+         "--warehouse-url", f"sqlite:///{wh}"],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    with sqlite3.connect(wh) as conn:
+        conn.execute("UPDATE warehouse_meta SET value = '1' WHERE key = 'schema_version'")
+    at = run_app(monkeypatch, f"sqlite:///{wh}")
+    message = at.warning[0].value
+    assert "phiên bản khác" in message
+    assert f"Delete the file {wh}" in message
+    assert "make run" in message
 
 
 def test_vietnamese_by_default_english_on_request(monkeypatch, tiny_warehouse):

@@ -80,10 +80,17 @@ def later_changes(platform: str) -> None:
             }
         ],
     )
-    # A visit voided weeks later, a certificate revoked, a person moving commune,
-    # a stock correction, a plan cancelled.
+    # A visit voided weeks later, a lot number corrected on a visit with an AEFI report, a
+    # certificate revoked, a person moving commune, a stock correction, a transfer's sender
+    # corrected, a plan cancelled.
     update_rows(
         platform, "visit", "visit_id", [{"visit_id": "V01", "status": "voided", "updated_at": t}]
+    )
+    update_rows(
+        platform,
+        "visit",
+        "visit_id",
+        [{"visit_id": "V02", "lot_number": "LOT-AZ-02", "updated_at": t}],
     )
     update_rows(
         platform,
@@ -101,7 +108,10 @@ def later_changes(platform: str) -> None:
         platform,
         "stock_transaction",
         "txn_id",
-        [{"txn_id": "T05", "quantity_doses": 150, "updated_at": t}],
+        [
+            {"txn_id": "T05", "quantity_doses": 150, "updated_at": t},
+            {"txn_id": "T07", "counterparty_store_id": "S36", "updated_at": t},
+        ],
     )
     update_rows(
         platform,
@@ -129,6 +139,10 @@ def test_incremental_load_equals_a_single_full_load(dbs):
     load(platform, full)
     assert_same(snapshot(incremental), snapshot(full))
     assert scalar(incremental, "SELECT status FROM visit WHERE visit_id = 'V01'") == "voided"
+    lot = "SELECT lot_number FROM mart_aefi_day WHERE facility_id = 'F2' AND severity = 'serious'"
+    assert scalar(incremental, lot) == "LOT-AZ-02"
+    sender = "SELECT from_store_id FROM mart_transfer_day WHERE to_store_id = 'SF2'"
+    assert scalar(incremental, sender) == "S36"
 
 
 def test_second_run_with_nothing_new_changes_nothing(dbs):

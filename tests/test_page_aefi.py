@@ -14,9 +14,9 @@ import pytest
 import sqlalchemy as sa
 from conftest import ROOT
 from page_support import etl as _etl
-from page_support import read
+from page_support import open_rejects, read
 from platform_builder import create_platform, tiny_platform_rows
-from reference_metrics import reference_dataset
+from reference_metrics import reference_dataset, reference_view
 from streamlit.testing.v1 import AppTest
 
 from dashboard import format as fmt
@@ -57,9 +57,14 @@ def demo(demo_platform) -> str:
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> str:
+    """The tiny platform with V13 (AZ, A05's visit) from a second lot, LOT-AZ-02."""
     tmp = tmp_path_factory.mktemp("aefi_tiny")
+    rows = tiny_platform_rows()
+    for visit in rows["visit"]:
+        if visit["visit_id"] == "V13":
+            visit["lot_number"] = "LOT-AZ-02"
     platform = f"sqlite:///{tmp / 'p.db'}"
-    create_platform(platform, tiny_platform_rows())
+    create_platform(platform, rows)
     return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
 
 
@@ -144,6 +149,27 @@ def test_scope_keeps_the_sites_reports(tiny):
     assert read(tiny, aefi.totals, "F3", W37).iloc[0]["reports"] == 0
 
 
+def test_by_lot_splits_reports_by_the_visits_lot(tiny):
+    lots = read(tiny, aefi.by_lot, "36", W37)
+    got = {
+        (r.vaccine_code, r.lot_number): (r.reports, r.mild, r.serious, r.sites)
+        for r in lots.itertuples()
+    }
+    # A04 (serious, V02) and A05 (mild, V13) are both AZ at F2, from two lots; A03's visit is
+    # voided.
+    assert got == {
+        ("AZ", "LOT-AZ-01"): (1, 0, 1, 1),
+        ("AZ", "LOT-AZ-02"): (1, 1, 0, 1),
+        ("JANSSEN", "LOT-JANSSEN-01"): (1, 1, 0, 1),
+        ("PFIZER", "LOT-PFIZER-01"): (1, 1, 0, 1),
+    }
+    assert lots["lot_number"].iloc[0] == "LOT-AZ-01"  # ties: serious first
+    assert lots.loc[lots["vaccine_code"] == "AZ", "vaccine_name"].tolist() == ["Vaxzevria"] * 2
+    assert "rate" not in lots.columns  # no doses per lot in the marts: no rate
+    assert read(tiny, aefi.by_lot, "F1", W37)["vaccine_code"].tolist() == ["JANSSEN", "PFIZER"]
+    assert read(tiny, aefi.by_lot, "36", Period(date(2021, 7, 1), date(2021, 7, 7))).empty
+
+
 def test_weekly_lists_every_week_ending_with_the_period(tiny):
     weekly = read(tiny, aefi.weekly, "36", W37, 4)
     assert weekly["week_start"].tolist()[-1] == W37.start
@@ -185,6 +211,15 @@ def test_queries_equal_metrics_md_from_the_platform(demo_platform):
         assert vac.loc[code, "reports"] == n
         if vac.loc[code, "doses"]:
             assert vac.loc[code, "rate"] == pytest.approx(n / vac.loc[code, "doses"] * 100_000)
+    # By lot: the reference from the platform tables, for the province and one district.
+    excluded = open_rejects(wh)
+    for scope in ("36", "359"):
+        lots = read(wh, aefi.by_lot, scope, period)
+        ref = reference_view(platform, "aefi_by_lot", period.start, period.end, excluded, scope)
+        assert len(ref) > 0
+        columns = ["vaccine_code", "lot_number", "reports", "mild", "serious", "sites"]
+        got = lots[columns].sort_values(columns[:2]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, ref[columns], check_dtype=False)
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -202,9 +237,18 @@ def test_page_shows_the_totals_and_vaccine_table(monkeypatch, demo):
     assert shown[DOSES].value == fmt.number(cur["doses"])
     assert shown[RATE].value == fmt.number(cur["rate"], "vi", 1)
     vac = read(demo, aefi.by_vaccine, "36", now)
-    table = table_with(at, "Vắc xin")
+    table = table_with(at, "Tỷ lệ / 100.000 mũi")
     assert table["Số báo cáo"].tolist() == vac["reports"].tolist()
     assert table["Tỷ lệ / 100.000 mũi"].tolist() == pytest.approx(vac["rate"].tolist(), nan_ok=True)
+    lots = read(demo, aefi.by_lot, "36", now)
+    shown = table_with(at, "Số lô")
+    assert len(lots) > 0
+    assert shown["Số lô"].tolist() == lots["lot_number"].tolist()
+    assert shown["Vắc xin"].tolist() == lots["vaccine_name"].tolist()
+    for column, key in (("Phản ứng thông thường", "mild"), ("Tai biến nặng", "serious"),
+                        ("Số báo cáo", "reports"), ("Số điểm tiêm", "sites")):  # fmt: skip
+        assert shown[column].tolist() == lots[key].tolist(), column
+    assert any("không tính tỷ lệ" in c.value for c in at.caption)
 
 
 def test_single_district(monkeypatch, demo):
@@ -224,8 +268,12 @@ def test_hand_checked_week_and_one_site(monkeypatch, tiny):
     assert dict(zip(outcome["Kết cục"], outcome["Số báo cáo"], strict=True))["Nhập viện"] == 1
     channel = table_with(at, "Kênh báo cáo")
     assert set(channel["Kênh báo cáo"]) == {"Ứng dụng", "Điểm tiêm", "Đường dây nóng"}
+    lots = table_with(at, "Số lô")
+    assert lots["Số lô"].tolist() == ["LOT-AZ-01", "LOT-AZ-02", "LOT-JANSSEN-01", "LOT-PFIZER-01"]
+    assert lots["Tai biến nặng"].tolist() == [1, 0, 0, 0]
     at = open_page(monkeypatch, tiny, week="2021-W37", district="359", commune="13771", site="F2")
     assert [metrics(at)[k].value for k in (REPORTS, SERIOUS, DOSES)] == ["2", "1", "3"]
+    assert table_with(at, "Số lô")["Số lô"].tolist() == ["LOT-AZ-01", "LOT-AZ-02"]
 
 
 def test_english_switch(monkeypatch, tiny):
@@ -233,6 +281,7 @@ def test_english_switch(monkeypatch, tiny):
     assert at.title[0].value == "Adverse events"
     assert "AEFI reports" in metrics(at)
     assert set(table_with(at, "Channel")["Channel"]) == {"App", "Vaccination site", "Hotline"}
+    assert table_with(at, "Lot")["Lot"].tolist()[:2] == ["LOT-AZ-01", "LOT-AZ-02"]
 
 
 def test_an_empty_warehouse_says_so(monkeypatch, empty):

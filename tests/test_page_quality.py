@@ -1,7 +1,7 @@
 """The Data quality page and `queries.quality`: ETL runs, rejected rows (never the person keys),
-sites silent on a planned day, sites with bad coordinates, and doses in visits against doses
-declared in stock reports; checked by hand on the tiny platform, against the platform tables on
-a simulated one, and on the rendered page."""
+sites late on a planned day (no visit, no stock report), sites with bad coordinates, and doses in
+visits against doses declared in stock reports; checked by hand on the tiny platform, against the
+platform tables on a simulated one, and on the rendered page."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ import pytest
 import sqlalchemy as sa
 from conftest import ROOT
 from page_support import etl as _etl
-from page_support import read
+from page_support import open_rejects, read
 from platform_builder import create_platform, tiny_platform_rows
+from reference_metrics import reference_view
 from streamlit.testing.v1 import AppTest
 
 from dashboard import format as fmt
@@ -33,15 +34,19 @@ W37 = Period(date(2021, 9, 13), date(2021, 9, 19))
 
 
 def tiny_rows() -> dict:
-    """The tiny platform plus two approved plans on days without an active visit and three
-    rows the ETL must reject."""
+    """The tiny platform plus four approved plans on days a site sent no visit, no stock report
+    or neither, and three rows the ETL must reject."""
     rows = tiny_platform_rows()
     plan = dict(rows["vaccination_plan"][0])
     rows["vaccination_plan"] += [
         {**plan, "plan_id": "P05", "facility_id": "F3", "session_date": "2021-09-19",
-         "planned_doses": 40},
+         "planned_doses": 40},  # a voided visit only; F3 has no store
         {**plan, "plan_id": "P06", "facility_id": "F1", "session_date": "2021-09-16",
-         "planned_doses": 30},
+         "planned_doses": 30},  # no visit, no report from SF1
+        {**plan, "plan_id": "P07", "facility_id": "F1", "session_date": "2021-09-14",
+         "planned_doses": 25},  # V14 given, no report from SF1
+        {**plan, "plan_id": "P08", "facility_id": "F2", "session_date": "2021-09-13",
+         "planned_doses": 20},  # no visit, SF2 reported (R05)
     ]  # fmt: skip
     visit = dict(rows["visit"][0])
     rows["visit"].append({**visit, "visit_id": "VX1", "facility_id": "F9"})
@@ -119,10 +124,6 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
     return found[0]
 
 
-def has_table_with(at: AppTest, column: str) -> bool:
-    return any(column in d.value.columns for d in at.dataframe)
-
-
 # --- queries on the tiny platform (by hand) ---------------------------------------------------
 def test_reason_kind_and_value():
     assert quality.reason_kind("unknown facility_id 'F9'") == "unknown facility_id"
@@ -160,13 +161,23 @@ def test_etl_runs_record_the_load(tiny):
     assert run["finished_at"] >= run["started_at"]
 
 
-def test_silent_sites_are_approved_plans_without_an_active_visit(tiny):
-    silent = read(tiny, quality.silent_sites, "36", W37)
-    got = sorted(zip(silent["facility_id"], silent["date"], silent["planned_doses"], strict=True))
-    # P01 (F1, 15/09) and P03 (F2, 17/09) had visits; P02 is cancelled, P04 a draft; F3's
-    # only visit on 19/09 is voided.
-    assert got == [("F1", date(2021, 9, 16), 30), ("F3", date(2021, 9, 19), 40)]
-    assert read(tiny, quality.silent_sites, "359", W37).empty
+def test_late_sites_are_approved_plans_without_visits_or_a_stock_report(tiny):
+    late = read(tiny, quality.late_sites, "36", W37)
+    got = list(
+        zip(late["facility_id"], late["date"], late["planned_doses"], late["missing"], strict=True)
+    )
+    # P01 (F1, 15/09) and P03 (F2, 17/09) had visits and a stock report; P02 is cancelled, P04
+    # a draft. Latest day first.
+    assert got == [
+        ("F3", date(2021, 9, 19), 40, "both"),
+        ("F1", date(2021, 9, 16), 30, "both"),
+        ("F1", date(2021, 9, 14), 25, "stock_report"),
+        ("F2", date(2021, 9, 13), 20, "visits"),
+    ]
+    assert late["no_visits"].tolist() == [True, True, False, True]
+    assert late["no_stock_report"].tolist() == [True, True, True, False]
+    district = read(tiny, quality.late_sites, "359", W37)
+    assert district["missing"].tolist() == ["visits"]
 
 
 def test_bad_coordinates_by_scope(tiny):
@@ -239,11 +250,22 @@ def test_reconciliation_equals_the_platform_tables(demo):
         assert row["declared_doses"] == expected_declared.get(code, 0), code
 
 
-def test_silent_sites_equal_the_platform_tables(demo):
+def test_late_sites_equal_the_platform_tables(demo):
     platform, wh = demo
     period = default_period(wh)
+    excluded = open_rejects(wh)
+    for scope in ("36", "360"):
+        expected = reference_view(platform, "late_sites", period.start, period.end, excluded, scope)
+        late = read(wh, quality.late_sites, scope, period)
+        got = set(
+            zip(late["facility_id"], late["date"].map(str), late["planned_doses"],
+                late["missing"], strict=True)
+        )  # fmt: skip
+        assert got == set(expected.itertuples(index=False, name=None)), scope
+        assert len(late) == len(got)
+    # The visits half, once more straight from the platform's SQL.
     params = {"start": str(period.start), "end": str(period.end)}
-    expected = _platform(
+    no_visits = _platform(
         platform,
         "SELECT DISTINCT p.facility_id, substr(p.session_date, 1, 10) AS day FROM "
         "vaccination_plan p JOIN facility f ON f.facility_id = p.facility_id "
@@ -253,9 +275,10 @@ def test_silent_sites_equal_the_platform_tables(demo):
         "  AND substr(v.session_date, 1, 10) = substr(p.session_date, 1, 10))",
         params,
     )
-    silent = read(wh, quality.silent_sites, "36", period)
-    got = set(zip(silent["facility_id"], silent["date"].map(str), strict=True))
-    assert got == set(zip(expected["facility_id"], expected["day"], strict=True))
+    late = read(wh, quality.late_sites, "36", period)
+    late = late[late["no_visits"]]
+    got = set(zip(late["facility_id"], late["date"].map(str), strict=True))
+    assert got == set(zip(no_visits["facility_id"], no_visits["day"], strict=True))
 
 
 def test_no_person_key_in_any_rejected_row(demo):
@@ -285,8 +308,14 @@ def test_page_shows_the_query_numbers(monkeypatch, demo):
     shown = metrics(at)
     summary = read_plain(wh, quality.reject_summary)
     assert shown["Bản ghi bị loại"].value == fmt.number(int(summary["open"].sum()))
-    silent = read(wh, quality.silent_sites, "36", period)
-    assert shown["Điểm tiêm chưa báo cáo"].value == fmt.number(len(silent))
+    late = read(wh, quality.late_sites, "36", period)
+    assert shown["Điểm tiêm chưa báo cáo"].value == fmt.number(len(late))
+    if len(late):
+        table = table_with(at, "Thiếu")
+        assert table["Điểm tiêm"].tolist() == late["name"].tolist()
+        assert table["Ngày"].tolist() == [fmt.day(d) for d in late["date"]]
+        names = {"visits": "Lượt tiêm", "stock_report": "Báo cáo kho", "both": "Cả hai"}
+        assert table["Thiếu"].tolist() == [names[m] for m in late["missing"]]
     coords = read(wh, quality.bad_coordinates, "36", period)
     assert shown["Điểm tiêm sai tọa độ"].value == fmt.number(len(coords))
     recon = read(wh, quality.dose_reconciliation, "36", period)
@@ -307,14 +336,19 @@ def test_page_shows_the_query_numbers(monkeypatch, demo):
         assert not {"citizen_key", "person_key"} & set(frame.columns)
 
 
-def test_tiny_page_lists_silent_sites_and_rejected_rows(monkeypatch, tiny):
+def test_tiny_page_lists_late_sites_and_rejected_rows(monkeypatch, tiny):
     at = open_page(monkeypatch, tiny, week="2021-W37")
-    silent = table_with(at, "Số mũi theo kế hoạch")
-    assert silent["Điểm tiêm"].tolist() == [
+    late = table_with(at, "Số mũi theo kế hoạch")
+    assert late["Điểm tiêm"].tolist() == [
         "Bệnh viện Đa khoa tỉnh Nam Định",
         "Trạm Y tế Phường Hạ Long",
+        "Trạm Y tế Phường Hạ Long",
+        "Trung tâm Y tế huyện Vụ Bản",
     ]
-    assert silent["Ngày"].tolist() == ["19/09/2021", "16/09/2021"]
+    assert late["Ngày"].tolist() == ["19/09/2021", "16/09/2021", "14/09/2021", "13/09/2021"]
+    assert late["Thiếu"].tolist() == ["Cả hai", "Cả hai", "Báo cáo kho", "Lượt tiêm"]
+    assert metrics(at)["Điểm tiêm chưa báo cáo"].value == "4"
+    assert any(c.value.startswith("1 ngày không có lượt tiêm") for c in at.caption)
     coords = table_with(at, "Vấn đề")
     assert coords["Vấn đề"].tolist() == ["Thiếu tọa độ"]
     reasons = table_with(at, "Chưa xử lý")
@@ -338,12 +372,12 @@ def test_rejected_rows_follow_the_url(monkeypatch, tiny):
 def test_single_district(monkeypatch, tiny):
     at = open_page(monkeypatch, tiny, week="2021-W37", district="359")
     shown = metrics(at)
-    assert shown["Điểm tiêm chưa báo cáo"].value == "0"
+    assert shown["Điểm tiêm chưa báo cáo"].value == "1"
     assert shown["Điểm tiêm sai tọa độ"].value == "1"
     assert shown["Lệch báo cáo kho"].value == fmt.percent(17 / 3)
     table = table_with(at, "Số mũi đã tiêm (lượt tiêm)")
     assert table["Huyện, Thành phố"].tolist() == ["Huyện Vụ Bản"]
-    assert not has_table_with(at, "Số mũi theo kế hoạch")
+    assert table_with(at, "Thiếu")["Thiếu"].tolist() == ["Lượt tiêm"]
 
 
 def test_single_site(monkeypatch, tiny):
@@ -359,6 +393,7 @@ def test_english_switch(monkeypatch, tiny):
     assert "Rejected rows" in metrics(at)
     reasons = table_with(at, "Open")
     assert "Unknown site id" in set(reasons["Reason"])
+    assert table_with(at, "Missing")["Missing"].tolist()[-2:] == ["Stock report", "Visits"]
 
 
 def test_empty_warehouse_says_so(monkeypatch, empty):

@@ -5,7 +5,9 @@ single-district warehouse."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -112,6 +114,10 @@ def metrics(at: AppTest) -> dict[str, object]:
     return {m.label: m for m in at.metric}
 
 
+def numbers(values) -> list[str]:
+    return [fmt.number(v) for v in values]
+
+
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
     found = [d.value for d in at.dataframe if column in d.value.columns]
     assert found, f"no table with a column {column!r}"
@@ -167,13 +173,53 @@ def test_store_table_waste_and_gaps_by_hand(tiny):
     assert gaps["largest_gap"].tolist() == sorted(gaps["largest_gap"], reverse=True)
 
 
-def test_flow_by_receiving_level(tiny):
-    flow = read(tiny, stock.flow, "36", W37)
-    links = {(r.source, r.target): r.doses for r in flow.itertuples()}
-    assert links[("outside", "province")] == 650  # T15 50 + T13 600
-    assert links[("province", "d:359")] == 300
-    assert links[("d:359", "f:359")] == 100
-    assert links[("d:356", "f:356")] == 200
+def test_transfers_pair_each_receiver_with_its_sender(tiny):
+    pairs = read(tiny, stock.transfers, "36", W37)
+    got = {
+        (r.kind, r.from_store_id, r.to_store_id, r.vaccine_code): r.doses
+        for r in pairs.itertuples()
+    }
+    assert got == {
+        ("receipt", "", "S36", "AZ"): 50,  # T15 (T01 is before the week)
+        ("receipt", "", "S36", "PFIZER"): 600,  # T13
+        ("transfer", "S36", "S359", "AZ"): 300,  # T03, received 09-14
+        ("transfer", "S36", "SF1", "AZ"): 200,  # T05: the province store supplies F1 directly
+        ("transfer", "S359", "SF2", "AZ"): 100,  # T07
+    }
+    first = pairs.iloc[0]
+    assert (first["from_level"], first["to_name"]) == ("national", "Kho CDC Nam Định")
+    sf2 = pairs[pairs["to_store_id"] == "SF2"].iloc[0]
+    assert (sf2["from_name"], sf2["to_level"], sf2["to_district_name"]) == (
+        "Kho TTYT Vụ Bản",
+        "facility",
+        "Huyện Vụ Bản",
+    )
+    # A district: transfers whose receiver or sender serves it; the national receipts do not.
+    district = read(tiny, stock.transfers, "359", W37)
+    assert set(zip(district["from_store_id"], district["to_store_id"], strict=True)) == {
+        ("S36", "S359"),
+        ("S359", "SF2"),
+    }
+    # Counted on the receiver's day: from 09-15 the 300 doses received on 09-14 drop out.
+    later = read(tiny, stock.transfers, "359", Period(date(2021, 9, 15), date(2021, 9, 19)))
+    assert later["doses"].tolist() == [100]
+
+
+def test_flow_links_go_from_the_province_to_districts_and_sites(tiny):
+    links = read(tiny, stock.flow, "36", W37)
+    got = {(r.source, r.target): r.doses for r in links.itertuples()}
+    assert got == {
+        ("national", "s:S36"): 650,
+        ("s:S36", "s:S359"): 300,
+        ("s:S36", "s:SF1"): 200,
+        ("s:S359", "s:SF2"): 100,
+    }
+    # More site stores than the limit: one node per district for the sites.
+    grouped = read(tiny, stock.flow, "36", W37, 1)
+    got = {(r.source, r.target): (r.target_name, r.doses) for r in grouped.itertuples()}
+    assert got[("s:S36", "f:356")] == ("Thành phố Nam Định", 200)
+    assert got[("s:S359", "f:359")] == ("Huyện Vụ Bản", 100)
+    assert set(grouped["target_level"]) == {"province", "district", "sites"}
 
 
 def test_lots_near_expiry_by_hand(tiny):
@@ -200,6 +246,7 @@ def test_empty_warehouse_queries(empty):
     assert read(empty, stock.by_store, "36", W37).empty
     assert read(empty, stock.gaps, "36", W37).empty
     assert read(empty, stock.flow, "36", W37).empty
+    assert read(empty, stock.transfers, "36", W37).empty
 
 
 # --- queries against METRICS.md computed from the platform tables ----------------------------
@@ -244,7 +291,8 @@ def test_page_shows_the_query_numbers(monkeypatch, demo):
     stores = stores[stores["level"] != "facility"]  # sites show from a district down
     table = table_with(at, "Kho")
     assert len(table) == len(stores)
-    assert table["Số tồn (sổ kho)"].tolist() == stores["on_hand"].tolist()
+    # Long tables show numbers as text written the Vietnamese way.
+    assert table["Số tồn (sổ kho)"].tolist() == numbers(stores["on_hand"])
     assert not set(table["Tuyến"]) & {"province", "district", "facility"}
     gaps = read(url, stock.gaps, "36", default_period(url))
     if len(gaps):
@@ -254,10 +302,28 @@ def test_page_shows_the_query_numbers(monkeypatch, demo):
     if len(lots):
         shown_lots = table_with(at, "Số lô")
         assert shown_lots["Số lô"].tolist() == lots["lot_number"].tolist()
-        assert shown_lots["Số tồn (sổ kho)"].tolist() == lots["on_hand"].tolist()
+        assert shown_lots["Số tồn (sổ kho)"].tolist() == numbers(lots["on_hand"])
     daily = read(url, stock.daily, "36", default_period(url))
     plan = table_with(at, "Số mũi theo kế hoạch")
     assert plan["Số mũi theo kế hoạch"].tolist() == daily["planned_doses"].tolist()
+    pairs = read(url, stock.transfers, "36", default_period(url))
+    assert (pairs["kind"] == "transfer").any()
+    flow = table_with(at, "Huyện của kho nhận")
+    assert flow["Số nhập"].tolist() == numbers(pairs["doses"])
+    assert flow["Đến"].tolist() == pairs["to_name"].tolist()
+    senders = ["Nhập từ tuyến trên" if k == "receipt" else n for k, n in
+               zip(pairs["kind"], pairs["from_name"], strict=True)]  # fmt: skip
+    assert flow["Từ"].tolist() == senders
+    # The Sankey carries every dose of the table: national -> province -> districts -> sites.
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    sankey = [t for spec in specs for t in spec["data"] if t["type"] == "sankey"]
+    assert len(sankey) == 1
+    assert sum(sankey[0]["link"]["value"]) == pairs["doses"].sum()
+    labels = sankey[0]["node"]["label"]
+    assert labels[:2] == ["Nhập từ tuyến trên", "Kho tỉnh"]
+    districts = set(pairs.loc[pairs["to_level"] == "district", "to_district_name"])
+    assert districts <= set(labels)
+    assert any(re.fullmatch(r"\d+ điểm tiêm", label) for label in labels)  # sites by district
 
 
 def test_single_district(monkeypatch, demo):
@@ -267,6 +333,20 @@ def test_single_district(monkeypatch, demo):
     assert metrics(at)["Số nhập"].value == fmt.number(int(now["received"]))
     stores = read(url, stock.by_store, "359", default_period(url))
     assert len(table_with(at, "Kho")) == len(stores)
+    pairs = read(url, stock.transfers, "359", default_period(url))
+    assert table_with(at, "Huyện của kho nhận")["Số nhập"].tolist() == numbers(pairs["doses"])
+
+
+def test_tiny_flow_table_lists_every_pair(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37")
+    flow = table_with(at, "Huyện của kho nhận")
+    assert list(zip(flow["Từ"], flow["Đến"], flow["Số nhập"], strict=True)) == [
+        ("Nhập từ tuyến trên", "Kho CDC Nam Định", "600"),
+        ("Nhập từ tuyến trên", "Kho CDC Nam Định", "50"),
+        ("Kho CDC Nam Định", "Kho TTYT Vụ Bản", "300"),
+        ("Kho CDC Nam Định", "Kho TYT Hạ Long", "200"),
+        ("Kho TTYT Vụ Bản", "Kho điểm tiêm TTYT Vụ Bản", "100"),
+    ]
 
 
 def test_single_site(monkeypatch, tiny):

@@ -24,15 +24,21 @@ import conftest
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from page_support import read
 from platform_builder import create_platform, make_engine, tiny_platform_rows
 from reference_metrics import (
     COLUMNS,
     COUNT_COLUMNS,
     DATASETS,
     KEYS,
+    VIEW_KEYS,
     reference_dataset,
+    reference_view,
     restrict_to_scope,
 )
+
+from queries import aefi, quality, stock
+from queries.scope import Period
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20210427
@@ -90,6 +96,15 @@ class LoadedPlatform:
                 self.platform_url, dataset, self.date_from, self.date_to, self.excluded
             )
         return self._references[dataset]
+
+    def view(self, view: str, scope: str) -> pd.DataFrame:
+        return reference_view(
+            self.platform_url, view, self.date_from, self.date_to, self.excluded, scope
+        )
+
+    @property
+    def period(self) -> Period:
+        return Period(pd.Timestamp(self.date_from).date(), pd.Timestamp(self.date_to).date())
 
     def export(self, dataset: str, scope: str | None = None) -> pd.DataFrame:
         args = [
@@ -293,6 +308,56 @@ def test_district_export_equals_reference_restricted_to_the_district(loaded, dat
         expected = expected[expected["area_code"] != SCOPE_DISTRICT]
     assert len(expected) > 0
     assert_same_numbers(dataset, exported, expected)
+
+
+def assert_same_view(view: str, got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """The query's rows equal the reference's (on the reference's columns), as sets of rows; a
+    failure lists the rows found on one side only."""
+    got = got[list(expected.columns)].astype(expected.dtypes.to_dict())
+    repeated = got[got.duplicated(VIEW_KEYS[view], keep=False)]
+    both = got.merge(expected, how="outer", indicator=True)
+    one_side = both[both["_merge"] != "both"]
+    sides = {"left_only": "query", "right_only": "reference"}
+    one_side = one_side.assign(_merge=one_side["_merge"].astype(str).map(sides))
+    if len(repeated) or len(one_side):
+        pytest.fail(
+            f"{view}: query {len(got)} rows, reference {len(expected)} rows\n"
+            f"repeated keys in the query:\n{_table(repeated)}\n"
+            f"rows on one side only:\n{_table(one_side.sort_values(VIEW_KEYS[view]))}",
+            pytrace=False,
+        )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scope", ["36", SCOPE_DISTRICT])
+def test_aefi_by_lot_equals_reference(loaded, scope):
+    expected = loaded.view("aefi_by_lot", scope)
+    assert expected["reports"].sum() > 0
+    got = read(loaded.warehouse_url, aefi.by_lot, scope, loaded.period)
+    assert_same_view("aefi_by_lot", got, expected)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scope", ["36", SCOPE_DISTRICT])
+def test_transfers_between_stores_equal_reference(loaded, scope):
+    expected = loaded.view("transfers", scope)
+    assert set(expected["kind"]) >= {"transfer"}
+    got = read(loaded.warehouse_url, stock.transfers, scope, loaded.period)
+    assert_same_view("transfers", got, expected)
+    # The Sankey's links carry every dose of those pairs, whatever the grouping of sites.
+    for nodes in (1, 1000):
+        links = read(loaded.warehouse_url, stock.flow, scope, loaded.period, nodes)
+        assert links["doses"].sum() == expected["doses"].sum()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scope", ["36", SCOPE_DISTRICT])
+def test_late_sites_equal_reference(loaded, scope):
+    expected = loaded.view("late_sites", scope)
+    assert len(expected) > 0
+    got = read(loaded.warehouse_url, quality.late_sites, scope, loaded.period)
+    got = got.assign(date=got["date"].map(str))
+    assert_same_view("late_sites", got, expected)
 
 
 def test_comparison_reports_the_rows_that_differ(tmp_path):

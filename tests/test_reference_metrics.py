@@ -20,7 +20,7 @@ from platform_builder import (
     tiny_platform_rows,
     update_rows,
 )
-from reference_metrics import COLUMNS, load_communes, reference_dataset
+from reference_metrics import COLUMNS, VIEWS, load_communes, reference_dataset, reference_view
 
 FROM, TO = "2021-09-14", "2021-09-20"
 PERIOD = [f"2021-09-{day}" for day in range(14, 21)]
@@ -308,6 +308,74 @@ def test_aefi_by_local_onset_day_and_severity_for_active_visits(tiny_url):
 
 
 # --------------------------------------------------------------------------------------------
+# Operations views
+# --------------------------------------------------------------------------------------------
+
+
+def test_aefi_by_lot_of_the_visit(tiny_url):
+    result = reference_view(tiny_url, "aefi_by_lot", FROM, TO)
+
+    # (vaccine, lot, reports, mild, serious, sites); A03's visit V08 is voided.
+    assert rows(result) == [
+        ("AZ", "LOT-AZ-01", 2, 1, 1, 1),  # A04 (V02) and A05 (V13), both at F2
+        ("JANSSEN", "LOT-JANSSEN-01", 1, 1, 0, 1),  # A01
+        ("PFIZER", "LOT-PFIZER-01", 1, 1, 0, 1),  # A02
+    ]
+    district = reference_view(tiny_url, "aefi_by_lot", FROM, TO, scope="356")
+    assert list(district["vaccine_code"]) == ["JANSSEN", "PFIZER"]
+
+
+def test_transfers_by_receiver_day_and_sender(tiny_url):
+    result = reference_view(tiny_url, "transfers", FROM, TO)
+
+    # (kind, sender, receiver, vaccine, doses): T03, T05, T07 booked in on 09-14..09-16; T15
+    # and T13 received from the national level; T01 (09-10) is before the period.
+    assert rows(result) == [
+        ("receipt", "", "S36", "AZ", 50),
+        ("receipt", "", "S36", "PFIZER", 600),
+        ("transfer", "S359", "SF2", "AZ", 100),
+        ("transfer", "S36", "S359", "AZ", 300),
+        ("transfer", "S36", "SF1", "AZ", 200),
+    ]
+    # Vụ Bản: what its district store received and sent; no national receipt lands there.
+    district = reference_view(tiny_url, "transfers", FROM, TO, scope="359")
+    assert rows(district) == [
+        ("transfer", "S359", "SF2", "AZ", 100),
+        ("transfer", "S36", "S359", "AZ", 300),
+    ]
+    # T03 is received on 09-14: a period from 09-15 leaves it out though T02 left on 09-13.
+    later = reference_view(tiny_url, "transfers", "2021-09-15", TO, scope="359")
+    assert rows(later) == [("transfer", "S359", "SF2", "AZ", 100)]
+
+
+def test_late_sites_lack_visits_or_a_stock_report(tmp_path):
+    rows_ = tiny_platform_rows()
+    plan = dict(rows_["vaccination_plan"][0])
+    rows_["vaccination_plan"] += [
+        {**plan, "plan_id": "P05", "facility_id": "F1", "session_date": "2021-09-14",
+         "planned_doses": 30},  # V14 was given, SF1 reported nothing that day
+        {**plan, "plan_id": "P06", "facility_id": "F2", "session_date": "2021-09-13",
+         "planned_doses": None},  # no visit, SF2's report R05 (PFIZER, all zero)
+        {**plan, "plan_id": "P07", "facility_id": "F3", "session_date": "2021-09-19",
+         "planned_doses": 40},  # only a voided visit, and F3 has no store
+    ]  # fmt: skip
+    url = f"sqlite:///{tmp_path / 'late.db'}"
+    create_platform(url, rows_)
+
+    result = reference_view(url, "late_sites", "2021-09-13", TO)
+
+    # P01 (F1, 09-15) and P03 (F2, 09-17) had visits and reports; P02 is cancelled, P04 a draft.
+    assert rows(result) == [
+        ("F1", "2021-09-14", 30, "stock_report"),
+        ("F2", "2021-09-13", 0, "visits"),
+        ("F3", "2021-09-19", 40, "both"),
+    ]
+    assert rows(reference_view(url, "late_sites", "2021-09-13", TO, scope="359")) == [
+        ("F2", "2021-09-13", 0, "visits"),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
 # Rows the ETL rejected
 # --------------------------------------------------------------------------------------------
 
@@ -423,6 +491,10 @@ def test_reference_is_the_same_on_both_dialects(dbs, tiny_url):
         on_dialect = reference_dataset(url, dataset, FROM, TO)
         on_sqlite = reference_dataset(tiny_url, dataset, FROM, TO)
         pd.testing.assert_frame_equal(on_dialect, on_sqlite, obj=f"{dataset} on {dbs.dialect}")
+    for view in VIEWS:
+        on_dialect = reference_view(url, view, FROM, TO)
+        on_sqlite = reference_view(tiny_url, view, FROM, TO)
+        pd.testing.assert_frame_equal(on_dialect, on_sqlite, obj=f"{view} on {dbs.dialect}")
 
 
 def test_full_series_counts_two_doses_entered_on_the_same_day(tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 metadata = sa.MetaData()
 
@@ -196,6 +196,7 @@ stock_transaction = sa.Table(
     _col("waste_reason", T),
     _col("updated_at", TS, nullable=False),
     sa.Index("ix_stock_txn_store", "store_id", "vaccine_code", "txn_date"),
+    sa.Index("ix_stock_txn_expiry", "expiry_date"),  # lots near expiry
 )
 
 stock_report = sa.Table(
@@ -283,6 +284,9 @@ mart_certificate_day = sa.Table(
     _col("backlog_out", I, nullable=False),
     _col("lag_hours_sum", F),  # issued_at - injected_at over certificates issued that day
     _col("lag_count", I, nullable=False),
+    # backlog(date), the facility's running total; on a later day D without a row,
+    # backlog(D) = backlog + backlog_in of the facility's last row before D.
+    _col("backlog", I),
 )
 
 mart_aefi_day = sa.Table(
@@ -291,6 +295,7 @@ mart_aefi_day = sa.Table(
     _col("facility_id", T, pk=True),
     _col("date", D, pk=True),
     _col("vaccine_code", T, pk=True),  # '' when the visit had no injection recorded
+    _col("lot_number", T, pk=True),  # the visit's lot; '' when unknown
     _col("severity", T, pk=True),
     _col("outcome", T, pk=True),
     _col("channel", T, pk=True),
@@ -331,6 +336,19 @@ mart_stock_waste_day = sa.Table(
     _col("vaccine_code", T, pk=True),
     _col("date", D, pk=True),
     _col("waste_reason", T, pk=True),
+    _col("doses", I, nullable=False),
+)
+
+# Doses transferred from one store to another, on the day the receiver booked them in
+# (`transfer_in`): the sender is the receiver's `counterparty_store_id`. Transfers sent and not
+# yet received are not here; national receipts are `received` minus these, in mart_stock_day.
+mart_transfer_day = sa.Table(
+    "mart_transfer_day",
+    metadata,
+    _col("to_store_id", T, pk=True),
+    _col("vaccine_code", T, pk=True),
+    _col("date", D, pk=True),
+    _col("from_store_id", T, pk=True),  # '' when the receiver recorded no sender
     _col("doses", I, nullable=False),
 )
 
@@ -410,5 +428,6 @@ MART_TABLES = (
     mart_plan_day,
     mart_stock_day,
     mart_stock_waste_day,
+    mart_transfer_day,
     mart_coverage_day,
 )

@@ -6,6 +6,8 @@ import sqlalchemy as sa
 
 from warehouse import reference, schema
 
+NO_WAREHOUSE = "the database holds no warehouse yet"
+
 
 class SchemaVersionError(RuntimeError):
     """The warehouse exists but was made by another schema version (or is not a warehouse)."""
@@ -30,14 +32,29 @@ def check_schema(conn: sa.Connection) -> None:
     """Raise SchemaVersionError unless the warehouse is of this program's schema version."""
     found = schema_version(conn)
     if found is None:
-        raise SchemaVersionError(
-            "the database holds no warehouse yet: run `python -m etl run` (or `etl demo`) first"
-        )
+        raise SchemaVersionError(f"{NO_WAREHOUSE}: run `python -m etl run` (or `etl demo`) first")
     if found != schema.SCHEMA_VERSION:
         raise SchemaVersionError(
             f"the warehouse has schema version {found!r}; this program needs version "
-            f"{schema.SCHEMA_VERSION!r}. Load into a new warehouse database, or rebuild this one."
+            f"{schema.SCHEMA_VERSION!r}. {rebuild_hint(conn)}"
         )
+
+
+def rebuild_hint(conn: sa.Connection) -> str:
+    """How to replace a warehouse of another schema version: the warehouse is derived data, so
+    a new one loaded from the platform loses nothing."""
+    url = conn.engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return (
+            f"Delete the file {url.database} (and its -wal and -shm files if present; the "
+            "platform is not touched) and load again: `python -m etl run`, or "
+            "`python -m etl demo` / `make run` for the demo data."
+        )
+    name = url.database or "the warehouse database"
+    return (
+        f"Drop and re-create the database {name} (or point VAX_WAREHOUSE_URL to a new, empty "
+        "one) and load again with `python -m etl run`."
+    )
 
 
 def ensure_schema(conn: sa.Connection) -> bool:

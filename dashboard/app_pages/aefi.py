@@ -1,6 +1,6 @@
 """Adverse events following immunization ("Phản ứng sau tiêm"): reports by severity and vaccine,
-the rate per 100,000 doses of the same vaccine and period, serious cases by outcome, with the
-caveat that reports are unverified."""
+the rate per 100,000 doses of the same vaccine and period, serious cases by outcome, reports by
+vaccine lot, with the caveat that reports are unverified."""
 
 from __future__ import annotations
 
@@ -13,15 +13,34 @@ from dashboard import format as fmt
 from queries.aefi import CHANNELS, OUTCOMES
 
 TREND_WEEKS = 12
+LOTS_CHARTED = 15
 
 i18n.register(
     {
         "aefi_caveat": {
             "vi": "Số liệu là báo cáo phản ứng sau tiêm chưa được xác minh và không giảm trừ sau "
-            "điều tra. Kho dữ liệu chưa có số lô nên chỉ chia theo vắc xin.",
-            "en": "These are AEFI reports, unverified and not reduced after investigation. The "
-            "warehouse holds no lot numbers yet, so reports are broken down by vaccine only.",
+            "điều tra.",
+            "en": "These are AEFI reports, unverified and not reduced after investigation.",
         },
+        "aefi_by_lot": {
+            "vi": "Theo lô vắc xin: số báo cáo theo mức độ",
+            "en": "By vaccine lot: reports by severity",
+        },
+        "aefi_lot_note": {
+            "vi": "Số lô là số lô ghi trên lượt tiêm mà báo cáo phản ứng gắn với. Kho dữ liệu "
+            "không lưu số mũi đã tiêm theo từng lô, nên không tính tỷ lệ / 100.000 mũi theo lô: "
+            "số báo cáo của một lô phụ thuộc cả vào số mũi của lô đó đã tiêm.",
+            "en": "The lot is the one recorded on the visit the report refers to. The warehouse "
+            "does not keep doses administered per lot, so there is no rate per 100,000 doses by "
+            "lot: a lot's count of reports also depends on how many of its doses were given.",
+        },
+        "aefi_lot_top": {
+            "vi": "{n} lô có nhiều báo cáo nhất",
+            "en": "The {n} lots with the most reports",
+        },
+        "aefi_lot": {"vi": "Số lô", "en": "Lot"},
+        "aefi_no_lot": {"vi": "Không ghi số lô", "en": "No lot recorded"},
+        "aefi_sites_col": {"vi": "Số điểm tiêm", "en": "Sites"},
         "aefi_kpi_rate": {"vi": "Phản ứng / 100.000 mũi", "en": "AEFI per 100,000 doses"},
         "aefi_sev_mild": {"vi": "Phản ứng thông thường", "en": "Common reaction"},
         "aefi_sev_serious": {"vi": "Tai biến nặng", "en": "Serious event"},
@@ -265,6 +284,69 @@ def _channel_table(ctx: shell.Context, ch: pd.DataFrame) -> None:
     st.dataframe(_styled(table, ctx.lang, numbers=numbers), hide_index=True, width="stretch")
 
 
+def _lot_name(ctx: shell.Context, lot: str) -> str:
+    return str(lot) if lot else ctx.t("aefi_no_lot")
+
+
+def _lot_section(ctx: shell.Context, lots: pd.DataFrame) -> None:
+    st.markdown(f"**{ctx.t('aefi_by_lot')}**")
+    st.caption(ctx.t("aefi_lot_note"))
+    if lots.empty:
+        components.no_data(ctx)
+        return
+    vaccines = [_vaccine_name(ctx, r) for _, r in lots.iterrows()]
+    top = lots.head(LOTS_CHARTED)
+    if len(lots) > LOTS_CHARTED:
+        st.caption(ctx.t("aefi_lot_top", n=LOTS_CHARTED))
+    names = [
+        f"{_lot_name(ctx, lot)} · {name}"
+        for lot, name in zip(top["lot_number"], vaccines[: len(top)], strict=True)
+    ]
+    fig = go.Figure()
+    for sev in ("mild", "serious"):
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=top[sev],
+                orientation="h",
+                name=ctx.t(f"aefi_sev_{sev}"),
+                marker_color=SEV_COLOURS[sev],
+                hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(autorange="reversed", title=None, automargin=True)
+    fig.update_xaxes(tickformat=",d", title=ctx.t("aefi_reports_col"))
+    charts.style(fig, ctx.lang, height=max(260, 30 * len(top) + 110))
+    st.plotly_chart(
+        fig,
+        key="aefi_lot_chart",
+        config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "aefi_lots"},
+        },
+    )
+    # Every lot with a report, the counts first so that they show without scrolling.
+    table = pd.DataFrame(
+        {
+            ctx.t("aefi_lot"): [_lot_name(ctx, v) for v in lots["lot_number"]],
+            ctx.t("aefi_vaccine"): vaccines,
+            ctx.t("aefi_reports_col"): lots["reports"],
+            ctx.t("aefi_sev_serious"): lots["serious"],
+            ctx.t("aefi_sev_mild"): lots["mild"],
+            ctx.t("aefi_sites_col"): lots["sites"],
+        }
+    )
+    numbers = [ctx.t(k) for k in ("aefi_sev_mild", "aefi_sev_serious", "aefi_reports_col")]
+    st.dataframe(
+        _styled(table, ctx.lang, numbers=numbers),
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(table), 420),
+        key="aefi_lot_table",
+    )
+
+
 def render(ctx: shell.Context) -> None:
     shell.header(ctx, "page_aefi")
     st.warning(ctx.t("aefi_caveat"), icon=":material/info:")
@@ -282,6 +364,7 @@ def render(ctx: shell.Context) -> None:
     with right:
         _outcome_chart(ctx, ctx.read("aefi.serious_by_outcome"))
         _channel_table(ctx, ctx.read("aefi.by_channel"))
+    _lot_section(ctx, ctx.read("aefi.by_lot"))
 
 
 ctx = shell.context()

@@ -1,6 +1,7 @@
 """Data quality ("Chất lượng dữ liệu"): ETL runs and data as of, rejected rows by reason with the
-rows themselves (no personal data), sites silent on a planned day, sites with bad coordinates,
-and doses in visits reconciled with doses declared in stock reports, by district."""
+rows themselves (no personal data), sites late on a planned day (no visit, no stock report or
+both), sites with bad coordinates, and doses in visits reconciled with doses declared in stock
+reports, by district."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ i18n.register(
             "en": "Last load (run {run}): {status}, finished {finished}, took {seconds} seconds.",
         },
         "quality_kpi_rejected": {"vi": "Bản ghi bị loại", "en": "Rejected rows"},
-        "quality_kpi_silent": {"vi": "Điểm tiêm chưa báo cáo", "en": "Sites not reporting"},
+        "quality_kpi_late": {"vi": "Điểm tiêm chưa báo cáo", "en": "Sites not reporting"},
         "quality_kpi_coords": {"vi": "Điểm tiêm sai tọa độ", "en": "Bad coordinates"},
         "quality_kpi_gap": {"vi": "Lệch báo cáo kho", "en": "Stock reports vs visits"},
         "quality_status_success": {"vi": "Thành công", "en": "Succeeded"},
@@ -66,14 +67,24 @@ i18n.register(
             "vi": "Hiển thị {shown} trên tổng số {total} bản ghi.",
             "en": "Showing {shown} of {total} rows.",
         },
-        "quality_silent": {
-            "vi": "Điểm tiêm có kế hoạch nhưng không có lượt tiêm",
-            "en": "Sites with a plan and no visit",
+        "quality_late": {
+            "vi": "Điểm tiêm có kế hoạch nhưng chưa gửi lượt tiêm hoặc báo cáo kho",
+            "en": "Sites with a plan that sent no visits or no stock report",
         },
-        "quality_no_silent": {
-            "vi": "Mọi điểm tiêm có kế hoạch trong kỳ đều đã có lượt tiếp đón.",
-            "en": "Every site with a plan in the period had visits.",
+        "quality_no_late": {
+            "vi": "Mọi điểm tiêm có kế hoạch trong kỳ đều đã có lượt tiếp đón và báo cáo kho.",
+            "en": "Every site with a plan in the period had visits and a stock report.",
         },
+        "quality_late_counts": {
+            "vi": "{visits} ngày không có lượt tiêm · {stock} ngày không có báo cáo kho · "
+            "{both} ngày thiếu cả hai",
+            "en": "{visits} days without visits · {stock} without a stock report · "
+            "{both} without either",
+        },
+        "quality_col_missing": {"vi": "Thiếu", "en": "Missing"},
+        "quality_missing_visits": {"vi": "Lượt tiêm", "en": "Visits"},
+        "quality_missing_stock_report": {"vi": "Báo cáo kho", "en": "Stock report"},
+        "quality_missing_both": {"vi": "Cả hai", "en": "Both"},
         "quality_coords": {"vi": "Điểm tiêm sai tọa độ", "en": "Sites with bad coordinates"},
         "quality_no_coords": {
             "vi": "Mọi điểm tiêm trong địa bàn đều có tọa độ hợp lệ.",
@@ -283,9 +294,9 @@ def _gap_rate(recon: pd.DataFrame) -> float | None:
     return int(recon["gap"].sum()) / visits if visits else None
 
 
-def _kpis(ctx, runs, summary, silent, coords, recon) -> None:
+def _kpis(ctx, runs, summary, late, coords, recon) -> None:
     before = {"start": ctx.prev_start, "end": ctx.prev_end}
-    silent_before = ctx.read("quality.silent_sites", **before)
+    late_before = ctx.read("quality.late_sites", **before)
     recon_before = ctx.read("quality.dose_reconciliation", **before)
     cols = st.columns(4)
     with cols[0]:
@@ -295,11 +306,11 @@ def _kpis(ctx, runs, summary, silent, coords, recon) -> None:
     with cols[1]:
         components.kpi(
             ctx,
-            "silent_sites",
-            len(silent),
-            len(silent_before),
+            "late_sites",
+            len(late),
+            len(late_before),
             inverse=True,
-            title=ctx.t("quality_kpi_silent"),
+            title=ctx.t("quality_kpi_late"),
         )
     with cols[2]:
         components.kpi(ctx, "bad_coordinates", len(coords), title=ctx.t("quality_kpi_coords"))
@@ -439,25 +450,38 @@ def _rejects(ctx: shell.Context, summary: pd.DataFrame) -> None:
     st.dataframe(shown, hide_index=True, width="stretch", height=320)
 
 
-def _silent(ctx: shell.Context, silent: pd.DataFrame) -> None:
-    st.subheader(ctx.t("quality_silent"))
-    _caption(ctx, "silent_sites")
-    if silent.empty:
-        st.success(ctx.t("quality_no_silent"), icon=":material/check_circle:")
+def _late(ctx: shell.Context, late: pd.DataFrame) -> None:
+    st.subheader(ctx.t("quality_late"))
+    _caption(ctx, "late_sites")
+    if late.empty:
+        st.success(ctx.t("quality_no_late"), icon=":material/check_circle:")
         return
+    counts = late["missing"].value_counts()
+    st.caption(
+        ctx.t(
+            "quality_late_counts",
+            **{
+                key: fmt.number(int(counts.get(kind, 0)), ctx.lang)
+                for key, kind in (("visits", "visits"), ("stock", "stock_report"), ("both", "both"))
+            },
+        )
+    )
     st.dataframe(
         pd.DataFrame(
             {
-                ctx.t("quality_col_date"): silent["date"].map(fmt.day),
-                ctx.t("quality_col_site"): silent["name"].fillna(silent["facility_id"]),
-                ctx.t("quality_col_commune"): silent["commune_name"],
-                ctx.t("quality_col_district"): silent["district_name"],
-                ctx.t("quality_col_planned"): silent["planned_doses"],
+                ctx.t("quality_col_date"): late["date"].map(fmt.day),
+                ctx.t("quality_col_site"): late["name"].fillna(late["facility_id"]),
+                ctx.t("quality_col_missing"): [
+                    ctx.t(f"quality_missing_{m}") for m in late["missing"]
+                ],
+                ctx.t("quality_col_commune"): late["commune_name"],
+                ctx.t("quality_col_district"): late["district_name"],
+                ctx.t("quality_col_planned"): late["planned_doses"],
             }
         ),
         hide_index=True,
         width="stretch",
-        height=min(38 + 35 * len(silent), 320),
+        height=min(38 + 35 * len(late), 320),
     )
 
 
@@ -554,15 +578,12 @@ if ctx is not None:
     shell.header(ctx, "page_quality")
     runs = ctx.read_plain("quality.etl_runs")
     summary = ctx.read_plain("quality.reject_summary")
-    silent = ctx.read("quality.silent_sites")
+    late = ctx.read("quality.late_sites")
     coords = ctx.read("quality.bad_coordinates")
     recon = ctx.read("quality.dose_reconciliation")
-    _kpis(ctx, runs, summary, silent, coords, recon)
+    _kpis(ctx, runs, summary, late, coords, recon)
     _runs(ctx, runs)
     _reconciliation(ctx, recon)
-    left, right = st.columns(2)
-    with left:
-        _silent(ctx, silent)
-    with right:
-        _coords(ctx, coords)
+    _late(ctx, late)
+    _coords(ctx, coords)
     _rejects(ctx, summary)

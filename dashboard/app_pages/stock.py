@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import charts, components, i18n, shell
 from dashboard import format as fmt
+from queries.stock import FLOW_RANK
 
 i18n.register(
     {
@@ -24,11 +25,27 @@ i18n.register(
             "en": "Flow of doses from the province store to districts and sites",
         },
         "stock_flow_note": {
-            "vi": "Sổ kho không ghi kho nhận của từng lần xuất trong bảng tổng hợp: luồng được "
-            "tính theo tuyến kho nhận (số nhập của kho huyện, của các kho điểm tiêm trong huyện).",
-            "en": "The marts do not record the destination of each transfer: the flow is by "
-            "receiving level (what the district stores and each district's site stores received).",
+            "vi": "Mỗi luồng là số liều kho nhận đã nhập trong kỳ từ đúng kho gửi (phiếu nhận "
+            "điều chuyển); liều đã xuất nhưng chưa nhận chưa được tính.",
+            "en": "Each link is the doses a store booked in over the period from its actual "
+            "sender (transfers in); doses sent and not yet received are not counted.",
         },
+        "stock_flow_grouped": {
+            "vi": "Kho các điểm tiêm được gộp theo huyện; chọn một huyện để xem từng điểm tiêm.",
+            "en": "Site stores are grouped by district; choose a district to see each site.",
+        },
+        "stock_flow_not_drawn": {
+            "vi": "Luồng trả ngược lên tuyến trên hoặc giữa hai kho cùng tuyến không vẽ trên "
+            "biểu đồ, chỉ có trong bảng số liệu.",
+            "en": "Returns to a higher store and transfers between stores of one level are not "
+            "drawn; they are in the table.",
+        },
+        "stock_unknown_sender": {"vi": "Không rõ kho gửi", "en": "Sender not recorded"},
+        "stock_sites_n": {"vi": "{n} điểm tiêm", "en": "{n} sites"},
+        "stock_column_national": {"vi": "Tuyến trên", "en": "National level"},
+        "stock_column_districts": {"vi": "Huyện", "en": "Districts"},
+        "stock_column_sites": {"vi": "Điểm tiêm", "en": "Sites"},
+        "stock_to_district": {"vi": "Huyện của kho nhận", "en": "Receiver's district"},
         "stock_by_store": {
             "vi": "Theo kho và vắc xin (cuối kỳ)",
             "en": "By store and vaccine (at the end of the period)",
@@ -57,7 +74,6 @@ i18n.register(
         "stock_days_left": {"vi": "Còn (ngày)", "en": "Days left"},
         "stock_outside": {"vi": "Nhập từ tuyến trên", "en": "From the national level"},
         "stock_province_store": {"vi": "Kho tỉnh", "en": "Province store"},
-        "stock_sites_of": {"vi": "Điểm tiêm {name}", "en": "Sites, {name}"},
         "stock_from": {"vi": "Từ", "en": "From"},
         "stock_to": {"vi": "Đến", "en": "To"},
         "stock_doses": {"vi": "Số liều", "en": "Doses"},
@@ -96,6 +112,19 @@ def _formatted(df: pd.DataFrame, lang: str, numbers=()):
 def _text(values: pd.Series, ctx: shell.Context, show) -> list[str]:
     """Values shown as text in the interface language, a dash where there is none."""
     return ["—" if pd.isna(v) else show(v, ctx.lang) for v in values]
+
+
+def _as_text(ctx: shell.Context, table: pd.DataFrame, numbers=(), aligned=()):
+    """The table with the `numbers` columns written as the interface writes them, and a column
+    set-up right-aligning them and the `aligned` ones (already text). The long tables of this
+    page are drawn this way: plain text costs milliseconds where a styled table of hundreds of
+    rows costs a tenth of a second on every rerun (the price: a click on the header of such a
+    column sorts it as text)."""
+    out = table.copy()
+    for column in numbers:
+        out[column] = _text(out[column], ctx, fmt.number)
+    right = st.column_config.TextColumn(alignment="right")
+    return out, {column: right for column in (*numbers, *aligned)}
 
 
 def _num(value) -> float | None:
@@ -255,65 +284,131 @@ def _waste_chart(ctx: shell.Context, waste: pd.DataFrame, vaccines: dict[str, st
     )
 
 
-def _flow_chart(ctx: shell.Context, flow: pd.DataFrame) -> None:
+def _node_labels(ctx: shell.Context, drawn: pd.DataFrame, pairs: pd.DataFrame) -> dict:
+    """Short node labels, so that the columns do not run into each other: the province store
+    as such, a district store by its district, a district's site stores by their number, a
+    single site store by its name (every full name is in the table)."""
+    sides = []
+    for side in ("from", "to"):
+        columns = [f"{side}_{c}" for c in ("store_id", "level", "district_code", "district_name")]
+        sides.append(pairs[columns].set_axis(["store", "level", "code", "district"], axis=1))
+    ends = pd.concat(sides).drop_duplicates("store")
+    district_of = dict(zip(ends["store"], ends["district"], strict=True))
+    sites = ends[ends["level"] == "facility"].groupby("code")["store"].nunique()
+    labels: dict[str, str] = {}
+    for side in ("source", "target"):
+        for node, name, level in zip(
+            drawn[side], drawn[f"{side}_name"], drawn[f"{side}_level"], strict=True
+        ):
+            if node in labels:
+                continue
+            if level == "national":
+                labels[node] = ctx.t("stock_outside")
+            elif level == "unknown":
+                labels[node] = ctx.t("stock_unknown_sender")
+            elif level == "province":
+                labels[node] = ctx.t("stock_province_store")
+            elif level == "district":
+                district = district_of.get(node[2:])
+                labels[node] = district if isinstance(district, str) else name
+            elif level == "sites":
+                labels[node] = ctx.t("stock_sites_n", n=int(sites.get(node[2:], 0)))
+            else:
+                labels[node] = name or node[2:]
+    return labels
+
+
+def _flow_chart(
+    ctx: shell.Context, flow: pd.DataFrame, pairs: pd.DataFrame, vaccines: dict[str, str]
+) -> None:
     st.markdown(f"**{ctx.t('stock_flow_chart')}**")
     if flow.empty:
         components.no_data(ctx)
         return
-
-    def name(code: str, area: str) -> str:
-        if code == "outside":
-            return ctx.t("stock_outside")
-        if code == "province":
-            return ctx.t("stock_province_store")
-        if code.startswith("d:"):
-            return area or code[2:]
-        return ctx.t("stock_sites_of", name=area or code[2:])
-
-    nodes: dict[str, str] = {}
-    for r in flow.itertuples(index=False):
-        nodes.setdefault(r.source, name(r.source, r.source_name))
-        nodes.setdefault(r.target, name(r.target, r.target_name))
+    rank = flow["target_level"].map(FLOW_RANK) > flow["source_level"].map(FLOW_RANK)
+    drawn = flow[rank]
+    labels = _node_labels(ctx, drawn, pairs)
+    nodes = list(labels)
+    levels = dict(zip(drawn["source"], drawn["source_level"], strict=True))
+    levels.update(zip(drawn["target"], drawn["target_level"], strict=True))
     index = {code: i for i, code in enumerate(nodes)}
-    colour = {"outside": charts.PALETTE[7], "province": charts.PALETTE[0]}
-    node_colours = [
-        colour.get(c, charts.PALETTE[1] if c.startswith("d:") else charts.PALETTE[2]) for c in nodes
-    ]
+    colour = {
+        "national": charts.PALETTE[7],
+        "unknown": "#999999",
+        "province": charts.PALETTE[0],
+        "district": charts.PALETTE[1],
+    }
+    node_colours = [colour.get(levels[c], charts.PALETTE[2]) for c in nodes]
+    # One column per level, spread over the width, with the level named above it.
+    columns = sorted({FLOW_RANK[levels[c]] for c in nodes})
+    place = {r: i / max(len(columns) - 1, 1) for i, r in enumerate(columns)}
+    node_x = [min(max(place[FLOW_RANK[levels[c]]], 0.001), 0.999) for c in nodes]
+    headers = {0: "stock_column_national", 1: "stock_level_province", 2: "stock_column_districts"}
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
             valueformat=",d",
             textfont={"color": "#1a1a1a", "size": 13, "shadow": "none"},
             node={
-                "label": list(nodes.values()),
+                "label": [labels[c] for c in nodes],
                 "color": node_colours,
-                "pad": 12,
+                "x": node_x,
+                "y": [None] * len(nodes),
+                "pad": 8,
                 "thickness": 16,
                 "line": {"width": 0},
+                "hovertemplate": "%{label}: %{value:,}<extra></extra>",
             },
             link={
-                "source": [index[s] for s in flow["source"]],
-                "target": [index[t] for t in flow["target"]],
-                "value": flow["doses"].tolist(),
+                "source": [index[s] for s in drawn["source"]],
+                "target": [index[t] for t in drawn["target"]],
+                "value": drawn["doses"].tolist(),
                 "color": "rgba(0,114,178,0.25)",
+                "hovertemplate": "%{source.label} → %{target.label}: %{value:,}<extra></extra>",
             },
         )
     )
-    charts.style(fig, ctx.lang, height=max(360, 26 * len(nodes)))
-    st.caption(ctx.t("stock_flow_note"))
+    # A plain int: Streamlit takes the figure's height only from a Python number.
+    per_column = int(pd.Series([levels[c] for c in nodes]).value_counts().max())
+    charts.style(fig, ctx.lang, height=max(360, 28 * per_column + 110))
+    fig.update_layout(margin={"t": 36})
+    for rank_, x in place.items():
+        fig.add_annotation(
+            text=f"<b>{ctx.t(headers.get(rank_, 'stock_column_sites'))}</b>",
+            x=x,
+            y=1.0,
+            xref="paper",
+            yref="paper",
+            xanchor="left" if x < 0.5 else ("right" if x > 0.5 else "center"),
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 13, "color": "#555555"},
+        )
+    notes = [ctx.t("stock_flow_note")]
+    if (flow["target_level"] == "sites").any():
+        notes.append(ctx.t("stock_flow_grouped"))
+    if len(drawn) < len(flow):
+        notes.append(ctx.t("stock_flow_not_drawn"))
+    st.caption(" ".join(notes))
     table = pd.DataFrame(
         {
-            ctx.t("stock_from"): [nodes[s] for s in flow["source"]],
-            ctx.t("stock_to"): [nodes[t] for t in flow["target"]],
-            components.label(ctx, "received"): flow["doses"],
+            ctx.t("stock_from"): [
+                ctx.t("stock_outside")
+                if k == "receipt"
+                else (n if isinstance(n, str) else (i or ctx.t("stock_unknown_sender")))
+                for k, n, i in zip(
+                    pairs["kind"], pairs["from_name"], pairs["from_store_id"], strict=True
+                )
+            ],
+            ctx.t("stock_to"): pairs["to_name"].fillna(pairs["to_store_id"]),
+            ctx.t("stock_to_district"): pairs["to_district_name"].fillna("—"),
+            ctx.t("stock_vaccine"): [vaccines.get(c, c) for c in pairs["vaccine_code"]],
+            components.label(ctx, "received"): pairs["doses"],
         }
     )
+    table, config = _as_text(ctx, table, numbers=[components.label(ctx, "received")])
     components.chart(
-        ctx,
-        fig,
-        _formatted(table, ctx.lang, numbers=[components.label(ctx, "received")]),
-        key="stock_flow_chart",
-        metrics=("dose_flow",),
+        ctx, fig, table, key="stock_flow_chart", metrics=("dose_flow",), column_config=config
     )
 
 
@@ -345,6 +440,8 @@ def _store_table(ctx: shell.Context, stores: pd.DataFrame) -> None:
         }
     )
     numbers = [lab(ctx, m) for m in ("received", "issued_out", "administered", "wasted", "on_hand")]
+    aligned = [lab(ctx, m) for m in ("declared_remaining", "days_of_stock", "wastage_rate")]
+    table, config = _as_text(ctx, table, numbers, aligned)
     st.caption(
         " · ".join(
             f"**{lab(ctx, m)}**: {components.definition(ctx, m)}"
@@ -352,11 +449,12 @@ def _store_table(ctx: shell.Context, stores: pd.DataFrame) -> None:
         )
     )
     st.dataframe(
-        _formatted(table, ctx.lang, numbers=numbers),
+        table,
         hide_index=True,
         width="stretch",
         height=min(420, 36 * len(table) + 40),
         key="stock_by_store_table",
+        column_config=config,
     )
 
 
@@ -384,12 +482,14 @@ def _gaps_table(ctx: shell.Context, gaps: pd.DataFrame) -> None:
             lab(ctx, "administered_gap"): gaps["administered_gap"],
         }
     )
+    table, config = _as_text(ctx, table, list(table.columns[5:]), list(table.columns[2:5]))
     st.dataframe(
-        _formatted(table, ctx.lang, numbers=list(table.columns[5:])),
+        table,
         hide_index=True,
         width="stretch",
         height=min(420, 36 * len(table) + 40),
         key="stock_gaps_table",
+        column_config=config,
     )
 
 
@@ -412,7 +512,7 @@ def render(ctx: shell.Context) -> None:
     with right:
         _waste_chart(ctx, ctx.read("stock.waste_by_reason"), vaccines)
     if not ctx.state.site:
-        _flow_chart(ctx, ctx.read("stock.flow"))
+        _flow_chart(ctx, ctx.read("stock.flow"), ctx.read("stock.transfers"), vaccines)
     _store_table(ctx, stores)
     _gaps_table(ctx, ctx.read("stock.gaps"))
     _lots_table(ctx, ctx.read("stock.lots_near_expiry"), vaccines)
@@ -438,12 +538,15 @@ def _lots_table(ctx: shell.Context, lots: pd.DataFrame, vaccines: dict[str, str]
             components.label(ctx, "on_hand"): lots["on_hand"],
         }
     )
+    numbers = [ctx.t("stock_days_left"), components.label(ctx, "on_hand")]
+    table, config = _as_text(ctx, table, numbers)
     st.dataframe(
-        _formatted(table, ctx.lang, numbers=[components.label(ctx, "on_hand")]),
+        table,
         hide_index=True,
         width="stretch",
         height=min(420, 36 * len(table) + 40),
         key="stock_lots_table",
+        column_config=config,
     )
 
 
