@@ -11,8 +11,6 @@ With `full=True` the marts are rebuilt from scratch and the key tables are ignor
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 import sqlalchemy as sa
 
 from etl.sqlutil import create_temp_table, days_after_local_day_end, hours_between
@@ -22,18 +20,6 @@ TOUCHED_SV = {"store_id": "TEXT", "vaccine_code": "TEXT"}
 TOUCHED_COMMUNE = {"commune_code": "TEXT"}
 AFFECTED_VISIT = {"visit_id": "TEXT"}
 AFFECTED_PERSON = {"person_key": "TEXT"}
-
-
-# The core tables each mart is built from (a full load builds a mart once they are loaded).
-FACILITY_DAY_SOURCES = {
-    "mart_session_day": {"visit"},
-    "mart_dose_day": {"visit"},
-    "mart_screening_day": {"visit"},
-    "mart_certificate_day": {"visit", "certificate"},
-    "mart_aefi_day": {"visit", "aefi_report"},
-    "mart_plan_day": {"vaccination_plan"},
-}
-STOCK_SOURCES = {"stock_transaction", "stock_report"}
 
 
 def create_key_tables(conn: sa.Connection) -> None:
@@ -53,18 +39,7 @@ def _rebuild(conn: sa.Connection, mart: str, delete_where: str, insert_sql: str)
     conn.exec_driver_sql(insert_sql)
 
 
-def rebuild_facility_day_marts(
-    conn: sa.Connection, full: bool, only: Collection[str] | None = None
-) -> None:
-    """Rebuild the facility-day marts (those named in `only`, when given)."""
-
-    def wanted(mart: str) -> bool:
-        return only is None or mart in only
-
-    def build(mart: str, delete: str, insert_sql: str) -> None:
-        if wanted(mart):
-            _rebuild(conn, mart, delete, insert_sql)
-
+def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
     def where(fac: str, day: str, extra: str) -> str:
         cond = [extra] if extra else []
         if not full:
@@ -82,7 +57,8 @@ def rebuild_facility_day_marts(
     minutes = lambda a, b: f"({hours_between(conn, a, b)} * 60.0)"  # noqa: E731
     lag = days_after_local_day_end(conn, "v.recorded_at", "v.session_date")
     injected = "v.injected_at IS NOT NULL"
-    build(
+    _rebuild(
+        conn,
         "mart_session_day",
         delete_where("mart_session_day"),
         f"""
@@ -110,7 +86,8 @@ def rebuild_facility_day_marts(
         GROUP BY v.facility_id, v.session_date
         """,
     )
-    build(
+    _rebuild(
+        conn,
         "mart_dose_day",
         delete_where("mart_dose_day"),
         f"""
@@ -123,7 +100,8 @@ def rebuild_facility_day_marts(
         GROUP BY v.facility_id, v.session_date, v.vaccine_code, v.dose_number, v.dose_kind
         """,
     )
-    build(
+    _rebuild(
+        conn,
         "mart_screening_day",
         delete_where("mart_screening_day"),
         f"""
@@ -141,23 +119,23 @@ def rebuild_facility_day_marts(
         GROUP BY v.facility_id, v.session_date, v.screening_result, COALESCE(v.deferral_reason, '')
         """,
     )
-    if wanted("mart_certificate_day"):
-        # Each visit's first unrevoked certificate day, computed once for both backlog parts.
-        # No key on it: inserting millions of rows into a keyed temporary table is far slower
-        # than the hash joins below need.
-        conn.exec_driver_sql("DROP TABLE IF EXISTS first_cert")
-        drop = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
-        conn.exec_driver_sql(
-            f"CREATE TEMP TABLE first_cert{drop} AS SELECT visit_id, MIN(issued_date) AS cert_date "
-            "FROM certificate WHERE revoked_at IS NULL GROUP BY visit_id"
-        )
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("ANALYZE first_cert")  # temporary tables get no statistics else
+    # Each visit's first unrevoked certificate day, computed once for both backlog parts.
+    # No key on it: inserting millions of rows into a keyed temporary table is far slower
+    # than the hash joins below need.
+    conn.exec_driver_sql("DROP TABLE IF EXISTS first_cert")
+    drop = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
+    conn.exec_driver_sql(
+        f"CREATE TEMP TABLE first_cert{drop} AS SELECT visit_id, MIN(issued_date) AS cert_date "
+        "FROM certificate WHERE revoked_at IS NULL GROUP BY visit_id"
+    )
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE first_cert")  # temporary tables get no statistics else
     first_cert = "SELECT visit_id, cert_date FROM first_cert"
     lag_hours = hours_between(conn, "c.issued_at", "v.injected_at")
     no_cert_by_then = "(fc.cert_date IS NULL OR fc.cert_date > v.session_date)"
     cert_later = "fc.cert_date > v.session_date"
-    build(
+    _rebuild(
+        conn,
         "mart_certificate_day",
         delete_where("mart_certificate_day"),
         f"""
@@ -185,9 +163,9 @@ def rebuild_facility_day_marts(
         GROUP BY facility_id, date
         """,
     )
-    if wanted("mart_certificate_day"):
-        _running_backlog(conn, full)
-    build(
+    _running_backlog(conn, full)
+    _rebuild(
+        conn,
         "mart_aefi_day",
         delete_where("mart_aefi_day"),
         f"""
@@ -202,7 +180,8 @@ def rebuild_facility_day_marts(
                  COALESCE(a.channel, '')
         """,
     )
-    build(
+    _rebuild(
+        conn,
         "mart_plan_day",
         delete_where("mart_plan_day"),
         f"""

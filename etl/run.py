@@ -219,10 +219,6 @@ class _Load:
         self._writer: ThreadPoolExecutor | None = None
         self._pending: Future | None = None
         self.open_reject_tables: set[str] = set()
-        # Full load: tables written so far, marts built so far, and everyone's milestones.
-        self.written: set[str] = set()
-        self.built: set[str] = set()
-        self.milestones: pd.DataFrame | None = None
 
     # --- orchestration ------------------------------------------------------------------
     def run(self) -> RunResult:
@@ -268,11 +264,6 @@ class _Load:
                 mark = self._load_table(src, table.name, watermarks.get(table.name))
                 if mark is not None:
                     new_marks[table.name] = mark
-                if self.full and table.name == "visit":
-                    # Computed here, from the frames in memory, while the writer thread loads
-                    # the visits and builds their marts.
-                    self.milestones = milestones_of(*doses_from_frames(**self.full_frames))
-                    self.full_frames = {}
         self._sync()
         _pause_for_tests("marts")
         self.progress(
@@ -282,10 +273,19 @@ class _Load:
         step = time.perf_counter()
         if not self.full:
             self._collect_final_keys()
-        persons = refresh_person_vax(conn, self.full_coverage, milestones=self.milestones)
-        self.milestones = None
+        milestones = None
+        if self.full:
+            # The facility-day and stock marts (server work) are built in the writer thread
+            # while people's milestones are computed here from the frames in memory.
+            mem = self.full_frames
+            self.full_frames = {}
+            self._pending = self._writer.submit(self._rebuild_marts, result)
+            milestones = milestones_of(*doses_from_frames(**mem))
+            del mem
+            self._sync()
+        persons = refresh_person_vax(conn, self.full_coverage, milestones=milestones)
         marts.rebuild_coverage_mart(conn, self.full_coverage)
-        result.steps["coverage"] = time.perf_counter() - step
+        result.steps["coverage"] = time.perf_counter() - step - result.steps.get("marts", 0.0)
         if not self.full:
             self._rebuild_marts(result)
         self.progress(
@@ -332,37 +332,11 @@ class _Load:
 
     def _rebuild_marts(self, result: RunResult) -> None:
         step = time.perf_counter()
+        if self.full:
+            self.conn.exec_driver_sql("ANALYZE")  # fresh statistics for the mart queries
         marts.rebuild_facility_day_marts(self.conn, self.full)
         marts.rebuild_stock_marts(self.conn, self.full)
         result.steps["marts"] = time.perf_counter() - step
-
-    def _build_ready_marts(self, name: str) -> None:
-        """Full load: after table `name` is written, build the marts whose tables are all in
-        (in the writer thread, while the main thread transforms the next table)."""
-        step = time.perf_counter()
-        self.written.add(name)
-        ready = [
-            mart
-            for mart, sources in marts.FACILITY_DAY_SOURCES.items()
-            if mart not in self.built and sources <= self.written
-        ]
-        stock = "stock" not in self.built and self.written >= marts.STOCK_SOURCES
-        if not ready and not stock:
-            return
-        sources = set().union(*(marts.FACILITY_DAY_SOURCES[m] for m in ready))
-        if stock:
-            sources |= marts.STOCK_SOURCES
-        for table in sorted(sources):  # fresh statistics for the mart queries
-            self.conn.exec_driver_sql(f"ANALYZE {table}")
-        if ready:
-            marts.rebuild_facility_day_marts(self.conn, True, only=ready)
-            self.built.update(ready)
-        if stock:
-            marts.rebuild_stock_marts(self.conn, True)
-            self.built.add("stock")
-        self.result.steps["marts"] = (
-            self.result.steps.get("marts", 0.0) + time.perf_counter() - step
-        )
 
     def _check_key(self) -> None:
         meta = schema.warehouse_meta
@@ -475,8 +449,6 @@ class _Load:
                 self._keys_after(name, valid)
             self._record_rejects(name, rejected, valid)
             lap("keys_and_rejects")
-            if self.full:
-                self._build_ready_marts(name)
             stats.seconds += sum(stats.steps.get(k, 0.0) for k in ("load", "keys_and_rejects"))
             if stats.extracted or stats.retried or stats.rejected:
                 self.progress(
