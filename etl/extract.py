@@ -93,7 +93,3 @@ def _extract_postgres(
         read = cur.fetch_arrow_table()
         cur.execute("COMMIT")
     return read.to_pandas(date_as_object=False)
-
-
-def platform_max_updated_at(conn: sa.Connection, table: SourceTable) -> object:
-    return conn.execute(sa.text(f"SELECT MAX(updated_at) FROM {table.name}")).scalar()

@@ -556,7 +556,10 @@ class _Load:
     def _record_rejects(self, name: str, rejected: pd.DataFrame, valid: pd.DataFrame) -> None:
         rej = schema.etl_reject
         run_id = self.result.run_id
-        loaded = set(valid["_source_pk"].dropna()) if self._has_open_rejects(name) else set()
+        # Open rejects of this table can only be those found when the run began: its own new
+        # rejects are recorded below.
+        has_open = name in self.open_reject_tables
+        loaded = set(valid["_source_pk"].dropna()) if has_open else set()
         if loaded:
             self.conn.execute(
                 rej.update()
@@ -591,15 +594,6 @@ class _Load:
         frame["first_run_id"] = frame["source_pk"].map(existing).fillna(run_id).astype(int)
         frame["resolved_run_id"] = pd.array([pd.NA] * len(frame), dtype="Int64")
         upsert(self.conn, rej, frame)
-
-    def _has_open_rejects(self, name: str) -> bool:
-        rej = schema.etl_reject
-        found = self.conn.execute(
-            sa.select(sa.literal(1))
-            .where(rej.c.source_table == name, rej.c.resolved_run_id.is_(None))
-            .limit(1)
-        ).first()
-        return found is not None
 
     def _resolve_many(self, name: str, loaded: set[str]) -> None:
         self.conn.exec_driver_sql("DELETE FROM inc_keys")
