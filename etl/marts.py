@@ -11,9 +11,12 @@ With `full=True` the marts are rebuilt from scratch and the key tables are ignor
 
 from __future__ import annotations
 
+import pandas as pd
 import sqlalchemy as sa
 
+from etl.load import upsert
 from etl.sqlutil import create_temp_table, days_after_local_day_end, hours_between
+from warehouse import schema
 
 TOUCHED_FD = {"facility_id": "TEXT", "date": "DATE"}
 TOUCHED_SV = {"store_id": "TEXT", "vaccine_code": "TEXT"}
@@ -39,7 +42,22 @@ def _rebuild(conn: sa.Connection, mart: str, delete_where: str, insert_sql: str)
     conn.exec_driver_sql(insert_sql)
 
 
-def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
+def rebuild_facility_day_marts(
+    conn: sa.Connection, full: bool, computed: dict[str, pd.DataFrame] | None = None
+) -> None:
+    """`computed`: on a full rebuild, the visit-grain marts already computed from the frames
+    of the load (etl/marts_memory.py); they are written as they are instead of queried."""
+    if computed is not None:
+        for mart, rows in computed.items():
+            conn.exec_driver_sql(f"DELETE FROM {mart}")
+            upsert(conn, schema.metadata.tables[mart], rows)
+    else:
+        _rebuild_visit_marts(conn, full)
+    _running_backlog(conn, full)
+    _rebuild_report_marts(conn, full)
+
+
+def _where(full: bool):
     def where(fac: str, day: str, extra: str) -> str:
         cond = [extra] if extra else []
         if not full:
@@ -49,6 +67,13 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
     def delete_where(mart: str) -> str:
         return "" if full else " WHERE " + _in_touched_fd(f"{mart}.facility_id", f"{mart}.date")
 
+    return where, delete_where
+
+
+def _rebuild_visit_marts(conn: sa.Connection, full: bool) -> None:
+    """mart_session_day, mart_dose_day, mart_screening_day and mart_certificate_day (without
+    the running backlog) in SQL, for the touched keys or everywhere."""
+    where, delete_where = _where(full)
     # On a full rebuild SQLite would walk the (facility, date) index and fetch every row at
     # random; a sequential scan and a sort is several times faster there.
     scan = " NOT INDEXED" if full and conn.dialect.name == "sqlite" else ""
@@ -163,7 +188,11 @@ def rebuild_facility_day_marts(conn: sa.Connection, full: bool) -> None:
         GROUP BY facility_id, date
         """,
     )
-    _running_backlog(conn, full)
+
+
+def _rebuild_report_marts(conn: sa.Connection, full: bool) -> None:
+    """mart_aefi_day and mart_plan_day (small inputs, always in SQL)."""
+    where, delete_where = _where(full)
     _rebuild(
         conn,
         "mart_aefi_day",

@@ -26,6 +26,7 @@ from etl.contract import BY_NAME, SOURCE_TABLES, ContractError, check_platform
 from etl.coverage import doses_from_frames, milestones_of, refresh_person_vax
 from etl.extract import extract_increment
 from etl.load import upsert
+from etl.marts_memory import facility_day_marts
 from etl.pseudonym import Pseudonymizer, key_fingerprint, pseudonym_key
 from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
 from warehouse import engine as wh_engine
@@ -211,8 +212,11 @@ class _Load:
         self.result: RunResult | None = None
         self.known = transform.Known()
         self.run_visit_ids = pd.Series([], dtype="string")
-        # On a first (full) load, the frames coverage needs, kept to avoid reading them back.
+        # On a first (full) load, the frames the marts and coverage need, kept to avoid
+        # reading them back, and what is computed from them while the server writes.
         self.full_frames: dict[str, pd.DataFrame] = {}
+        self.milestones: pd.DataFrame | None = None
+        self.visit_marts: dict[str, pd.DataFrame] | None = None
         # On a full load, writing one table (COPY, index builds: server work) runs in a worker
         # thread while the next table is extracted and transformed (client work). Only one
         # thread uses the warehouse connection at a time: every other use waits (_sync).
@@ -270,24 +274,14 @@ class _Load:
             "refreshing people's milestones and the marts "
             + ("(full rebuild)" if self.full else "(touched keys)")
         )
-        step = time.perf_counter()
         if not self.full:
             self._collect_final_keys()
-        milestones = None
-        if self.full:
-            # The facility-day and stock marts (server work) are built in the writer thread
-            # while people's milestones are computed here from the frames in memory.
-            mem = self.full_frames
-            self.full_frames = {}
-            self._pending = self._writer.submit(self._rebuild_marts, result)
-            milestones = milestones_of(*doses_from_frames(**mem))
-            del mem
-            self._sync()
-        persons = refresh_person_vax(conn, self.full_coverage, milestones=milestones)
+        self._rebuild_marts(result)
+        step = time.perf_counter()
+        persons = refresh_person_vax(conn, self.full_coverage, milestones=self.milestones)
+        self.milestones = None
         marts.rebuild_coverage_mart(conn, self.full_coverage)
-        result.steps["coverage"] = time.perf_counter() - step - result.steps.get("marts", 0.0)
-        if not self.full:
-            self._rebuild_marts(result)
+        result.steps["coverage"] = time.perf_counter() - step
         self.progress(
             f"marts refreshed ({'full rebuild' if self.full else 'touched keys only'}; "
             f"{persons:,} person rows recomputed) in "
@@ -333,10 +327,30 @@ class _Load:
     def _rebuild_marts(self, result: RunResult) -> None:
         step = time.perf_counter()
         if self.full:
-            self.conn.exec_driver_sql("ANALYZE")  # fresh statistics for the mart queries
-        marts.rebuild_facility_day_marts(self.conn, self.full)
+            # Fresh statistics for the mart queries (on PostgreSQL only the tables they read:
+            # sampling the large ones costs seconds and the server's autovacuum does it later).
+            pg = self.conn.dialect.name == "postgresql"
+            self.conn.exec_driver_sql("ANALYZE" + (f" {', '.join(_SQL_MART_INPUTS)}" if pg else ""))
+        marts.rebuild_facility_day_marts(self.conn, self.full, computed=self.visit_marts)
+        self.visit_marts = None
         marts.rebuild_stock_marts(self.conn, self.full)
         result.steps["marts"] = time.perf_counter() - step
+
+    def _compute_while_writing(self, name: str) -> None:
+        """On a full load, client work on the frames in memory while the server writes."""
+        mem = self.full_frames
+        lap = _Lap(self.result.steps)
+        if name == "visit":
+            # People's milestones, while the visits are copied and indexed.
+            self.milestones = milestones_of(
+                *doses_from_frames(mem.pop("citizen"), mem["visit"], mem.pop("vaccine"))
+            )
+            lap("milestones (while writing)")
+        elif name == "certificate":
+            # The visit-grain facility-day marts, while the certificates are copied.
+            unit = "us" if self.conn.dialect.name == "postgresql" else "s"
+            self.visit_marts = facility_day_marts(mem.pop("visit"), mem.pop("certificate"), unit)
+            lap("visit marts (while writing)")
 
     def _check_key(self) -> None:
         meta = schema.warehouse_meta
@@ -383,7 +397,9 @@ class _Load:
         """Wait for the table being written (re-raising its error) before using the connection."""
         pending, self._pending = self._pending, None
         if pending is not None:
+            lap = _Lap(self.result.steps)
             pending.result()
+            lap("waiting for writes")
 
     def _visit_exists(self, ids: pd.Series) -> pd.Series:
         in_run = pd.Series(positions(ids, self.run_visit_ids) >= 0, index=ids.index)
@@ -433,7 +449,7 @@ class _Load:
         rejected = frame[reasons.notna()].assign(_reason=reasons[reasons.notna()])
         lap("validate")
         self._update_known(name, valid, pk)
-        if self.full and name in ("citizen", "visit", "vaccine"):
+        if self.full and name in ("citizen", "visit", "vaccine", "certificate"):
             self.full_frames[name] = valid.drop(columns="_source_pk")
         stats.loaded = len(valid)
         stats.rejected = len(rejected)
@@ -464,6 +480,7 @@ class _Load:
             write()
         else:
             self._pending = self._writer.submit(write)
+            self._compute_while_writing(name)
         if name == "vaccine" and stats.loaded and not self.full:
             # A changed primary series length can change anyone's "fully vaccinated".
             self.full_coverage = True
@@ -632,6 +649,15 @@ def _max_timestamp(s: pd.Series) -> datetime | None:
 def _fd(frame: pd.DataFrame, fac: str, day: str) -> pd.DataFrame:
     return pd.DataFrame({"facility_id": frame[fac], "date": frame[day].dt.strftime("%Y-%m-%d")})
 
+
+# The tables the SQL part of a full mart rebuild reads (the rest come from frames in memory).
+_SQL_MART_INPUTS = (
+    "visit",
+    "aefi_report",
+    "vaccination_plan",
+    "stock_transaction",
+    "stock_report",
+)
 
 # SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT to parse it unambiguously.
 _IGNORE = " WHERE 1 = 1 ON CONFLICT DO NOTHING"

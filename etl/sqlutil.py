@@ -13,7 +13,8 @@ from etl.load import _tuples
 def hours_between(conn: sa.Connection, later: str, earlier: str) -> str:
     if conn.dialect.name == "postgresql":
         return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 3600.0)"
-    return f"((julianday({later}) - julianday({earlier})) * 24.0)"
+    # Whole seconds (what SQLite keeps) subtracted exactly; julianday() would add rounding.
+    return f"((strftime('%s', {later}) - strftime('%s', {earlier})) / 3600.0)"
 
 
 def days_after_local_day_end(conn: sa.Connection, ts: str, day: str) -> str:
@@ -21,7 +22,7 @@ def days_after_local_day_end(conn: sa.Connection, ts: str, day: str) -> str:
     if conn.dialect.name == "postgresql":
         end = f"((({day} + 1)::timestamp - INTERVAL '7 hours') AT TIME ZONE 'UTC')"
         return f"(EXTRACT(EPOCH FROM ({ts} - {end})) / 86400.0)"
-    return f"(julianday({ts}) - (julianday({day}) + 1 - 7.0 / 24))"
+    return f"((strftime('%s', {ts}) - strftime('%s', {day}) - 61200) / 86400.0)"
 
 
 def create_temp_table(conn: sa.Connection, name: str, columns: dict[str, str]) -> None:
