@@ -12,10 +12,13 @@ visits' session dates:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
-from etl.arrowutil import positions
+from etl.arrowutil import arrow_strings, positions
 from etl.load import upsert
 from etl.sqlutil import add_keys_frame, read_frame
 from warehouse import schema
@@ -29,17 +32,18 @@ def person_milestones(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFr
     """Milestones from citizen rows (person_key, residence_commune_code, updated_at,
     citizen_key) and injected active visits (person_key, session_date, dose_number, dose_kind,
     primary_series_doses)."""
-    # Work on integer person codes: sorting and grouping millions of text keys is slow.
-    persons = pd.Index(pd.unique(residence["person_key"]))
-    person_keys = pd.Series(persons, dtype="string")
-    res_code = positions(residence["person_key"], person_keys)
-    res = (
-        residence.assign(p=res_code)
-        .sort_values(["p", "updated_at", "citizen_key"])
-        .drop_duplicates("p", keep="last")
-        .set_index("p")["residence_commune_code"]
+    persons = pd.Series(pd.unique(residence["person_key"]), dtype="string")
+    return _milestones(
+        persons,
+        residence.assign(p=positions(residence["person_key"], persons)),
+        doses.assign(p=positions(doses["person_key"], persons)),
     )
-    doses = doses.assign(p=positions(doses["person_key"], person_keys))
+
+
+def _milestones(persons: pd.Series, residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
+    """person_milestones on integer person codes `p` (positions in `persons`); sorting and
+    grouping millions of text keys is slow."""
+    res = _residence(residence)
     doses = doses[doses["p"] >= 0][
         ["p", "session_date", "dose_number", "dose_kind", "primary_series_doses"]
     ]
@@ -47,7 +51,9 @@ def person_milestones(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFr
     boosted = (doses[doses["dose_kind"] == "booster"].groupby("p")["session_date"].min()).rename(
         "boosted_date"
     )
-    primary = doses[doses["dose_kind"] == "primary"].sort_values(["p", "session_date"])
+    primary = doses[(doses["dose_kind"] == "primary").to_numpy(bool)]
+    order = np.lexsort((primary["session_date"].to_numpy(), primary["p"].to_numpy()))
+    primary = primary.iloc[order]
     primary = primary.assign(
         new_dose=~primary.duplicated(["p", "dose_number"]),
         psd=primary["primary_series_doses"].astype("float64"),
@@ -62,33 +68,61 @@ def person_milestones(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFr
     out = pd.concat([first, full, boosted], axis=1)
     out["residence_commune_code"] = res.reindex(out.index)
     out = out[out["residence_commune_code"].notna()]
-    out.insert(0, "person_key", persons[out.index.to_numpy()])
+    out.insert(0, "person_key", persons.to_numpy()[out.index.to_numpy()])
     return out.reset_index(drop=True)
 
 
-def doses_from_frames(
+def _residence(residence: pd.DataFrame) -> pd.Series:
+    """Each person's commune: that of their most recently updated citizen row (the greatest
+    citizen_key among rows updated at the same time). Text is compared only for the few
+    persons with more than one row."""
+    p = residence["p"].to_numpy()
+    several = np.bincount(p[p >= 0], minlength=1)[np.maximum(p, 0)] > 1
+    single = residence[~several & (p >= 0)]
+    picked = (
+        residence[several]
+        .sort_values(["p", "updated_at", "citizen_key"])
+        .drop_duplicates("p", keep="last")
+    )
+    both = pd.concat([single, picked])
+    return pd.Series(both["residence_commune_code"].to_numpy(), index=both["p"].to_numpy())
+
+
+def milestones_from_frames(
     citizen: pd.DataFrame, visit: pd.DataFrame, vaccine: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The inputs of person_milestones from frames loaded in this run (a first, full load)."""
-    residence = citizen[["person_key", "residence_commune_code", "updated_at", "citizen_key"]]
-    injected = visit.loc[
-        (visit["status"] == "active") & visit["injected_at"].notna(),
-        ["citizen_key", "session_date", "dose_number", "dose_kind", "vaccine_code"],
-    ]
-    # Look-ups through indexes rather than merges: much faster on millions of rows.
-    pos = positions(injected["citizen_key"], citizen["citizen_key"])
-    series = vaccine.set_index("vaccine_code")["primary_series_doses"]
-    doses = pd.DataFrame(
+) -> pd.DataFrame:
+    """person_milestones of everyone from the frames of a first, full load."""
+    person = pc.dictionary_encode(_flat(arrow_strings(citizen["person_key"])))
+    citizen_p = pc.fill_null(person.indices, -1).to_numpy().astype(np.int64)
+    persons = pd.Series(pd.array(person.dictionary, dtype="string"))
+    residence = pd.DataFrame(
         {
-            "person_key": citizen["person_key"].to_numpy()[pos],
-            "session_date": injected["session_date"].to_numpy(),
-            "dose_number": injected["dose_number"].to_numpy(),
-            "dose_kind": injected["dose_kind"].to_numpy(),
-            "primary_series_doses": injected["vaccine_code"].map(series).to_numpy(),
+            "p": citizen_p,
+            "residence_commune_code": citizen["residence_commune_code"].array,
+            "updated_at": citizen["updated_at"].array,
+            "citizen_key": citizen["citizen_key"].array,
         }
     )
-    known = (pos >= 0) & pd.notna(doses["primary_series_doses"]).to_numpy()
-    return residence, doses[known].reset_index(drop=True)
+    injected = ((visit["status"] == "active") & visit["injected_at"].notna()).to_numpy(bool)
+    # Look-ups through Arrow hash tables rather than merges: much faster on millions of rows.
+    pos = positions(visit["citizen_key"][injected], citizen["citizen_key"])
+    series = vaccine.set_index("vaccine_code")["primary_series_doses"]
+    psd = visit["vaccine_code"][injected].map(series)
+    doses = pd.DataFrame(
+        {
+            "p": np.where(pos >= 0, citizen_p[np.maximum(pos, 0)], -1),
+            "session_date": visit["session_date"].to_numpy()[injected],
+            "dose_number": visit["dose_number"][injected].array,
+            "dose_kind": visit["dose_kind"][injected].array,
+            "primary_series_doses": pd.to_numeric(psd).to_numpy(),
+        }
+    )
+    doses = doses[pd.notna(doses["primary_series_doses"]).to_numpy()]
+    return _milestones(persons, residence, doses)
+
+
+def _flat(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
 def _read_inputs(conn: sa.Connection, full: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -109,7 +143,7 @@ def _read_inputs(conn: sa.Connection, full: bool) -> tuple[pd.DataFrame, pd.Data
 
 
 def milestones_of(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
-    """person_milestones of inputs read from the warehouse (text) or kept from this run."""
+    """person_milestones of inputs read from the warehouse (text)."""
     residence = residence.assign(
         updated_at=pd.to_datetime(residence["updated_at"], utc=True, format="ISO8601")
     )

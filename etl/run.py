@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 from etl import marts, transform
 from etl.arrowutil import positions
 from etl.contract import BY_NAME, SOURCE_TABLES, ContractError, check_platform
-from etl.coverage import doses_from_frames, milestones_of, refresh_person_vax
+from etl.coverage import milestones_from_frames, refresh_person_vax
 from etl.extract import extract_increment
 from etl.load import upsert
 from etl.marts_memory import facility_day_marts
@@ -342,8 +342,8 @@ class _Load:
         lap = _Lap(self.result.steps)
         if name == "visit":
             # People's milestones, while the visits are copied and indexed.
-            self.milestones = milestones_of(
-                *doses_from_frames(mem.pop("citizen"), mem["visit"], mem.pop("vaccine"))
+            self.milestones = milestones_from_frames(
+                mem.pop("citizen"), mem["visit"], mem.pop("vaccine")
             )
             lap("milestones (while writing)")
         elif name == "certificate":
