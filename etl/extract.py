@@ -70,6 +70,20 @@ def _extract_sqlite(
     return frame  # '' stands for NULL here, as an empty field does in CSV
 
 
+def shared_snapshot(conn: sa.Connection) -> str | None:
+    """The snapshot of `conn`'s transaction, exported once (PostgreSQL; None on SQLite).
+
+    Call it before reading from other threads: later calls only look it up."""
+    if conn.dialect.name != "postgresql":
+        return None
+    txn = id(conn.get_transaction())
+    txn_seen, snapshot = conn.info.get("vax_snapshot", (None, None))
+    if txn_seen != txn:
+        snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+        conn.info["vax_snapshot"] = (txn, snapshot)
+    return snapshot
+
+
 def _extract_postgres(
     conn: sa.Connection, table: SourceTable, cols: str, since: datetime | None
 ) -> pd.DataFrame:
@@ -77,11 +91,7 @@ def _extract_postgres(
     # in C: about half the time of text COPY plus CSV parsing, and timestamps need no parsing.
     # The read joins the snapshot of `conn`'s repeatable-read transaction, so every table is
     # read as of the same moment.
-    txn = id(conn.get_transaction())
-    txn_seen, snapshot = conn.info.get("vax_snapshot", (None, None))
-    if txn_seen != txn:
-        snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
-        conn.info["vax_snapshot"] = (txn, snapshot)
+    snapshot = shared_snapshot(conn)
     where = ""
     if since is not None:
         where = f" WHERE updated_at >= '{since.isoformat()}'::timestamptz"

@@ -24,7 +24,7 @@ from etl import marts, transform
 from etl.arrowutil import positions
 from etl.contract import BY_NAME, SOURCE_TABLES, ContractError, check_platform
 from etl.coverage import milestones_from_frames, refresh_person_vax
-from etl.extract import extract_increment
+from etl.extract import extract_increment, shared_snapshot
 from etl.load import upsert
 from etl.marts_memory import facility_day_marts
 from etl.pseudonym import Pseudonymizer, key_fingerprint, pseudonym_key
@@ -264,10 +264,12 @@ class _Load:
         with self.source.connect() as src, src.begin():
             if src.dialect.name == "postgresql":
                 src.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            for table in SOURCE_TABLES:
-                mark = self._load_table(src, table.name, watermarks.get(table.name))
-                if mark is not None:
-                    new_marks[table.name] = mark
+            jobs = [(t, self._since(watermarks.get(t.name))) for t in SOURCE_TABLES]
+            with _Reader(src, jobs, self.progress) as reader:
+                for table in SOURCE_TABLES:
+                    mark = self._load_table(reader, table.name, watermarks.get(table.name))
+                    if mark is not None:
+                        new_marks[table.name] = mark
         self._sync()
         _pause_for_tests("marts")
         self.progress(
@@ -417,16 +419,18 @@ class _Load:
         return in_run | ids.isin(list(found))
 
     # --- one source table ---------------------------------------------------------------
-    def _load_table(self, src: sa.Connection, name: str, mark: datetime | None) -> datetime | None:
+    def _since(self, mark: datetime | None) -> datetime | None:
+        return None if mark is None else mark - self.overlap
+
+    def _load_table(self, reader: _Reader, name: str, mark: datetime | None) -> datetime | None:
         t0 = time.perf_counter()
         stats = TableStats()
         self.result.tables[name] = stats
         spec = BY_NAME[name]
         target = schema.metadata.tables[name]
         pk = next(iter(target.primary_key.columns)).name
-        since = None if mark is None else mark - self.overlap
         lap = _Lap(stats.steps)
-        raw = extract_increment(src, spec, since, self.progress)
+        raw = reader.read(name)
         stats.extracted = len(raw)
         lap("extract")
         new_mark = _max_timestamp(raw["updated_at"]) if len(raw) else None
@@ -622,6 +626,45 @@ class _Load:
             ),
             {"run": self.result.run_id, "t": name},
         )
+
+
+class _Reader:
+    """Reads the source tables in order, each while the one before is being processed.
+
+    Reads run in a worker thread, each on its own connection (on PostgreSQL joining the
+    snapshot of the source transaction, exported here first), so extracting the next table
+    overlaps cleaning and validating this one."""
+
+    AHEAD = 2  # tables read ahead (small ones take no time: two reach the next large one)
+
+    def __init__(self, src: sa.Connection, jobs: list, progress: Callable[[str], None]) -> None:
+        shared_snapshot(src)
+        self._src = src
+        self._jobs = list(jobs)
+        self._progress = progress
+        self._futures: dict[str, Future] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="etl-reader")
+
+    def _submit_next(self) -> None:
+        if self._jobs:
+            spec, since = self._jobs.pop(0)
+            self._futures[spec.name] = self._pool.submit(
+                extract_increment, self._src, spec, since, self._progress
+            )
+
+    def read(self, name: str) -> pd.DataFrame:
+        while name not in self._futures and self._jobs:
+            self._submit_next()
+        future = self._futures.pop(name)
+        while len(self._futures) < self.AHEAD and self._jobs:
+            self._submit_next()
+        return future.result()
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Lap:
