@@ -101,46 +101,68 @@ def upsert(conn: sa.Connection, table: sa.Table, df: pd.DataFrame) -> int:
     """Insert or update `df` rows into `table` by primary key. Returns the row count."""
     if df.empty:
         return 0
-    pg = conn.dialect.name == "postgresql"
-    empty = is_empty(conn, table)
-    cols = [c.name for c in table.columns]
-    pk = [c.name for c in table.primary_key.columns]
-    non_pk = [c for c in cols if c not in pk]
-    conflict = f" ON CONFLICT ({', '.join(pk)}) " + (
-        "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in non_pk)
-        if non_pk
-        else "DO NOTHING"
-    )
-    # A large first load is faster with secondary indexes built once, afterwards.
-    rebuild_indexes = empty and len(df) > 100_000
-    # On PostgreSQL the primary key too: copying into a bare table and building its key after
-    # takes about a quarter less time than checking every row against the growing key.
-    pk_name = f"{table.name}_pkey"
-    rebuild_pk = rebuild_indexes and pg and bool(pk)
-    if rebuild_indexes:
-        for index in table.indexes:
-            index.drop(conn)
-    if rebuild_pk:
-        conn.exec_driver_sql(f"ALTER TABLE {table.name} DROP CONSTRAINT {pk_name}")
-    if pg:
-        _copy_upsert(conn, table, cols, df, conflict, direct=empty)
-    else:
-        ready = db_ready(df, table, pg=False)
-        placeholders = ", ".join("?" for _ in cols)
-        sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({placeholders})"
-        if not empty:
-            sql += conflict
-        raw = conn.connection.driver_connection
+    writer = TableWriter(conn, table, len(df))
+    writer.write(df)
+    writer.close()
+    return len(df)
+
+
+class TableWriter:
+    """Upserts into one table, in one or more parts of rows with distinct keys.
+
+    A table empty at the start takes plain bulk inserts (no conflict handling); when a large
+    number of rows is coming, its secondary indexes (and on PostgreSQL its primary key) are
+    dropped first and built once by `close`, which is several times faster than keeping them
+    up to date row by row."""
+
+    def __init__(self, conn: sa.Connection, table: sa.Table, total_rows: int) -> None:
+        self.conn = conn
+        self.table = table
+        self.pg = conn.dialect.name == "postgresql"
+        self.empty = is_empty(conn, table)
+        self.cols = [c.name for c in table.columns]
+        self.pk = [c.name for c in table.primary_key.columns]
+        non_pk = [c for c in self.cols if c not in self.pk]
+        self.conflict = f" ON CONFLICT ({', '.join(self.pk)}) " + (
+            "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in non_pk)
+            if non_pk
+            else "DO NOTHING"
+        )
+        self.rebuild_indexes = self.empty and total_rows > 100_000
+        # Copying into a bare table and building its key after takes about a quarter less
+        # time than checking every row against the growing key.
+        self.rebuild_pk = self.rebuild_indexes and self.pg and bool(self.pk)
+        self.pk_name = f"{table.name}_pkey"
+        if self.rebuild_indexes:
+            for index in table.indexes:
+                index.drop(conn)
+        if self.rebuild_pk:
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} DROP CONSTRAINT {self.pk_name}")
+
+    def write(self, df: pd.DataFrame) -> None:
+        if df.empty:
+            return
+        if self.pg:
+            _copy_upsert(self.conn, self.table, self.cols, df, self.conflict, direct=self.empty)
+            return
+        ready = db_ready(df, self.table, pg=False)
+        placeholders = ", ".join("?" for _ in self.cols)
+        sql = f"INSERT INTO {self.table.name} ({', '.join(self.cols)}) VALUES ({placeholders})"
+        if not self.empty:
+            sql += self.conflict
+        raw = self.conn.connection.driver_connection
         for start in range(0, len(ready), BATCH_ROWS):
             raw.executemany(sql, _tuples(ready.iloc[start : start + BATCH_ROWS]))
-    if rebuild_pk:
-        conn.exec_driver_sql(
-            f"ALTER TABLE {table.name} ADD CONSTRAINT {pk_name} PRIMARY KEY ({', '.join(pk)})"
-        )
-    if rebuild_indexes:
-        for index in table.indexes:
-            index.create(conn)
-    return len(df)
+
+    def close(self) -> None:
+        if self.rebuild_pk:
+            self.conn.exec_driver_sql(
+                f"ALTER TABLE {self.table.name} ADD CONSTRAINT {self.pk_name} "
+                f"PRIMARY KEY ({', '.join(self.pk)})"
+            )
+        if self.rebuild_indexes:
+            for index in self.table.indexes:
+                index.create(self.conn)
 
 
 def _copy_upsert(

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pandas as pd
 import sqlalchemy as sa
@@ -25,7 +26,7 @@ from etl.arrowutil import positions
 from etl.contract import BY_NAME, SOURCE_TABLES, ContractError, check_platform
 from etl.coverage import milestones_from_frames, refresh_person_vax
 from etl.extract import extract_increment, shared_snapshot
-from etl.load import upsert
+from etl.load import TableWriter, upsert
 from etl.marts_memory import facility_day_marts
 from etl.pseudonym import Pseudonymizer, key_fingerprint, pseudonym_key
 from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
@@ -34,6 +35,7 @@ from warehouse import schema, setup
 
 DEFAULT_OVERLAP = timedelta(minutes=int(os.environ.get("VAX_ETL_OVERLAP_MINUTES", "10")))
 LOCK_KEY = 36_2021  # PostgreSQL advisory lock id for the ETL
+FULL_LOAD_PART_ROWS = int(os.environ.get("VAX_ETL_PART_ROWS", "1000000"))
 
 
 class EtlError(RuntimeError):
@@ -427,71 +429,111 @@ class _Load:
         stats = TableStats()
         self.result.tables[name] = stats
         spec = BY_NAME[name]
-        target = schema.metadata.tables[name]
-        pk = next(iter(target.primary_key.columns)).name
         lap = _Lap(stats.steps)
         raw = reader.read(name)
         stats.extracted = len(raw)
         lap("extract")
         new_mark = _max_timestamp(raw["updated_at"]) if len(raw) else None
-        prepared = transform.PREPARE[name](raw, self.pseudonymizer)
-        prepared["_source_pk"] = raw[spec.key].astype("string").str.strip()
-        lap("transform")
-        retry = (
-            self._open_rejects(name, prepared["_source_pk"])
-            if name in self.open_reject_tables
-            else pd.DataFrame()
-        )
+        retry = pd.DataFrame()
+        if name in self.open_reject_tables:
+            reread = raw[spec.key].astype("string").str.strip()
+            retry = self._open_rejects(name, reread)
         stats.retried = len(retry)
-        # Source keys are unique, and retried rejects exclude keys re-read now: no duplicates.
-        frame = pd.concat([prepared, retry], ignore_index=True) if len(retry) else prepared
-        if mark is not None and len(frame):
-            frame = self._drop_unchanged(frame, target, pk, mark, stats)
-        lap("retry_and_dedupe")
-        reasons = transform.validate(name, frame, self.known)
-        valid = frame[reasons.isna()]
-        rejected = frame[reasons.notna()].assign(_reason=reasons[reasons.notna()])
-        lap("validate")
-        self._update_known(name, valid, pk)
-        if self.full and name in ("citizen", "visit", "vaccine", "certificate"):
-            self.full_frames[name] = valid.drop(columns="_source_pk")
-        stats.loaded = len(valid)
-        stats.rejected = len(rejected)
-        stats.seconds = time.perf_counter() - t0
-
-        def write() -> None:
-            lap = _Lap(stats.steps)
-            if not self.full:
-                self._keys_before(name, valid, pk)
-            upsert(self.conn, target, valid.drop(columns="_source_pk"))
-            lap("load")
-            if not self.full:
-                self._keys_after(name, valid)
-            self._record_rejects(name, rejected, valid)
-            lap("keys_and_rejects")
-            stats.seconds += sum(stats.steps.get(k, 0.0) for k in ("load", "keys_and_rejects"))
-            if stats.extracted or stats.retried or stats.rejected:
-                self.progress(
-                    f"{name}: {stats.extracted:,} extracted, {stats.loaded:,} loaded, "
-                    f"{stats.rejected:,} rejected"
-                    + (f", {stats.unchanged:,} unchanged" if stats.unchanged else "")
-                    + (f", {stats.retried:,} earlier rejects retried" if stats.retried else "")
-                    + f" ({stats.seconds:.1f} s)"
-                )
-
-        self._sync()
-        if self._writer is None:
-            write()
-        else:
-            self._pending = self._writer.submit(write)
+        # A full load writes a large table in parts: the server copies one part while the
+        # next is cleaned and validated here. Other loads take the increment whole.
+        step = FULL_LOAD_PART_ROWS if self._writer is not None else max(len(raw), 1)
+        starts = range(0, max(len(raw), 1), step)
+        kept: list[pd.DataFrame] = []
+        writer: list[TableWriter] = []
+        for i, start in enumerate(starts):
+            first, last = i == 0, i == len(starts) - 1
+            valid, rejected = self._prepare(
+                name,
+                raw.iloc[start : start + step].reset_index(drop=True),
+                retry if first else None,
+                mark,
+                stats,
+                lap,
+            )
+            if self.full and name in ("citizen", "visit", "vaccine", "certificate"):
+                kept.append(valid.drop(columns="_source_pk"))
+            stats.seconds = time.perf_counter() - t0
+            self._sync()
+            job = partial(self._write_part, name, valid, rejected, stats, writer, first, last)
+            if self._writer is None:
+                job()
+            else:
+                self._pending = self._writer.submit(job)
+        if kept:
+            self.full_frames[name] = (
+                kept[0] if len(kept) == 1 else pd.concat(kept, ignore_index=True)
+            )
+        if self._writer is not None:
             self._compute_while_writing(name)
         if name == "vaccine" and stats.loaded and not self.full:
             # A changed primary series length can change anyone's "fully vaccinated".
             self.full_coverage = True
         return new_mark
 
+    def _prepare(self, name, raw, retry, mark, stats, lap) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Clean, pseudonymise and validate source rows: (valid rows, rejected rows)."""
+        spec = BY_NAME[name]
+        target = schema.metadata.tables[name]
+        pk = next(iter(target.primary_key.columns)).name
+        prepared = transform.PREPARE[name](raw, self.pseudonymizer)
+        prepared["_source_pk"] = raw[spec.key].astype("string").str.strip()
+        lap("transform")
+        # Source keys are unique, and retried rejects exclude keys re-read now: no duplicates.
+        frame = (
+            pd.concat([prepared, retry], ignore_index=True)
+            if retry is not None and len(retry)
+            else prepared
+        )
+        if mark is not None and len(frame):
+            frame = self._drop_unchanged(frame, target, pk, mark, stats)
+        lap("retry_and_dedupe")
+        reasons = transform.validate(name, frame, self.known)
+        bad = reasons.notna()
+        valid = frame[~bad] if bad.any() else frame
+        rejected = frame[bad].assign(_reason=reasons[bad])
+        lap("validate")
+        self._update_known(name, valid, pk)
+        stats.loaded += len(valid)
+        stats.rejected += len(rejected)
+        return valid, rejected
+
+    def _write_part(self, name, valid, rejected, stats, writer, first, last) -> None:
+        """Write one part of a table's rows (`writer` holds the table's TableWriter)."""
+        target = schema.metadata.tables[name]
+        pk = next(iter(target.primary_key.columns)).name
+        lap = _Lap(stats.steps)
+        if not self.full:
+            self._keys_before(name, valid, pk)
+        if first:
+            writer.append(TableWriter(self.conn, target, stats.loaded))
+        writer[0].write(valid.drop(columns="_source_pk"))
+        if last:
+            writer[0].close()
+        lap("load")
+        if not self.full:
+            self._keys_after(name, valid)
+        self._record_rejects(name, rejected, valid)
+        lap("keys_and_rejects")
+        if not last:
+            return
+        stats.seconds += sum(stats.steps.get(k, 0.0) for k in ("load", "keys_and_rejects"))
+        if stats.extracted or stats.retried or stats.rejected:
+            self.progress(
+                f"{name}: {stats.extracted:,} extracted, {stats.loaded:,} loaded, "
+                f"{stats.rejected:,} rejected"
+                + (f", {stats.unchanged:,} unchanged" if stats.unchanged else "")
+                + (f", {stats.retried:,} earlier rejects retried" if stats.retried else "")
+                + f" ({stats.seconds:.1f} s)"
+            )
+
     def _open_rejects(self, name: str, reread: pd.Series) -> pd.DataFrame:
         """Earlier rejects of this table to validate again, except rows read again now."""
+        self._sync()
         rej = schema.etl_reject
         rows = self.conn.execute(
             sa.select(rej.c.source_pk, rej.c.row_json).where(
@@ -512,6 +554,7 @@ class _Load:
         overlap_rows = frame[frame["updated_at"] <= pd.Timestamp(mark)]
         if overlap_rows.empty:
             return frame
+        self._sync()
         self.conn.exec_driver_sql("DELETE FROM inc_keys")
         add_keys_frame(self.conn, "inc_keys", pd.DataFrame({"k": overlap_rows[pk]}))
         existing = read_frame(
