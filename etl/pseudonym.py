@@ -43,11 +43,16 @@ def _digest(key: bytes, prefix: str, value: str) -> str:
 
 def _digests(key: bytes, prefix: str, values: pa.Array) -> pa.Array:
     """_digest of each (non-null) value, as an Arrow string array."""
-    head = f"{prefix}:".encode()
-    raw = b"".join(
-        hashlib.blake2b(head + v, key=key, digest_size=16).digest()
-        for v in values.cast(pa.large_binary()).to_pylist()
-    )
+    # A copy of the state keyed and fed the prefix once is the same hash as hashing
+    # prefix + value from scratch, without compressing the key block again for every value.
+    start = hashlib.blake2b(f"{prefix}:".encode(), key=key, digest_size=16).copy
+
+    def digest(value: bytes) -> bytes:
+        h = start()
+        h.update(value)
+        return h.digest()
+
+    raw = b"".join(map(digest, values.cast(pa.large_binary()).to_pylist()))
     hexed = pa.py_buffer(raw.hex().encode("ascii"))
     fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(32), len(values), [None, hexed])
     return fixed.cast(pa.large_binary()).cast(pa.large_string())
@@ -68,20 +73,27 @@ class Pseudonymizer:
     def hash(self, values: pd.Series, prefix: str) -> pd.Series:
         """The digest of each value; missing values stay missing."""
         arr = arrow_strings(values)
-        uniques = pc.drop_null(pc.unique(arr))
-        uniques = uniques.combine_chunks() if isinstance(uniques, pa.ChunkedArray) else uniques
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        # One hashing pass over the rows (each row's position among the distinct values);
+        # the rest works on the distinct values only.
+        encoded = pc.dictionary_encode(arr)
+        distinct = encoded.dictionary
         seen = self._seen.get(prefix)
-        if seen is not None and len(uniques):
-            uniques = uniques.filter(pc.is_null(pc.index_in(uniques, value_set=seen[0])))
-        if len(uniques):
-            digests = _digests(self.key, prefix, uniques)
+        new = (
+            distinct
+            if seen is None
+            else distinct.filter(pc.is_null(pc.index_in(distinct, value_set=seen[0])))
+        )
+        if len(new):
+            hashed = _digests(self.key, prefix, new)
             if seen is not None:
-                uniques = pa.concat_arrays([seen[0], uniques])
-                digests = pa.concat_arrays([seen[1], digests])
-            seen = self._seen[prefix] = (uniques, digests)
+                new = pa.concat_arrays([seen[0], new])
+                hashed = pa.concat_arrays([seen[1], hashed])
+            seen = self._seen[prefix] = (new, hashed)
         if seen is None:  # nothing but missing values
             return pd.Series(pd.NA, index=values.index, dtype="string")
-        out = pc.take(seen[1], pc.index_in(arr, value_set=seen[0]))
+        digests = pc.take(seen[1], pc.index_in(distinct, value_set=seen[0]))
+        out = pc.take(digests, encoded.indices)
         return pd.Series(pd.array(out, dtype="string"), index=values.index)
 
 

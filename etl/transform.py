@@ -257,8 +257,6 @@ def prepare_certificate(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
         {
             "certificate_id": code(raw["certificate_id"]),
             "visit_id": code(raw["visit_id"]),
-            "citizen_key": pz.hash(code(raw["citizen_id"]), "cid"),
-            "dose_number": integer(raw["dose_number"]),
             "issued_at": issued,
             "issued_date": local_day(issued),
             "revoked_at": timestamp(raw["revoked_at"]),
