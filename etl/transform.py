@@ -73,7 +73,7 @@ def timestamp(s: pd.Series) -> pd.Series:
         return out.dt.tz_convert("UTC")
     try:  # Arrow parses well-formed ISO 8601 (with or without an offset) in C++
         parsed = pc.cast(_arrow_text(s), pa.timestamp("us", tz="UTC"))
-        return pd.Series(parsed.to_pandas(), index=s.index)
+        return pd.Series(parsed.to_pandas().array, index=s.index)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
         # Malformed values somewhere: parse value by value, bad ones becoming NaT.
         return pd.to_datetime(s.astype("string"), utc=True, errors="coerce", format="ISO8601")
@@ -86,7 +86,7 @@ def day(s: pd.Series) -> pd.Series:
     try:
         text = pc.utf8_slice_codeunits(pc.utf8_trim_whitespace(_arrow_text(s)), 0, 10)
         parsed = pc.cast(pc.cast(text, pa.date32()), pa.timestamp("s"))
-        return pd.Series(parsed.to_pandas(), index=s.index).astype("datetime64[s]")
+        return pd.Series(parsed.to_pandas().array, index=s.index).astype("datetime64[s]")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
         text = s.astype("string").str.strip().str.slice(0, 10)
         return pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
@@ -100,7 +100,7 @@ def integer(s: pd.Series) -> pd.Series:
     if not pd.api.types.is_numeric_dtype(s):
         try:  # plain digits, the usual case, convert in C++
             ints = pc.cast(_arrow_text(s), pa.int64())
-            return pd.Series(ints.to_pandas(types_mapper=_INT64.get), index=s.index)
+            return pd.Series(ints.to_pandas(types_mapper=_INT64.get).array, index=s.index)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
             pass
     return pd.to_numeric(s, errors="coerce").round().astype("Int64")

@@ -18,6 +18,7 @@ from conftest import ROOT
 from platform_builder import create_platform, insert_rows, tiny_platform_rows, update_rows
 from warehouse_snapshot import assert_same, snapshot
 
+from etl import transform
 from warehouse import engine as wh_engine
 
 ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key", "PYTHONUNBUFFERED": "1"}
@@ -378,3 +379,18 @@ def test_status_reports_runs_rows_and_rejects(dbs):
     assert "Open rejects: 1 " in out
     assert re.search(r"visit +1  unknown facility_id", out)
     assert "mart_session_day" in out
+
+
+def test_parsing_keeps_each_value_on_its_row_whatever_the_frame_index():
+    # A full load cleans a large table in parts, each keeping its rows' original index.
+    index = pd.RangeIndex(1_000_000, 1_000_003)
+    stamps = transform.timestamp(
+        pd.Series(["2021-09-01T08:00:00+07:00", "", "2021-09-02T01:02:03Z"], index=index)
+    )
+    assert stamps.index.equals(index)
+    assert stamps.iloc[0] == pd.Timestamp("2021-09-01T01:00:00Z")
+    assert pd.isna(stamps.iloc[1]) and stamps.iloc[2] == pd.Timestamp("2021-09-02T01:02:03Z")
+    days = transform.day(pd.Series(["2021-09-01", "2021-09-02 "], index=index[:2]))
+    assert list(days) == [pd.Timestamp("2021-09-01"), pd.Timestamp("2021-09-02")]
+    numbers = transform.integer(pd.Series(["3", "", "12"], index=index))
+    assert numbers.tolist() == [3, pd.NA, 12]
