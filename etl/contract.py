@@ -54,7 +54,8 @@ SOURCE_TABLES: tuple[SourceTable, ...] = (
     _t(
         "certificate",
         "certificate_id",
-        "certificate_id visit_id citizen_id dose_number issued_at revoked_at updated_at",
+        # citizen_id and dose_number are there too; the certificate's visit has both.
+        "certificate_id visit_id issued_at revoked_at updated_at",
     ),
     _t(
         "aefi_report",

@@ -121,6 +121,26 @@ def milestones_from_frames(
     return _milestones(persons, residence, doses)
 
 
+def coverage_rows(milestones: pd.DataFrame) -> pd.DataFrame:
+    """mart_coverage_day from everyone's milestones: people reaching each milestone, by
+    residence commune and day (what marts.rebuild_coverage_mart computes in SQL)."""
+    parts = [
+        milestones[["residence_commune_code", column]]
+        .dropna()
+        .groupby(["residence_commune_code", column])
+        .size()
+        .rename(name)
+        .rename_axis(["commune_code", "date"])
+        for column, name in (
+            ("first_dose_date", "new_1plus"),
+            ("full_date", "new_full"),
+            ("boosted_date", "new_boosted"),
+        )
+    ]
+    out = pd.concat(parts, axis=1).fillna(0).astype("int64")
+    return out.reset_index()
+
+
 def _flat(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 

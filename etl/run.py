@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 from etl import marts, transform
 from etl.arrowutil import positions
 from etl.contract import BY_NAME, SOURCE_TABLES, ContractError, check_platform
-from etl.coverage import milestones_from_frames, refresh_person_vax
+from etl.coverage import coverage_rows, milestones_from_frames, refresh_person_vax
 from etl.extract import extract_increment, shared_snapshot
 from etl.load import TableWriter, upsert
 from etl.marts_memory import facility_day_marts
@@ -283,8 +283,12 @@ class _Load:
         self._rebuild_marts(result)
         step = time.perf_counter()
         persons = refresh_person_vax(conn, self.full_coverage, milestones=self.milestones)
+        if self.milestones is not None:  # a full load: the mart from the milestones in memory
+            conn.execute(schema.mart_coverage_day.delete())
+            upsert(conn, schema.mart_coverage_day, coverage_rows(self.milestones))
+        else:
+            marts.rebuild_coverage_mart(conn, self.full_coverage)
         self.milestones = None
-        marts.rebuild_coverage_mart(conn, self.full_coverage)
         result.steps["coverage"] = time.perf_counter() - step
         self.progress(
             f"marts refreshed ({'full rebuild' if self.full else 'touched keys only'}; "
@@ -737,8 +741,8 @@ def _fd(frame: pd.DataFrame, fac: str, day: str) -> pd.DataFrame:
 
 
 # The tables the SQL part of a full mart rebuild reads (the rest come from frames in memory).
+# (Not the visits: the rebuilt primary key gives the planner their number, all it needs.)
 _SQL_MART_INPUTS = (
-    "visit",
     "aefi_report",
     "vaccination_plan",
     "stock_transaction",

@@ -65,8 +65,8 @@ def test_continued_simulation_loaded_incrementally_equals_a_single_load(dbs):
 
 
 def test_a_full_load_computes_the_visit_marts_as_the_sql_rebuild_does(dbs):
-    # A full load computes the visit-grain marts from its frames in memory; incremental loads
-    # rebuild them in SQL. Both must give the same rows on the same warehouse.
+    # A full load computes the visit-grain marts and coverage from its frames in memory;
+    # incremental loads rebuild them in SQL. Both must give the same rows on one warehouse.
     platform = dbs.new_url("platform")
     warehouse = dbs.new_url("wh")
     simulate(platform, "2021-10-31")
@@ -76,6 +76,7 @@ def test_a_full_load_computes_the_visit_marts_as_the_sql_rebuild_does(dbs):
         schema.mart_dose_day,
         schema.mart_screening_day,
         schema.mart_certificate_day,
+        schema.mart_coverage_day,
     ]
     engine = wh_engine.make_engine(warehouse, create_dir=False)
     try:
@@ -86,6 +87,7 @@ def test_a_full_load_computes_the_visit_marts_as_the_sql_rebuild_does(dbs):
             with conn.begin() as tx:
                 marts.create_key_tables(conn)
                 marts.rebuild_facility_day_marts(conn, full=True)
+                marts.rebuild_coverage_mart(conn, full=True)
                 rebuilt = read_tables(conn, tables)
                 tx.rollback()
     finally:
