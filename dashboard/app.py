@@ -33,17 +33,25 @@ PAGES = [
     ("flow", ":material/conveyor_belt:"),
     ("quality", ":material/fact_check:"),
 ]
-page = st.navigation(
-    [
-        st.Page(
-            f"app_pages/{name}.py",
-            title=text(f"page_{name}", lang),
-            icon=icon,
-            url_path=name,
-            default=(name == "overview"),
-        )
-        for name, icon in PAGES
-    ]
-)
+pages = [
+    st.Page(
+        f"app_pages/{name}.py",
+        title=text(f"page_{name}", lang),
+        icon=icon,
+        # The overview is served at "/"; its own path is only reserved, so it takes a name
+        # nobody types, and "/overview" (a natural bookmark) is a hidden page leading there.
+        url_path="home" if name == "overview" else name,
+        default=(name == "overview"),
+    )
+    for name, icon in PAGES
+]
+
+
+def overview_address() -> None:
+    """/overview: the overview at "/", with the same query (scope, period, language)."""
+    st.switch_page(pages[0], query_params=st.query_params.to_dict())
+
+
+page = st.navigation([*pages, st.Page(overview_address, url_path="overview", visibility="hidden")])
 shell.begin()
 page.run()
