@@ -71,3 +71,20 @@ def dbs(request, tmp_path, pg_available) -> Iterator[DatabaseFactory]:
     factory = DatabaseFactory(request.param, tmp_path)
     yield factory
     factory.drop_all()
+
+
+@pytest.fixture(scope="session")
+def small_province(tmp_path_factory) -> tuple[str, str]:
+    """A small simulated province in SQLite, (platform url, warehouse url), built once per test
+    process and shared by the page tests, which only read it."""
+    from page_support import simulated_province
+
+    return simulated_province(tmp_path_factory.mktemp("small_province"))
+
+
+@pytest.fixture(scope="session")
+def no_visit_warehouse(tmp_path_factory) -> str:
+    """A warehouse with facilities, stores and vaccines but no visit (shared, read only)."""
+    from page_support import no_visit_warehouse as build
+
+    return build(tmp_path_factory.mktemp("no_visit"))

@@ -1,17 +1,25 @@
-"""Helpers the page tests share: loading a platform into a warehouse, reading a query."""
+"""Helpers the page tests share: loading a platform into a warehouse, reading a query, the
+shared small warehouses, and opening a page through AppTest."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import pandas as pd
 import sqlalchemy as sa
 from conftest import ROOT
+from platform_builder import create_platform, tiny_platform_rows
+from streamlit.testing.v1 import AppTest
 
+from dashboard.state import ViewState
+from queries.freshness import freshness
 from queries.scope import Period, resolve_scope
 
 ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key"}
+APP = str(ROOT / "dashboard" / "app.py")
 
 
 def etl(platform: str, wh: str) -> str:
@@ -54,3 +62,65 @@ def open_rejects(url: str) -> dict[str, set[str]]:
     for table, key in found:
         excluded.setdefault(table, set()).add(str(key))
     return excluded
+
+
+# --- warehouses the page tests share, and reading a page through AppTest ----------------------
+def simulated_province(tmp: Path) -> tuple[str, str]:
+    """A small simulated province (0.5 % of residents, to 2021-10-31) loaded into SQLite under
+    `tmp`: (platform url, warehouse url)."""
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    subprocess.run(
+        [sys.executable, "-m", "simulator", "--platform-url", platform, "--scale", "0.005",
+         "--end", "2021-10-31"],
+        cwd=ROOT, env=ENV, check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    return platform, etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+def no_visit_warehouse(tmp: Path) -> str:
+    """A warehouse loaded from facilities, stores and vaccines, but no visit at all."""
+    rows = tiny_platform_rows()
+    platform = f"sqlite:///{tmp / 'p.db'}"
+    create_platform(platform, {k: rows[k] for k in ("facility", "vaccine", "store")})
+    return etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+def open_page(page: str, monkeypatch, url: str, **params: str) -> AppTest:
+    """The app on the warehouse at `url` with the query `params`, switched to `page`."""
+    monkeypatch.setenv("VAX_WAREHOUSE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict:
+    """The page's KPI cards by label."""
+    return {m.label: m for m in at.metric}
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table the page shows with a column of that name."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert found, f"no table with a column {column!r}"
+    return found[0]
+
+
+def periods(url: str) -> tuple[Period, Period]:
+    """The default period (the last complete week of data) and the week before it."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            last = freshness(conn).last_day
+    finally:
+        engine.dispose()
+    state = ViewState()
+    return Period(*state.period(last)), Period(*state.previous_period(last))
+
+
+def default_period(url: str) -> Period:
+    return periods(url)[0]

@@ -45,16 +45,9 @@ def tiny(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> str:
-    """A simulated province at 0.5 % scale, June to October 2021."""
-    tmp = tmp_path_factory.mktemp("overview_demo")
-    platform, wh = f"sqlite:///{tmp / 'p.db'}", f"sqlite:///{tmp / 'w.db'}"
-    for args in (
-        ["-m", "simulator", "--platform-url", platform, "--scale", "0.005", "--end", "2021-10-31"],
-        ["-m", "etl", "run", "--platform-url", platform, "--warehouse-url", wh],
-    ):
-        subprocess.run([sys.executable, *args], cwd=ROOT, env=ENV, check=True, capture_output=True)
-    return wh
+def demo(small_province) -> str:
+    """The small simulated province (0.5 % of residents, to October 2021; shared, read only)."""
+    return small_province[1]
 
 
 @pytest.fixture(scope="module")

@@ -6,30 +6,24 @@ platform tables on a simulated one, and on the rendered page."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from conftest import ROOT
+from page_support import default_period, metrics, open_rejects, read, table_with
 from page_support import etl as _etl
-from page_support import open_rejects, read
+from page_support import open_page as open_app_page
 from platform_builder import create_platform, tiny_platform_rows
 from reference_metrics import reference_view
-from streamlit.testing.v1 import AppTest
 
 from dashboard import format as fmt
-from dashboard.state import ViewState
 from queries import quality
-from queries.freshness import freshness
 from queries.scope import Period
 
-APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/quality.py"
-ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key"}
+open_page = partial(open_app_page, PAGE)
 W37 = Period(date(2021, 9, 13), date(2021, 9, 19))
 
 
@@ -66,26 +60,15 @@ def tiny(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> tuple[str, str]:
-    """A small simulated province; returns (platform url, warehouse url)."""
-    tmp = tmp_path_factory.mktemp("quality_demo")
-    platform = f"sqlite:///{tmp / 'p.db'}"
-    subprocess.run(
-        [sys.executable, "-m", "simulator", "--platform-url", platform, "--scale", "0.005",
-         "--end", "2021-10-31"],
-        cwd=ROOT, env=ENV, check=True, capture_output=True, timeout=600,
-    )  # fmt: skip
-    return platform, _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+def demo(small_province) -> tuple[str, str]:
+    """The small simulated province (shared, read only)."""
+    return small_province
 
 
 @pytest.fixture(scope="module")
-def empty(tmp_path_factory) -> str:
-    """Facilities, stores and vaccines, but no visit at all."""
-    tmp = tmp_path_factory.mktemp("quality_empty")
-    rows = tiny_platform_rows()
-    platform = f"sqlite:///{tmp / 'p.db'}"
-    create_platform(platform, {k: rows[k] for k in ("facility", "vaccine", "store")})
-    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+def empty(no_visit_warehouse) -> str:
+    """Facilities, stores and vaccines, but no visit at all (shared, read only)."""
+    return no_visit_warehouse
 
 
 def read_plain(url: str, func, *args):
@@ -95,33 +78,6 @@ def read_plain(url: str, func, *args):
             return func(conn, *args)
     finally:
         engine.dispose()
-
-
-def default_period(url: str) -> Period:
-    last = read_plain(url, freshness).last_day
-    return Period(*ViewState().period(last))
-
-
-def open_page(monkeypatch, url: str, **params: str) -> AppTest:
-    monkeypatch.setenv("VAX_WAREHOUSE_URL", url)
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def metrics(at: AppTest) -> dict[str, object]:
-    return {m.label: m for m in at.metric}
-
-
-def table_with(at: AppTest, column: str) -> pd.DataFrame:
-    found = [d.value for d in at.dataframe if column in d.value.columns]
-    assert found, f"no table with a column {column!r}"
-    return found[0]
 
 
 # --- queries on the tiny platform (by hand) ---------------------------------------------------

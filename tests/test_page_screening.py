@@ -3,28 +3,21 @@ warehouse, and shows the numbers `queries.screening` computes."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
+from functools import partial
 
 import pytest
-import sqlalchemy as sa
-from conftest import ROOT
 from page_support import etl as _etl
-from page_support import read
+from page_support import metrics, periods, read, table_with
+from page_support import open_page as open_app_page
 from platform_builder import create_platform, tiny_platform_rows
-from streamlit.testing.v1 import AppTest
 
 from dashboard import format as fmt
-from dashboard.state import ViewState
 from queries import screening
-from queries.freshness import freshness
 from queries.scope import Period
 
-APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/screening.py"
-ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key"}
+open_page = partial(open_app_page, PAGE)
 W37 = Period(date(2021, 9, 13), date(2021, 9, 19))
 KPI = {
     "screened": "Lượt khám sàng lọc",
@@ -35,16 +28,9 @@ KPI = {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> str:
-    """A small simulated province (every commune, a few months of the campaign)."""
-    tmp = tmp_path_factory.mktemp("screening_demo")
-    platform = f"sqlite:///{tmp / 'p.db'}"
-    subprocess.run(
-        [sys.executable, "-m", "simulator", "--platform-url", platform, "--scale", "0.005",
-         "--end", "2021-10-31"],
-        cwd=ROOT, env=ENV, check=True, capture_output=True, timeout=600,
-    )  # fmt: skip
-    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+def demo(small_province) -> str:
+    """The small simulated province (shared, read only)."""
+    return small_province[1]
 
 
 @pytest.fixture(scope="module")
@@ -56,47 +42,9 @@ def tiny(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="module")
-def empty(tmp_path_factory) -> str:
-    """Facilities, stores and vaccines, but no visit at all."""
-    tmp = tmp_path_factory.mktemp("screening_empty")
-    rows = tiny_platform_rows()
-    platform = f"sqlite:///{tmp / 'p.db'}"
-    create_platform(platform, {k: rows[k] for k in ("facility", "vaccine", "store")})
-    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
-
-
-def open_page(monkeypatch, url: str, **params: str) -> AppTest:
-    monkeypatch.setenv("VAX_WAREHOUSE_URL", url)
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def periods(url: str) -> tuple[Period, Period]:
-    """The default period (the last complete week of data) and the week before it."""
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            last = freshness(conn).last_day
-    finally:
-        engine.dispose()
-    state = ViewState()
-    return Period(*state.period(last)), Period(*state.previous_period(last))
-
-
-def metrics(at: AppTest) -> dict[str, object]:
-    return {m.label: m for m in at.metric}
-
-
-def table_with(at: AppTest, column: str):
-    found = [d.value for d in at.dataframe if column in d.value.columns]
-    assert found, f"no table with a column {column!r}"
-    return found[0]
+def empty(no_visit_warehouse) -> str:
+    """Facilities, stores and vaccines, but no visit at all (shared, read only)."""
+    return no_visit_warehouse
 
 
 # --- demo-like warehouse ----------------------------------------------------------------------

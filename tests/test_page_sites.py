@@ -4,40 +4,28 @@ numbers `queries.sites` computes, lists the sites it cannot place, and opens a s
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
+from functools import partial
 
 import pytest
-import sqlalchemy as sa
-from conftest import ROOT
+from page_support import default_period, read, table_with
 from page_support import etl as _etl
+from page_support import open_page as open_app_page
 from platform_builder import create_platform, tiny_platform_rows
 from streamlit.testing.v1 import AppTest
 
 from dashboard import format as fmt
-from dashboard.state import ViewState
 from queries import sites
-from queries.freshness import freshness
-from queries.scope import Period, resolve_scope
+from queries.scope import Period
 
-APP = str(ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/sites.py"
-ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key"}
+open_page = partial(open_app_page, PAGE)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> str:
-    """A small simulated province (every commune, a few months of the campaign)."""
-    tmp = tmp_path_factory.mktemp("sites_demo")
-    platform = f"sqlite:///{tmp / 'p.db'}"
-    subprocess.run(
-        [sys.executable, "-m", "simulator", "--platform-url", platform, "--scale", "0.005",
-         "--end", "2021-10-31"],
-        cwd=ROOT, env=ENV, check=True, capture_output=True, timeout=600,
-    )  # fmt: skip
-    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+def demo(small_province) -> str:
+    """The small simulated province (shared, read only)."""
+    return small_province[1]
 
 
 @pytest.fixture(scope="module")
@@ -49,44 +37,9 @@ def tiny(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="module")
-def empty(tmp_path_factory) -> str:
-    """Facilities, stores and vaccines, but no visit at all."""
-    tmp = tmp_path_factory.mktemp("sites_empty")
-    rows = tiny_platform_rows()
-    platform = f"sqlite:///{tmp / 'p.db'}"
-    create_platform(platform, {k: rows[k] for k in ("facility", "vaccine", "store")})
-    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
-
-
-def open_page(monkeypatch, url: str, **params: str) -> AppTest:
-    monkeypatch.setenv("VAX_WAREHOUSE_URL", url)
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def read(url: str, func, code: str, period: Period):
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return func(conn, resolve_scope(conn, code), period)
-    finally:
-        engine.dispose()
-
-
-def default_period(url: str) -> Period:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            last = freshness(conn).last_day
-    finally:
-        engine.dispose()
-    return Period(*ViewState().period(last))
+def empty(no_visit_warehouse) -> str:
+    """Facilities, stores and vaccines, but no visit at all (shared, read only)."""
+    return no_visit_warehouse
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -100,12 +53,6 @@ def deck_layer(at: AppTest, layer_id: str) -> list[dict]:
     assert "mapStyle" not in spec or spec["mapStyle"] == "__MAP_STYLE__"  # no tile server
     layers = {layer["id"]: layer for layer in spec["layers"]}
     return layers[layer_id]["data"] if layer_id in layers else []
-
-
-def table_with(at: AppTest, column: str):
-    found = [d.value for d in at.dataframe if column in d.value.columns]
-    assert found, f"no table with a column {column!r}"
-    return found[0]
 
 
 # --- demo-like warehouse ----------------------------------------------------------------------
