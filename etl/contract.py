@@ -36,8 +36,8 @@ SOURCE_TABLES: tuple[SourceTable, ...] = (
     _t(
         "citizen",
         "citizen_id",
-        "citizen_id national_id full_name birth_date sex phone residence_commune_code "
-        "priority_group updated_at",
+        # Names and phone numbers are never read; national_id only to derive person keys.
+        "citizen_id national_id birth_date sex residence_commune_code priority_group updated_at",
     ),
     _t(
         "vaccination_plan",
@@ -76,9 +76,6 @@ SOURCE_TABLES: tuple[SourceTable, ...] = (
     ),
 )
 BY_NAME = {t.name: t for t in SOURCE_TABLES}
-
-# Personal data: read only to derive the pseudonymous keys, never written anywhere.
-PERSONAL_COLUMNS = {"full_name", "national_id", "phone"}
 
 
 class ContractError(RuntimeError):
