@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
-from etl.arrowutil import arrow_strings, positions
+from etl.arrowutil import arrow_strings, contiguous, positions
 from etl.load import upsert
 from etl.sqlutil import add_keys_frame, read_frame
 from warehouse import schema
@@ -92,7 +91,7 @@ def milestones_from_frames(
     citizen: pd.DataFrame, visit: pd.DataFrame, vaccine: pd.DataFrame
 ) -> pd.DataFrame:
     """person_milestones of everyone from the frames of a first, full load."""
-    person = pc.dictionary_encode(_flat(arrow_strings(citizen["person_key"])))
+    person = pc.dictionary_encode(contiguous(arrow_strings(citizen["person_key"])))
     citizen_p = pc.fill_null(person.indices, -1).to_numpy().astype(np.int64)
     persons = pd.Series(pd.array(person.dictionary, dtype="string"))
     residence = pd.DataFrame(
@@ -139,10 +138,6 @@ def coverage_rows(milestones: pd.DataFrame) -> pd.DataFrame:
     ]
     out = pd.concat(parts, axis=1).fillna(0).astype("int64")
     return out.reset_index()
-
-
-def _flat(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
 def _read_inputs(conn: sa.Connection, full: bool) -> tuple[pd.DataFrame, pd.DataFrame]:

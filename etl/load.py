@@ -17,6 +17,8 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from pgpq import ArrowToPostgresBinaryEncoder
 
+from etl.arrowutil import contiguous
+
 BATCH_ROWS = 200_000
 
 
@@ -76,13 +78,14 @@ def arrow_binary(df: pd.DataFrame, table: sa.Table) -> bytes:
     visits takes about a third less server time than with CSV.
     """
     arrays = [
-        _arrow_column(
-            df[col.name] if col.name in df else pd.Series(pd.NA, index=df.index, dtype=object),
-            col.type,
+        contiguous(
+            _arrow_column(
+                df[col.name] if col.name in df else pd.Series(pd.NA, index=df.index, dtype=object),
+                col.type,
+            )
         )
         for col in table.columns
     ]
-    arrays = [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays]
     batch = pa.RecordBatch.from_arrays(arrays, names=[c.name for c in table.columns])
     encoder = ArrowToPostgresBinaryEncoder(batch.schema)
     return b"".join((encoder.write_header(), encoder.write_batch(batch), encoder.finish()))

@@ -346,7 +346,15 @@ def _rebuild_transfers(conn: sa.Connection, full: bool) -> None:
     )
 
 
-def rebuild_coverage_mart(conn: sa.Connection, full: bool) -> None:
+def rebuild_coverage_mart(
+    conn: sa.Connection, full: bool, computed: pd.DataFrame | None = None
+) -> None:
+    """`computed`: on a full rebuild, the mart's rows already computed from everyone's
+    milestones in memory (etl.coverage.coverage_rows); written as they are."""
+    if computed is not None:
+        conn.execute(schema.mart_coverage_day.delete())
+        upsert(conn, schema.mart_coverage_day, computed)
+        return
     delete = "" if full else " WHERE commune_code IN (SELECT commune_code FROM touched_commune)"
 
     def part(column: str, flags: str) -> str:

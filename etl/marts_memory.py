@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.arrowutil import arrow_strings, positions
+from etl.arrowutil import arrow_strings, contiguous, positions
 
 US_PER_MINUTE = 60 * 1_000_000
 US_PER_HOUR = 60 * US_PER_MINUTE
@@ -33,9 +32,7 @@ class _Text:
     """A text column as integer codes (-1 where missing) and its distinct values."""
 
     def __init__(self, s: pd.Series) -> None:
-        arr = arrow_strings(s)
-        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-        encoded = pc.dictionary_encode(arr)
+        encoded = pc.dictionary_encode(contiguous(arrow_strings(s)))
         self.codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64)
         self.values = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
 
@@ -117,7 +114,7 @@ class _Visits:
         out["date"] = grouped.pop("d").to_numpy().astype("datetime64[D]")
         for name, text in (extra or {}).items():
             out[name] = text.decode(grouped.pop(name).to_numpy())
-        return pd.DataFrame({**out, **{c: grouped[c].to_numpy() for c in grouped.columns}})
+        return pd.DataFrame({**out, **{c: grouped[c].array for c in grouped.columns}})
 
     def session_day(self) -> pd.DataFrame:
         a = self.active
@@ -136,7 +133,6 @@ class _Visits:
         inject_wait = _diff(injected_at, screened_at, US_PER_MINUTE)
         inject_wait[~injected] = np.nan
         lag[~recorded] = np.nan
-        times = injected_at.astype(np.int64)
         values = {
             "checked_in": np.ones(int(a.sum()), dtype=np.int64),
             "screened": ~np.isnat(screened_at),
@@ -155,16 +151,15 @@ class _Visits:
         }
         keys = self._facility_day(a)
         out = _grouped(keys, values)
-        # First and last injection: min and max over injected visits (missing when none).
-        first = pd.DataFrame({**keys, "t": np.where(injected, times, np.iinfo(np.int64).max)})
-        last = pd.DataFrame({**keys, "t": np.where(injected, times, np.iinfo(np.int64).min)})
-        lo = first.groupby(["f", "d"], sort=False)["t"].min()
-        hi = last.groupby(["f", "d"], sort=False)["t"].max()
+        # First and last injection: min and max over injected visits (NaT is skipped; missing
+        # where none), aligned with the sums' groups.
+        times = pd.DataFrame({**keys, "t": injected_at}).groupby(["f", "d"], sort=False)["t"]
         index = pd.MultiIndex.from_arrays([out["f"], out["d"]])
-        lo = lo.reindex(index).to_numpy()
-        hi = hi.reindex(index).to_numpy()
-        out["first_injection_at"] = _times(lo, lo == np.iinfo(np.int64).max)
-        out["last_injection_at"] = _times(hi, hi == np.iinfo(np.int64).min)
+        for column, values in (
+            ("first_injection_at", times.min()),
+            ("last_injection_at", times.max()),
+        ):
+            out[column] = values.reindex(index).dt.tz_localize("UTC").array
         return self._finish(out)
 
     def dose_day(self) -> pd.DataFrame:
@@ -254,9 +249,3 @@ class _Visits:
         out = self._finish(_grouped(keys, stacked))
         out["backlog"] = pd.array([pd.NA] * len(out), dtype="Int64")
         return out
-
-
-def _times(micros: np.ndarray, missing: np.ndarray) -> pd.Series:
-    values = micros.astype("datetime64[us]")
-    values[missing] = np.datetime64("NaT")
-    return pd.Series(values).dt.tz_localize("UTC")

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.arrowutil import arrow_strings
+from etl.arrowutil import arrow_strings, contiguous
 
 DEMO_KEY = "demo-key-not-for-production"
 _warned = False
@@ -37,12 +37,9 @@ def key_fingerprint(key: bytes) -> str:
     return hashlib.blake2b(b"fingerprint", key=key, digest_size=8).hexdigest()
 
 
-def _digest(key: bytes, prefix: str, value: str) -> str:
-    return hashlib.blake2b(f"{prefix}:{value}".encode(), key=key, digest_size=16).hexdigest()
-
-
 def _digests(key: bytes, prefix: str, values: pa.Array) -> pa.Array:
-    """_digest of each (non-null) value, as an Arrow string array."""
+    """The keyed BLAKE2b (16 bytes, as 32 hex characters) of "prefix:value" for each
+    (non-null) value, as an Arrow string array."""
     # A copy of the state keyed and fed the prefix once is the same hash as hashing
     # prefix + value from scratch, without compressing the key block again for every value.
     start = hashlib.blake2b(f"{prefix}:".encode(), key=key, digest_size=16).copy
@@ -72,8 +69,7 @@ class Pseudonymizer:
 
     def hash(self, values: pd.Series, prefix: str) -> pd.Series:
         """The digest of each value; missing values stay missing."""
-        arr = arrow_strings(values)
-        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        arr = contiguous(arrow_strings(values))
         # One hashing pass over the rows (each row's position among the distinct values);
         # the rest works on the distinct values only.
         encoded = pc.dictionary_encode(arr)
@@ -95,8 +91,3 @@ class Pseudonymizer:
         digests = pc.take(seen[1], pc.index_in(distinct, value_set=seen[0]))
         out = pc.take(digests, encoded.indices)
         return pd.Series(pd.array(out, dtype="string"), index=values.index)
-
-
-def hash_values(values: pd.Series, key: bytes, prefix: str) -> pd.Series:
-    """Keyed BLAKE2b of each value (hashing each distinct value once); missing stays missing."""
-    return Pseudonymizer(key).hash(values, prefix)

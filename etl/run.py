@@ -224,6 +224,7 @@ class _Load:
         # thread uses the warehouse connection at a time: every other use waits (_sync).
         self._writer: ThreadPoolExecutor | None = None
         self._pending: Future | None = None
+        self._table_writer: TableWriter | None = None  # the table being written, in parts
         self.open_reject_tables: set[str] = set()
 
     # --- orchestration ------------------------------------------------------------------
@@ -283,11 +284,8 @@ class _Load:
         self._rebuild_marts(result)
         step = time.perf_counter()
         persons = refresh_person_vax(conn, self.full_coverage, milestones=self.milestones)
-        if self.milestones is not None:  # a full load: the mart from the milestones in memory
-            conn.execute(schema.mart_coverage_day.delete())
-            upsert(conn, schema.mart_coverage_day, coverage_rows(self.milestones))
-        else:
-            marts.rebuild_coverage_mart(conn, self.full_coverage)
+        computed = None if self.milestones is None else coverage_rows(self.milestones)
+        marts.rebuild_coverage_mart(conn, self.full_coverage, computed=computed)
         self.milestones = None
         result.steps["coverage"] = time.perf_counter() - step
         self.progress(
@@ -448,22 +446,17 @@ class _Load:
         step = FULL_LOAD_PART_ROWS if self._writer is not None else max(len(raw), 1)
         starts = range(0, max(len(raw), 1), step)
         kept: list[pd.DataFrame] = []
-        writer: list[TableWriter] = []
         for i, start in enumerate(starts):
             first, last = i == 0, i == len(starts) - 1
+            part = raw.iloc[start : start + step].reset_index(drop=True)
             valid, rejected = self._prepare(
-                name,
-                raw.iloc[start : start + step].reset_index(drop=True),
-                retry if first else None,
-                mark,
-                stats,
-                lap,
+                name, part, retry if first else pd.DataFrame(), mark, stats, lap
             )
             if self.full and name in ("citizen", "visit", "vaccine", "certificate"):
                 kept.append(valid.drop(columns="_source_pk"))
             stats.seconds = time.perf_counter() - t0
             self._sync()
-            job = partial(self._write_part, name, valid, rejected, stats, writer, first, last)
+            job = partial(self._write_part, name, valid, rejected, stats, len(raw), first, last)
             if self._writer is None:
                 job()
             else:
@@ -488,11 +481,7 @@ class _Load:
         prepared["_source_pk"] = raw[spec.key].astype("string").str.strip()
         lap("transform")
         # Source keys are unique, and retried rejects exclude keys re-read now: no duplicates.
-        frame = (
-            pd.concat([prepared, retry], ignore_index=True)
-            if retry is not None and len(retry)
-            else prepared
-        )
+        frame = pd.concat([prepared, retry], ignore_index=True) if len(retry) else prepared
         if mark is not None and len(frame):
             frame = self._drop_unchanged(frame, target, pk, mark, stats)
         lap("retry_and_dedupe")
@@ -506,18 +495,18 @@ class _Load:
         stats.rejected += len(rejected)
         return valid, rejected
 
-    def _write_part(self, name, valid, rejected, stats, writer, first, last) -> None:
-        """Write one part of a table's rows (`writer` holds the table's TableWriter)."""
+    def _write_part(self, name, valid, rejected, stats, total_rows, first, last) -> None:
+        """Write one part of a table's rows (of `total_rows` in all) into the warehouse."""
         target = schema.metadata.tables[name]
         pk = next(iter(target.primary_key.columns)).name
         lap = _Lap(stats.steps)
         if not self.full:
             self._keys_before(name, valid, pk)
         if first:
-            writer.append(TableWriter(self.conn, target, stats.loaded))
-        writer[0].write(valid.drop(columns="_source_pk"))
+            self._table_writer = TableWriter(self.conn, target, total_rows)
+        self._table_writer.write(valid.drop(columns="_source_pk"))
         if last:
-            writer[0].close()
+            self._table_writer.close()
         lap("load")
         if not self.full:
             self._keys_after(name, valid)
