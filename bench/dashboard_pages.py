@@ -280,6 +280,17 @@ def baseline_stock(conn: sa.Connection, params: dict) -> None:
     )
 
 
+def _doses_by_district(conn: sa.Connection, params: dict) -> None:
+    """Doses from visits per district in the period."""
+    _rows(
+        conn,
+        "SELECT f.district_code, COUNT(*) FROM visit v JOIN facility f "
+        f"ON f.facility_id = v.facility_id WHERE {INJECTED} "
+        "AND v.session_date BETWEEN :start AND :end GROUP BY f.district_code",
+        params,
+    )
+
+
 def baseline_certificates(conn: sa.Connection, params: dict) -> None:
     """Certificates issued and their mean lag per district in the period; doses per district;
     the backlog per district at the period end and at the end of the week before."""
@@ -292,13 +303,7 @@ def baseline_certificates(conn: sa.Connection, params: dict) -> None:
         "GROUP BY f.district_code",
         params,
     )
-    _rows(
-        conn,
-        "SELECT f.district_code, COUNT(*) FROM visit v JOIN facility f "
-        f"ON f.facility_id = v.facility_id WHERE {INJECTED} "
-        "AND v.session_date BETWEEN :start AND :end GROUP BY f.district_code",
-        params,
-    )
+    _doses_by_district(conn, params)
     for day in ("end", "prev_end"):
         _rows(
             conn,
@@ -376,13 +381,7 @@ def baseline_quality(conn: sa.Connection, params: dict) -> None:
             "GROUP BY p.facility_id, p.session_date",
             params,
         )
-    _rows(
-        conn,
-        "SELECT f.district_code, COUNT(*) FROM visit v JOIN facility f "
-        f"ON f.facility_id = v.facility_id WHERE {INJECTED} "
-        "AND v.session_date BETWEEN :start AND :end GROUP BY f.district_code",
-        params,
-    )
+    _doses_by_district(conn, params)
     _rows(
         conn,
         "SELECT f.district_code, SUM(r.administered_doses) FROM stock_report r "

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 from conftest import ROOT
-from platform_builder import create_platform, tiny_platform_rows
+from platform_builder import create_platform, make_engine, tiny_platform_rows
 from streamlit.testing.v1 import AppTest
 
 from dashboard.state import ViewState
@@ -48,7 +48,7 @@ def read(url: str, func, code: str, period: Period, *extra):
 def open_rejects(url: str) -> dict[str, set[str]]:
     """{platform table: primary keys} the loads into `url` rejected and never loaded since; the
     reference implementation treats those rows as absent, as the warehouse does."""
-    engine = sa.create_engine(url)
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
             found = conn.execute(

@@ -682,28 +682,28 @@ def restrict_to_scope(
     Facility rows belong to the area of the facility's commune; coverage rows to the area itself
     and the areas inside it; a store to the area of its `area_code`, or of its facility's commune.
     """
-    communes = load_communes()
     if scope == PROVINCE_CODE:
         return frame.reset_index(drop=True)
-    if scope in set(communes["district_code"]):
-        inside = set(communes.loc[communes["district_code"] == scope, "commune_code"]) | {scope}
-    elif scope in set(communes["commune_code"]):
-        inside = {scope}
-    else:
-        raise ValueError(f"unknown area code {scope!r}")
-
-    platform = Platform(platform_url, excluded)
-    facilities = platform.table("facility")
-    facility_ids = set(facilities.loc[facilities["commune_code"].isin(inside), "facility_id"])
     if dataset == "coverage":
-        keep = frame["area_code"].isin(inside)
-    elif dataset == "stock":
-        stores = platform.table("store")
-        in_scope = stores["area_code"].isin(inside) | stores["facility_id"].isin(facility_ids)
-        keep = frame["store_id"].isin(set(stores.loc[in_scope, "store_id"]))
+        keep = frame["area_code"].isin(_areas_inside(scope))
     else:
-        keep = frame["facility_id"].isin(facility_ids)
+        members = _members(Platform(platform_url, excluded), scope)
+        keep = (
+            frame["store_id"].isin(members.stores)
+            if dataset == "stock"
+            else frame["facility_id"].isin(members.facilities)
+        )
     return frame[keep].reset_index(drop=True)
+
+
+def _areas_inside(scope: str) -> set[str]:
+    """A district's code and its communes' codes, or a commune's own code."""
+    communes = load_communes()
+    if scope in set(communes["district_code"]):
+        return set(communes.loc[communes["district_code"] == scope, "commune_code"]) | {scope}
+    if scope in set(communes["commune_code"]):
+        return {scope}
+    raise ValueError(f"unknown area code {scope!r}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -731,13 +731,7 @@ def _members(platform: Platform, scope: str) -> _Members:
     or its facility's commune), as `restrict_to_scope` reads them."""
     if scope == PROVINCE_CODE:
         return _Members(None, None)
-    communes = load_communes()
-    if scope in set(communes["district_code"]):
-        inside = set(communes.loc[communes["district_code"] == scope, "commune_code"]) | {scope}
-    elif scope in set(communes["commune_code"]):
-        inside = {scope}
-    else:
-        raise ValueError(f"unknown area code {scope!r}")
+    inside = _areas_inside(scope)
     facilities = platform.table("facility")
     facility_ids = set(facilities.loc[facilities["commune_code"].isin(inside), "facility_id"])
     stores = platform.table("store")

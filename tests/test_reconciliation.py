@@ -23,9 +23,8 @@ from pathlib import Path
 import conftest
 import pandas as pd
 import pytest
-import sqlalchemy as sa
-from page_support import read
-from platform_builder import create_platform, make_engine, tiny_platform_rows
+from page_support import open_rejects, read
+from platform_builder import create_platform, tiny_platform_rows
 from reference_metrics import (
     COLUMNS,
     COUNT_COLUMNS,
@@ -122,24 +121,6 @@ class LoadedPlatform:
         if scope:
             args += ["--scope", scope]
         return parse_export(dataset, run_cli(*args))
-
-
-def open_rejects(warehouse_url: str) -> dict[str, set[str]]:
-    """{platform table: primary keys} of the rejects still open after the load."""
-    engine = make_engine(warehouse_url)
-    try:
-        with engine.connect() as conn:
-            found = conn.execute(
-                sa.text(
-                    "SELECT source_table, source_pk FROM etl_reject WHERE resolved_run_id IS NULL"
-                )
-            ).all()
-    finally:
-        engine.dispose()
-    excluded: dict[str, set[str]] = {}
-    for table, key in found:
-        excluded.setdefault(table, set()).add(str(key))
-    return excluded
 
 
 @pytest.fixture(scope="module", params=conftest.DIALECTS)

@@ -132,6 +132,25 @@ def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series, weekly: pd.Data
         components.kpi(ctx, "doses", int(now["doses"]), int(before["doses"]), trend=weekly["doses"])
 
 
+def _severity_bars(ctx: shell.Context, names: list[str], counts: pd.DataFrame) -> go.Figure:
+    """Horizontal bars, one per name, of mild and serious reports stacked."""
+    fig = go.Figure()
+    for sev in ("mild", "serious"):
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=counts[sev],
+                orientation="h",
+                name=ctx.t(f"aefi_sev_{sev}"),
+                marker_color=SEV_COLOURS[sev],
+                hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_xaxes(tickformat=",d", title=ctx.t("aefi_reports_col"))
+    return fig
+
+
 def _vaccine_chart(ctx: shell.Context, vac: pd.DataFrame) -> None:
     st.markdown(f"**{ctx.t('aefi_by_vaccine')}**")
     shown = vac[vac["reports"] > 0]
@@ -145,21 +164,8 @@ def _vaccine_chart(ctx: shell.Context, vac: pd.DataFrame) -> None:
         else _vaccine_name(ctx, r)
         for _, r in shown.iterrows()
     ]
-    fig = go.Figure()
-    for sev in ("mild", "serious"):
-        fig.add_trace(
-            go.Bar(
-                y=names,
-                x=shown[sev],
-                orientation="h",
-                name=ctx.t(f"aefi_sev_{sev}"),
-                marker_color=SEV_COLOURS[sev],
-                hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
-            )
-        )
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig = _severity_bars(ctx, names, shown)
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(tickformat=",d", title=ctx.t("aefi_reports_col"))
     charts.style(fig, ctx.lang, height=max(280, 56 * len(shown) + 110))
     table = pd.DataFrame(
         {
@@ -302,21 +308,8 @@ def _lot_section(ctx: shell.Context, lots: pd.DataFrame) -> None:
         f"{_lot_name(ctx, lot)} · {name}"
         for lot, name in zip(top["lot_number"], vaccines[: len(top)], strict=True)
     ]
-    fig = go.Figure()
-    for sev in ("mild", "serious"):
-        fig.add_trace(
-            go.Bar(
-                y=names,
-                x=top[sev],
-                orientation="h",
-                name=ctx.t(f"aefi_sev_{sev}"),
-                marker_color=SEV_COLOURS[sev],
-                hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
-            )
-        )
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig = _severity_bars(ctx, names, top)
     fig.update_yaxes(autorange="reversed", title=None, automargin=True)
-    fig.update_xaxes(tickformat=",d", title=ctx.t("aefi_reports_col"))
     charts.style(fig, ctx.lang, height=max(260, 30 * len(top) + 110))
     st.plotly_chart(
         fig,
