@@ -259,13 +259,14 @@ def test_every_page_opens_without_error_in_both_languages(server, page):
 
 
 def test_the_overview_address_opens_the_overview_with_its_query(server, page):
-    # The overview is served at "/"; a bookmark of "/overview" must land there, not on
-    # Streamlit's "Page not found".
-    page.goto(f"{server.url}/overview?lang=en&week=2021-W40")
+    # The overview is served at "/"; a bookmark of "/overview" must show it, with the
+    # bookmark's query, not Streamlit's "Page not found".
+    page.goto(f"{server.url}/overview?lang=en&week=2021-W40&district=360")
     wait_idle(page)
     assert not problems(page)
     assert title(page) == "Weekly overview"
-    assert wait_for(lambda: "week=2021-W40" in page.url and "/overview" not in page.url)
+    assert "Huyện Ý Yên" in header_caption(page)
+    assert "04/10/2021 – 10/10/2021" in header_caption(page)
 
 
 def test_a_copied_link_opens_its_view_and_back_returns_to_it(server, page):
