@@ -28,6 +28,7 @@ from etl.coverage import coverage_rows, milestones_from_frames, refresh_person_v
 from etl.extract import extract_increment, shared_snapshot
 from etl.load import TableWriter, upsert
 from etl.marts_memory import facility_day_marts
+from etl.memory import tune_for_bulk_work
 from etl.pseudonym import Pseudonymizer, key_fingerprint, pseudonym_key
 from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
 from warehouse import engine as wh_engine
@@ -129,6 +130,7 @@ def run_load(
     overlap: timedelta = DEFAULT_OVERLAP,
 ) -> RunResult:
     """Run one incremental load. Raises EtlError with a clear message when it cannot."""
+    tune_for_bulk_work()
     source = connect_source(platform_url)
     target = connect_warehouse(warehouse_url)
     key = pseudonym_key()
