@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl.arrowutil import arrow_strings, contiguous
+from etl.arrowutil import KeyIndex, arrow_strings, contiguous, id_codes, take
 
 DEMO_KEY = "demo-key-not-for-production"
 _warned = False
@@ -55,39 +55,60 @@ def _digests(key: bytes, prefix: str, values: pa.Array) -> pa.Array:
     return fixed.cast(pa.large_binary()).cast(pa.large_string())
 
 
+class _Hashed:
+    """The distinct identifiers hashed so far under one prefix, and their digests."""
+
+    def __init__(self) -> None:
+        self.values = pa.array([], pa.large_string())
+        self.digests = pa.array([], pa.large_string())
+        self._index: KeyIndex | None = None
+
+    def add(self, values: pa.Array, digests: pa.Array) -> None:
+        self.values = pa.concat_arrays([self.values, values])
+        self.digests = pa.concat_arrays([self.digests, digests])
+        self._index = None
+
+    def index(self) -> KeyIndex:
+        if self._index is None:
+            self._index = KeyIndex(self.values)
+        return self._index
+
+
 class Pseudonymizer:
     """Keyed BLAKE2b of identifiers, each distinct value hashed once per run.
 
     The citizen table's identifiers come first in a load; the visits, certificates and AEFI
     reports that refer to the same citizens then reuse those digests instead of hashing again.
-    Look-ups run in Arrow (hash tables in C++); only values not seen before reach Python.
+    Look-ups run on integers for identifiers of one shape (see arrowutil.id_codes), otherwise
+    in Arrow hash tables; only values not seen before reach Python.
     """
 
     def __init__(self, key: bytes) -> None:
         self.key = key
-        self._seen: dict[str, tuple[pa.Array, pa.Array]] = {}
+        self._hashed: dict[str, _Hashed] = {}
 
     def hash(self, values: pd.Series, prefix: str) -> pd.Series:
         """The digest of each value; missing values stay missing."""
         arr = contiguous(arrow_strings(values))
-        # One hashing pass over the rows (each row's position among the distinct values);
-        # the rest works on the distinct values only.
-        encoded = pc.dictionary_encode(arr)
-        distinct = encoded.dictionary
-        seen = self._seen.get(prefix)
-        new = (
-            distinct
-            if seen is None
-            else distinct.filter(pc.is_null(pc.index_in(distinct, value_set=seen[0])))
-        )
-        if len(new):
-            hashed = _digests(self.key, prefix, new)
-            if seen is not None:
-                new = pa.concat_arrays([seen[0], new])
-                hashed = pa.concat_arrays([seen[1], hashed])
-            seen = self._seen[prefix] = (new, hashed)
-        if seen is None:  # nothing but missing values
-            return pd.Series(pd.NA, index=values.index, dtype="string")
-        digests = pc.take(seen[1], pc.index_in(distinct, value_set=seen[0]))
-        out = pc.take(digests, encoded.indices)
+        hashed = self._hashed.setdefault(prefix, _Hashed())
+        coded = id_codes(arr)
+        if coded is not None:
+            at = hashed.index().positions(arr, coded)
+            new = (at < 0) & (coded.codes >= 0)
+            if new.any():
+                distinct = pc.unique(arr.filter(pa.array(new)))
+                hashed.add(distinct, _digests(self.key, prefix, distinct))
+                at = hashed.index().positions(arr, coded)
+            out = take(hashed.digests, at)
+        else:
+            # One hashing pass over the rows (each row's position among the distinct values);
+            # the rest works on the distinct values only.
+            encoded = pc.dictionary_encode(arr)
+            distinct = encoded.dictionary
+            at = hashed.index().positions(distinct)
+            if (at < 0).any():
+                new = distinct.filter(pa.array(at < 0))
+                hashed.add(new, _digests(self.key, prefix, new))
+                at = hashed.index().positions(distinct)
+            out = take(hashed.digests, at).take(encoded.indices)
         return pd.Series(pd.array(out, dtype="string"), index=values.index)

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 from etl import marts, transform
-from etl.arrowutil import positions
+from etl.arrowutil import KeyIndex
 from etl.contract import BY_NAME, SOURCE_TABLES, ContractError, check_platform
 from etl.coverage import coverage_rows, milestones_from_frames, refresh_person_vax
 from etl.extract import extract_increment, shared_snapshot
@@ -215,7 +215,9 @@ class _Load:
         self.started = started
         self.result: RunResult | None = None
         self.known = transform.Known()
-        self.run_visit_ids = pd.Series([], dtype="string")
+        # The visits of this run so far (parts as loaded), and an index of them for look-ups.
+        self.run_visit_parts: list[pd.Series] = []
+        self._run_visits: KeyIndex | None = None
         # On a first (full) load, the frames the marts and coverage need, kept to avoid
         # reading them back, and what is computed from them while the server writes.
         self.full_frames: dict[str, pd.DataFrame] = {}
@@ -410,7 +412,12 @@ class _Load:
             lap("waiting for writes")
 
     def _visit_exists(self, ids: pd.Series) -> pd.Series:
-        in_run = pd.Series(positions(ids, self.run_visit_ids) >= 0, index=ids.index)
+        if self._run_visits is None:
+            parts = self.run_visit_parts
+            self._run_visits = KeyIndex(
+                pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype="string")
+            )
+        in_run = pd.Series(self._run_visits.positions(ids) >= 0, index=ids.index)
         outside = pd.unique(ids[~in_run & ids.notna()])
         found: set[str] = set()
         if len(outside):
@@ -608,9 +615,8 @@ class _Load:
         elif name == "store":
             self.known.stores |= ids
         elif name == "visit":
-            self.run_visit_ids = pd.concat(
-                [self.run_visit_ids, valid[pk].dropna().astype("string")], ignore_index=True
-            )
+            self.run_visit_parts.append(valid[pk].dropna().astype("string"))
+            self._run_visits = None
 
     def _record_rejects(self, name: str, rejected: pd.DataFrame, valid: pd.DataFrame) -> None:
         rej = schema.etl_reject

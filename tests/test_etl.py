@@ -394,3 +394,78 @@ def test_parsing_keeps_each_value_on_its_row_whatever_the_frame_index():
     assert list(days) == [pd.Timestamp("2021-09-01"), pd.Timestamp("2021-09-02")]
     numbers = transform.integer(pd.Series(["3", "", "12"], index=index))
     assert numbers.tolist() == [3, pd.NA, 12]
+
+
+# Identifiers of one shape (prefix + fixed digits) are looked up as integers, others as text:
+# both must give what a plain dictionary gives.
+KEY_SETS = {
+    "one shape": ["VS0001", "VS0002", None, "VS0010", "VS0002", "VS9999"],
+    "sparse numbers": ["N000000000005", "N100000000000", "N000000000002"],
+    "digits only": ["036187339836", "036164639322", "001234567890"],
+    "non-ASCII prefix": ["Đ01", "Đ02", "Đ10"],
+    "no shape": ["a1", "b22", "c", "VS0001"],
+}
+# Per key set: values of the keys' own shape (looked up as integers), then values of mixed
+# shapes (looked up as text).
+LOOKED_UP = {
+    "one shape": [
+        ["VS0010", None, "VS0002", "VS0003", "VS0001", "VS9999", "VS0000"],
+        ["VS0010", "VS99999", "vs0001", "VS0002"],
+    ],
+    "sparse numbers": [
+        ["N000000000005", "N100000000000", "N000000000003"],
+        ["N000000000005", "N00000000002"],
+    ],
+    "digits only": [
+        ["001234567890", "036164639322", "999999999999"],
+        ["36187339836", "036164639322", "+36164639322"],
+    ],
+    "non-ASCII prefix": [["Đ10", "Đ03", "Đ01"], ["Đ10", "D10", "Đ01"]],
+    "no shape": [["c", "VS0001", "b22", None, "d"]],
+}
+
+
+@pytest.mark.parametrize("case", sorted(KEY_SETS))
+def test_key_positions_equal_a_dictionary_lookup(case):
+    from etl.arrowutil import positions
+
+    def expected(values: list, keys: list) -> list[int]:
+        first: dict[str, int] = {}
+        for i, key in enumerate(keys):
+            if key is not None:
+                first.setdefault(key, i)
+        return [first.get(v, -1) if v is not None else -1 for v in values]
+
+    # Against its own keys, and against keys of every other shape.
+    for values in LOOKED_UP[case]:
+        for keys in KEY_SETS.values():
+            got = positions(pd.Series(values, dtype="string"), pd.Series(keys, dtype="string"))
+            assert got.tolist() == expected(values, keys), (values, keys)
+
+
+def test_pseudonyms_are_the_keyed_hash_of_each_value_across_calls():
+    import hashlib
+
+    from etl.pseudonym import Pseudonymizer
+
+    key = b"test-key"
+
+    def expected(prefix: str, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return hashlib.blake2b(f"{prefix}:{value}".encode(), key=key, digest_size=16).hexdigest()
+
+    pz = Pseudonymizer(key)
+    calls = [
+        ("cid", ["C000000001", "C000000002", None, "C000000002"]),
+        ("cid", ["C000000002", "C000000003", None, "C000000001"]),  # partly seen
+        ("cid", ["C000000003", "X-7", "C000000004"]),  # a broken identifier among them
+        ("nid", ["036187339836", "036187339836", None]),
+        ("nid", ["123456789", "036187339836"]),  # old 9-digit ID beside a 12-digit one
+        ("cid", ["C000000004", "C000000001"]),
+    ]
+    for prefix, values in calls:
+        index = pd.RangeIndex(10, 10 + len(values))
+        got = pz.hash(pd.Series(values, index=index, dtype="string"), prefix)
+        assert got.index.equals(index)
+        assert [None if pd.isna(g) else g for g in got] == [expected(prefix, v) for v in values]
