@@ -7,7 +7,6 @@ An empty target skips the conflict handling (the first load of a table is a plai
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
 import numpy as np
@@ -71,12 +70,7 @@ def _arrow_column(s: pd.Series, type_: sa.types.TypeEngine) -> pa.Array:
     return arr.cast(pa.string()) if arr.type != pa.string() else arr
 
 
-def arrow_binary(df: pd.DataFrame, table: sa.Table) -> bytes:
-    """The frame in PostgreSQL's binary COPY format (header, rows, trailer).
-
-    Binary COPY spares the server parsing text (timestamps above all): a full load of the
-    visits takes about a third less server time than with CSV.
-    """
+def _arrow_batch(df: pd.DataFrame, table: sa.Table) -> pa.RecordBatch:
     arrays = [
         contiguous(
             _arrow_column(
@@ -86,9 +80,33 @@ def arrow_binary(df: pd.DataFrame, table: sa.Table) -> bytes:
         )
         for col in table.columns
     ]
-    batch = pa.RecordBatch.from_arrays(arrays, names=[c.name for c in table.columns])
-    encoder = ArrowToPostgresBinaryEncoder(batch.schema)
-    return b"".join((encoder.write_header(), encoder.write_batch(batch), encoder.finish()))
+    return pa.RecordBatch.from_arrays(arrays, names=[c.name for c in table.columns])
+
+
+class _BinaryCopy:
+    """Rows in PostgreSQL's binary COPY format, encoded a slice at a time as the server asks.
+
+    Binary COPY spares the server parsing text (timestamps above all): a full load of the
+    visits takes about a third less server time than with CSV. Encoding slices on demand (a
+    file-like `read` for the driver) lets the server insert one slice while the next is
+    encoded, instead of waiting for the whole table's bytes.
+    """
+
+    SLICE_ROWS = 20_000
+
+    def __init__(self, batch: pa.RecordBatch) -> None:
+        self.batch = batch
+        self._chunks = self.chunks()
+
+    def chunks(self):
+        encoder = ArrowToPostgresBinaryEncoder(self.batch.schema)
+        yield encoder.write_header()
+        for start in range(0, self.batch.num_rows, self.SLICE_ROWS):
+            yield encoder.write_batch(self.batch.slice(start, self.SLICE_ROWS))
+        yield encoder.finish()
+
+    def read(self, size: int = -1) -> bytes:
+        return next(self._chunks, b"")
 
 
 def _tuples(df: pd.DataFrame) -> Iterable[tuple]:
@@ -188,11 +206,10 @@ def _copy_upsert(
             cur.execute(
                 f"CREATE TEMP TABLE {target} (LIKE {name} INCLUDING DEFAULTS) ON COMMIT DROP"
             )
-        for start in range(0, len(df), BATCH_ROWS * 5):
-            data = arrow_binary(df.iloc[start : start + BATCH_ROWS * 5], table)
-            cur.copy_expert(
-                f"COPY {target} ({col_list}) FROM STDIN WITH (FORMAT binary)", io.BytesIO(data)
-            )
+        cur.copy_expert(
+            f"COPY {target} ({col_list}) FROM STDIN WITH (FORMAT binary)",
+            _BinaryCopy(_arrow_batch(df, table)),
+        )
         if not direct:
             cur.execute(
                 f"INSERT INTO {name} ({col_list}) SELECT {col_list} FROM {target}{conflict}"
