@@ -83,6 +83,9 @@ def _arrow_batch(df: pd.DataFrame, table: sa.Table) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, names=[c.name for c in table.columns])
 
 
+_TRAILER = b"\xff\xff"  # a field count of -1: the end of a binary COPY
+
+
 class _BinaryCopy:
     """Rows in PostgreSQL's binary COPY format, encoded a slice at a time as the server asks.
 
@@ -99,11 +102,16 @@ class _BinaryCopy:
         self._chunks = self.chunks()
 
     def chunks(self):
-        encoder = ArrowToPostgresBinaryEncoder(self.batch.schema)
-        yield encoder.write_header()
+        schema = self.batch.schema
+        yield ArrowToPostgresBinaryEncoder(schema).write_header()
         for start in range(0, self.batch.num_rows, self.SLICE_ROWS):
-            yield encoder.write_batch(self.batch.slice(start, self.SLICE_ROWS))
-        yield encoder.finish()
+            # The encoder hands out its rows only when finished: one per slice, each slice's
+            # rows without the trailer (the two bytes that end a COPY), which comes last.
+            encoder = ArrowToPostgresBinaryEncoder(schema)
+            encoder.write_header()
+            encoder.write_batch(self.batch.slice(start, self.SLICE_ROWS))
+            yield encoder.finish()[: -len(_TRAILER)]
+        yield _TRAILER
 
     def read(self, size: int = -1) -> bytes:
         return next(self._chunks, b"")
