@@ -115,6 +115,15 @@ def main() -> int:
     result = run_load(platform, warehouse, progress=lambda m: print(f"  [etl] {m}"))
     etl_seconds = time.perf_counter() - t0
     visits = result.tables["visit"].loaded
+    # The figures count only if the rows are really there.
+    check = wh_engine.make_engine(warehouse)
+    with check.connect() as conn:
+        for name in ("citizen", "visit", "certificate"):
+            stored = conn.exec_driver_sql(f"SELECT COUNT(*) FROM {name}").scalar()
+            if stored != result.tables[name].loaded:
+                print(f"error: {name}: {result.tables[name].loaded:,} loaded, {stored:,} stored")
+                return 1
+    check.dispose()
 
     copy_rate = rows / copy_seconds
     etl_rate = visits / etl_seconds

@@ -105,12 +105,15 @@ class _BinaryCopy:
         schema = self.batch.schema
         yield ArrowToPostgresBinaryEncoder(schema).write_header()
         for start in range(0, self.batch.num_rows, self.SLICE_ROWS):
-            # The encoder hands out its rows only when finished: one per slice, each slice's
-            # rows without the trailer (the two bytes that end a COPY), which comes last.
+            # The encoder hands out its rows when its buffer fills or when finished: one per
+            # slice, each slice's rows without the trailer (the two bytes that end a COPY),
+            # which comes once, last. (An empty chunk would tell the driver the data ended.)
             encoder = ArrowToPostgresBinaryEncoder(schema)
             encoder.write_header()
-            encoder.write_batch(self.batch.slice(start, self.SLICE_ROWS))
-            yield encoder.finish()[: -len(_TRAILER)]
+            rows = encoder.write_batch(self.batch.slice(start, self.SLICE_ROWS))
+            rows += encoder.finish()[: -len(_TRAILER)]
+            if rows:
+                yield rows
         yield _TRAILER
 
     def read(self, size: int = -1) -> bytes:

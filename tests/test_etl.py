@@ -471,29 +471,31 @@ def test_pseudonyms_are_the_keyed_hash_of_each_value_across_calls():
         assert [None if pd.isna(g) else g for g in got] == [expected(prefix, v) for v in values]
 
 
-def test_binary_copy_in_slices_is_the_encoding_of_the_whole_batch(monkeypatch):
-    import pyarrow as pa
+@pytest.mark.parametrize(("rows", "slice_rows"), [(10, 3), (120_000, 40_000)])
+def test_binary_copy_in_slices_is_the_encoding_of_the_whole_batch(monkeypatch, rows, slice_rows):
+    # Small slices, and slices large enough for the encoder to hand out rows before finishing.
     from pgpq import ArrowToPostgresBinaryEncoder
 
     from etl import load
     from warehouse import schema
 
+    hours = pd.date_range("2021-09-01", periods=rows, freq="min", tz="UTC")
     frame = pd.DataFrame(
         {
-            "certificate_id": [f"CN{i:04d}" for i in range(10)],
-            "visit_id": [f"VS{i:04d}" for i in range(10)],
-            "issued_at": pd.date_range("2021-09-01", periods=10, freq="h", tz="UTC"),
-            "issued_date": pd.date_range("2021-09-01", periods=10, freq="D"),
-            "revoked_at": pd.Series([pd.NaT] * 9 + [pd.Timestamp("2021-10-01", tz="UTC")]),
-            "updated_at": pd.date_range("2021-09-02", periods=10, freq="h", tz="UTC"),
+            "certificate_id": [f"CN{i:08d}" for i in range(rows)],
+            "visit_id": [f"VS{i:010d}" for i in range(rows)],
+            "issued_at": hours,
+            "issued_date": hours.tz_localize(None).normalize(),
+            "revoked_at": hours.where(hours.minute == 7),
+            "updated_at": hours + pd.Timedelta(hours=1),
         }
     )
     batch = load._arrow_batch(frame, schema.certificate)
     encoder = ArrowToPostgresBinaryEncoder(batch.schema)
     whole = encoder.write_header() + encoder.write_batch(batch) + encoder.finish()
-    monkeypatch.setattr(load._BinaryCopy, "SLICE_ROWS", 3)
+    monkeypatch.setattr(load._BinaryCopy, "SLICE_ROWS", slice_rows)
     stream = load._BinaryCopy(batch)
     chunks = list(iter(lambda: stream.read(8192), b""))
-    assert len(chunks) == 1 + 4 + 1  # header, four slices, trailer
+    slices = -(-rows // slice_rows)
+    assert len(chunks) == 1 + slices + 1  # header, the slices, trailer
     assert b"".join(chunks) == whole
-    assert isinstance(batch, pa.RecordBatch) and batch.num_rows == 10
