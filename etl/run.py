@@ -221,13 +221,14 @@ class _Load:
         # On a first (full) load, the frames the marts and coverage need, kept to avoid
         # reading them back, and what is computed from them while the server writes.
         self.full_frames: dict[str, pd.DataFrame] = {}
-        self.milestones: pd.DataFrame | None = None
+        self.people_written: int | None = None  # person_vax rows, once written (full load)
+        self.stock_marts_written = False
         self.visit_marts: dict[str, pd.DataFrame] | None = None
         # On a full load, writing one table (COPY, index builds: server work) runs in a worker
         # thread while the next table is extracted and transformed (client work). Only one
         # thread uses the warehouse connection at a time: every other use waits (_sync).
         self._writer: ThreadPoolExecutor | None = None
-        self._pending: Future | None = None
+        self._pending: list[Future] = []
         self._table_writer: TableWriter | None = None  # the table being written, in parts
         self.open_reject_tables: set[str] = set()
 
@@ -237,8 +238,8 @@ class _Load:
             return self._run()
         finally:
             # Never leave a write running on the connection when the transaction ends.
-            if self._pending is not None:
-                self._pending.exception()
+            for pending in self._pending:
+                pending.exception()
             if self._writer is not None:
                 self._writer.shutdown()
 
@@ -271,9 +272,9 @@ class _Load:
         with self.source.connect() as src, src.begin():
             if src.dialect.name == "postgresql":
                 src.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            jobs = [(t, self._since(watermarks.get(t.name))) for t in SOURCE_TABLES]
+            jobs = [(t, self._since(watermarks.get(t.name))) for t in LOAD_ORDER]
             with _Reader(src, jobs, self.progress) as reader:
-                for table in SOURCE_TABLES:
+                for table in LOAD_ORDER:
                     mark = self._load_table(reader, table.name, watermarks.get(table.name))
                     if mark is not None:
                         new_marks[table.name] = mark
@@ -287,10 +288,10 @@ class _Load:
             self._collect_final_keys()
         self._rebuild_marts(result)
         step = time.perf_counter()
-        persons = refresh_person_vax(conn, self.full_coverage, milestones=self.milestones)
-        computed = None if self.milestones is None else coverage_rows(self.milestones)
-        marts.rebuild_coverage_mart(conn, self.full_coverage, computed=computed)
-        self.milestones = None
+        persons = self.people_written
+        if persons is None:
+            persons = refresh_person_vax(conn, self.full_coverage)
+            marts.rebuild_coverage_mart(conn, self.full_coverage)
         result.steps["coverage"] = time.perf_counter() - step
         self.progress(
             f"marts refreshed ({'full rebuild' if self.full else 'touched keys only'}; "
@@ -337,14 +338,36 @@ class _Load:
     def _rebuild_marts(self, result: RunResult) -> None:
         step = time.perf_counter()
         if self.full:
-            # Fresh statistics for the mart queries (on PostgreSQL only the tables they read:
-            # sampling the large ones costs seconds and the server's autovacuum does it later).
-            pg = self.conn.dialect.name == "postgresql"
-            self.conn.exec_driver_sql("ANALYZE" + (f" {', '.join(_SQL_MART_INPUTS)}" if pg else ""))
+            self._analyze("aefi_report", "vaccination_plan")
         marts.rebuild_facility_day_marts(self.conn, self.full, computed=self.visit_marts)
         self.visit_marts = None
-        marts.rebuild_stock_marts(self.conn, self.full)
+        if not self.stock_marts_written:
+            marts.rebuild_stock_marts(self.conn, self.full)
         result.steps["marts"] = time.perf_counter() - step
+
+    def _analyze(self, *tables: str) -> None:
+        """Fresh statistics for the mart queries after a full load (on PostgreSQL only for the
+        tables they read: sampling the large ones costs seconds, and the server's autovacuum
+        does it later)."""
+        pg = self.conn.dialect.name == "postgresql"
+        self.conn.exec_driver_sql("ANALYZE" + (f" {', '.join(tables)}" if pg else ""))
+
+    def _stock_marts(self) -> None:
+        """On a full load, the stock marts as soon as the stock tables are written (their
+        SQL runs on the server while the citizens are cleaned here)."""
+        lap = _Lap(self.result.steps)
+        self._analyze("stock_transaction", "stock_report")
+        marts.rebuild_stock_marts(self.conn, True)
+        self.stock_marts_written = True
+        lap("stock marts (while cleaning)")
+
+    def _people(self, milestones: pd.DataFrame) -> None:
+        """On a full load, person_vax and the coverage mart from everyone's milestones, written
+        while the certificates are cleaned (not after the marts, with nothing else running)."""
+        lap = _Lap(self.result.steps)
+        self.people_written = refresh_person_vax(self.conn, True, milestones=milestones)
+        marts.rebuild_coverage_mart(self.conn, True, computed=coverage_rows(milestones))
+        lap("people and coverage (while writing)")
 
     def _compute_while_writing(self, name: str) -> None:
         """On a full load, client work on the frames in memory while the server writes."""
@@ -352,10 +375,11 @@ class _Load:
         lap = _Lap(self.result.steps)
         if name == "visit":
             # People's milestones, while the visits are copied and indexed.
-            self.milestones = milestones_from_frames(
+            milestones = milestones_from_frames(
                 mem.pop("citizen"), mem["visit"], mem.pop("vaccine")
             )
             lap("milestones (while writing)")
+            self._submit(partial(self._people, milestones))
         elif name == "certificate":
             # The visit-grain facility-day marts, while the certificates are copied.
             unit = "us" if self.conn.dialect.name == "postgresql" else "s"
@@ -403,12 +427,21 @@ class _Load:
         self.known.stores = set(conn.execute(sa.select(schema.store.c.store_id)).scalars())
         self.known.visit_exists = self._visit_exists
 
+    def _submit(self, job: Callable[[], None]) -> None:
+        """Run `job` on the warehouse connection: in the writer thread on a full load (after
+        what was submitted before it), otherwise now."""
+        if self._writer is None:
+            job()
+        else:
+            self._pending.append(self._writer.submit(job))
+
     def _sync(self) -> None:
-        """Wait for the table being written (re-raising its error) before using the connection."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
+        """Wait for what is being written (re-raising its error) before using the connection."""
+        pending, self._pending = self._pending, []
+        if pending:
             lap = _Lap(self.result.steps)
-            pending.result()
+            for future in pending:
+                future.result()
             lap("waiting for writes")
 
     def _visit_exists(self, ids: pd.Series) -> pd.Series:
@@ -465,17 +498,17 @@ class _Load:
                 kept.append(valid.drop(columns="_source_pk"))
             stats.seconds = time.perf_counter() - t0
             self._sync()
-            job = partial(self._write_part, name, valid, rejected, stats, len(raw), first, last)
-            if self._writer is None:
-                job()
-            else:
-                self._pending = self._writer.submit(job)
+            self._submit(
+                partial(self._write_part, name, valid, rejected, stats, len(raw), first, last)
+            )
         if kept:
             self.full_frames[name] = (
                 kept[0] if len(kept) == 1 else pd.concat(kept, ignore_index=True)
             )
         if self._writer is not None:
             self._compute_while_writing(name)
+            if name == "stock_report":
+                self._submit(self._stock_marts)
         if name == "vaccine" and stats.loaded and not self.full:
             # A changed primary series length can change anyone's "fully vaccinated".
             self.full_coverage = True
@@ -737,14 +770,25 @@ def _fd(frame: pd.DataFrame, fac: str, day: str) -> pd.DataFrame:
     return pd.DataFrame({"facility_id": frame[fac], "date": frame[day].dt.strftime("%Y-%m-%d")})
 
 
-# The tables the SQL part of a full mart rebuild reads (the rest come from frames in memory).
-# (Not the visits: the rebuilt primary key gives the planner their number, all it needs.)
-_SQL_MART_INPUTS = (
-    "aefi_report",
-    "vaccination_plan",
-    "stock_transaction",
-    "stock_report",
+# The order tables are read and loaded in: each after those its rows refer to (checked in
+# validation); the stock tables early, so that a full load computes their marts on the server
+# while it cleans the citizens and visits here.
+LOAD_ORDER = tuple(
+    BY_NAME[name]
+    for name in (
+        "vaccine",
+        "facility",
+        "store",
+        "stock_transaction",
+        "stock_report",
+        "vaccination_plan",
+        "citizen",
+        "visit",
+        "certificate",
+        "aefi_report",
+    )
 )
+assert set(LOAD_ORDER) == set(SOURCE_TABLES)
 
 # SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT to parse it unambiguously.
 _IGNORE = " WHERE 1 = 1 ON CONFLICT DO NOTHING"
