@@ -167,7 +167,7 @@ class TableWriter:
         self.pk_name = f"{table.name}_pkey"
         if self.rebuild_indexes:
             for index in table.indexes:
-                index.drop(conn)
+                index.drop(conn, checkfirst=True)
         if self.rebuild_pk:
             conn.exec_driver_sql(f"ALTER TABLE {table.name} DROP CONSTRAINT {self.pk_name}")
 

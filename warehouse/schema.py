@@ -147,7 +147,9 @@ visit = sa.Table(
     _col("status", T, nullable=False),
     _col("recorded_at", TS),
     _col("updated_at", TS, nullable=False),
-    sa.Index("ix_visit_facility_date", "facility_id", "session_date"),
+    # For the marts of touched (facility, day) keys. Day first: the rows arrive nearly in day
+    # order, and sorting on the day before the text builds the index in half the time.
+    sa.Index("ix_visit_date_facility", "session_date", "facility_id"),
     sa.Index("ix_visit_citizen", "citizen_key"),
 )
 
