@@ -43,10 +43,14 @@ def _rebuild(conn: sa.Connection, mart: str, delete_where: str, insert_sql: str)
 
 
 def rebuild_facility_day_marts(
-    conn: sa.Connection, full: bool, computed: dict[str, pd.DataFrame] | None = None
+    conn: sa.Connection,
+    full: bool,
+    computed: dict[str, pd.DataFrame] | None = None,
+    report_marts: bool = True,
 ) -> None:
     """`computed`: on a full rebuild, the visit-grain marts already computed from the frames
-    of the load (etl/marts_memory.py); they are written as they are instead of queried."""
+    of the load (etl/marts_memory.py); they are written as they are instead of queried.
+    `report_marts`: False where rebuild_report_marts has run already."""
     if computed is not None:
         for mart, rows in computed.items():
             conn.exec_driver_sql(f"DELETE FROM {mart}")
@@ -54,7 +58,8 @@ def rebuild_facility_day_marts(
     else:
         _rebuild_visit_marts(conn, full)
     _running_backlog(conn, full)
-    _rebuild_report_marts(conn, full)
+    if report_marts:
+        rebuild_report_marts(conn, full)
 
 
 def _where(full: bool):
@@ -190,7 +195,7 @@ def _rebuild_visit_marts(conn: sa.Connection, full: bool) -> None:
     )
 
 
-def _rebuild_report_marts(conn: sa.Connection, full: bool) -> None:
+def rebuild_report_marts(conn: sa.Connection, full: bool) -> None:
     """mart_aefi_day and mart_plan_day (small inputs, always in SQL)."""
     where, delete_where = _where(full)
     _rebuild(

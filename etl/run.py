@@ -223,6 +223,7 @@ class _Load:
         self.full_frames: dict[str, pd.DataFrame] = {}
         self.people_written: int | None = None  # person_vax rows, once written (full load)
         self.stock_marts_written = False
+        self.report_marts_written = False
         self.visit_marts: dict[str, pd.DataFrame] | None = None
         # On a full load, writing one table (COPY, index builds: server work) runs in a worker
         # thread while the next table is extracted and transformed (client work). Only one
@@ -254,7 +255,8 @@ class _Load:
         self.result = result
         setup.refresh_reference(conn)
         watermarks = self._watermarks()
-        self.full = not watermarks or _empty(conn, schema.visit)
+        self.visits_before = not _empty(conn, schema.visit)
+        self.full = not watermarks or not self.visits_before
         self.open_reject_tables = set(
             conn.execute(
                 sa.select(schema.etl_reject.c.source_table)
@@ -337,9 +339,14 @@ class _Load:
 
     def _rebuild_marts(self, result: RunResult) -> None:
         step = time.perf_counter()
-        if self.full:
+        if self.full and not self.report_marts_written:
             self._analyze("aefi_report", "vaccination_plan")
-        marts.rebuild_facility_day_marts(self.conn, self.full, computed=self.visit_marts)
+        marts.rebuild_facility_day_marts(
+            self.conn,
+            self.full,
+            computed=self.visit_marts,
+            report_marts=not self.report_marts_written,
+        )
         self.visit_marts = None
         if not self.stock_marts_written:
             marts.rebuild_stock_marts(self.conn, self.full)
@@ -360,6 +367,15 @@ class _Load:
         marts.rebuild_stock_marts(self.conn, True)
         self.stock_marts_written = True
         lap("stock marts (while cleaning)")
+
+    def _report_marts(self) -> None:
+        """On a full load, the AEFI and plan marts once the visits and AEFI reports are written
+        (their SQL runs on the server while the certificates are cleaned here)."""
+        lap = _Lap(self.result.steps)
+        self._analyze("aefi_report", "vaccination_plan")
+        marts.rebuild_report_marts(self.conn, True)
+        self.report_marts_written = True
+        lap("AEFI and plan marts (while cleaning)")
 
     def _people(self, milestones: pd.DataFrame) -> None:
         """On a full load, person_vax and the coverage mart from everyone's milestones, written
@@ -453,7 +469,8 @@ class _Load:
         in_run = pd.Series(self._run_visits.positions(ids) >= 0, index=ids.index)
         outside = pd.unique(ids[~in_run & ids.notna()])
         found: set[str] = set()
-        if len(outside):
+        # (A warehouse without visits before this run has none but the run's to look up.)
+        if len(outside) and self.visits_before:
             self._sync()
             create_temp_table(self.conn, "check_visit", {"visit_id": "TEXT"})
             add_keys_frame(self.conn, "check_visit", pd.DataFrame({"visit_id": outside}))
@@ -497,7 +514,8 @@ class _Load:
             if self.full and name in ("citizen", "visit", "vaccine", "certificate"):
                 kept.append(valid.drop(columns="_source_pk"))
             stats.seconds = time.perf_counter() - t0
-            self._sync()
+            # No waiting for the writer here: a full load keeps the rows of its large tables in
+            # memory anyway (for the marts), so the parts queued hold nothing more.
             self._submit(
                 partial(self._write_part, name, valid, rejected, stats, len(raw), first, last)
             )
@@ -509,6 +527,8 @@ class _Load:
             self._compute_while_writing(name)
             if name == "stock_report":
                 self._submit(self._stock_marts)
+            elif name == "aefi_report":
+                self._submit(self._report_marts)
         if name == "vaccine" and stats.loaded and not self.full:
             # A changed primary series length can change anyone's "fully vaccinated".
             self.full_coverage = True
@@ -771,8 +791,9 @@ def _fd(frame: pd.DataFrame, fac: str, day: str) -> pd.DataFrame:
 
 
 # The order tables are read and loaded in: each after those its rows refer to (checked in
-# validation); the stock tables early, so that a full load computes their marts on the server
-# while it cleans the citizens and visits here.
+# validation). A full load computes the marts of the smaller tables on the server while it
+# cleans the large ones here: the stock tables come early, the AEFI reports before the
+# certificates.
 LOAD_ORDER = tuple(
     BY_NAME[name]
     for name in (
@@ -784,8 +805,8 @@ LOAD_ORDER = tuple(
         "vaccination_plan",
         "citizen",
         "visit",
-        "certificate",
         "aefi_report",
+        "certificate",
     )
 )
 assert set(LOAD_ORDER) == set(SOURCE_TABLES)
