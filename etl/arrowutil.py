@@ -106,6 +106,11 @@ class _IntIndex:
 class KeyIndex:
     """Keys ready to be looked up, many times: `positions` without building them again."""
 
+    @staticmethod
+    def of_integers(keys: np.ndarray) -> _IntIndex:
+        """Non-negative integer keys (-1: none) ready to be looked up: `.find(values)`."""
+        return _IntIndex(keys)
+
     def __init__(self, keys: Strings) -> None:
         self.keys = _array(keys)
         self.coded = id_codes(self.keys) if len(self.keys) else None

@@ -17,9 +17,10 @@ import pandas as pd
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
-from etl.arrowutil import arrow_strings, contiguous, positions
+from etl.arrowutil import KeyIndex, arrow_strings, contiguous, positions
 from etl.load import upsert
 from etl.sqlutil import add_keys_frame, read_frame
+from etl.transform import CITIZEN_CODE
 from warehouse import schema
 
 
@@ -103,8 +104,13 @@ def milestones_from_frames(
         }
     )
     injected = ((visit["status"] == "active") & visit["injected_at"].notna()).to_numpy(bool)
-    # Look-ups through Arrow hash tables rather than merges: much faster on millions of rows.
-    pos = positions(visit["citizen_key"][injected], citizen["citizen_key"])
+    # Each visit's citizen row: on the integers standing for citizens where the load gave them
+    # (transform.CITIZEN_CODE), else through an Arrow hash table of the keys.
+    codes = [_integers(frame, CITIZEN_CODE) for frame in (citizen, visit)]
+    if codes[0] is not None and codes[1] is not None:
+        pos = KeyIndex.of_integers(codes[0]).find(codes[1][injected])
+    else:
+        pos = positions(visit["citizen_key"][injected], citizen["citizen_key"])
     series = vaccine.set_index("vaccine_code")["primary_series_doses"]
     psd = visit["vaccine_code"][injected].map(series)
     doses = pd.DataFrame(
@@ -118,6 +124,12 @@ def milestones_from_frames(
     )
     doses = doses[pd.notna(doses["primary_series_doses"]).to_numpy()]
     return _milestones(persons, residence, doses)
+
+
+def _integers(frame: pd.DataFrame, column: str) -> np.ndarray | None:
+    if column not in frame or not pd.api.types.is_integer_dtype(frame[column].dtype):
+        return None
+    return frame[column].to_numpy(dtype=np.int64)
 
 
 def coverage_rows(milestones: pd.DataFrame) -> pd.DataFrame:

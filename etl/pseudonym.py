@@ -6,6 +6,7 @@ import hashlib
 import os
 import sys
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -89,6 +90,12 @@ class Pseudonymizer:
 
     def hash(self, values: pd.Series, prefix: str) -> pd.Series:
         """The digest of each value; missing values stay missing."""
+        return self.hash_coded(values, prefix)[0]
+
+    def hash_coded(self, values: pd.Series, prefix: str) -> tuple[pd.Series, np.ndarray]:
+        """The digest of each value, and an integer standing for it (-1 where missing): the
+        same for the same value under the same prefix, in this Pseudonymizer (so that rows
+        can be matched on integers instead of digests)."""
         arr = contiguous(arrow_strings(values))
         hashed = self._hashed.setdefault(prefix, _Hashed())
         coded = id_codes(arr)
@@ -99,7 +106,6 @@ class Pseudonymizer:
                 distinct = pc.unique(arr.filter(pa.array(new)))
                 hashed.add(distinct, _digests(self.key, prefix, distinct))
                 at = hashed.index().positions(arr, coded)
-            out = take(hashed.digests, at)
         else:
             # One hashing pass over the rows (each row's position among the distinct values);
             # the rest works on the distinct values only.
@@ -110,5 +116,7 @@ class Pseudonymizer:
                 new = distinct.filter(pa.array(at < 0))
                 hashed.add(new, _digests(self.key, prefix, new))
                 at = hashed.index().positions(distinct)
-            out = take(hashed.digests, at).take(encoded.indices)
-        return pd.Series(pd.array(out, dtype="string"), index=values.index)
+            rows = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+            at = np.where(rows >= 0, at[np.maximum(rows, 0)], -1) if len(at) else rows
+        digests = pd.Series(pd.array(take(hashed.digests, at), dtype="string"), index=values.index)
+        return digests, at

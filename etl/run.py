@@ -691,7 +691,7 @@ class _Load:
             ) if len(loaded) < 50_000 else self._resolve_many(name, loaded)
         if rejected.empty:
             return
-        rows = rejected.drop(columns=["_source_pk", "_reason"])
+        rows = rejected[[c for c in rejected.columns if not c.startswith("_")]]
         frame = pd.DataFrame(
             {
                 "source_table": name,

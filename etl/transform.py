@@ -185,6 +185,12 @@ def prepare_store(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     )
 
 
+# A column of prepared citizen and visit rows that is not stored: an integer standing for the
+# citizen (the same in both tables within one load), to match visits to citizens in memory.
+# Columns whose names start with "_" never reach the warehouse.
+CITIZEN_CODE = "_citizen_code"
+
+
 def prepare_citizen(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     citizen_id = code(raw["citizen_id"])
     national_id = pd.Series(
@@ -195,12 +201,13 @@ def prepare_citizen(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
         index=raw.index,
     )
     national_id = national_id.mask(national_id == "")
-    citizen_key = pz.hash(citizen_id, "cid")
+    citizen_key, citizen_code = pz.hash_coded(citizen_id, "cid")
     person_key = pz.hash(national_id, "nid").fillna(citizen_key)
     birth = day(raw["birth_date"])
     return pd.DataFrame(
         {
             "citizen_key": citizen_key,
+            CITIZEN_CODE: citizen_code,
             "person_key": person_key,
             "birth_year": birth.dt.year.astype("Int64"),
             "sex": code(raw["sex"]),
@@ -227,10 +234,12 @@ def prepare_vaccination_plan(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFra
 
 
 def prepare_visit(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
+    citizen_key, citizen_code = pz.hash_coded(code(raw["citizen_id"]), "cid")
     return pd.DataFrame(
         {
             "visit_id": code(raw["visit_id"]),
-            "citizen_key": pz.hash(code(raw["citizen_id"]), "cid"),
+            "citizen_key": citizen_key,
+            CITIZEN_CODE: citizen_code,
             "facility_id": code(raw["facility_id"]),
             "session_date": day(raw["session_date"]),
             "checked_in_at": timestamp(raw["checked_in_at"]),

@@ -3,6 +3,7 @@ lose nothing, privacy, and clear messages for bad sources. SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -456,6 +457,7 @@ def test_pseudonyms_are_the_keyed_hash_of_each_value_across_calls():
         return hashlib.blake2b(f"{prefix}:{value}".encode(), key=key, digest_size=16).hexdigest()
 
     pz = Pseudonymizer(key)
+    seen: dict[tuple[str, str], int] = {}
     calls = [
         ("cid", ["C000000001", "C000000002", None, "C000000002"]),
         ("cid", ["C000000002", "C000000003", None, "C000000001"]),  # partly seen
@@ -463,12 +465,27 @@ def test_pseudonyms_are_the_keyed_hash_of_each_value_across_calls():
         ("nid", ["036187339836", "036187339836", None]),
         ("nid", ["123456789", "036187339836"]),  # old 9-digit ID beside a 12-digit one
         ("cid", ["C000000004", "C000000001"]),
+        ("aid", [None, None]),  # nothing but missing values, under a prefix not seen before
+        ("aid", ["A-1", None, "A-1"]),
     ]
     for prefix, values in calls:
         index = pd.RangeIndex(10, 10 + len(values))
-        got = pz.hash(pd.Series(values, index=index, dtype="string"), prefix)
+        got, codes = pz.hash_coded(pd.Series(values, index=index, dtype="string"), prefix)
         assert got.index.equals(index)
         assert [None if pd.isna(g) else g for g in got] == [expected(prefix, v) for v in values]
+        # The integers stand for the values: equal exactly where the values are.
+        pairs = list(zip(codes, values, strict=True))
+        for (code, value), (other_code, other) in itertools.product(pairs, repeat=2):
+            assert (code == -1) == (value is None)
+            if value is not None and other is not None:
+                assert (code == other_code) == (value == other)
+        # ... and across calls: a value keeps its integer, and no two values share one.
+        for code, value in zip(codes, values, strict=True):
+            if value is not None:
+                assert seen.setdefault((prefix, value), code) == code
+    for prefix in ("cid", "nid", "aid"):
+        mine = {v: c for (p, v), c in seen.items() if p == prefix}
+        assert len(set(mine.values())) == len(mine)
 
 
 @pytest.mark.parametrize(("rows", "slice_rows"), [(10, 3), (120_000, 40_000)])
