@@ -195,9 +195,17 @@ def _rebuild_visit_marts(conn: sa.Connection, full: bool) -> None:
     )
 
 
-def rebuild_report_marts(conn: sa.Connection, full: bool) -> None:
-    """mart_aefi_day and mart_plan_day (small inputs, always in SQL)."""
+def rebuild_report_marts(conn: sa.Connection, full: bool, few_reports: bool = False) -> None:
+    """mart_aefi_day and mart_plan_day (small inputs, always in SQL).
+
+    `few_reports`: the AEFI reports are few beside the visits (a full load knows). PostgreSQL
+    then looks up each report's visit by its key rather than reading every visit (after a
+    full load it has no statistics of the visits yet, and would read them all: 0.9 s against
+    0.3 s on the whole province)."""
     where, delete_where = _where(full)
+    pg = conn.dialect.name == "postgresql"
+    if few_reports and pg:
+        conn.exec_driver_sql("SELECT set_config('enable_seqscan', 'off', true)")
     _rebuild(
         conn,
         "mart_aefi_day",
@@ -214,6 +222,8 @@ def rebuild_report_marts(conn: sa.Connection, full: bool) -> None:
                  COALESCE(a.channel, '')
         """,
     )
+    if few_reports and pg:
+        conn.exec_driver_sql("SELECT set_config('enable_seqscan', 'on', true)")
     _rebuild(
         conn,
         "mart_plan_day",

@@ -373,16 +373,18 @@ class _Load:
         (their SQL runs on the server while the certificates are cleaned here)."""
         lap = _Lap(self.result.steps)
         self._analyze("aefi_report", "vaccination_plan")
-        marts.rebuild_report_marts(self.conn, True)
+        tables = self.result.tables
+        few = tables["aefi_report"].loaded * 20 < tables["visit"].loaded
+        marts.rebuild_report_marts(self.conn, True, few_reports=few)
         self.report_marts_written = True
         lap("AEFI and plan marts (while cleaning)")
 
-    def _people(self, milestones: pd.DataFrame) -> None:
+    def _people(self, milestones: pd.DataFrame, coverage: pd.DataFrame) -> None:
         """On a full load, person_vax and the coverage mart from everyone's milestones, written
         while the certificates are cleaned (not after the marts, with nothing else running)."""
         lap = _Lap(self.result.steps)
         self.people_written = refresh_person_vax(self.conn, True, milestones=milestones)
-        marts.rebuild_coverage_mart(self.conn, True, computed=coverage_rows(milestones))
+        marts.rebuild_coverage_mart(self.conn, True, computed=coverage)
         lap("people and coverage (while writing)")
 
     def _compute_while_writing(self, name: str) -> None:
@@ -395,7 +397,7 @@ class _Load:
                 mem.pop("citizen"), mem["visit"], mem.pop("vaccine")
             )
             lap("milestones (while writing)")
-            self._submit(partial(self._people, milestones))
+            self._submit(partial(self._people, milestones, coverage_rows(milestones)))
         elif name == "certificate":
             # The visit-grain facility-day marts, while the certificates are copied.
             unit = "us" if self.conn.dialect.name == "postgresql" else "s"
