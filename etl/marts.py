@@ -204,7 +204,9 @@ def rebuild_report_marts(conn: sa.Connection, full: bool, few_reports: bool = Fa
     0.3 s on the whole province)."""
     where, delete_where = _where(full)
     pg = conn.dialect.name == "postgresql"
+    seqscan = None
     if few_reports and pg:
+        seqscan = conn.exec_driver_sql("SELECT current_setting('enable_seqscan')").scalar()
         conn.exec_driver_sql("SELECT set_config('enable_seqscan', 'off', true)")
     _rebuild(
         conn,
@@ -222,8 +224,8 @@ def rebuild_report_marts(conn: sa.Connection, full: bool, few_reports: bool = Fa
                  COALESCE(a.channel, '')
         """,
     )
-    if few_reports and pg:
-        conn.exec_driver_sql("SELECT set_config('enable_seqscan', 'on', true)")
+    if seqscan is not None:
+        conn.execute(sa.text("SELECT set_config('enable_seqscan', :v, true)"), {"v": seqscan})
     _rebuild(
         conn,
         "mart_plan_day",
