@@ -73,8 +73,9 @@ def id_codes(values: Strings) -> IdCodes | None:
     return IdCodes((prefix, digits), codes)
 
 
-class _IntIndex:
-    """Positions of non-negative integer keys (the first where one repeats)."""
+class IntIndex:
+    """Non-negative integer keys (-1: none), ready to be looked up: `find` gives each value's
+    position among them (the first where one repeats), -1 where absent."""
 
     def __init__(self, codes: np.ndarray) -> None:
         where = np.flatnonzero(codes >= 0)
@@ -106,15 +107,10 @@ class _IntIndex:
 class KeyIndex:
     """Keys ready to be looked up, many times: `positions` without building them again."""
 
-    @staticmethod
-    def of_integers(keys: np.ndarray) -> _IntIndex:
-        """Non-negative integer keys (-1: none) ready to be looked up: `.find(values)`."""
-        return _IntIndex(keys)
-
     def __init__(self, keys: Strings) -> None:
         self.keys = _array(keys)
         self.coded = id_codes(self.keys) if len(self.keys) else None
-        self._ints = None if self.coded is None else _IntIndex(self.coded.codes)
+        self._ints = None if self.coded is None else IntIndex(self.coded.codes)
 
     def positions(self, values: Strings, coded: IdCodes | None = None) -> np.ndarray:
         """The position of each value among the keys (the first where one repeats), -1 where

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
-from etl.arrowutil import KeyIndex, arrow_strings, contiguous, positions
+from etl.arrowutil import IntIndex, arrow_strings, contiguous, positions
 from etl.load import upsert
 from etl.sqlutil import add_keys_frame, read_frame
 from etl.transform import CITIZEN_CODE
@@ -108,7 +108,7 @@ def milestones_from_frames(
     # (transform.CITIZEN_CODE), else through an Arrow hash table of the keys.
     codes = [_integers(frame, CITIZEN_CODE) for frame in (citizen, visit)]
     if codes[0] is not None and codes[1] is not None:
-        pos = KeyIndex.of_integers(codes[0]).find(codes[1][injected])
+        pos = IntIndex(codes[0]).find(codes[1][injected])
     else:
         pos = positions(visit["citizen_key"][injected], citizen["citizen_key"])
     series = vaccine.set_index("vaccine_code")["primary_series_doses"]

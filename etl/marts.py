@@ -43,14 +43,11 @@ def _rebuild(conn: sa.Connection, mart: str, delete_where: str, insert_sql: str)
 
 
 def rebuild_facility_day_marts(
-    conn: sa.Connection,
-    full: bool,
-    computed: dict[str, pd.DataFrame] | None = None,
-    report_marts: bool = True,
+    conn: sa.Connection, full: bool, computed: dict[str, pd.DataFrame] | None = None
 ) -> None:
-    """`computed`: on a full rebuild, the visit-grain marts already computed from the frames
-    of the load (etl/marts_memory.py); they are written as they are instead of queried.
-    `report_marts`: False where rebuild_report_marts has run already."""
+    """The visit-grain marts (rebuild_report_marts does the AEFI and plan marts). `computed`:
+    on a full rebuild, those marts already computed from the frames of the load
+    (etl/marts_memory.py); they are written as they are instead of queried."""
     if computed is not None:
         for mart, rows in computed.items():
             conn.exec_driver_sql(f"DELETE FROM {mart}")
@@ -58,8 +55,6 @@ def rebuild_facility_day_marts(
     else:
         _rebuild_visit_marts(conn, full)
     _running_backlog(conn, full)
-    if report_marts:
-        rebuild_report_marts(conn, full)
 
 
 def _where(full: bool):

@@ -222,8 +222,6 @@ class _Load:
         # reading them back, and what is computed from them while the server writes.
         self.full_frames: dict[str, pd.DataFrame] = {}
         self.people_written: int | None = None  # person_vax rows, once written (full load)
-        self.stock_marts_written = False
-        self.report_marts_written = False
         self.visit_marts: dict[str, pd.DataFrame] | None = None
         # On a full load, writing one table (COPY, index builds: server work) runs in a worker
         # thread while the next table is extracted and transformed (client work). Only one
@@ -339,17 +337,11 @@ class _Load:
 
     def _rebuild_marts(self, result: RunResult) -> None:
         step = time.perf_counter()
-        if self.full and not self.report_marts_written:
-            self._analyze("aefi_report", "vaccination_plan")
-        marts.rebuild_facility_day_marts(
-            self.conn,
-            self.full,
-            computed=self.visit_marts,
-            report_marts=not self.report_marts_written,
-        )
+        marts.rebuild_facility_day_marts(self.conn, self.full, computed=self.visit_marts)
         self.visit_marts = None
-        if not self.stock_marts_written:
-            marts.rebuild_stock_marts(self.conn, self.full)
+        if not self.full:  # a full load built these while writing (_stock_marts, _report_marts)
+            marts.rebuild_report_marts(self.conn, False)
+            marts.rebuild_stock_marts(self.conn, False)
         result.steps["marts"] = time.perf_counter() - step
 
     def _analyze(self, *tables: str) -> None:
@@ -365,7 +357,6 @@ class _Load:
         lap = _Lap(self.result.steps)
         self._analyze("stock_transaction", "stock_report")
         marts.rebuild_stock_marts(self.conn, True)
-        self.stock_marts_written = True
         lap("stock marts (while cleaning)")
 
     def _report_marts(self) -> None:
@@ -376,7 +367,6 @@ class _Load:
         tables = self.result.tables
         few = tables["aefi_report"].loaded * 20 < tables["visit"].loaded
         marts.rebuild_report_marts(self.conn, True, few_reports=few)
-        self.report_marts_written = True
         lap("AEFI and plan marts (while cleaning)")
 
     def _people(self, milestones: pd.DataFrame, coverage: pd.DataFrame) -> None:
