@@ -37,6 +37,8 @@ import shapely
 from shapely.geometry import MultiPoint, MultiPolygon, mapping, shape
 from shapely.geometry.polygon import orient
 
+import settings
+
 ENV_VAR = "VAX_BOUNDARIES_PATH"
 LEVELS = ("district", "commune")
 _SIMPLIFY = 0.0002  # degrees (about 20 m): lighter maps, invisible at district or commune scale
@@ -574,8 +576,7 @@ def _load_cached(path: str | None, stamp: tuple, key: tuple) -> Boundaries:
 
 def configured_path() -> str | None:
     """The boundaries file named by VAX_BOUNDARIES_PATH, or None."""
-    value = os.environ.get(ENV_VAR, "").strip()
-    return value or None
+    return settings.boundaries_path()
 
 
 def load(areas: pd.DataFrame, path: str | os.PathLike | None = None) -> Boundaries:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
@@ -108,4 +109,6 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    # Progress and warnings of a load go to standard error, one line each.
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="[etl] %(message)s")
     sys.exit(main())

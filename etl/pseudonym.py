@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
+import logging
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+import settings
 from etl.arrowutil import KeyIndex, arrow_strings, contiguous, id_codes, take
 
 DEMO_KEY = "demo-key-not-for-production"
@@ -20,13 +20,12 @@ _warned = False
 def pseudonym_key() -> bytes:
     """The secret key from VAX_PSEUDONYM_KEY; a demo key, with a warning, when it is unset."""
     global _warned
-    key = os.environ.get("VAX_PSEUDONYM_KEY")
+    key = settings.pseudonym_key()
     if not key:
         if not _warned:
-            print(
-                "warning: VAX_PSEUDONYM_KEY is not set; using the public demo key. "
-                "Set a secret key for real data.",
-                file=sys.stderr,
+            logging.getLogger("etl").warning(
+                "VAX_PSEUDONYM_KEY is not set; using the public demo key. "
+                "Set a secret key for real data."
             )
             _warned = True
         key = DEMO_KEY

@@ -8,8 +8,7 @@ the previous state, and two runs cannot overlap. Each source table is read from 
 from __future__ import annotations
 
 import json
-import os
-import sys
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,6 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
+import settings
 from etl import marts, transform
 from etl.arrowutil import KeyIndex
 from etl.contract import BY_NAME, SOURCE_TABLES, ContractError, check_platform
@@ -34,9 +34,9 @@ from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
 from warehouse import engine as wh_engine
 from warehouse import schema, setup
 
-DEFAULT_OVERLAP = timedelta(minutes=int(os.environ.get("VAX_ETL_OVERLAP_MINUTES", "10")))
+DEFAULT_OVERLAP = settings.etl_overlap()
 LOCK_KEY = 36_2021  # PostgreSQL advisory lock id for the ETL
-FULL_LOAD_PART_ROWS = int(os.environ.get("VAX_ETL_PART_ROWS", "1000000"))
+FULL_LOAD_PART_ROWS = settings.etl_part_rows()
 
 
 class EtlError(RuntimeError):
@@ -80,13 +80,16 @@ class RunResult:
         return sum(t.rejected for t in self.tables.values())
 
 
+LOG = logging.getLogger("etl")
+
+
 def _stderr(message: str) -> None:
-    print(f"[etl] {message}", file=sys.stderr, flush=True)
+    LOG.info(message)
 
 
 def _pause_for_tests(stage: str) -> None:
     # Lets the crash-safety test kill a load at a known point; a no-op otherwise.
-    if os.environ.get("VAX_ETL_PAUSE_AT") == stage:
+    if settings.etl_pause_at() == stage:
         _stderr(f"paused at {stage}")
         time.sleep(3600)
 
@@ -171,9 +174,7 @@ def _take_lock(conn: sa.Connection) -> None:
 # Memory for the load's own session on PostgreSQL (the server defaults, 4 MB for sorts and
 # hashes and 8 MB for temporary tables, make the mart aggregates and key tables spill to disk).
 PG_SESSION_SETTINGS = {
-    "work_mem": os.environ.get("VAX_ETL_PG_WORK_MEM", "256MB"),
-    "maintenance_work_mem": os.environ.get("VAX_ETL_PG_MAINTENANCE_WORK_MEM", "512MB"),
-    "temp_buffers": os.environ.get("VAX_ETL_PG_TEMP_BUFFERS", "256MB"),
+    **settings.etl_pg_session(),
     # Compiling the mart aggregates costs seconds each and saves less than it costs here.
     "jit": "off",
 }

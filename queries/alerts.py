@@ -1,16 +1,17 @@
 """Alert thresholds an administrator sets in `config/alerts.toml` (or the file named by the
-environment variable VAX_ALERTS_CONFIG). The settings are documented inside that file."""
+setting VAX_ALERTS_CONFIG). The settings are documented inside that file."""
 
 from __future__ import annotations
 
 import math
-import os
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+import settings
+
 ENV_VAR = "VAX_ALERTS_CONFIG"
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "config" / "alerts.toml"
+DEFAULT_PATH = settings.DEFAULT_ALERTS_PATH
 
 
 class AlertsConfigError(ValueError):
@@ -59,8 +60,7 @@ _TYPES = {f.name: f.type for f in fields(Thresholds)}
 
 def config_path() -> Path:
     """The alerts file in use: $VAX_ALERTS_CONFIG if set, else `config/alerts.toml`."""
-    explicit = os.environ.get(ENV_VAR, "").strip()
-    return Path(explicit) if explicit else DEFAULT_PATH
+    return settings.alerts_config()
 
 
 def _value(section: str, key: str, raw: object, kind: str) -> float | int:

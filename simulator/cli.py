@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
+
+import settings
 
 from . import __version__
 from . import config as C
@@ -17,8 +18,6 @@ from .db import Platform
 from .generate import generate
 from .schema import TABLE_ORDER, TABLES
 from .timeutil import cutoff_for_end, day_index
-
-DEFAULT_URL = "sqlite:///data/platform.db"
 
 
 class UsageError(Exception):
@@ -35,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--platform-url",
         help="SQLAlchemy URL of the platform database "
-        f"(default: $VAX_PLATFORM_URL, else {DEFAULT_URL})",
+        "(default: $VAX_PLATFORM_URL, else data/platform.db)",
     )
     p.add_argument("--seed", type=int, help=f"random seed (default {C.DEFAULT_SEED})")
     p.add_argument("--start", help=f"first campaign day, YYYY-MM-DD (default {C.DEFAULT_START})")
@@ -104,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     def progress(msg: str) -> None:
         print(msg, flush=True)
 
-    url = args.platform_url or os.environ.get("VAX_PLATFORM_URL") or DEFAULT_URL
+    url = settings.platform_url(args.platform_url)
     platform = Platform(url)
     try:
         meta = platform.read_meta()

@@ -211,3 +211,9 @@ def test_shared_path_checker(tmp_path: Path) -> None:
         "etl/load.py contains ../shared",
         "queries/sql/weekly.sql contains /shared/data",
     ]
+
+
+def test_settings_module_imports_nothing_of_the_project() -> None:
+    """Every package may read `settings`, so it must depend on none of them."""
+    source = (ROOT / "settings.py").read_text(encoding="utf-8")
+    assert imported_modules(source, "settings") & set(PACKAGES) == set()

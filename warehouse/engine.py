@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data"
-DEFAULT_WAREHOUSE_URL = f"sqlite:///{DATA_DIR / 'warehouse.db'}"
-DEFAULT_PLATFORM_URL = f"sqlite:///{DATA_DIR / 'platform.db'}"
+import settings
 
 
 class DatabaseUrlError(ValueError):
@@ -20,12 +16,12 @@ class DatabaseUrlError(ValueError):
 
 def warehouse_url(explicit: str | None = None) -> str:
     """The warehouse URL: the flag, else VAX_WAREHOUSE_URL, else the SQLite file under data/."""
-    return explicit or os.environ.get("VAX_WAREHOUSE_URL") or DEFAULT_WAREHOUSE_URL
+    return settings.warehouse_url(explicit)
 
 
 def platform_url(explicit: str | None = None) -> str:
     """The platform URL: the flag, else VAX_PLATFORM_URL, else the SQLite file under data/."""
-    return explicit or os.environ.get("VAX_PLATFORM_URL") or DEFAULT_PLATFORM_URL
+    return settings.platform_url(explicit)
 
 
 def parse_url(url: str) -> sa.URL:
