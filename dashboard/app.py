@@ -12,39 +12,13 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import shell  # noqa: E402
+from dashboard import navigation, shell  # noqa: E402
 from dashboard.i18n import text  # noqa: E402
 
-st.set_page_config(
-    page_title="Ban Chỉ đạo tiêm chủng COVID-19 — Nam Định",
-    page_icon=":material/vaccines:",
-    layout="wide",
-)
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # served by the app itself
 
 lang = shell.language()
-PAGES = [
-    ("overview", ":material/dashboard:"),
-    ("coverage", ":material/map:"),
-    ("sites", ":material/location_on:"),
-    ("screening", ":material/stethoscope:"),
-    ("stock", ":material/inventory_2:"),
-    ("certificates", ":material/verified:"),
-    ("aefi", ":material/emergency:"),
-    ("flow", ":material/conveyor_belt:"),
-    ("quality", ":material/fact_check:"),
-]
-pages = [
-    st.Page(
-        f"app_pages/{name}.py",
-        title=text(f"page_{name}", lang),
-        icon=icon,
-        # The overview is served at "/"; its own path is only reserved, so it takes a name
-        # nobody types, and "/overview" (a natural bookmark) is a hidden page leading there.
-        url_path="home" if name == "overview" else name,
-        default=(name == "overview"),
-    )
-    for name, icon in PAGES
-]
+pages = navigation.pages(lang)
 
 
 def overview_address() -> None:
@@ -53,5 +27,11 @@ def overview_address() -> None:
 
 
 page = st.navigation([*pages, st.Page(overview_address, url_path="overview", visibility="hidden")])
-shell.begin()
+st.set_page_config(
+    page_title=f"{page.title} · {text('app_short', lang)}",
+    page_icon=str(FAVICON),
+    layout="wide",
+)
+navigation.leave_unknown_page(pages[0])
+shell.begin(page=page.url_path)
 page.run()

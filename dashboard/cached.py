@@ -1,14 +1,15 @@
-"""Every warehouse read the pages make, cached.
+"""Every warehouse read the pages make, cached: the one place the dashboard talks to a database.
 
-Each wrapper is keyed by small values (the warehouse URL, its data version, a scope code, a
-period), so a new load changes the data version and invalidates the caches by itself.
-Only this module talks to `queries/`; pages call these functions.
+Pages call query functions of `queries/` (the objects, not their names) with a frozen `Scope`
+and `Period`; each read is cached by the warehouse URL, its data version, the function's
+qualified name and these small values, so a new load changes the data version and invalidates
+the caches by itself. Scopes are resolved from the cached reference frames, not in SQL.
 """
 
 from __future__ import annotations
 
-import importlib
-from datetime import date
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 import sqlalchemy as sa
@@ -16,11 +17,12 @@ import streamlit as st
 
 from queries import dimensions
 from queries.freshness import Freshness, freshness
-from queries.scope import Period, resolve_scope
+from queries.scope import Period, Scope
 from warehouse import engine as wh_engine
 from warehouse import setup
 
 CACHE = {"max_entries": 256, "show_spinner": False}
+R = TypeVar("R")
 
 
 @st.cache_resource(show_spinner=False)
@@ -47,49 +49,46 @@ def data_version(url: str) -> str:
         return setup.data_version(conn)
 
 
+def _name(query: Callable) -> str:
+    return f"{query.__module__}.{query.__qualname__}"
+
+
 @st.cache_data(**CACHE)
+def _read(url: str, version: str, name: str, scope: Scope, period: Period, extra: tuple, _q):
+    with engine(url).connect() as conn:
+        return _q(conn, scope, period, *extra)
+
+
+@st.cache_data(**CACHE)
+def _read_plain(url: str, version: str, name: str, args: tuple, _q):
+    with engine(url).connect() as conn:
+        return _q(conn, *args)
+
+
+def read(
+    url: str,
+    version: str,
+    query: Callable[..., R],
+    scope: Scope,
+    period: Period,
+    *extra,
+) -> R:
+    """`query(conn, scope, period, *extra)`, cached; `extra` must be small hashable values."""
+    return _read(url, version, _name(query), scope, period, extra, query)
+
+
+def read_plain(url: str, version: str, query: Callable[..., R], *args) -> R:
+    """`query(conn, *args)` for reads without a scope and period, cached."""
+    return _read_plain(url, version, _name(query), args, query)
+
+
 def freshness_info(url: str, version: str) -> Freshness:
-    with engine(url).connect() as conn:
-        return freshness(conn)
+    return read_plain(url, version, freshness)
 
 
-@st.cache_data(**CACHE)
 def areas(url: str, version: str) -> pd.DataFrame:
-    with engine(url).connect() as conn:
-        return dimensions.areas(conn)
+    return read_plain(url, version, dimensions.areas)
 
 
-@st.cache_data(**CACHE)
 def facilities(url: str, version: str) -> pd.DataFrame:
-    with engine(url).connect() as conn:
-        return dimensions.facilities(conn)
-
-
-@st.cache_data(**CACHE)
-def population(url: str, version: str) -> pd.DataFrame:
-    with engine(url).connect() as conn:
-        return dimensions.population(conn)
-
-
-def _function(name: str):
-    module, func = name.rsplit(".", 1)
-    return getattr(importlib.import_module(f"queries.{module}"), func)
-
-
-@st.cache_data(**CACHE)
-def read(url: str, version: str, name: str, scope_code: str, start: date, end: date, *extra):
-    """`queries.<name>(conn, scope, period, *extra)`, cached by these small values.
-
-    `name` is "module.function" inside `queries` (e.g. "datasets.sessions"); `extra` must be
-    hashable small values (strings, numbers, dates, tuples).
-    """
-    with engine(url).connect() as conn:
-        scope = resolve_scope(conn, scope_code)
-        return _function(name)(conn, scope, Period(start, end), *extra)
-
-
-@st.cache_data(**CACHE)
-def read_plain(url: str, version: str, name: str, *args):
-    """`queries.<name>(conn, *args)` for reads without a scope and period, cached."""
-    with engine(url).connect() as conn:
-        return _function(name)(conn, *args)
+    return read_plain(url, version, dimensions.facilities)

@@ -1,4 +1,8 @@
-"""Numbers and dates as Vietnamese officials write them (1.234.567; 12,3 %; 27/11/2021)."""
+"""Numbers and dates as Vietnamese officials write them (1.234.567; 12,3 %; 27/11/2021).
+
+Every formatter takes any missing value (None, NaN, pd.NA, NaT) and shows "—"; `value` turns a
+cell into a float or None for the KPI cards. Pages use these, not formatters of their own.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,25 @@ from datetime import date, datetime
 
 import pandas as pd
 
+MISSING = "—"
 
-def number(value, lang: str = "vi", digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "—"
-    text = f"{value:,.{digits}f}"
+
+def value(cell) -> float | None:
+    """A cell as a float (infinity kept), None when it is missing or not a number."""
+    if cell is None or cell is pd.NA or cell is pd.NaT:
+        return None
+    try:
+        number = float(cell)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def number(cell, lang: str = "vi", digits: int = 0) -> str:
+    v = value(cell)
+    if v is None or math.isinf(v):
+        return MISSING
+    text = f"{v:,.{digits}f}"
     if lang == "vi":
         text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
     return text
@@ -19,29 +37,40 @@ def number(value, lang: str = "vi", digits: int = 0) -> str:
 
 def percent(ratio, lang: str = "vi", digits: int = 1) -> str:
     """A ratio (0.123) as a percentage ("12,3 %" in Vietnamese, "12.3%" in English)."""
-    if ratio is None or (isinstance(ratio, float) and (math.isnan(ratio) or math.isinf(ratio))):
-        return "—"
-    text = number(ratio * 100, lang, digits)
+    v = value(ratio)
+    if v is None or math.isinf(v):
+        return MISSING
+    text = number(v * 100, lang, digits)
     return f"{text} %" if lang == "vi" else f"{text}%"
 
 
-def signed(value, lang: str = "vi", digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return ("+" if value > 0 else "") + number(value, lang, digits)
+def signed(cell, lang: str = "vi", digits: int = 0) -> str:
+    v = value(cell)
+    if v is None or math.isinf(v):
+        return MISSING
+    return ("+" if v > 0 else "") + number(v, lang, digits)
 
 
-def day(value: date | datetime | None) -> str:
-    if value is None or value is pd.NaT:
-        return "—"
-    return pd.Timestamp(value).strftime("%d/%m/%Y")
+def points(change, lang: str = "vi", digits: int = 1) -> str:
+    """A change of a ratio in percentage points ("+1,2 đ.p." / "+1.2 pp")."""
+    v = value(change)
+    if v is None or math.isinf(v):
+        return MISSING
+    unit = "đ.p." if lang == "vi" else "pp"
+    return f"{'+' if v > 0 else ''}{number(v * 100, lang, digits)} {unit}"
 
 
-def moment(value: datetime | None) -> str:
+def day(cell: date | datetime | None) -> str:
+    if cell is None or cell is pd.NaT or (isinstance(cell, float) and math.isnan(cell)):
+        return MISSING
+    return pd.Timestamp(cell).strftime("%d/%m/%Y")
+
+
+def moment(cell: datetime | None) -> str:
     """A UTC timestamp shown in Vietnam time (UTC+7)."""
-    if value is None:
-        return "—"
-    ts = pd.Timestamp(value)
+    if cell is None or cell is pd.NaT:
+        return MISSING
+    ts = pd.Timestamp(cell)
     ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts
     return (ts + pd.Timedelta(hours=7)).strftime("%H:%M %d/%m/%Y")
 

@@ -1,49 +1,58 @@
 """What every page shares: the language, the period and area filters (kept in the URL), the
-data-freshness line, and the page header. `app.py` calls `begin()` once per run; pages read the
-result with `context()`."""
+notices for a link that could not be used as given, the data-freshness line and the page
+header. `app.py` calls `begin()` once per run; pages read the result with `context()`.
+
+The URL is the source of truth. `_SYNCED` holds the parameters as the app last wrote or read
+them: when the URL differs, it was changed outside the widgets (a link, Back or Forward) and
+the widgets are loaded from it; otherwise the widgets hold the view. Every write the app makes
+to the URL goes through `set_option` or `go`, so the two never disagree by accident.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import cached
+from dashboard import cached, sidebar
 from dashboard import format as fmt
 from dashboard.i18n import text
-from dashboard.state import ViewState, from_params, last_complete_week, to_params, week_start
+from dashboard.state import CORE_KEYS, Known, Notice, ViewState, checked, parse, to_params
 from queries.freshness import Freshness
+from queries.scope import Period, Scope, scope_of
 from warehouse import engine as wh_engine
 
 STALE_AFTER_HOURS = 36  # a daily load that missed a day
 _SYNCED = "_synced_params"
+_SYNCED_PAGE = "_synced_page"
 _CTX = "_page_context"
-_KEYS = {
-    "lang": "f_lang",
-    "mode": "f_mode",
-    "week": "f_week",
-    "range": "f_range",
-    "district": "f_district",
-    "commune": "f_commune",
-    "site": "f_site",
-}
+PENDING = "_pending_notices"  # notices to show after a switch of page
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
 class Context:
+    """One run's view: language, state, resolved scope and periods, reference frames, and the
+    cached read seam."""
+
     url: str
     version: str
-    lang: str
     state: ViewState
-    start: date
-    end: date
-    prev_start: date
-    prev_end: date
+    scope: Scope
+    period: Period
+    previous: Period
     fresh: Freshness
     areas: pd.DataFrame
     facilities: pd.DataFrame
+
+    @property
+    def lang(self) -> str:
+        return self.state.lang
 
     def t(self, key: str, **kw) -> str:
         value = text(key, self.lang)
@@ -51,47 +60,44 @@ class Context:
 
     @property
     def scope_code(self) -> str:
-        return self.state.scope_code
+        return self.scope.code
 
-    def scope_name(self) -> str:
-        code = self.state.scope_code
-        if self.state.site:
-            row = self.facilities[self.facilities["facility_id"] == code]
-            return row["name"].iloc[0] if len(row) else code
+    def scope_for(self, code: str | None) -> Scope:
+        """The scope of an area code or facility id, from the reference frames (no SQL)."""
+        return scope_of(code, self.areas, self.facilities)
+
+    def scope_name(self, code: str | None = None) -> str:
+        code = code or self.scope.code
+        row = self.facilities[self.facilities["facility_id"] == code]
+        if len(row) and not (self.areas["area_code"] == code).any():
+            return str(row["name"].iloc[0])
         row = self.areas[self.areas["area_code"] == code]
-        return row["name"].iloc[0] if len(row) else code
+        return str(row["name"].iloc[0]) if len(row) else code
 
     def params(self, state: ViewState | None = None) -> dict[str, str]:
         return to_params(state or self.state)
 
     def read(
         self,
-        name: str,
+        query: Callable[..., R],
         *extra,
-        start: date | None = None,
-        end: date | None = None,
-        scope: str | None = None,
-    ):
-        """A cached `queries.<name>(conn, scope, period, *extra)` for this view (or for the
-        given period or scope code)."""
+        period: Period | None = None,
+        scope: Scope | None = None,
+    ) -> R:
+        """`query(conn, scope, period, *extra)` for this view (or the given period or scope),
+        cached by the data version."""
         return cached.read(
-            self.url,
-            self.version,
-            name,
-            scope or self.scope_code,
-            start or self.start,
-            end or self.end,
-            *extra,
+            self.url, self.version, query, scope or self.scope, period or self.period, *extra
         )
 
-    def read_plain(self, name: str, *args):
-        """A cached `queries.<name>(conn, *args)`."""
-        return cached.read_plain(self.url, self.version, name, *args)
+    def read_plain(self, query: Callable[..., R], *args) -> R:
+        """`query(conn, *args)`, cached by the data version."""
+        return cached.read_plain(self.url, self.version, query, *args)
 
 
 def language() -> str:
     """The language of this run (from the URL or the session), before the filters render."""
-    lang = st.query_params.get("lang") or st.session_state.get(_KEYS["lang"]) or "vi"
+    lang = st.query_params.get("lang") or st.session_state.get(sidebar.KEYS["lang"]) or "vi"
     return lang if lang in ("vi", "en") else "vi"
 
 
@@ -99,166 +105,107 @@ def context() -> Context | None:
     return st.session_state.get(_CTX)
 
 
-def _url_state() -> ViewState:
+# --- the URL ---------------------------------------------------------------------------------
+def set_option(key: str, value: str | None) -> None:
+    """Write a page option to the URL (None removes it) and keep the shell in step, so the
+    next run does not take it for a link and reload the filters."""
+    if value is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value
+    synced = dict(st.session_state.get(_SYNCED) or {})
+    if value is None:
+        synced.pop(key, None)
+    else:
+        synced[key] = value
+    st.session_state[_SYNCED] = synced
+
+
+def go(state: ViewState, *, rerun: bool = True) -> None:
+    """Show another view of this page: write its URL; the next run loads the filters from it.
+    In a widget callback pass `rerun=False` (the callback's own rerun follows)."""
+    st.query_params.from_dict(to_params(state))
+    if rerun:
+        st.rerun()
+
+
+def _url_params(page: str) -> dict[str, str]:
     params = st.query_params.to_dict()
     synced = st.session_state.get(_SYNCED)
-    has_core = any(k in params for k in ("week", "from", "district", "commune", "site"))
-    if synced and not has_core:
-        # Streamlit clears the URL when the user changes page: keep the session's view.
-        merged = {**synced, **params}
-        return from_params(merged)
-    return from_params(params)
+    changed_page = st.session_state.get(_SYNCED_PAGE) not in (None, page)
+    if synced and changed_page and not any(k in params for k in CORE_KEYS if k != "lang"):
+        # Streamlit clears the URL when the user changes page: keep the view, not the options
+        # of the page left behind.
+        carried = {k: v for k, v in synced.items() if k in CORE_KEYS}
+        return {**carried, **params}
+    return params
 
 
-def _load_widgets(state: ViewState, first: date, as_of: date) -> None:
-    ss = st.session_state
-    ss[_KEYS["lang"]] = state.lang
-    ss[_KEYS["mode"]] = "range" if state.is_custom_range else "week"
-    ss[_KEYS["week"]] = state.week or last_complete_week(as_of)
-    start, end = state.period(as_of)
-    # The date picker refuses values outside the data: keep the range inside it.
-    start, end = max(start, first), min(end, as_of)
-    ss[_KEYS["range"]] = (min(start, end), end)
-    ss[_KEYS["district"]] = state.district or ""
-    ss[_KEYS["commune"]] = state.commune or ""
-    ss[_KEYS["site"]] = state.site or ""
-
-
-def _weeks(first: date, last: date) -> list[str]:
-    monday = first - timedelta(days=first.isoweekday() - 1)
-    weeks = []
-    while monday + timedelta(days=6) <= last:
-        weeks.append(f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}")
-        monday += timedelta(days=7)
-    return list(reversed(weeks)) or [last_complete_week(last)]
-
-
-def _week_caption(label: str, lang: str) -> str:
-    monday = week_start(label)
-    if monday is None:
-        return label
-    year, week = label.split("-W")
-    span = f"{fmt.day(monday)[:5]}–{fmt.day(monday + timedelta(days=6))}"
-    return f"{text('week', lang)} {int(week)}/{year} ({span})"
-
-
-def _sidebar(
-    state: ViewState, fresh: Freshness, areas: pd.DataFrame, fac: pd.DataFrame
-) -> ViewState:
-    lang = state.lang
-    sb = st.sidebar
-    sb.radio(
-        text("language_label", lang),
-        ["vi", "en"],
-        horizontal=True,
-        key=_KEYS["lang"],
-        format_func={"vi": "Tiếng Việt", "en": "English"}.__getitem__,
-    )
-    lang = st.session_state[_KEYS["lang"]]
-    sb.markdown(f"**{text('period', lang)}**")
-    mode = sb.radio(
-        text("period", lang),
-        ["week", "range"],
-        key=_KEYS["mode"],
-        horizontal=True,
-        label_visibility="collapsed",
-        format_func=lambda m: text(f"period_{m}", lang),
-    )
-    weeks = _weeks(fresh.first_day, fresh.last_day)
-    if st.session_state.get(_KEYS["week"]) not in weeks:
-        st.session_state[_KEYS["week"]] = weeks[0]
-    week = start = end = None
-    if mode == "week":
-        week = sb.selectbox(
-            text("week", lang),
-            weeks,
-            key=_KEYS["week"],
-            format_func=lambda w: _week_caption(w, lang),
-        )
-    else:
-        picked = sb.date_input(
-            text("date_range", lang),
-            key=_KEYS["range"],
-            min_value=fresh.first_day,
-            max_value=fresh.last_day,
-            format="DD/MM/YYYY",
-        )
-        if isinstance(picked, (tuple, list)) and len(picked) == 2:
-            start, end = picked
-        else:  # the user has picked only the first day so far
-            start, end = state.period(fresh.last_day)
-    sb.markdown(f"**{text('scope', lang)}**")
-    districts = areas[areas["area_level"] == "district"].sort_values("name")
-    names = dict(zip(areas["area_code"], areas["name"], strict=True))
-    district = sb.selectbox(
-        text("district", lang),
-        ["", *districts["area_code"]],
-        key=_KEYS["district"],
-        format_func=lambda c: names.get(c, text("whole_province", lang)),
-    )
-    commune = site = ""
-    if district:
-        communes = areas[(areas["area_level"] == "commune") & (areas["parent_code"] == district)]
-        options = ["", *communes.sort_values("name")["area_code"]]
-        if st.session_state.get(_KEYS["commune"]) not in options:
-            st.session_state[_KEYS["commune"]] = ""
-        commune = sb.selectbox(
-            text("commune", lang),
-            options,
-            key=_KEYS["commune"],
-            format_func=lambda c: names.get(c, text("all_communes", lang)),
-        )
-        sites = (
-            fac[fac["commune_code"] == commune]
-            if commune
-            else fac[fac["district_code"] == district]
-        )
-        site_names = dict(zip(sites["facility_id"], sites["name"], strict=True))
-        options = ["", *sorted(site_names, key=site_names.get)]
-        if st.session_state.get(_KEYS["site"]) not in options:
-            st.session_state[_KEYS["site"]] = ""
-        site = sb.selectbox(
-            text("site", lang),
-            options,
-            key=_KEYS["site"],
-            format_func=lambda f: site_names.get(f, text("all_sites", lang)),
-        )
-    else:
-        st.session_state[_KEYS["commune"]] = ""
-        st.session_state[_KEYS["site"]] = ""
-    return replace(
-        state,
-        lang=lang,
-        week=week,
-        start=start,
-        end=end,
-        district=district or None,
-        commune=commune or None,
-        site=site or None,
+def _known(fresh: Freshness, areas: pd.DataFrame, fac: pd.DataFrame) -> Known:
+    communes = areas[areas["area_level"] == "commune"]
+    return Known(
+        first=fresh.first_day,
+        last=fresh.last_day,
+        districts=frozenset(areas.loc[areas["area_level"] == "district", "area_code"]),
+        district_of_commune=dict(zip(communes["area_code"], communes["parent_code"], strict=True)),
+        commune_of_site=dict(zip(fac["facility_id"], fac["commune_code"], strict=True)),
     )
 
 
-def _sync_url(state: ViewState) -> None:
+def _period_text(state: ViewState, last) -> str:
+    if state.is_custom_range:
+        return f"{fmt.day(state.start)} – {fmt.day(state.end)}"
+    return sidebar.week_caption(state.week or "", state.lang) if state.week else ""
+
+
+def notice_line(notice: Notice, state: ViewState, shown_scope: str, last) -> str:
+    """One line in the user's language: what the link asked for and what is shown instead."""
+    values = dict(notice.values)
+    for key in ("from", "to", "first", "last"):
+        if key in values:
+            with contextlib.suppress(ValueError):  # a malformed date is quoted as typed
+                values[key] = fmt.day(datetime.fromisoformat(values[key]))
+    if "nearest" in values:
+        values["nearest"] = sidebar.week_caption(values["nearest"], state.lang)
+    shown = _period_text(state, last) if notice.kind.startswith(("week", "range")) else ""
+    values.setdefault("shown", shown or shown_scope)
+    return text(f"notice_{notice.kind}", state.lang).format(**values)
+
+
+def _show_notices(notices: list[Notice], ctx: Context) -> None:
+    pending = st.session_state.pop(PENDING, [])
+    for notice in [*pending, *notices]:
+        line = notice_line(notice, ctx.state, ctx.scope_name(), ctx.fresh.last_day)
+        st.warning(line, icon=":material/link_off:")
+
+
+def _sync_url(state: ViewState, page: str) -> None:
     params = to_params(state)
-    current = st.query_params.to_dict()
-    if current != params:
+    if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
     st.session_state[_SYNCED] = params
+    st.session_state[_SYNCED_PAGE] = page
 
 
-def begin(url: str | None = None) -> Context | None:
-    """Render the shared filters and header; None (with a message shown) when there is no
+# --- the run ---------------------------------------------------------------------------------
+def _no_data(lang: str, key: str, detail: str | None = None) -> None:
+    st.title(text("app_title", lang))
+    message = text(key, lang)
+    st.warning(f"{message}\n\n`{detail}`" if detail else message)
+
+
+def begin(url: str | None = None, page: str = "") -> Context | None:
+    """Render the shared filters and notices; None (with a message shown) when there is no
     data to show."""
     url = url or wh_engine.warehouse_url()
     lang = language()
     st.session_state.pop(_CTX, None)
     problem = cached.warehouse_problem(url)
     if problem is not None:
-        st.title(text("app_title", lang))
         if problem == "missing":
-            st.warning(text("no_warehouse", lang))
+            _no_data(lang, "no_warehouse")
         else:
-            st.warning(f"{text('other_schema', lang)}\n\n`{problem}`")
+            _no_data(lang, "other_schema", problem)
         return None
     version = cached.data_version(url)
     fresh = cached.freshness_info(url, version)
@@ -268,24 +215,39 @@ def begin(url: str | None = None) -> Context | None:
         return None
     areas = cached.areas(url, version)
     fac = cached.facilities(url, version)
-    state = _url_state()
-    if st.session_state.get(_SYNCED) != to_params(state) or _KEYS["mode"] not in st.session_state:
-        _load_widgets(state, fresh.first_day, fresh.last_day)
-    state = _sidebar(state, fresh, areas, fac)
-    _sync_url(state)
-    start, end = state.period(fresh.last_day)
-    prev_start, prev_end = state.previous_period(fresh.last_day)
+    params = _url_params(page)
+    state, notices = parse(params)
+    state, more = checked(state, _known(fresh, areas, fac))
+    notices += more
+    if (
+        st.session_state.get(_SYNCED) != params
+        or sidebar.KEYS["mode"] not in st.session_state
+        or notices
+    ):
+        sidebar.loaded(state, fresh.first_day, fresh.last_day)
+    state = sidebar.render(state, fresh.first_day, fresh.last_day, areas, fac)
+    _sync_url(state, page)
+    scope = scope_of(state.scope_code, areas, fac)
     ctx = Context(
-        url, version, state.lang, state, start, end, prev_start, prev_end, fresh, areas, fac
+        url,
+        version,
+        state,
+        scope,
+        Period(*state.period(fresh.last_day)),
+        Period(*state.previous_period(fresh.last_day)),
+        fresh,
+        areas,
+        fac,
     )
     st.session_state[_CTX] = ctx
+    _show_notices(notices, ctx)
     return ctx
 
 
 def header(ctx: Context, title_key: str) -> None:
     """Page title, scope and period, and how fresh the data is (with a stale warning)."""
     st.title(ctx.t(title_key))
-    period = f"{fmt.day(ctx.start)} – {fmt.day(ctx.end)}"
+    period = f"{fmt.day(ctx.period.start)} – {fmt.day(ctx.period.end)}"
     st.caption(f"{ctx.scope_name()} · {period}")
     fresh = ctx.fresh
     as_of = ctx.t(

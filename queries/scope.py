@@ -26,6 +26,12 @@ class Scope:
     def province(cls) -> Scope:
         return cls("province", reference.PROVINCE_CODE)
 
+    @property
+    def child_level(self) -> str | None:
+        """The level one step down (the areas a ranking of this scope lists), None for a site."""
+        index = LEVELS.index(self.level)
+        return LEVELS[index + 1] if index + 1 < len(LEVELS) else None
+
     def facility_filter(self, alias: str = "f") -> tuple[str, dict]:
         """SQL condition on a joined `facility` row, and its parameters."""
         if self.level == "province":
@@ -62,6 +68,13 @@ class Period:
         return {"start": self.start, "end": self.end}
 
 
+def unknown_scope(code: str) -> ScopeError:
+    return ScopeError(
+        f"unknown scope {code!r}: use 36 (the province), a district code (e.g. 356), "
+        "a commune code (5 digits) or a facility id"
+    )
+
+
 def resolve_scope(conn: sa.Connection, code: str | None) -> Scope:
     """The scope a code names: `36` the province, 3 digits a district, 5 a commune, else a site."""
     if code is None or code == "" or code == reference.PROVINCE_CODE:
@@ -77,10 +90,22 @@ def resolve_scope(conn: sa.Connection, code: str | None) -> Scope:
     ).first()
     if found is not None:
         return Scope("facility", code)
-    raise ScopeError(
-        f"unknown scope {code!r}: use 36 (the province), a district code (e.g. 356), "
-        "a commune code (5 digits) or a facility id"
-    )
+    raise unknown_scope(code)
+
+
+def scope_of(code: str | None, areas: pd.DataFrame, facilities: pd.DataFrame) -> Scope:
+    """The scope a code names, looked up in the reference frames already read (no SQL): the
+    same answer as `resolve_scope`, for callers that hold `dimensions.areas` and
+    `dimensions.facilities`."""
+    if code is None or code == "" or code == reference.PROVINCE_CODE:
+        return Scope.province()
+    code = code.strip()
+    found = areas.loc[areas["area_code"] == code, "area_level"]
+    if len(found):
+        return Scope(str(found.iloc[0]), code)
+    if (facilities["facility_id"] == code).any():
+        return Scope("facility", code)
+    raise unknown_scope(code)
 
 
 def data_bounds(conn: sa.Connection) -> Period | None:

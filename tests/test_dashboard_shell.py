@@ -14,14 +14,16 @@ from platform_builder import create_platform, tiny_platform_rows
 from streamlit.testing.v1 import AppTest
 
 from dashboard.state import (
+    Known,
     ViewState,
+    checked,
     drill_down,
     drill_up,
     from_params,
-    last_complete_week,
+    parse,
     to_params,
-    week_start,
 )
+from queries.periods import last_complete_week, week_start
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -41,18 +43,63 @@ def test_url_round_trip(params):
     assert to_params(from_params(params)) == params
 
 
-def test_malformed_url_values_fall_back_to_defaults():
-    state = from_params(
-        {
-            "lang": "fr",
-            "week": "2021-W99",
-            "from": "2021-09-30",
-            "to": "2021-09-01",
-            "district": "abc",
-            "commune": "1",
-        }
-    )
-    assert state == ViewState()
+KNOWN = Known(
+    first=date(2021, 6, 1),
+    last=date(2021, 9, 20),
+    districts=frozenset({"356", "359"}),
+    district_of_commune={"13633": "356", "13900": "359"},
+    commune_of_site={"F1": "13633"},
+)
+
+
+def notices_of(params: dict) -> tuple[ViewState, list[str]]:
+    state, notices = parse(params)
+    state, more = checked(state, KNOWN)
+    return state, [n.kind for n in notices + more]
+
+
+def test_malformed_url_values_give_the_nearest_view_and_say_so():
+    state, kinds = notices_of({"lang": "fr", "week": "2021-W99", "district": "abc"})
+    assert (state.lang, state.week, state.district) == ("vi", None, None)
+    assert kinds == ["lang", "week_malformed", "district"]
+
+
+def test_a_reversed_range_is_swapped_and_said():
+    state, kinds = notices_of({"from": "2021-07-30", "to": "2021-07-01"})
+    assert (state.start, state.end) == (date(2021, 7, 1), date(2021, 7, 30))
+    assert kinds == ["range_reversed"]
+
+
+def test_a_range_wholly_outside_the_data_opens_its_nearest_complete_week():
+    state, kinds = notices_of({"from": "2021-01-01", "to": "2021-02-01"})
+    assert not state.is_custom_range and state.week == "2021-W22"
+    assert kinds == ["range_outside"]
+    state, kinds = notices_of({"from": "2022-01-01", "to": "2022-02-01"})
+    assert state.week == "2021-W37" and kinds == ["range_outside"]
+
+
+def test_a_week_outside_the_data_opens_the_nearest_week():
+    state, kinds = notices_of({"week": "2020-W10"})
+    assert state.week == "2021-W22" and kinds == ["week_outside"]
+    state, kinds = notices_of({"week": "2021-W37"})
+    assert state.week == "2021-W37" and kinds == []
+
+
+def test_unknown_areas_fall_back_to_their_known_parent():
+    state, kinds = notices_of({"district": "999"})
+    assert state.scope_code == "36" and kinds == ["district"]
+    state, kinds = notices_of({"district": "356", "commune": "99999"})
+    assert state.scope_code == "356" and kinds == ["commune"]
+    state, kinds = notices_of({"district": "356", "site": "NOPE"})
+    assert state.scope_code == "356" and kinds == ["site"]
+
+
+def test_a_site_or_commune_sets_its_own_parents():
+    state, kinds = notices_of({"district": "359", "site": "F1"})
+    assert (state.district, state.commune, state.site) == ("356", "13633", "F1")
+    assert kinds == []
+    state, _ = notices_of({"commune": "13900"})
+    assert (state.district, state.commune) == ("359", "13900")
 
 
 def test_default_period_is_the_last_complete_iso_week_of_data():

@@ -8,8 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, components, i18n, shell
 from dashboard import format as fmt
+from dashboard import i18n, shell, widgets
+from dashboard.figures import base
+from queries import aefi as aefi_q
 from queries.aefi import CHANNELS, OUTCOMES
 
 TREND_WEEKS = 12
@@ -83,7 +85,7 @@ i18n.register(
     }
 )
 
-SEV_COLOURS = {"mild": charts.PALETTE[4], "serious": charts.PALETTE[5]}
+SEV_COLOURS = {"mild": base.PALETTE[4], "serious": base.PALETTE[5]}
 
 
 def _styled(df: pd.DataFrame, lang: str, numbers=(), decimals=()):
@@ -106,12 +108,12 @@ def _vaccine_name(ctx: shell.Context, row) -> str:
 def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series, weekly: pd.DataFrame) -> None:
     cols = st.columns(4)
     with cols[0]:
-        components.kpi(
+        widgets.kpi(
             ctx, "reports", int(now["reports"]), int(before["reports"]),
             trend=weekly["reports"], inverse=True,
         )  # fmt: skip
     with cols[1]:
-        components.kpi(
+        widgets.kpi(
             ctx, "aefi_serious", int(now["serious"]), int(before["serious"]),
             trend=weekly["serious"], inverse=True,
         )  # fmt: skip
@@ -123,13 +125,13 @@ def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series, weekly: pd.Data
             delta=None if rate is None or prev is None else fmt.signed(rate - prev, ctx.lang, 1),
             delta_color="inverse",
             delta_description=ctx.t("compared_last_week") if rate and prev else None,
-            help=components.definition(ctx, "aefi_rate"),
+            help=widgets.definition(ctx, "aefi_rate"),
             chart_data=weekly["rate"].fillna(0).tolist(),
             chart_type="line",
             border=True,
         )
     with cols[3]:
-        components.kpi(ctx, "doses", int(now["doses"]), int(before["doses"]), trend=weekly["doses"])
+        widgets.kpi(ctx, "doses", int(now["doses"]), int(before["doses"]), trend=weekly["doses"])
 
 
 def _severity_bars(ctx: shell.Context, names: list[str], counts: pd.DataFrame) -> go.Figure:
@@ -155,7 +157,7 @@ def _vaccine_chart(ctx: shell.Context, vac: pd.DataFrame) -> None:
     st.markdown(f"**{ctx.t('aefi_by_vaccine')}**")
     shown = vac[vac["reports"] > 0]
     if shown.empty:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     # The rate sits under the vaccine's name so that it is never cut at the chart's edge.
     names = [
@@ -166,7 +168,7 @@ def _vaccine_chart(ctx: shell.Context, vac: pd.DataFrame) -> None:
     ]
     fig = _severity_bars(ctx, names, shown)
     fig.update_yaxes(autorange="reversed", title=None)
-    charts.style(fig, ctx.lang, height=max(280, 56 * len(shown) + 110))
+    base.style(fig, ctx.lang, height=max(280, 56 * len(shown) + 110))
     table = pd.DataFrame(
         {
             ctx.t("aefi_vaccine"): [_vaccine_name(ctx, r) for _, r in vac.iterrows()],
@@ -179,7 +181,7 @@ def _vaccine_chart(ctx: shell.Context, vac: pd.DataFrame) -> None:
         }
     )
     counts = ["aefi_sev_mild", "aefi_sev_serious", "aefi_reports_col", "aefi_doses"]
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
         _styled(
@@ -204,7 +206,7 @@ def _outcome_chart(ctx: shell.Context, out: pd.DataFrame) -> None:
         go.Bar(
             x=names,
             y=sums.to_numpy(),
-            marker_color=[charts.PALETTE[i] for i in (2, 4, 7, 0)][: len(names)],
+            marker_color=[base.PALETTE[i] for i in (2, 4, 7, 0)][: len(names)],
             text=[fmt.number(v, ctx.lang) for v in sums],
             textposition="outside",
             hovertemplate="%{x}: %{y:,}<extra></extra>",
@@ -214,10 +216,10 @@ def _outcome_chart(ctx: shell.Context, out: pd.DataFrame) -> None:
     fig.update_yaxes(
         tickformat=",d", rangemode="tozero", range=[0, top * 1.25], dtick=1 if top < 5 else None
     )
-    charts.style(fig, ctx.lang, height=300)
+    base.style(fig, ctx.lang, height=300)
     fig.update_layout(showlegend=False)
     table = pd.DataFrame({ctx.t("aefi_outcome_col"): names, ctx.t("aefi_reports_col"): sums.values})
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
         _styled(table, ctx.lang, numbers=[ctx.t("aefi_reports_col")]),
@@ -229,21 +231,21 @@ def _outcome_chart(ctx: shell.Context, out: pd.DataFrame) -> None:
 def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
     st.markdown(f"**{ctx.t('aefi_trend', n=TREND_WEEKS)}**")
     if int(weekly["doses"].sum()) == 0:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     fig = go.Figure(
         go.Scatter(
             x=weekly["week_start"],
             y=weekly["rate"],
             mode="lines+markers",
-            name=components.label(ctx, "aefi_rate"),
-            line={"color": charts.PALETTE[0], "width": 2},
+            name=widgets.label(ctx, "aefi_rate"),
+            line={"color": base.PALETTE[0], "width": 2},
             hovertemplate="%{y:,.1f}<extra></extra>",
         )
     )
     fig.update_yaxes(rangemode="tozero", tickformat=",.0f")
     fig.update_xaxes(tickformat="%d/%m", hoverformat="%d/%m/%Y")
-    charts.style(fig, ctx.lang, height=300)
+    base.style(fig, ctx.lang, height=300)
     fig.update_layout(showlegend=False)
     table = pd.DataFrame(
         {
@@ -257,7 +259,7 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
             ctx.t("aefi_rate_col"): weekly["rate"],
         }
     )
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
         _styled(
@@ -274,7 +276,7 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
 def _channel_table(ctx: shell.Context, ch: pd.DataFrame) -> None:
     st.markdown(f"**{ctx.t('aefi_channel')}**")
     if ch.empty or int(ch["reports"].sum()) == 0:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     table = pd.DataFrame(
         {
@@ -298,7 +300,7 @@ def _lot_section(ctx: shell.Context, lots: pd.DataFrame) -> None:
     st.markdown(f"**{ctx.t('aefi_by_lot')}**")
     st.caption(ctx.t("aefi_lot_note"))
     if lots.empty:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     vaccines = [_vaccine_name(ctx, r) for _, r in lots.iterrows()]
     top = lots.head(LOTS_CHARTED)
@@ -310,7 +312,7 @@ def _lot_section(ctx: shell.Context, lots: pd.DataFrame) -> None:
     ]
     fig = _severity_bars(ctx, names, top)
     fig.update_yaxes(autorange="reversed", title=None, automargin=True)
-    charts.style(fig, ctx.lang, height=max(260, 30 * len(top) + 110))
+    base.style(fig, ctx.lang, height=max(260, 30 * len(top) + 110))
     st.plotly_chart(
         fig,
         key="aefi_lot_chart",
@@ -343,21 +345,21 @@ def _lot_section(ctx: shell.Context, lots: pd.DataFrame) -> None:
 def render(ctx: shell.Context) -> None:
     shell.header(ctx, "page_aefi")
     st.warning(ctx.t("aefi_caveat"), icon=":material/info:")
-    now = ctx.read("aefi.totals").iloc[0]
-    before = ctx.read("aefi.totals", start=ctx.prev_start, end=ctx.prev_end).iloc[0]
-    weekly = ctx.read("aefi.weekly", TREND_WEEKS)
+    now = ctx.read(aefi_q.totals).iloc[0]
+    before = ctx.read(aefi_q.totals, period=ctx.previous).iloc[0]
+    weekly = ctx.read(aefi_q.weekly, TREND_WEEKS)
     _kpis(ctx, now, before, weekly)
     if int(now["reports"]) == 0 and int(now["doses"]) == 0:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     left, right = st.columns(2)
     with left:
-        _vaccine_chart(ctx, ctx.read("aefi.by_vaccine"))
+        _vaccine_chart(ctx, ctx.read(aefi_q.by_vaccine))
         _trend_chart(ctx, weekly)
     with right:
-        _outcome_chart(ctx, ctx.read("aefi.serious_by_outcome"))
-        _channel_table(ctx, ctx.read("aefi.by_channel"))
-    _lot_section(ctx, ctx.read("aefi.by_lot"))
+        _outcome_chart(ctx, ctx.read(aefi_q.serious_by_outcome))
+        _channel_table(ctx, ctx.read(aefi_q.by_channel))
+    _lot_section(ctx, ctx.read(aefi_q.by_lot))
 
 
 ctx = shell.context()

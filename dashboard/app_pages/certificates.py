@@ -7,9 +7,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, components, i18n, shell
 from dashboard import format as fmt
+from dashboard import i18n, shell, widgets
+from dashboard.figures import base
 from dashboard.state import drill_down, to_params
+from queries import certificates as certificates_q
 from queries.certificates import TREND_WEEKS
 
 i18n.register(
@@ -73,13 +75,13 @@ def _num(value) -> float | None:
 def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series, weekly: pd.DataFrame) -> None:
     cols = st.columns(4)
     with cols[0]:
-        components.kpi(
+        widgets.kpi(
             ctx, "issued", int(now["issued"]), int(before["issued"]), trend=weekly["issued"]
         )
     with cols[1]:
-        components.kpi(ctx, "doses", int(now["doses"]), int(before["doses"]), trend=weekly["doses"])
+        widgets.kpi(ctx, "doses", int(now["doses"]), int(before["doses"]), trend=weekly["doses"])
     with cols[2]:
-        components.kpi(
+        widgets.kpi(
             ctx,
             "backlog",
             int(now["backlog"]),
@@ -100,7 +102,7 @@ def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series, weekly: pd.Data
             delta=delta,
             delta_color="inverse",
             delta_description=ctx.t("compared_last_week") if delta else None,
-            help=components.definition(ctx, "certificate_lag"),
+            help=widgets.definition(ctx, "certificate_lag"),
             chart_data=weekly["lag_hours"].fillna(0).tolist(),
             chart_type="line",
             border=True,
@@ -121,7 +123,7 @@ def _week_labels(weekly: pd.DataFrame) -> list[str]:
 def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
     st.markdown(f"**{ctx.t('certificates_trend', n=TREND_WEEKS)}**")
     if int(weekly[["issued", "doses", "backlog"]].to_numpy().sum()) == 0:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     x = pd.to_datetime(weekly["week_start"])
     fig = go.Figure()
@@ -129,8 +131,8 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
         go.Bar(
             x=x,
             y=weekly["doses"],
-            name=components.label(ctx, "doses"),
-            marker_color=charts.PALETTE[4],
+            name=widgets.label(ctx, "doses"),
+            marker_color=base.PALETTE[4],
             hovertemplate="%{y:,}<extra>%{fullData.name}</extra>",
         )
     )
@@ -138,8 +140,8 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
         go.Bar(
             x=x,
             y=weekly["issued"],
-            name=components.label(ctx, "issued"),
-            marker_color=charts.PALETTE[0],
+            name=widgets.label(ctx, "issued"),
+            marker_color=base.PALETTE[0],
             hovertemplate="%{y:,}<extra>%{fullData.name}</extra>",
         )
     )
@@ -147,9 +149,9 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
         go.Scatter(
             x=x,
             y=weekly["backlog"],
-            name=components.label(ctx, "backlog"),
+            name=widgets.label(ctx, "backlog"),
             mode="lines+markers",
-            line={"color": charts.PALETTE[5], "width": 3},
+            line={"color": base.PALETTE[5], "width": 3},
             marker={"symbol": "diamond", "size": 8},
             yaxis="y2",
             hovertemplate="%{y:,}<extra>%{fullData.name}</extra>",
@@ -165,27 +167,27 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
             "tickformat": ",d",
             "rangemode": "tozero",
             "showgrid": False,
-            "title": {"text": components.label(ctx, "backlog"), "font": {"size": 12}},
-            "tickfont": {"color": charts.PALETTE[5]},
+            "title": {"text": widgets.label(ctx, "backlog"), "font": {"size": 12}},
+            "tickfont": {"color": base.PALETTE[5]},
         },
     )
     fig.update_layout(yaxis={"tickformat": ",d", "rangemode": "tozero"})
     fig.update_xaxes(tickformat="%d/%m", hoverformat="%d/%m/%Y", dtick=7 * 86400000 * 2)
-    charts.style(fig, ctx.lang, height=380)
+    base.style(fig, ctx.lang, height=380)
     table = pd.DataFrame(
         {
             ctx.t("certificates_week"): _week_labels(weekly),
-            components.label(ctx, "doses"): weekly["doses"],
-            components.label(ctx, "issued"): weekly["issued"],
-            components.label(ctx, "backlog"): weekly["backlog"],
-            components.label(ctx, "backlog_change"): weekly["backlog_change"],
-            components.label(ctx, "certificate_lag"): [
+            widgets.label(ctx, "doses"): weekly["doses"],
+            widgets.label(ctx, "issued"): weekly["issued"],
+            widgets.label(ctx, "backlog"): weekly["backlog"],
+            widgets.label(ctx, "backlog_change"): weekly["backlog_change"],
+            widgets.label(ctx, "certificate_lag"): [
                 "—" if pd.isna(v) else fmt.number(v, ctx.lang, 1) for v in weekly["lag_hours"]
             ],
         }
     )
-    lab = components.label
-    components.chart(
+    lab = widgets.label
+    widgets.chart(
         ctx,
         fig,
         _formatted(
@@ -202,15 +204,15 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
 def _lag_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
     st.markdown(f"**{ctx.t('certificates_lag_trend')}**")
     if weekly["lag_hours"].notna().sum() == 0:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     x = pd.to_datetime(weekly["week_start"])
     fig = go.Figure(
         go.Bar(
             x=x,
             y=weekly["lag_hours"],
-            name=components.label(ctx, "certificate_lag"),
-            marker_color=charts.PALETTE[1],
+            name=widgets.label(ctx, "certificate_lag"),
+            marker_color=base.PALETTE[1],
             text=[fmt.number(v, ctx.lang, 0) for v in weekly["lag_hours"]],
             textposition="outside",
             hovertemplate="%{y:.1f}<extra>%{fullData.name}</extra>",
@@ -220,16 +222,16 @@ def _lag_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
     top = weekly["lag_hours"].max()
     fig.update_yaxes(range=[0, (top or 1) * 1.2])
     fig.update_xaxes(tickformat="%d/%m", hoverformat="%d/%m/%Y", dtick=7 * 86400000 * 2)
-    charts.style(fig, ctx.lang, height=380)
+    base.style(fig, ctx.lang, height=380)
     table = pd.DataFrame(
         {
             ctx.t("certificates_week"): _week_labels(weekly),
-            components.label(ctx, "certificate_lag"): [
+            widgets.label(ctx, "certificate_lag"): [
                 "—" if pd.isna(v) else fmt.number(v, ctx.lang, 1) for v in weekly["lag_hours"]
             ],
         }
     )
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
         table,
@@ -249,7 +251,7 @@ def _drill(ctx: shell.Context, code: str) -> None:
 
 
 def _area_table(ctx: shell.Context, df: pd.DataFrame, label: str) -> pd.DataFrame:
-    lab = components.label
+    lab = widgets.label
     return pd.DataFrame(
         {
             label: df["name"],
@@ -271,7 +273,7 @@ def _area_table(ctx: shell.Context, df: pd.DataFrame, label: str) -> pd.DataFram
 
 
 def _area_style(ctx: shell.Context, table: pd.DataFrame):
-    lab = components.label
+    lab = widgets.label
     return _formatted(
         table,
         ctx.lang,
@@ -289,7 +291,7 @@ def _area_chart(ctx: shell.Context, areas: pd.DataFrame) -> None:
     level = areas["level"].iloc[0] if len(areas) else "district"
     st.markdown(f"**{ctx.t('certificates_by_' + level)}**")
     if areas.empty:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     shown = areas.head(30)
     names = shown["name"].tolist()
@@ -300,7 +302,7 @@ def _area_chart(ctx: shell.Context, areas: pd.DataFrame) -> None:
             x=shown["backlog_before"],
             orientation="h",
             name=ctx.t("certificates_backlog_start"),
-            marker_color=charts.PALETTE[4],
+            marker_color=base.PALETTE[4],
             customdata=shown[["area_code"]].to_numpy(),
             hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
         )
@@ -310,8 +312,8 @@ def _area_chart(ctx: shell.Context, areas: pd.DataFrame) -> None:
             y=names,
             x=shown["backlog"],
             orientation="h",
-            name=components.label(ctx, "backlog"),
-            marker_color=charts.PALETTE[5],
+            name=widgets.label(ctx, "backlog"),
+            marker_color=base.PALETTE[5],
             customdata=shown[["area_code"]].to_numpy(),
             hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
         )
@@ -319,11 +321,11 @@ def _area_chart(ctx: shell.Context, areas: pd.DataFrame) -> None:
     fig.update_layout(barmode="group", legend_traceorder="normal")
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(tickformat=",d")
-    charts.style(fig, ctx.lang, height=max(320, 44 * len(shown) + 100))
+    base.style(fig, ctx.lang, height=max(320, 44 * len(shown) + 100))
     label = ctx.t("certificates_site" if level == "facility" else "certificates_area")
     if level != "facility":
         st.caption(ctx.t("certificates_by_area_hint"))
-    event = components.chart(
+    event = widgets.chart(
         ctx,
         fig,
         _area_style(ctx, _area_table(ctx, areas, label)),
@@ -340,7 +342,7 @@ def _area_chart(ctx: shell.Context, areas: pd.DataFrame) -> None:
 
 def _top_sites(ctx: shell.Context) -> None:
     st.markdown(f"**{ctx.t('certificates_top')}**")
-    top = ctx.read("certificates.top_sites")
+    top = ctx.read(certificates_q.top_sites)
     if top.empty:
         st.info(ctx.t("certificates_top_none"))
         return
@@ -354,12 +356,12 @@ def _top_sites(ctx: shell.Context) -> None:
 
 def render(ctx: shell.Context) -> None:
     shell.header(ctx, "page_certificates")
-    now = ctx.read("certificates.totals").iloc[0]
-    before = ctx.read("certificates.totals", start=ctx.prev_start, end=ctx.prev_end).iloc[0]
-    weekly = ctx.read("certificates.weekly", TREND_WEEKS)
+    now = ctx.read(certificates_q.totals).iloc[0]
+    before = ctx.read(certificates_q.totals, period=ctx.previous).iloc[0]
+    weekly = ctx.read(certificates_q.weekly, TREND_WEEKS)
     _kpis(ctx, now, before, weekly)
     if int(weekly[["issued", "doses", "backlog"]].to_numpy().sum()) == 0:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     left, right = st.columns(2)
     with left:
@@ -367,7 +369,7 @@ def render(ctx: shell.Context) -> None:
     with right:
         _lag_chart(ctx, weekly)
     if not ctx.state.site:
-        _area_chart(ctx, ctx.read("certificates.by_area"))
+        _area_chart(ctx, ctx.read(certificates_q.by_area))
         _top_sites(ctx)
 
 

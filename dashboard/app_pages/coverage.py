@@ -18,9 +18,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import boundaries, charts, components, i18n, shell
+from dashboard import boundaries, i18n, shell, widgets
 from dashboard import format as fmt
+from dashboard.figures import base
 from dashboard.state import ViewState, drill_down, drill_up, to_params
+from queries import coverage as coverage_q
 
 i18n.register(
     {
@@ -200,8 +202,8 @@ DENOMINATORS = ("total", "18plus", "12plus", "5plus")
 DEFAULT_MEASURE, DEFAULT_DENOMINATOR = "1plus", "18plus"
 MEASURE_KEY, DENOMINATOR_KEY = "coverage_measure_pick", "coverage_denominator_pick"
 _SEEN = "_coverage_options_seen"
-FLAG_COLOUR = charts.STATUS_COLOURS["warn"]  # orange: visible to every colour vision
-BAR_COLOUR = charts.PALETTE[0]
+FLAG_COLOUR = base.STATUS_COLOURS["warn"]  # orange: visible to every colour vision
+BAR_COLOUR = base.PALETTE[0]
 MAP_HEIGHT = 520
 GSO_SOURCE = "GSO Population and Housing Census 2019"
 # Children lines in the trend chart only when there are this few of them.
@@ -230,7 +232,7 @@ def _source_text(ctx: shell.Context, source: str | None, *, short: bool = False)
 
 
 def _measure_title(ctx: shell.Context, measure: str) -> str:
-    return components.label(ctx, f"coverage_{measure}")
+    return widgets.label(ctx, f"coverage_{measure}")
 
 
 def _short(name: str) -> str:
@@ -390,7 +392,7 @@ def map_figure(
             featureidkey="id",
             zmin=0,
             zmax=zmax,
-            colorscale=charts.SEQUENTIAL,
+            colorscale=base.SEQUENTIAL,
             marker={"line": {"color": "#7f7f7f", "width": 0.7}},
             customdata=custom,
             hovertemplate=hover,
@@ -444,7 +446,7 @@ def map_figure(
         geo["lataxis"] = {"range": [box[1] - pad_y, box[3] + pad_y]}
         geo["center"] = {"lon": (box[0] + box[2]) / 2, "lat": (box[1] + box[3]) / 2}
     fig.update_geos(**geo)
-    charts.style(fig, lang, height=height, title=texts["title"])
+    base.style(fig, lang, height=height, title=texts["title"])
     fig.update_layout(
         margin={"l": 0, "r": 0, "t": 40, "b": 60},
         hoverdistance=8,  # the flag markers must not steal the hover from the shapes
@@ -460,7 +462,7 @@ def _footnote(
     fig: go.Figure, lines: list[str], *, below_axis: bool = True, right: bool = False
 ) -> None:
     """Source and data-as-of at the foot of the figure itself, so a downloaded PNG carries
-    them; the title goes to the top edge so titles line up across charts."""
+    them; the title goes to the top edge so titles line up across base."""
     fig.add_annotation(
         text="<br>".join(lines),
         xref="paper",
@@ -547,7 +549,7 @@ def ranked_figure(
         font={"size": 11, "color": "#333333"},
     )
     height = max(300, (20 if small else 30) * n + 110)
-    charts.style(fig, lang, height=height, title=texts["title"])
+    base.style(fig, lang, height=height, title=texts["title"])
     fig.update_yaxes(
         categoryorder="array",
         categoryarray=[
@@ -600,8 +602,8 @@ def trend_figure(
         last = children[children["date"] == children["date"].max()].dropna(subset=[col])
         if len(last) >= 2:
             ranked = last.sort_values(col)
-            highlighted[ranked["area_code"].iloc[-1]] = (charts.PALETTE[0], texts["highest"])
-            highlighted[ranked["area_code"].iloc[0]] = (charts.PALETTE[5], texts["lowest"])
+            highlighted[ranked["area_code"].iloc[-1]] = (base.PALETTE[0], texts["highest"])
+            highlighted[ranked["area_code"].iloc[0]] = (base.PALETTE[5], texts["lowest"])
         for code, g in children.groupby("area_code", sort=True):
             if code in highlighted:
                 continue
@@ -685,8 +687,8 @@ def trend_figure(
         annotation_position="top left",
         annotation_font={"size": 11},
     )
-    charts.style(fig, lang, height=400, title=texts["title"])
-    charts.date_axis(fig)
+    base.style(fig, lang, height=400, title=texts["title"])
+    base.date_axis(fig)
     fig.update_yaxes(range=[0, max(105.0, top * 1.06)], ticksuffix=_suffix(lang), title=None)
     fig.update_layout(
         hovermode="closest",
@@ -715,7 +717,7 @@ def residence_table(
         flags.append(f"⚠ {ctx.t('coverage_flag')}: {', '.join(over)}" if over else "")
     out[ctx.t("coverage_col_flag")] = flags
     for m in MEASURES:
-        out[components.label(ctx, f"people_{m}")] = [_num(v, ctx.lang) for v in rows[f"people_{m}"]]
+        out[widgets.label(ctx, f"people_{m}")] = [_num(v, ctx.lang) for v in rows[f"people_{m}"]]
     out[target] = [_num(v, ctx.lang) for v in rows["population"]]
     return out
 
@@ -727,7 +729,7 @@ def chart_table(ctx: shell.Context, areas: pd.DataFrame, measure: str) -> pd.Dat
     return pd.DataFrame(
         {
             ctx.t("coverage_col_area"): df["name"],
-            components.label(ctx, f"people_{measure}"): [
+            widgets.label(ctx, f"people_{measure}"): [
                 _num(v, ctx.lang) for v in df[f"people_{measure}"]
             ],
             ctx.t("coverage_col_target"): [_num(v, ctx.lang) for v in df["population"]],
@@ -784,7 +786,7 @@ def _controls(ctx: shell.Context) -> tuple[str, str]:
             format_func=lambda d: ctx.t(f"coverage_denominator_{d}"),
             on_change=_write_option,
             args=("denominator", DENOMINATOR_KEY, DEFAULT_DENOMINATOR),
-            help=components.definition(ctx, f"population_{denominator}"),
+            help=widgets.definition(ctx, f"population_{denominator}"),
         )
     return measure, denominator
 
@@ -804,7 +806,7 @@ def _kpis(ctx: shell.Context, summary: pd.DataFrame, trend: pd.DataFrame) -> Non
             if not scope.empty:
                 weekly = scope[f"coverage_{m}"].resample("W-SUN").last().tail(16)
                 spark = (weekly * 100).round(1) if weekly.notna().any() else None
-            components.kpi(
+            widgets.kpi(
                 ctx,
                 f"coverage_{m}",
                 None if pd.isna(now[f"coverage_{m}"]) else float(now[f"coverage_{m}"]),
@@ -830,7 +832,7 @@ def _kpis(ctx: shell.Context, summary: pd.DataFrame, trend: pd.DataFrame) -> Non
             first = weekly["people_1plus"].astype("float64")
             ratio = (first - weekly["people_full"]) / first.where(first > 0)
             spark = (ratio * 100).round(1) if ratio.notna().any() else None
-        components.kpi(
+        widgets.kpi(
             ctx,
             "drop_out",
             None if pd.isna(drop) else float(drop),
@@ -879,7 +881,7 @@ def _clickable_chart(
             "toImageButtonOptions": {"format": "png", "scale": 2, "filename": key},
         },
     )
-    st.caption(" · ".join(f"**{components.label(ctx, m)}**: {components.definition(ctx, m)}"
+    st.caption(" · ".join(f"**{widgets.label(ctx, m)}**: {widgets.definition(ctx, m)}"
                           for m in metrics))  # fmt: skip
     with st.expander(ctx.t("show_table")):
         st.dataframe(table, hide_index=True, width="stretch")
@@ -936,11 +938,11 @@ def _boundary_issues(ctx: shell.Context, shapes: boundaries.Boundaries) -> None:
 def render(ctx: shell.Context) -> None:
     shell.header(ctx, "page_coverage")
     measure, denominator = _controls(ctx)
-    summary = ctx.read("coverage.coverage_summary", denominator)
-    areas = ctx.read("coverage.coverage_by_area", denominator)
-    trend = ctx.read("coverage.coverage_trend", denominator)
+    summary = ctx.read(coverage_q.coverage_summary, denominator)
+    areas = ctx.read(coverage_q.coverage_by_area, denominator)
+    trend = ctx.read(coverage_q.coverage_trend, denominator)
     if summary.empty or areas.empty:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     now = summary.iloc[-1]
     scope_area = str(now["area_code"])
@@ -949,18 +951,18 @@ def render(ctx: shell.Context) -> None:
     if ctx.state.site:
         st.info(ctx.t("coverage_site_note", commune=_area_name(ctx, scope_area)))
     if int(now["people_1plus"]) == 0 and int(areas["people_1plus"].sum()) == 0:
-        st.info(ctx.t("coverage_no_people", day=fmt.day(ctx.end)))
-        components.no_data(ctx)
+        st.info(ctx.t("coverage_no_people", day=fmt.day(ctx.period.end)))
+        widgets.no_data(ctx)
         return
 
     source, year = _population_note(areas)
-    denominator_label = components.label(ctx, f"population_{denominator}")
+    denominator_label = widgets.label(ctx, f"population_{denominator}")
     source_line = ctx.t(
         "coverage_source",
         denominator=denominator_label,
         source=_source_text(ctx, source),
         year=year or "—",
-        day=fmt.day(ctx.end),
+        day=fmt.day(ctx.period.end),
     )
     _flag_warning(ctx, areas, summary, measure, denominator, year)
     _kpis(ctx, summary, trend)
@@ -1046,7 +1048,7 @@ def render(ctx: shell.Context) -> None:
         children = trend[trend["role"] == "child"]
         scope_name = _area_name(ctx, scope_area)
         table = _trend_table(ctx, trend, measure)
-        components.chart(
+        widgets.chart(
             ctx, fig, table, key=f"coverage_trend_{key_base}", metrics=(f"coverage_{measure}",)
         )
         if not children.empty and children["area_code"].nunique() <= MAX_CHILD_LINES:
@@ -1057,7 +1059,10 @@ def render(ctx: shell.Context) -> None:
             )
             st.caption(
                 ctx.t(
-                    "coverage_trend_note", scope=scope_name, level=child_level, day=fmt.day(ctx.end)
+                    "coverage_trend_note",
+                    scope=scope_name,
+                    level=child_level,
+                    day=fmt.day(ctx.period.end),
                 )
             )
 
@@ -1085,7 +1090,7 @@ def _trend_table(ctx: shell.Context, trend: pd.DataFrame, measure: str) -> pd.Da
         {
             ctx.t("coverage_col_date"): [fmt.day(d) for d in df["date"]],
             ctx.t("coverage_col_area"): df["name"],
-            components.label(ctx, f"people_{measure}"): [
+            widgets.label(ctx, f"people_{measure}"): [
                 _num(v, ctx.lang) for v in df[f"people_{measure}"]
             ],
             _measure_title(ctx, measure): [_pct(v, ctx.lang) for v in df[col]],

@@ -8,8 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, components, i18n, shell
 from dashboard import format as fmt
+from dashboard import i18n, shell, widgets
+from dashboard.figures import base
+from queries import flow as flow_q
 from queries.flow import BELOW_SHARE, STEPS
 
 TREND_WEEKS = 12
@@ -86,7 +88,7 @@ def _num(value) -> float | None:
 
 
 def _plain_metric(ctx, metric: str, title: str, text: str) -> None:
-    st.metric(title, text, help=components.definition(ctx, metric), border=True)
+    st.metric(title, text, help=widgets.definition(ctx, metric), border=True)
 
 
 def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series, sites) -> None:
@@ -119,7 +121,7 @@ def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series, sites) -> None:
             fmt.percent(now_share, ctx.lang),
             delta=delta,
             delta_color="inverse",
-            help=f"{components.definition(ctx, 'recorded_late_share')} "
+            help=f"{widgets.definition(ctx, 'recorded_late_share')} "
             f"({ctx.t('compared_last_week')})",
             border=True,
         )
@@ -127,7 +129,7 @@ def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series, sites) -> None:
 
 def _funnel(ctx: shell.Context, now: pd.Series) -> None:
     st.markdown(f"**{ctx.t('flow_funnel')}**")
-    names = [components.label(ctx, s) for s in STEPS]
+    names = [widgets.label(ctx, s) for s in STEPS]
     values = [int(now[s]) for s in STEPS]
     fig = go.Figure(
         go.Funnel(
@@ -135,22 +137,22 @@ def _funnel(ctx: shell.Context, now: pd.Series) -> None:
             x=values,
             text=[fmt.number(v, ctx.lang) for v in values],
             textinfo="text",
-            marker={"color": [charts.PALETTE[i] for i in (0, 1, 2, 4, 5)]},
+            marker={"color": [base.PALETTE[i] for i in (0, 1, 2, 4, 5)]},
             connector={"fillcolor": "#eeeeee", "line": {"color": "#dddddd", "width": 1}},
             hovertemplate="%{y}: %{x:,}<extra></extra>",
         )
     )
-    charts.style(fig, ctx.lang, height=330)
+    base.style(fig, ctx.lang, height=330)
     fig.update_layout(showlegend=False)
-    base = values[0] or None
+    first = values[0] or None
     table = pd.DataFrame(
         {
             ctx.t("flow_step"): names,
             ctx.t("flow_visits"): values,
-            ctx.t("flow_share"): [v / base if base else None for v in values],
+            ctx.t("flow_share"): [v / first if first else None for v in values],
         }
     )
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
         _styled(table, ctx.lang, numbers=[ctx.t("flow_visits")], percents=[ctx.t("flow_share")]),
@@ -164,23 +166,23 @@ def _site_chart(ctx: shell.Context, sites: pd.DataFrame) -> None:
     st.markdown(f"**{ctx.t('flow_sites', n=min(TOP_SITES, len(sites)))}**")
     shown = sites[sites["throughput"].notna()].head(TOP_SITES)
     if shown.empty:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     fig = go.Figure(
         go.Bar(
             y=shown["name"],
             x=shown["throughput"],
             orientation="h",
-            marker_color=charts.PALETTE[0],
-            name=components.label(ctx, "throughput"),
+            marker_color=base.PALETTE[0],
+            name=widgets.label(ctx, "throughput"),
             customdata=shown[["doses", "table_hours"]].to_numpy(),
             hovertemplate="%{y}: %{x:,.1f} (%{customdata[0]:,} / %{customdata[1]:,.1f})"
             "<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title=components.label(ctx, "throughput"), tickformat=",.0f")
-    charts.style(fig, ctx.lang, height=max(300, 24 * len(shown) + 100))
+    fig.update_xaxes(title=widgets.label(ctx, "throughput"), tickformat=",.0f")
+    base.style(fig, ctx.lang, height=max(300, 24 * len(shown) + 100))
     fig.update_layout(showlegend=False)
     table = pd.DataFrame(
         {
@@ -191,13 +193,13 @@ def _site_chart(ctx: shell.Context, sites: pd.DataFrame) -> None:
             ctx.t("flow_sessions"): sites["sessions"],
             ctx.t("flow_doses"): sites["doses"],
             ctx.t("flow_table_hours"): sites["table_hours"],
-            components.label(ctx, "throughput"): sites["throughput"],
+            widgets.label(ctx, "throughput"): sites["throughput"],
             ctx.t("flow_median"): sites["site_median"],
             ctx.t("flow_threshold"): sites["threshold"],
             ctx.t("flow_below"): sites["below_sessions"],
         }
     )
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
         _styled(
@@ -208,7 +210,7 @@ def _site_chart(ctx: shell.Context, sites: pd.DataFrame) -> None:
             ],
             decimals=[
                 ctx.t("flow_table_hours"),
-                components.label(ctx, "throughput"),
+                widgets.label(ctx, "throughput"),
                 ctx.t("flow_median"),
                 ctx.t("flow_threshold"),
             ],
@@ -234,7 +236,7 @@ def _below_table(ctx: shell.Context, sessions: pd.DataFrame) -> None:
             ctx.t("flow_doses"): below["doses"],
             ctx.t("flow_tables"): below["tables"],
             ctx.t("flow_hours"): below["hours"],
-            components.label(ctx, "throughput"): below["throughput"],
+            widgets.label(ctx, "throughput"): below["throughput"],
             ctx.t("flow_threshold"): below["threshold"],
         }
     )
@@ -245,7 +247,7 @@ def _below_table(ctx: shell.Context, sessions: pd.DataFrame) -> None:
             numbers=[ctx.t("flow_doses"), ctx.t("flow_tables")],
             decimals=[
                 ctx.t("flow_hours"),
-                components.label(ctx, "throughput"),
+                widgets.label(ctx, "throughput"),
                 ctx.t("flow_threshold"),
             ],
         ),  # fmt: skip
@@ -258,21 +260,21 @@ def _below_table(ctx: shell.Context, sessions: pd.DataFrame) -> None:
 def _lag_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
     st.markdown(f"**{ctx.t('flow_lag', n=TREND_WEEKS)}**")
     if int(weekly["doses"].sum()) == 0:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     fig = go.Figure(
         go.Bar(
             x=weekly["week_start"],
             y=weekly["recorded_late_share"],
-            marker_color=charts.PALETTE[4],
-            name=components.label(ctx, "recorded_late_share"),
+            marker_color=base.PALETTE[4],
+            name=widgets.label(ctx, "recorded_late_share"),
             customdata=weekly["recorded_late"],
             hovertemplate="%{y:.1%} (%{customdata:,})<extra></extra>",
         )
     )
     fig.update_yaxes(tickformat=".1~%", rangemode="tozero")
     fig.update_xaxes(tickformat="%d/%m", hoverformat="%d/%m/%Y")
-    charts.style(fig, ctx.lang, height=300)
+    base.style(fig, ctx.lang, height=300)
     fig.update_layout(showlegend=False)
     table = pd.DataFrame(
         {
@@ -282,19 +284,19 @@ def _lag_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
             ],
             ctx.t("flow_doses"): weekly["doses"],
             ctx.t("flow_late"): weekly["recorded_late"],
-            components.label(ctx, "recorded_late_share"): weekly["recorded_late_share"],
-            components.label(ctx, "recording_lag"): weekly["recording_lag_days"],
+            widgets.label(ctx, "recorded_late_share"): weekly["recorded_late_share"],
+            widgets.label(ctx, "recording_lag"): weekly["recording_lag_days"],
         }
     )
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
         _styled(
             table,
             ctx.lang,
             numbers=[ctx.t("flow_doses"), ctx.t("flow_late")],
-            decimals=[components.label(ctx, "recording_lag")],
-            percents=[components.label(ctx, "recorded_late_share")],
+            decimals=[widgets.label(ctx, "recording_lag")],
+            percents=[widgets.label(ctx, "recorded_late_share")],
         ),
         key="flow_lag_chart",
         metrics=("recorded_late_share", "recording_lag"),
@@ -303,13 +305,13 @@ def _lag_chart(ctx: shell.Context, weekly: pd.DataFrame) -> None:
 
 def render(ctx: shell.Context) -> None:
     shell.header(ctx, "page_flow")
-    now = ctx.read("flow.totals").iloc[0]
-    before = ctx.read("flow.totals", start=ctx.prev_start, end=ctx.prev_end).iloc[0]
-    weekly = ctx.read("flow.weekly", TREND_WEEKS)
-    sites = ctx.read("flow.by_site")
+    now = ctx.read(flow_q.totals).iloc[0]
+    before = ctx.read(flow_q.totals, period=ctx.previous).iloc[0]
+    weekly = ctx.read(flow_q.weekly, TREND_WEEKS)
+    sites = ctx.read(flow_q.by_site)
     _kpis(ctx, now, before, sites)
     if int(now["checked_in"]) == 0:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     left, right = st.columns(2)
     with left:
@@ -317,7 +319,7 @@ def render(ctx: shell.Context) -> None:
     with right:
         _lag_chart(ctx, weekly)
     _site_chart(ctx, sites)
-    _below_table(ctx, ctx.read("flow.sessions"))
+    _below_table(ctx, ctx.read(flow_q.sessions))
 
 
 ctx = shell.context()

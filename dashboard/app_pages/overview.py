@@ -11,10 +11,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, components, shell
 from dashboard import format as fmt
+from dashboard import shell, widgets
+from dashboard.figures import base
 from dashboard.i18n import register
 from dashboard.state import drill_down, to_params
+from queries import dimensions as dimensions_q
+from queries import overview as overview_q
 from queries.alerts import AlertsConfigError, Thresholds, config_path, load_thresholds
 from queries.definitions import METRICS
 
@@ -242,8 +245,8 @@ MEASURES = ("1plus", "full", "boosted")
 DENOMINATORS = ("total", "18plus", "12plus", "5plus")
 DOSE_GROUPS = ("dose1", "dose2", "dose3plus")
 ALERT_KINDS = ("low_stock", "deferral_spike", "certificate_backlog", "no_data")
-SELECTED_COLOUR = charts.PALETTE[1]  # orange: the area in view
-FLAG_COLOUR = charts.PALETTE[5]  # vermilion: above 100 %
+SELECTED_COLOUR = base.PALETTE[1]  # orange: the area in view
+FLAG_COLOUR = base.PALETTE[5]  # vermilion: above 100 %
 TOP_ALERTS = 10
 PAGE = "app_pages/overview.py"
 # The operations pages behind the headline figures and alerts (same scope and period).
@@ -255,7 +258,7 @@ ALERT_PAGES = {
     "no_data": "quality",
 }
 # Plotly deep-copies the default template for every figure (~30 ms each); the empty one is
-# enough since charts.style sets the look and Streamlit applies its theme.
+# enough since base.style sets the look and Streamlit applies its theme.
 LIGHT_TEMPLATE = "none"
 
 
@@ -306,17 +309,17 @@ def _census_source(ctx, source: str) -> str:
 
 # --- headline figures ------------------------------------------------------------------------
 def _days_card(ctx, value, previous, trend: pd.Series) -> None:
-    """Days of stock with one decimal (components.kpi rounds to whole numbers)."""
+    """Days of stock with one decimal (widgets.kpi rounds to whole numbers)."""
     unit = ctx.t("overview_days_unit")
     shown = "—" if value is None else f"{_n(ctx, value, 1)} {unit}"
     delta = None
     if value is not None and previous is not None:
         delta = f"{fmt.signed(value - previous, ctx.lang, 1)} {ctx.t('compared_last_week')}"
     st.metric(
-        components.label(ctx, "days_of_stock"),
+        widgets.label(ctx, "days_of_stock"),
         shown,
         delta=delta,
-        help=components.definition(ctx, "days_of_stock"),
+        help=widgets.definition(ctx, "days_of_stock"),
         chart_data=trend.fillna(0).tolist(),
         chart_type="line",
         border=True,
@@ -324,13 +327,13 @@ def _days_card(ctx, value, previous, trend: pd.Series) -> None:
 
 
 def _kpi_section(ctx, measure: str, denominator: str) -> pd.Series:
-    table = ctx.read("overview.kpis", denominator).set_index("window")
+    table = ctx.read(overview_q.kpis, denominator).set_index("window")
     cur, prev = table.loc["current"], table.loc["previous"]
     weeks = table.loc[[f"week_{k}" for k in range(1, 9)]]
 
     def card(metric, column, *, kind="number", inverse=False, title=None):
         trend = weeks[column].astype("float64").fillna(0)
-        components.kpi(
+        widgets.kpi(
             ctx,
             metric,
             _num(cur[column]),
@@ -384,7 +387,7 @@ def _kpi_section(ctx, measure: str, denominator: str) -> pd.Series:
 
 
 def _coverage_notes(ctx, cur: pd.Series, measure: str, denominator: str) -> None:
-    pop = ctx.read_plain("dimensions.population")
+    pop = ctx.read_plain(dimensions_q.population)
     rows = pop[pop["denominator"] == denominator]
     source = _census_source(ctx, rows["source"].iloc[0]) if len(rows) else "—"
     year = str(int(rows["year"].iloc[0])) if len(rows) else "—"
@@ -392,7 +395,7 @@ def _coverage_notes(ctx, cur: pd.Series, measure: str, denominator: str) -> None
         ctx.t(
             "overview_coverage_note",
             measure=ctx.t(f"overview_measure_{measure}"),
-            day=fmt.day(ctx.end),
+            day=fmt.day(ctx.period.end),
             pop=ctx.t(f"overview_denominator_short_{denominator}"),
             source=source,
             year=year,
@@ -410,10 +413,10 @@ def _coverage_notes(ctx, cur: pd.Series, measure: str, denominator: str) -> None
 # --- daily trend -----------------------------------------------------------------------------
 def _trend_section(ctx) -> None:
     st.subheader(ctx.t("overview_trend"))
-    doses = ctx.read("overview.daily_doses")
-    plan = ctx.read("overview.daily_plan")
+    doses = ctx.read(overview_q.daily_doses)
+    plan = ctx.read(overview_q.daily_plan)
     if doses["doses"].sum() == 0 and plan["planned"].sum() == 0:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     wide = doses.pivot(index="date", columns="dose_group", values="doses").reindex(
         columns=list(DOSE_GROUPS), fill_value=0
@@ -425,7 +428,7 @@ def _trend_section(ctx) -> None:
             x=wide.index,
             y=wide[group],
             name=ctx.t(f"overview_{group}"),
-            marker_color=charts.PALETTE[i],
+            marker_color=base.PALETTE[i],
             hovertemplate="%{y:,.0f}",
         )
     if planned.sum() > 0:
@@ -438,8 +441,8 @@ def _trend_section(ctx) -> None:
             marker={"symbol": "diamond", "size": 8},
             hovertemplate="%{y:,.0f}",
         )
-    charts.style(fig, ctx.lang, height=340)
-    charts.date_axis(fig)
+    base.style(fig, ctx.lang, height=340)
+    base.date_axis(fig)
     fig.update_layout(
         barmode="stack", hovermode="x unified", bargap=0.25, legend_traceorder="normal"
     )
@@ -452,17 +455,17 @@ def _trend_section(ctx) -> None:
             ctx.t("overview_date"): [fmt.day(d) for d in wide.index],
             **{ctx.t(f"overview_{g}"): [_n(ctx, v) for v in wide[g]] for g in DOSE_GROUPS},
             ctx.t("overview_total"): [_n(ctx, v) for v in total],
-            components.label(ctx, "planned_doses"): [_n(ctx, v) for v in planned],
-            components.label(ctx, "plan_achievement"): [
+            widgets.label(ctx, "planned_doses"): [_n(ctx, v) for v in planned],
+            widgets.label(ctx, "plan_achievement"): [
                 _pct(ctx, d / p if p else math.nan) for d, p in zip(total, planned, strict=True)
             ],
         }
     )
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
         table,
-        key=f"overview_trend_{ctx.scope_code}_{ctx.start}_{ctx.end}",
+        key=f"overview_trend_{ctx.scope_code}_{ctx.period.start}_{ctx.period.end}",
         metrics=("doses", "planned_doses", "plan_achievement"),
     )
     st.caption(ctx.t("overview_dose3plus_note"))
@@ -529,7 +532,7 @@ def _ranked_bars(
         ),
         layout={"template": LIGHT_TEMPLATE},
     )
-    charts.style(fig, lang, height=max(280, 30 * len(df) + 60))
+    base.style(fig, lang, height=max(280, 30 * len(df) + 60))
     top = float(x.max()) if len(df) and x.notna().any() else 0.0
     fig.update_xaxes(
         # Room on the right for the text outside the bars.
@@ -551,9 +554,9 @@ def _ranking_section(ctx, look: Lookups, measure: str, denominator: str) -> None
     else:
         district = look.names.get(level_scope, level_scope)
         st.subheader(ctx.t("overview_rank_communes", district=district))
-    df = ctx.read("overview.ranking", denominator, scope=level_scope)
+    df = ctx.read(overview_q.ranking, denominator, scope=ctx.scope_for(level_scope))
     if df.empty or (df["doses"].sum() == 0 and df[f"people_{measure}"].sum() == 0):
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     in_view = ctx.state.commune
     if ctx.state.site:
@@ -564,7 +567,9 @@ def _ranking_section(ctx, look: Lookups, measure: str, denominator: str) -> None
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown(
-            f"**{ctx.t('overview_rank_coverage', measure=measure_label, day=fmt.day(ctx.end))}**"
+            "**"
+            + ctx.t("overview_rank_coverage", measure=measure_label, day=fmt.day(ctx.period.end))
+            + "**"
         )
         cov = df.sort_values([cov_col, "name"], ascending=[False, True], na_position="last")
         text = [
@@ -575,7 +580,7 @@ def _ranking_section(ctx, look: Lookups, measure: str, denominator: str) -> None
             if code == in_view
             else FLAG_COLOUR
             if pd.notna(v) and v > 1
-            else charts.PALETTE[0]
+            else base.PALETTE[0]
             for code, v in zip(cov["area_code"], cov[cov_col], strict=True)
         ]
         fig = _ranked_bars(cov, cov_col, text, colours, ctx.lang, pct=True, in_view=in_view)
@@ -588,14 +593,14 @@ def _ranking_section(ctx, look: Lookups, measure: str, denominator: str) -> None
                 f"{ctx.t('overview_people')} ({measure_label})": [
                     _n(ctx, v) for v in cov[f"people_{measure}"]
                 ],
-                components.label(ctx, "coverage"): [_pct(ctx, v) for v in cov[cov_col]],
+                widgets.label(ctx, "coverage"): [_pct(ctx, v) for v in cov[cov_col]],
             }
         )
-        event = components.chart(
+        event = widgets.chart(
             ctx,
             fig,
             table,
-            key=f"overview_rank_cov_{level_scope}_{measure}_{denominator}_{ctx.end}",
+            key=f"overview_rank_cov_{level_scope}_{measure}_{denominator}_{ctx.period.end}",
             metrics=(f"coverage_{measure}" if f"coverage_{measure}" in METRICS else "coverage",),
             on_select="rerun",
         )
@@ -610,24 +615,24 @@ def _ranking_section(ctx, look: Lookups, measure: str, denominator: str) -> None
             for d, a in zip(dos["doses"], dos["plan_achievement"], strict=True)
         ]
         colours = [
-            SELECTED_COLOUR if code == in_view else charts.PALETTE[4] for code in dos["area_code"]
+            SELECTED_COLOUR if code == in_view else base.PALETTE[4] for code in dos["area_code"]
         ]
         fig = _ranked_bars(dos, "doses", text, colours, ctx.lang, pct=False, in_view=in_view)
         table = pd.DataFrame(
             {
                 ctx.t("overview_area"): dos["name"].tolist(),
-                components.label(ctx, "doses"): [_n(ctx, v) for v in dos["doses"]],
-                components.label(ctx, "planned_doses"): [_n(ctx, v) for v in dos["planned"]],
-                components.label(ctx, "plan_achievement"): [
+                widgets.label(ctx, "doses"): [_n(ctx, v) for v in dos["doses"]],
+                widgets.label(ctx, "planned_doses"): [_n(ctx, v) for v in dos["planned"]],
+                widgets.label(ctx, "plan_achievement"): [
                     _pct(ctx, v) for v in dos["plan_achievement"]
                 ],
             }
         )
-        event = components.chart(
+        event = widgets.chart(
             ctx,
             fig,
             table,
-            key=f"overview_rank_doses_{level_scope}_{ctx.start}_{ctx.end}",
+            key=f"overview_rank_doses_{level_scope}_{ctx.period.start}_{ctx.period.end}",
             metrics=("doses", "plan_achievement"),
             on_select="rerun",
         )
@@ -913,7 +918,7 @@ def render(ctx: shell.Context) -> None:
     _coverage_notes(ctx, cur, measure, denominator)
     _detail_links(ctx)
     thresholds, error = _thresholds()
-    alerts = ctx.read("overview.alerts", thresholds)
+    alerts = ctx.read(overview_q.alerts, thresholds)
     _alerts_jump(ctx, alerts)
     _trend_section(ctx)
     look = Lookups.of(ctx)

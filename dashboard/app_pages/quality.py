@@ -9,8 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, components, i18n, shell
 from dashboard import format as fmt
+from dashboard import i18n, shell, widgets
+from dashboard.figures import base
+from queries import quality as quality_q
 
 i18n.register(
     {
@@ -286,7 +288,7 @@ def _num(ctx: shell.Context, value, digits: int = 0) -> str:
 
 
 def _caption(ctx: shell.Context, metric: str) -> None:
-    st.caption(f"**{components.label(ctx, metric)}**: {components.definition(ctx, metric)}")
+    st.caption(f"**{widgets.label(ctx, metric)}**: {widgets.definition(ctx, metric)}")
 
 
 def _gap_rate(recon: pd.DataFrame) -> float | None:
@@ -295,16 +297,15 @@ def _gap_rate(recon: pd.DataFrame) -> float | None:
 
 
 def _kpis(ctx, runs, summary, late, coords, recon) -> None:
-    before = {"start": ctx.prev_start, "end": ctx.prev_end}
-    late_before = ctx.read("quality.late_sites", **before)
-    recon_before = ctx.read("quality.dose_reconciliation", **before)
+    late_before = ctx.read(quality_q.late_sites, period=ctx.previous)
+    recon_before = ctx.read(quality_q.dose_reconciliation, period=ctx.previous)
     cols = st.columns(4)
     with cols[0]:
-        components.kpi(
+        widgets.kpi(
             ctx, "rejected_rows", int(summary["open"].sum()), title=ctx.t("quality_kpi_rejected")
         )
     with cols[1]:
-        components.kpi(
+        widgets.kpi(
             ctx,
             "late_sites",
             len(late),
@@ -313,7 +314,7 @@ def _kpis(ctx, runs, summary, late, coords, recon) -> None:
             title=ctx.t("quality_kpi_late"),
         )
     with cols[2]:
-        components.kpi(ctx, "bad_coordinates", len(coords), title=ctx.t("quality_kpi_coords"))
+        widgets.kpi(ctx, "bad_coordinates", len(coords), title=ctx.t("quality_kpi_coords"))
     with cols[3]:
         rate, previous = _gap_rate(recon), _gap_rate(recon_before)
         delta = None
@@ -328,7 +329,7 @@ def _kpis(ctx, runs, summary, late, coords, recon) -> None:
             delta=delta,
             delta_color="off",
             delta_description=ctx.t("compared_last_week") if delta else None,
-            help=components.definition(ctx, "declared_gap"),
+            help=widgets.definition(ctx, "declared_gap"),
             border=True,
         )
     if not runs.empty:
@@ -414,7 +415,7 @@ def _rejects(ctx: shell.Context, summary: pd.DataFrame) -> None:
     )
     if picked != current:
         st.query_params["rejects"] = picked
-    rows = ctx.read_plain("quality.reject_rows", picked)
+    rows = ctx.read_plain(quality_q.reject_rows, picked)
     total = int(summary.loc[summary["source_table"] == picked, "open"].sum())
     if len(rows) < total:
         st.caption(
@@ -528,7 +529,7 @@ def _reconciliation(ctx: shell.Context, recon: pd.DataFrame) -> None:
     )
     ordered = recon.sort_values("gap_rate", na_position="first")
     rate = ordered["gap_rate"].fillna(0) * 100
-    colours = [charts.PALETTE[5] if r < 0 else charts.PALETTE[0] for r in rate]
+    colours = [base.PALETTE[5] if r < 0 else base.PALETTE[0] for r in rate]
     fig = go.Figure(
         go.Bar(
             x=rate,
@@ -552,7 +553,7 @@ def _reconciliation(ctx: shell.Context, recon: pd.DataFrame) -> None:
             + ": %{customdata[1]}<extra></extra>",
         )
     )
-    charts.style(fig, ctx.lang, height=34 * len(ordered) + 130)
+    base.style(fig, ctx.lang, height=34 * len(ordered) + 130)
     # Room on both sides for the labels outside the bars, so none runs into the names.
     low, high = min(float(rate.min()), 0.0), max(float(rate.max()), 0.0)
     pad = max(high - low, 1.0) * 0.18
@@ -564,7 +565,7 @@ def _reconciliation(ctx: shell.Context, recon: pd.DataFrame) -> None:
         bargap=0.35,
     )
     fig.add_vline(x=0, line_color="#555555", line_width=1)
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
         table,
@@ -576,11 +577,11 @@ def _reconciliation(ctx: shell.Context, recon: pd.DataFrame) -> None:
 ctx = shell.context()
 if ctx is not None:
     shell.header(ctx, "page_quality")
-    runs = ctx.read_plain("quality.etl_runs")
-    summary = ctx.read_plain("quality.reject_summary")
-    late = ctx.read("quality.late_sites")
-    coords = ctx.read("quality.bad_coordinates")
-    recon = ctx.read("quality.dose_reconciliation")
+    runs = ctx.read_plain(quality_q.etl_runs)
+    summary = ctx.read_plain(quality_q.reject_summary)
+    late = ctx.read(quality_q.late_sites)
+    coords = ctx.read(quality_q.bad_coordinates)
+    recon = ctx.read(quality_q.dose_reconciliation)
     _kpis(ctx, runs, summary, late, coords, recon)
     _runs(ctx, runs)
     _reconciliation(ctx, recon)

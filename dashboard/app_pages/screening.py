@@ -11,9 +11,11 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from dashboard import charts, components, i18n, shell
 from dashboard import format as fmt
+from dashboard import i18n, shell, widgets
+from dashboard.figures import base
 from dashboard.state import ViewState, drill_down, to_params
+from queries import screening as screening_q
 from queries.screening import MIN_SCREENED, REASONS, RESULTS, TREND_WEEKS
 from warehouse.reference import PROVINCE_CODE
 
@@ -93,9 +95,9 @@ i18n.register(
 )
 
 RESULT_COLOURS = {
-    "deferred": charts.PALETTE[0],
-    "contraindicated": charts.PALETTE[1],
-    "referred": charts.PALETTE[3],
+    "deferred": base.PALETTE[0],
+    "contraindicated": base.PALETTE[1],
+    "referred": base.PALETTE[3],
 }
 
 
@@ -138,7 +140,7 @@ def _num(value) -> float | None:
 def _reason_chart(ctx: shell.Context, reasons: pd.DataFrame) -> None:
     st.markdown(f"**{ctx.t('screening_by_reason')}**")
     if reasons.empty:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     df = reasons.assign(reason=[_reason_name(ctx, c) for c in reasons["deferral_reason"]])
     order = df.groupby("reason")["visits"].sum().sort_values(ascending=False).index.tolist()
@@ -150,7 +152,7 @@ def _reason_chart(ctx: shell.Context, reasons: pd.DataFrame) -> None:
                 y=order,
                 x=part["visits"].fillna(0),
                 orientation="h",
-                name=components.label(ctx, result),
+                name=widgets.label(ctx, result),
                 marker_color=RESULT_COLOURS[result],
                 customdata=part["rate"].map(lambda r: fmt.percent(r, ctx.lang)),
                 hovertemplate="%{y}: %{x:,} (%{customdata})<extra>%{fullData.name}</extra>",
@@ -159,16 +161,16 @@ def _reason_chart(ctx: shell.Context, reasons: pd.DataFrame) -> None:
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(tickformat=",d", title=ctx.t("screening_visits"))
-    charts.style(fig, ctx.lang, height=max(300, 34 * len(order) + 90))
+    base.style(fig, ctx.lang, height=max(300, 34 * len(order) + 90))
     table = pd.DataFrame(
         {
             ctx.t("screening_reason"): df["reason"],
-            ctx.t("screening_result"): [components.label(ctx, r) for r in df["screening_result"]],
+            ctx.t("screening_result"): [widgets.label(ctx, r) for r in df["screening_result"]],
             ctx.t("screening_visits"): df["visits"],
             ctx.t("screening_rate_of_screened"): df["rate"],
         }
     )
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
         _formatted(
@@ -190,7 +192,7 @@ def _rates_by_result(df: pd.DataFrame) -> dict[str, pd.Series]:
 def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame, province: pd.DataFrame | None) -> None:
     st.markdown(f"**{ctx.t('screening_trend', n=TREND_WEEKS)}**")
     if int(weekly["screened"].sum()) == 0:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     x = weekly["week_start"]
     fig = go.Figure()
@@ -199,7 +201,7 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame, province: pd.DataFram
             go.Bar(
                 x=x,
                 y=rate,
-                name=components.label(ctx, result),
+                name=widgets.label(ctx, result),
                 marker_color=RESULT_COLOURS[result],
                 hovertemplate="%{y:.1%}<extra>%{fullData.name}</extra>",
             )
@@ -208,7 +210,7 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame, province: pd.DataFram
         go.Scatter(
             x=x,
             y=weekly["deferral_rate"],
-            name=components.label(ctx, "deferral_rate"),
+            name=widgets.label(ctx, "deferral_rate"),
             mode="text",
             text=[fmt.percent(r, ctx.lang) for r in weekly["deferral_rate"]],
             textposition="top center",
@@ -224,7 +226,7 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame, province: pd.DataFram
                 y=province["deferral_rate"],
                 name=ctx.t("screening_province_line"),
                 mode="lines+markers",
-                line={"color": charts.PALETTE[7], "dash": "dash", "width": 2},
+                line={"color": base.PALETTE[7], "dash": "dash", "width": 2},
                 hovertemplate="%{y:.1%}<extra>%{fullData.name}</extra>",
             )
         )
@@ -234,27 +236,27 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame, province: pd.DataFram
     )
     fig.update_yaxes(tickformat=".1~%", rangemode="tozero", range=[0, (top or 0.01) * 1.2])
     fig.update_xaxes(tickformat="%d/%m", hoverformat="%d/%m/%Y", dtick=7 * 86400000 * 2)
-    charts.style(fig, ctx.lang, height=380)
+    base.style(fig, ctx.lang, height=380)
     table = pd.DataFrame(
         {
             ctx.t("screening_week"): [
                 f"{fmt.day(a)} – {fmt.day(b)}"
                 for a, b in zip(weekly["week_start"], weekly["week_end"], strict=True)
             ],
-            components.label(ctx, "screened"): weekly["screened"],
-            **{components.label(ctx, r): weekly[r] for r in RESULTS},
-            components.label(ctx, "deferral_rate"): weekly["deferral_rate"],
+            widgets.label(ctx, "screened"): weekly["screened"],
+            **{widgets.label(ctx, r): weekly[r] for r in RESULTS},
+            widgets.label(ctx, "deferral_rate"): weekly["deferral_rate"],
         }
     )
     if province is not None:
         table[ctx.t("screening_province_line")] = province["deferral_rate"].to_numpy()
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
         _formatted(
             table,
             ctx.lang,
-            numbers=[components.label(ctx, m) for m in ("screened", *RESULTS)],
+            numbers=[widgets.label(ctx, m) for m in ("screened", *RESULTS)],
             percents=[c for c in table.columns if c not in _non_rate_columns(ctx)],
         ),
         key="screening_trend_chart",
@@ -263,7 +265,7 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame, province: pd.DataFram
 
 
 def _non_rate_columns(ctx: shell.Context) -> set[str]:
-    return {ctx.t("screening_week"), *(components.label(ctx, m) for m in ("screened", *RESULTS))}
+    return {ctx.t("screening_week"), *(widgets.label(ctx, m) for m in ("screened", *RESULTS))}
 
 
 def _area_chart(ctx: shell.Context, areas: pd.DataFrame, overall: float | None) -> None:
@@ -273,7 +275,7 @@ def _area_chart(ctx: shell.Context, areas: pd.DataFrame, overall: float | None) 
         ["deferral_rate", "screened"], ascending=[False, False]
     )
     if shown.empty:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     names = shown["name"].fillna(shown["area_code"]).tolist()
     fig = go.Figure()
@@ -283,7 +285,7 @@ def _area_chart(ctx: shell.Context, areas: pd.DataFrame, overall: float | None) 
                 y=names,
                 x=rate,
                 orientation="h",
-                name=components.label(ctx, result),
+                name=widgets.label(ctx, result),
                 marker_color=RESULT_COLOURS[result],
                 customdata=shown[["area_code", result]].to_numpy(),
                 hovertemplate="%{y}: %{x:.1%} (%{customdata[1]:,})<extra>%{fullData.name}</extra>",
@@ -291,13 +293,13 @@ def _area_chart(ctx: shell.Context, areas: pd.DataFrame, overall: float | None) 
         )
     if overall is not None:
         # The scope's own rate: a dashed line, named in the legend.
-        fig.add_vline(x=overall, line_dash="dash", line_color=charts.PALETTE[7], line_width=2)
+        fig.add_vline(x=overall, line_dash="dash", line_color=base.PALETTE[7], line_width=2)
         fig.add_trace(
             go.Scatter(
                 x=[None],
                 y=[None],
                 mode="lines",
-                line={"color": charts.PALETTE[7], "dash": "dash", "width": 2},
+                line={"color": base.PALETTE[7], "dash": "dash", "width": 2},
                 name=ctx.t(
                     "screening_scope_rate",
                     name=ctx.scope_name(),
@@ -307,8 +309,8 @@ def _area_chart(ctx: shell.Context, areas: pd.DataFrame, overall: float | None) 
         )
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(tickformat=".1~%", title=components.label(ctx, "deferral_rate"))
-    charts.style(fig, ctx.lang, height=max(300, 30 * len(shown) + 110))
+    fig.update_xaxes(tickformat=".1~%", title=widgets.label(ctx, "deferral_rate"))
+    base.style(fig, ctx.lang, height=max(300, 30 * len(shown) + 110))
     label = ctx.t("screening_site" if level == "facility" else "screening_area")
     table = pd.DataFrame(
         {
@@ -316,21 +318,21 @@ def _area_chart(ctx: shell.Context, areas: pd.DataFrame, overall: float | None) 
             **(
                 {ctx.t("screening_district"): shown["district_name"]} if level != "district" else {}
             ),
-            components.label(ctx, "screened"): shown["screened"],
-            **{components.label(ctx, r): shown[r] for r in RESULTS},
-            components.label(ctx, "deferral_rate"): shown["deferral_rate"],
+            widgets.label(ctx, "screened"): shown["screened"],
+            **{widgets.label(ctx, r): shown[r] for r in RESULTS},
+            widgets.label(ctx, "deferral_rate"): shown["deferral_rate"],
         }
     )
     if level != "facility":
         st.caption(ctx.t("screening_by_area_hint"))
-    event = components.chart(
+    event = widgets.chart(
         ctx,
         fig,
         _formatted(
             table,
             ctx.lang,
-            numbers=[components.label(ctx, m) for m in ("screened", *RESULTS)],
-            percents=[components.label(ctx, "deferral_rate")],
+            numbers=[widgets.label(ctx, m) for m in ("screened", *RESULTS)],
+            percents=[widgets.label(ctx, "deferral_rate")],
         ),
         key=f"screening_area_chart_{ctx.scope_code}",
         metrics=("deferral_rate",),
@@ -345,12 +347,12 @@ def _area_chart(ctx: shell.Context, areas: pd.DataFrame, overall: float | None) 
 
 def _top_sites(ctx: shell.Context) -> None:
     st.markdown(f"**{ctx.t('screening_top')}**")
-    top = ctx.read("screening.top_sites", MIN_SCREENED)
+    top = ctx.read(screening_q.top_sites, MIN_SCREENED)
     if top.empty:
         st.info(ctx.t("screening_top_none", n=MIN_SCREENED))
         return
-    rate = f"**{components.label(ctx, 'deferral_rate')}**: "
-    rate += components.definition(ctx, "deferral_rate")
+    rate = f"**{widgets.label(ctx, 'deferral_rate')}**: "
+    rate += widgets.definition(ctx, "deferral_rate")
     st.caption(f"{ctx.t('screening_top_hint', n=MIN_SCREENED)} {rate}")
     lab = ctx.t
     table = pd.DataFrame(
@@ -362,9 +364,9 @@ def _top_sites(ctx: shell.Context) -> None:
                 if ctx.scope_code == PROVINCE_CODE
                 else {lab("screening_commune"): top["commune_name"]}
             ),
-            components.label(ctx, "deferral_rate"): top["deferral_rate"],
-            components.label(ctx, "screened"): top["screened"],
-            **{components.label(ctx, r): top[r] for r in RESULTS},
+            widgets.label(ctx, "deferral_rate"): top["deferral_rate"],
+            widgets.label(ctx, "screened"): top["screened"],
+            **{widgets.label(ctx, r): top[r] for r in RESULTS},
             lab("screening_main_reason"): [_reason_name(ctx, c) for c in top["main_reason"]],
         }
     )
@@ -372,8 +374,8 @@ def _top_sites(ctx: shell.Context) -> None:
         _formatted(
             table,
             ctx.lang,
-            numbers=[components.label(ctx, m) for m in ("screened", *RESULTS)],
-            percents=[components.label(ctx, "deferral_rate")],
+            numbers=[widgets.label(ctx, m) for m in ("screened", *RESULTS)],
+            percents=[widgets.label(ctx, "deferral_rate")],
         ),
         hide_index=True,
         width="stretch",
@@ -390,23 +392,23 @@ def _top_sites(ctx: shell.Context) -> None:
 
 def render(ctx: shell.Context) -> None:
     shell.header(ctx, "page_screening")
-    now = ctx.read("screening.totals").iloc[0]
-    before = ctx.read("screening.totals", start=ctx.prev_start, end=ctx.prev_end).iloc[0]
-    weekly = ctx.read("screening.weekly", TREND_WEEKS)
+    now = ctx.read(screening_q.totals).iloc[0]
+    before = ctx.read(screening_q.totals, period=ctx.previous).iloc[0]
+    weekly = ctx.read(screening_q.weekly, TREND_WEEKS)
     _kpis_row(ctx, now, before, weekly)
     if int(now["screened"]) == 0:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     left, right = st.columns(2)
     with left:
-        _reason_chart(ctx, ctx.read("screening.by_reason"))
+        _reason_chart(ctx, ctx.read(screening_q.by_reason))
     with right:
         province = None
         if ctx.scope_code != PROVINCE_CODE:
-            province = ctx.read("screening.weekly", TREND_WEEKS, scope=PROVINCE_CODE)
+            province = ctx.read(screening_q.weekly, TREND_WEEKS, scope=ctx.scope_for(PROVINCE_CODE))
         _trend_chart(ctx, weekly, province)
     if not ctx.state.site:  # one site: the figures above are all there is
-        _area_chart(ctx, ctx.read("screening.by_area"), _num(now["deferral_rate"]))
+        _area_chart(ctx, ctx.read(screening_q.by_area), _num(now["deferral_rate"]))
         _top_sites(ctx)
     else:
         # Without the Sites page in the navigation there is nothing to link to.
@@ -423,7 +425,7 @@ def _kpis_row(ctx: shell.Context, now: pd.Series, before: pd.Series, weekly) -> 
     cols = st.columns(5)
     for col, metric in zip(cols[:4], ("screened", *RESULTS), strict=True):
         with col:
-            components.kpi(
+            widgets.kpi(
                 ctx,
                 metric,
                 int(now[metric]),
@@ -432,7 +434,7 @@ def _kpis_row(ctx: shell.Context, now: pd.Series, before: pd.Series, weekly) -> 
                 inverse=metric != "screened",
             )
     with cols[4]:
-        components.kpi(
+        widgets.kpi(
             ctx,
             "deferral_rate",
             _num(now["deferral_rate"]),

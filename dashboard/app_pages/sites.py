@@ -16,9 +16,11 @@ import pydeck as pdk
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from dashboard import boundaries, charts, components, i18n, shell
+from dashboard import boundaries, i18n, shell, widgets
 from dashboard import format as fmt
+from dashboard.figures import base
 from dashboard.state import ViewState, drill_down, drill_up, to_params
+from queries import sites as sites_q
 from warehouse.reference import PROVINCE_CODE
 
 i18n.register(
@@ -235,7 +237,7 @@ def _pick_status(ctx: shell.Context) -> str:
         horizontal=True,
         format_func=lambda s: ctx.t(f"sites_status_{s}"),
         help="\n\n".join(
-            f"**{components.label(ctx, m)}**: {components.definition(ctx, m)}"
+            f"**{widgets.label(ctx, m)}**: {widgets.definition(ctx, m)}"
             for m in ("days_of_stock", "deferral_rate")
         ),
     )
@@ -304,7 +306,7 @@ def _tooltip_rows(
     out["t_days"] = [_days_text(ctx, d) for d in df["days_of_stock"]]
     level = df[f"{status}_status"]
     out["t_level"] = [html.escape(_status_label(ctx, status, s)) for s in level]
-    out["colour"] = [_rgb(charts.STATUS_COLOURS[s], 225) for s in level]
+    out["colour"] = [_rgb(base.STATUS_COLOURS[s], 225) for s in level]
     top = max(int(df["doses"].max()), 1) if len(df) else 1
     # Area proportional to doses; the largest point of the view gets `max_radius` pixels.
     out["radius"] = [round(3 + (max_radius - 3) * math.sqrt(d / top), 1) for d in df["doses"]]
@@ -313,7 +315,7 @@ def _tooltip_rows(
 
 def _tooltip_html(ctx: shell.Context, status: str) -> str:
     """The tooltip template: labels in the interface language, values pre-formatted per row."""
-    t, label = ctx.t, partial(components.label, ctx)
+    t, label = ctx.t, partial(widgets.label, ctx)
     rows = [
         (t("sites_col_type"), "{t_type}"),
         (t("sites_col_commune"), "{t_area}"),
@@ -370,7 +372,7 @@ def _base_areas(ctx: shell.Context, shapes: boundaries.Boundaries, map_code: str
     features = []
     for i, feature in enumerate(shapes.subset(level, codes)["features"]):
         chosen = len(map_code) == 5 and feature["id"] == map_code
-        colour = charts.PALETTE[4] if chosen else charts.PALETTE[i % (len(charts.PALETTE) - 1)]
+        colour = base.PALETTE[4] if chosen else base.PALETTE[i % (len(base.PALETTE) - 1)]
         tint = _tint(colour, 0.35 if chosen else 0.13 if level == "district" else 0.07)
         features.append({**feature, "properties": {**feature["properties"], "tint": tint}})
     labels = pd.DataFrame(
@@ -425,7 +427,7 @@ def _deck(ctx: shell.Context, points: pd.DataFrame, status: str, map_code: str) 
             get_pixel_offset=[0, -10],
             # The default atlas is ASCII only; Vietnamese names need their own letters.
             character_set=_literal("".join(sorted(set("".join(labels["name"].astype(str)))))),
-            font_family=_literal(charts.FONT),
+            font_family=_literal(base.FONT),
             font_settings={"sdf": True},
             outline_width=3,
             outline_color=[255, 255, 255, 230],
@@ -481,7 +483,7 @@ def _deck(ctx: shell.Context, points: pd.DataFrame, status: str, map_code: str) 
                 "backgroundColor": "white",
                 "color": "#1f1f1f",
                 "fontSize": "13px",
-                "fontFamily": charts.FONT,
+                "fontFamily": base.FONT,
                 "border": "1px solid #c8c8c8",
                 "borderRadius": "4px",
                 "padding": "8px",
@@ -495,7 +497,7 @@ def _legend(ctx: shell.Context, df: pd.DataFrame, status: str, map_code: str) ->
     counts = df[f"{status}_status"].value_counts()
     chips = []
     for level in STATUS_ORDER:
-        colour = charts.STATUS_COLOURS[level]
+        colour = base.STATUS_COLOURS[level]
         chips.append(
             "<div style='display:flex;align-items:center;gap:8px;margin:4px 0'>"
             f"<span style='display:inline-block;width:14px;height:14px;border-radius:50%;"
@@ -506,7 +508,7 @@ def _legend(ctx: shell.Context, df: pd.DataFrame, status: str, map_code: str) ->
     st.markdown(f"**{ctx.t('sites_status_' + status)}**")
     st.markdown("".join(chips), unsafe_allow_html=True)
     metric = "days_of_stock" if status == "stock" else "deferral_rate"
-    st.caption(f"{components.definition(ctx, metric)}")
+    st.caption(f"{widgets.definition(ctx, metric)}")
     top = int(df["doses"].max()) if len(df) else 0
     st.caption(ctx.t("sites_legend_size", max=fmt.number(top, ctx.lang)))
     shapes = boundaries.load(ctx.areas)
@@ -542,20 +544,20 @@ def _site_table(ctx: shell.Context, df: pd.DataFrame) -> pd.DataFrame:
             t("sites_col_district"): df["district_name"],
             t("sites_col_tables"): df["tables_count"],
             t("sites_col_person"): df["person_in_charge"],
-            components.label(ctx, "checked_in"): df["checked_in"],
-            components.label(ctx, "screened"): df["screened"],
-            components.label(ctx, "doses"): df["doses"],
-            components.label(ctx, "deferrals"): df["deferrals"],
-            components.label(ctx, "deferral_rate"): df["deferral_rate"],
-            components.label(ctx, "on_hand"): df["on_hand"].astype(float),
-            components.label(ctx, "days_of_stock"): df["days_of_stock"],
+            widgets.label(ctx, "checked_in"): df["checked_in"],
+            widgets.label(ctx, "screened"): df["screened"],
+            widgets.label(ctx, "doses"): df["doses"],
+            widgets.label(ctx, "deferrals"): df["deferrals"],
+            widgets.label(ctx, "deferral_rate"): df["deferral_rate"],
+            widgets.label(ctx, "on_hand"): df["on_hand"].astype(float),
+            widgets.label(ctx, "days_of_stock"): df["days_of_stock"],
         }
     )
 
 
 def _show_site_table(ctx: shell.Context, df: pd.DataFrame, key: str) -> None:
     table = _site_table(ctx, df)
-    lab = partial(components.label, ctx)
+    lab = partial(widgets.label, ctx)
     st.dataframe(
         _formatted(
             table,
@@ -604,16 +606,16 @@ def _off_map(ctx: shell.Context, df: pd.DataFrame) -> None:
             t("sites_col_coordinates"): [
                 coords(a, b) for a, b in zip(off["latitude"], off["longitude"], strict=True)
             ],
-            components.label(ctx, "doses"): off["doses"],
-            components.label(ctx, "deferral_rate"): off["deferral_rate"],
+            widgets.label(ctx, "doses"): off["doses"],
+            widgets.label(ctx, "deferral_rate"): off["deferral_rate"],
         }
     )
     st.dataframe(
         _formatted(
             table,
             ctx.lang,
-            numbers=[components.label(ctx, "doses")],
-            percents=[components.label(ctx, "deferral_rate")],
+            numbers=[widgets.label(ctx, "doses")],
+            percents=[widgets.label(ctx, "deferral_rate")],
         ),
         hide_index=True,
         width="stretch",
@@ -622,12 +624,12 @@ def _off_map(ctx: shell.Context, df: pd.DataFrame) -> None:
 
 
 def _detail(ctx: shell.Context) -> None:
-    site = ctx.read("sites.site_status")
+    site = ctx.read(sites_q.site_status)
     if site.empty:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     row = site.iloc[0]
-    prev = ctx.read("sites.site_status", start=ctx.prev_start, end=ctx.prev_end)
+    prev = ctx.read(sites_q.site_status, period=ctx.previous)
     before = prev.iloc[0] if len(prev) else None
     st.divider()
     head, button = st.columns([5, 1], vertical_alignment="bottom")
@@ -651,11 +653,11 @@ def _detail(ctx: shell.Context) -> None:
     )
     cols = st.columns(4)
     with cols[0]:
-        components.kpi(
+        widgets.kpi(
             ctx, "doses", int(row["doses"]), None if before is None else int(before["doses"])
         )
     with cols[1]:
-        components.kpi(
+        widgets.kpi(
             ctx,
             "deferral_rate",
             _num(row["deferral_rate"]),
@@ -664,12 +666,12 @@ def _detail(ctx: shell.Context) -> None:
             inverse=True,
         )
     with cols[2]:
-        components.kpi(ctx, "on_hand", _num(row["on_hand"]))
+        widgets.kpi(ctx, "on_hand", _num(row["on_hand"]))
     with cols[3]:
         st.metric(
-            components.label(ctx, "days_of_stock"),
+            widgets.label(ctx, "days_of_stock"),
             _days_text(ctx, row["days_of_stock"]),
-            help=components.definition(ctx, "days_of_stock"),
+            help=widgets.definition(ctx, "days_of_stock"),
             border=True,
         )
     # Without the Screening page in the navigation there is nothing to link to.
@@ -694,36 +696,36 @@ def _num(value) -> float | None:
 
 
 def _daily_chart(ctx: shell.Context) -> None:
-    daily = ctx.read("sites.site_daily")
+    daily = ctx.read(sites_q.site_daily)
     fig = go.Figure()
     for i, measure in enumerate(("checked_in", "screened", "doses")):
         fig.add_trace(
             go.Bar(
                 x=daily["date"],
                 y=daily[measure],
-                name=components.label(ctx, measure),
-                marker_color=charts.PALETTE[i],
+                name=widgets.label(ctx, measure),
+                marker_color=base.PALETTE[i],
                 hovertemplate="%{y:,}",
             )
         )
     fig.update_layout(hovermode="x unified", barmode="group", bargap=0.25)
     fig.update_yaxes(rangemode="tozero", tickformat=",d")
-    charts.date_axis(charts.style(fig, ctx.lang, height=340))
+    base.date_axis(base.style(fig, ctx.lang, height=340))
     if len(daily) <= 16:  # a week or two: every day, without the year
         fig.update_xaxes(dtick=86400000.0, tickformat="%d/%m")
     table = pd.DataFrame(
         {
             ctx.t("sites_date"): [fmt.day(d) for d in daily["date"]],
-            **{components.label(ctx, m): daily[m] for m in ("checked_in", "screened", "doses")},
+            **{widgets.label(ctx, m): daily[m] for m in ("checked_in", "screened", "doses")},
         }
     )
-    components.chart(
+    widgets.chart(
         ctx, fig, table, key="sites_daily_chart", metrics=("checked_in", "screened", "doses")
     )
 
 
 def _funnel_chart(ctx: shell.Context) -> None:
-    funnel = ctx.read("sites.site_funnel")
+    funnel = ctx.read(sites_q.site_funnel)
     labels = [ctx.t(f"sites_step_{s}") for s in funnel["step"]]
     text = [
         f"{fmt.number(c, ctx.lang)} ({fmt.percent(s, ctx.lang)})"
@@ -737,12 +739,12 @@ def _funnel_chart(ctx: shell.Context) -> None:
             textinfo="text",
             textposition="inside",
             textfont={"color": ["white", "#1f1f1f", "white", "#1f1f1f"], "size": 15},
-            marker={"color": charts.PALETTE[:4]},
+            marker={"color": base.PALETTE[:4]},
             hoverinfo="skip",
             connector={"fillcolor": "#eef0f4"},
         )
     )
-    charts.style(fig, ctx.lang, height=340)
+    base.style(fig, ctx.lang, height=340)
     fig.update_layout(showlegend=False)
     table = pd.DataFrame(
         {
@@ -751,7 +753,7 @@ def _funnel_chart(ctx: shell.Context) -> None:
             ctx.t("sites_share"): [fmt.percent(s, ctx.lang) for s in funnel["share"]],
         }
     )
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
         table,
@@ -763,7 +765,7 @@ def _funnel_chart(ctx: shell.Context) -> None:
 def render(ctx: shell.Context) -> None:
     shell.header(ctx, "page_sites")
     map_code = _map_scope(ctx)
-    sites = ctx.read("sites.site_status", scope=map_code)
+    sites = ctx.read(sites_q.site_status, scope=ctx.scope_for(map_code))
     if sites.empty:
         st.info(ctx.t("sites_no_sites"))
         return

@@ -9,8 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, components, i18n, shell
 from dashboard import format as fmt
+from dashboard import i18n, shell, widgets
+from dashboard.figures import base
+from queries import stock as stock_q
 from queries.stock import FLOW_RANK
 
 i18n.register(
@@ -143,12 +145,12 @@ def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series) -> None:
     cols = st.columns(4)
     for col, metric in zip(cols, ("received", "issued_out", "administered", "wasted"), strict=True):
         with col:
-            components.kpi(
+            widgets.kpi(
                 ctx, metric, int(now[metric]), int(before[metric]), inverse=metric == "wasted"
             )
     cols = st.columns(4)
     with cols[0]:
-        components.kpi(
+        widgets.kpi(
             ctx,
             "wastage_rate",
             _num(now["wastage_rate"]),
@@ -157,17 +159,17 @@ def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series) -> None:
             inverse=True,
         )
     with cols[1]:
-        components.kpi(ctx, "on_hand", int(now["on_hand"]), int(before["on_hand"]))
+        widgets.kpi(ctx, "on_hand", int(now["on_hand"]), int(before["on_hand"]))
     with cols[2]:
         days = _num(now["days_of_stock"])
         st.metric(
-            components.label(ctx, "days_of_stock"),
+            widgets.label(ctx, "days_of_stock"),
             fmt.number(days, ctx.lang, 1),
-            help=components.definition(ctx, "days_of_stock"),
+            help=widgets.definition(ctx, "days_of_stock"),
             border=True,
         )
     with cols[3]:
-        components.kpi(
+        widgets.kpi(
             ctx,
             "stockout_days",
             int(now["stockout_days"]),
@@ -179,14 +181,14 @@ def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series) -> None:
 def _plan_chart(ctx: shell.Context, daily: pd.DataFrame, now: pd.Series) -> None:
     st.markdown(f"**{ctx.t('stock_plan_chart')}**")
     if int(daily[["planned_doses", "doses", "administered"]].to_numpy().sum()) == 0:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     planned, doses = int(now["planned_doses"]), int(now["doses"])
     achieved = doses / planned if planned else None
     st.caption(
-        f"{components.label(ctx, 'planned_doses')}: {fmt.number(planned, ctx.lang)} · "
-        f"{components.label(ctx, 'doses')}: {fmt.number(doses, ctx.lang)} · "
-        f"{components.label(ctx, 'plan_achievement')}: {fmt.percent(achieved, ctx.lang)}"
+        f"{widgets.label(ctx, 'planned_doses')}: {fmt.number(planned, ctx.lang)} · "
+        f"{widgets.label(ctx, 'doses')}: {fmt.number(doses, ctx.lang)} · "
+        f"{widgets.label(ctx, 'plan_achievement')}: {fmt.percent(achieved, ctx.lang)}"
     )
     fig = go.Figure()
     fig.add_trace(
@@ -194,7 +196,7 @@ def _plan_chart(ctx: shell.Context, daily: pd.DataFrame, now: pd.Series) -> None
             x=daily["date"],
             y=daily["planned_doses"],
             name=ctx.t("stock_plan_line"),
-            marker_color=charts.PALETTE[4],
+            marker_color=base.PALETTE[4],
             hovertemplate="%{y:,}<extra>%{fullData.name}</extra>",
         )
     )
@@ -204,7 +206,7 @@ def _plan_chart(ctx: shell.Context, daily: pd.DataFrame, now: pd.Series) -> None
             y=daily["doses"],
             name=ctx.t("stock_visits_line"),
             mode="lines+markers",
-            line={"color": charts.PALETTE[0], "width": 3},
+            line={"color": base.PALETTE[0], "width": 3},
             hovertemplate="%{y:,}<extra>%{fullData.name}</extra>",
         )
     )
@@ -214,25 +216,25 @@ def _plan_chart(ctx: shell.Context, daily: pd.DataFrame, now: pd.Series) -> None
             y=daily["administered"],
             name=ctx.t("stock_ledger_line"),
             mode="lines+markers",
-            line={"color": charts.PALETTE[1], "width": 2, "dash": "dash"},
+            line={"color": base.PALETTE[1], "width": 2, "dash": "dash"},
             marker={"symbol": "diamond"},
             hovertemplate="%{y:,}<extra>%{fullData.name}</extra>",
         )
     )
     fig.update_layout(hovermode="x unified")
     fig.update_yaxes(tickformat=",d", rangemode="tozero")
-    charts.date_axis(fig)
+    base.date_axis(fig)
     fig.update_xaxes(tickformat="%d/%m")
-    charts.style(fig, ctx.lang, height=360)
+    base.style(fig, ctx.lang, height=360)
     table = pd.DataFrame(
         {
             ctx.t("stock_day"): [fmt.day(d) for d in daily["date"]],
-            components.label(ctx, "planned_doses"): daily["planned_doses"],
-            components.label(ctx, "doses"): daily["doses"],
-            components.label(ctx, "administered"): daily["administered"],
+            widgets.label(ctx, "planned_doses"): daily["planned_doses"],
+            widgets.label(ctx, "doses"): daily["doses"],
+            widgets.label(ctx, "administered"): daily["administered"],
         }
     )
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
         _formatted(table, ctx.lang, numbers=list(table.columns[1:])),
@@ -244,7 +246,7 @@ def _plan_chart(ctx: shell.Context, daily: pd.DataFrame, now: pd.Series) -> None
 def _waste_chart(ctx: shell.Context, waste: pd.DataFrame, vaccines: dict[str, str]) -> None:
     st.markdown(f"**{ctx.t('stock_waste_chart')}**")
     if waste.empty:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     df = waste.assign(
         reason=[_reason(ctx, c) for c in waste["waste_reason"]],
@@ -260,25 +262,25 @@ def _waste_chart(ctx: shell.Context, waste: pd.DataFrame, vaccines: dict[str, st
                 x=part.fillna(0),
                 orientation="h",
                 name=vaccine,
-                marker_color=charts.PALETTE[i % len(charts.PALETTE)],
+                marker_color=base.PALETTE[i % len(base.PALETTE)],
                 hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
             )
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(tickformat=",d", title=ctx.t("stock_doses"))
-    charts.style(fig, ctx.lang, height=max(300, 40 * len(order) + 140))
+    base.style(fig, ctx.lang, height=max(300, 40 * len(order) + 140))
     table = pd.DataFrame(
         {
             ctx.t("stock_reason"): df["reason"],
             ctx.t("stock_vaccine"): df["vaccine"],
-            components.label(ctx, "wasted"): df["doses"],
+            widgets.label(ctx, "wasted"): df["doses"],
         }
     )
-    components.chart(
+    widgets.chart(
         ctx,
         fig,
-        _formatted(table, ctx.lang, numbers=[components.label(ctx, "wasted")]),
+        _formatted(table, ctx.lang, numbers=[widgets.label(ctx, "wasted")]),
         key="stock_waste_chart",
         metrics=("wasted", "wastage_rate"),
     )
@@ -323,7 +325,7 @@ def _flow_chart(
 ) -> None:
     st.markdown(f"**{ctx.t('stock_flow_chart')}**")
     if flow.empty:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     rank = flow["target_level"].map(FLOW_RANK) > flow["source_level"].map(FLOW_RANK)
     drawn = flow[rank]
@@ -333,12 +335,12 @@ def _flow_chart(
     levels.update(zip(drawn["target"], drawn["target_level"], strict=True))
     index = {code: i for i, code in enumerate(nodes)}
     colour = {
-        "national": charts.PALETTE[7],
+        "national": base.PALETTE[7],
         "unknown": "#999999",
-        "province": charts.PALETTE[0],
-        "district": charts.PALETTE[1],
+        "province": base.PALETTE[0],
+        "district": base.PALETTE[1],
     }
-    node_colours = [colour.get(levels[c], charts.PALETTE[2]) for c in nodes]
+    node_colours = [colour.get(levels[c], base.PALETTE[2]) for c in nodes]
     # One column per level, spread over the width, with the level named above it.
     columns = sorted({FLOW_RANK[levels[c]] for c in nodes})
     place = {r: i / max(len(columns) - 1, 1) for i, r in enumerate(columns)}
@@ -370,7 +372,7 @@ def _flow_chart(
     )
     # A plain int: Streamlit takes the figure's height only from a Python number.
     per_column = int(pd.Series([levels[c] for c in nodes]).value_counts().max())
-    charts.style(fig, ctx.lang, height=max(360, 28 * per_column + 110))
+    base.style(fig, ctx.lang, height=max(360, 28 * per_column + 110))
     fig.update_layout(margin={"t": 36})
     for rank_, x in place.items():
         fig.add_annotation(
@@ -403,11 +405,11 @@ def _flow_chart(
             ctx.t("stock_to"): pairs["to_name"].fillna(pairs["to_store_id"]),
             ctx.t("stock_to_district"): pairs["to_district_name"].fillna("—"),
             ctx.t("stock_vaccine"): [vaccines.get(c, c) for c in pairs["vaccine_code"]],
-            components.label(ctx, "received"): pairs["doses"],
+            widgets.label(ctx, "received"): pairs["doses"],
         }
     )
-    table, config = _as_text(ctx, table, numbers=[components.label(ctx, "received")])
-    components.chart(
+    table, config = _as_text(ctx, table, numbers=[widgets.label(ctx, "received")])
+    widgets.chart(
         ctx, fig, table, key="stock_flow_chart", metrics=("dose_flow",), column_config=config
     )
 
@@ -415,14 +417,14 @@ def _flow_chart(
 def _store_table(ctx: shell.Context, stores: pd.DataFrame) -> None:
     st.markdown(f"**{ctx.t('stock_by_store')}**")
     if stores.empty:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     if ctx.state.district is None and (stores["level"] == "facility").any():
         # Hundreds of site stores would bury the province and district stores: sites show
         # from a district down, and their gaps are listed below.
         st.caption(ctx.t("stock_sites_hint"))
         stores = stores[stores["level"] != "facility"]
-    lab = components.label
+    lab = widgets.label
     table = pd.DataFrame(
         {
             ctx.t("stock_store"): stores["name"].fillna(stores["store_id"]),
@@ -444,8 +446,7 @@ def _store_table(ctx: shell.Context, stores: pd.DataFrame) -> None:
     table, config = _as_text(ctx, table, numbers, aligned)
     st.caption(
         " · ".join(
-            f"**{lab(ctx, m)}**: {components.definition(ctx, m)}"
-            for m in ("on_hand", "days_of_stock")
+            f"**{lab(ctx, m)}**: {widgets.definition(ctx, m)}" for m in ("on_hand", "days_of_stock")
         )
     )
     st.dataframe(
@@ -462,14 +463,14 @@ def _gaps_table(ctx: shell.Context, gaps: pd.DataFrame) -> None:
     st.markdown(f"**{ctx.t('stock_gaps')}**")
     st.caption(
         " · ".join(
-            f"**{components.label(ctx, m)}**: {components.definition(ctx, m)}"
+            f"**{widgets.label(ctx, m)}**: {widgets.definition(ctx, m)}"
             for m in ("stock_discrepancy", "administered_gap")
         )
     )
     if gaps.empty:
         st.info(ctx.t("stock_gaps_none"))
         return
-    lab = components.label
+    lab = widgets.label
     table = pd.DataFrame(
         {
             ctx.t("stock_site"): gaps["name"].fillna(gaps["facility_id"]),
@@ -495,14 +496,14 @@ def _gaps_table(ctx: shell.Context, gaps: pd.DataFrame) -> None:
 
 def render(ctx: shell.Context) -> None:
     shell.header(ctx, "page_stock")
-    now = ctx.read("stock.totals").iloc[0]
-    before = ctx.read("stock.totals", start=ctx.prev_start, end=ctx.prev_end).iloc[0]
+    now = ctx.read(stock_q.totals).iloc[0]
+    before = ctx.read(stock_q.totals, period=ctx.previous).iloc[0]
     _kpis(ctx, now, before)
-    stores = ctx.read("stock.by_store")
-    daily = ctx.read("stock.daily")
+    stores = ctx.read(stock_q.by_store)
+    daily = ctx.read(stock_q.daily)
     moved = int(now[["received", "issued_out", "administered", "wasted"]].abs().sum())
     if stores.empty and moved == 0 and int(daily["doses"].sum()) == 0:
-        components.no_data(ctx)
+        widgets.no_data(ctx)
         return
     vaccines = dict(zip(stores["vaccine_code"], stores["vaccine_name"].fillna(""), strict=True))
     vaccines = {k: v or k for k, v in vaccines.items()}
@@ -510,19 +511,19 @@ def render(ctx: shell.Context) -> None:
     with left:
         _plan_chart(ctx, daily, now)
     with right:
-        _waste_chart(ctx, ctx.read("stock.waste_by_reason"), vaccines)
+        _waste_chart(ctx, ctx.read(stock_q.waste_by_reason), vaccines)
     if not ctx.state.site:
-        _flow_chart(ctx, ctx.read("stock.flow"), ctx.read("stock.transfers"), vaccines)
+        _flow_chart(ctx, ctx.read(stock_q.flow), ctx.read(stock_q.transfers), vaccines)
     _store_table(ctx, stores)
-    _gaps_table(ctx, ctx.read("stock.gaps"))
-    _lots_table(ctx, ctx.read("stock.lots_near_expiry"), vaccines)
+    _gaps_table(ctx, ctx.read(stock_q.gaps))
+    _lots_table(ctx, ctx.read(stock_q.lots_near_expiry), vaccines)
 
 
 def _lots_table(ctx: shell.Context, lots: pd.DataFrame, vaccines: dict[str, str]) -> None:
     st.markdown(f"**{ctx.t('stock_lots')}**")
     st.caption(
-        f"**{components.label(ctx, 'lots_near_expiry')}**: "
-        f"{components.definition(ctx, 'lots_near_expiry')}"
+        f"**{widgets.label(ctx, 'lots_near_expiry')}**: "
+        f"{widgets.definition(ctx, 'lots_near_expiry')}"
     )
     if lots.empty:
         st.info(ctx.t("stock_lots_none"))
@@ -535,10 +536,10 @@ def _lots_table(ctx: shell.Context, lots: pd.DataFrame, vaccines: dict[str, str]
             ctx.t("stock_lot"): lots["lot_number"].fillna("—"),
             ctx.t("stock_expiry"): [fmt.day(d) for d in lots["expiry_date"]],
             ctx.t("stock_days_left"): lots["days_left"],
-            components.label(ctx, "on_hand"): lots["on_hand"],
+            widgets.label(ctx, "on_hand"): lots["on_hand"],
         }
     )
-    numbers = [ctx.t("stock_days_left"), components.label(ctx, "on_hand")]
+    numbers = [ctx.t("stock_days_left"), widgets.label(ctx, "on_hand")]
     table, config = _as_text(ctx, table, numbers)
     st.dataframe(
         table,

@@ -1,0 +1,63 @@
+"""The pages of the dashboard, their addresses, and links between them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.i18n import text
+from dashboard.shell import PENDING
+from dashboard.state import Notice
+
+PAGES = {
+    "overview": ":material/dashboard:",
+    "coverage": ":material/map:",
+    "sites": ":material/location_on:",
+    "screening": ":material/stethoscope:",
+    "stock": ":material/inventory_2:",
+    "certificates": ":material/verified:",
+    "aefi": ":material/emergency:",
+    "flow": ":material/conveyor_belt:",
+    "quality": ":material/fact_check:",
+}
+# The overview is served at "/"; its own path is only reserved, so it takes a name nobody
+# types, and "/overview" (a natural bookmark) is a hidden page leading there.
+ADDRESSES = {name: ("home" if name == "overview" else name) for name in PAGES}
+KNOWN_PATHS = frozenset({"", "overview", *ADDRESSES.values()})
+
+
+def script(name: str) -> str:
+    """The page's file, as `st.page_link` and `st.switch_page` name it."""
+    return f"app_pages/{name}.py"
+
+
+def pages(lang: str) -> list[st.Page]:
+    return [
+        st.Page(
+            script(name),
+            title=text(f"page_{name}", lang),
+            icon=icon,
+            url_path=ADDRESSES[name],
+            default=(name == "overview"),
+        )
+        for name, icon in PAGES.items()
+    ]
+
+
+def requested_path() -> str | None:
+    """The page address the browser asked for, as Streamlit received it (None if unknown)."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        name = ctx.pages_manager.intended_page_name if ctx is not None else None
+    except (AttributeError, ImportError):  # an internal of Streamlit that may move
+        return None
+    return name.strip("/") if isinstance(name, str) else None
+
+
+def leave_unknown_page(default: st.Page) -> None:
+    """An address that names no page: go to the overview, keeping the query, and say so."""
+    name = requested_path()
+    if name and name.split("/")[-1] not in KNOWN_PATHS:
+        st.session_state[PENDING] = [Notice("page", (("value", name[:60]),))]
+        st.switch_page(default, query_params=st.query_params.to_dict())

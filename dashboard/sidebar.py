@@ -1,0 +1,154 @@
+"""The sidebar's filters: language, period (an ISO week or a range) and area (district,
+commune, site). Widgets hold the view between reruns; the shell loads them from the URL when
+the URL changed outside them (a link, Back or Forward) and reads the view back from them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import format as fmt
+from dashboard.i18n import text
+from dashboard.state import ViewState
+from queries import periods
+
+KEYS = {
+    "lang": "f_lang",
+    "mode": "f_mode",
+    "week": "f_week",
+    "range": "f_range",
+    "district": "f_district",
+    "commune": "f_commune",
+    "site": "f_site",
+}
+
+
+def week_caption(label: str, lang: str) -> str:
+    """ "Tuần 25/2022 (20/06–26/06/2022)": the ISO week with its days."""
+    monday = periods.week_start(label)
+    if monday is None:
+        return label
+    year, week = label.split("-W")
+    span = f"{fmt.day(monday)[:5]}–{fmt.day(monday + timedelta(days=6))}"
+    return f"{text('week', lang)} {int(week)}/{year} ({span})"
+
+
+def loaded(state: ViewState, first: date, last: date) -> None:
+    """Set the widgets to a (checked) view."""
+    ss = st.session_state
+    ss[KEYS["lang"]] = state.lang
+    ss[KEYS["mode"]] = "range" if state.is_custom_range else "week"
+    ss[KEYS["week"]] = state.week or periods.last_complete_week(last)
+    start, end = state.period(last)
+    # The date picker refuses values outside the data: keep the range inside it.
+    start, end = max(start, first), min(end, last)
+    ss[KEYS["range"]] = (min(start, end), max(start, end))
+    ss[KEYS["district"]] = state.district or ""
+    ss[KEYS["commune"]] = state.commune or ""
+    ss[KEYS["site"]] = state.site or ""
+
+
+def _period(state: ViewState, lang: str, first: date, last: date):
+    sb = st.sidebar
+    sb.markdown(f"**{text('period', lang)}**")
+    mode = sb.radio(
+        text("period", lang),
+        ["week", "range"],
+        key=KEYS["mode"],
+        horizontal=True,
+        label_visibility="collapsed",
+        format_func=lambda m: text(f"period_{m}", lang),
+    )
+    weeks = periods.complete_weeks(first, last)
+    if st.session_state.get(KEYS["week"]) not in weeks:
+        st.session_state[KEYS["week"]] = weeks[0]
+    if mode == "week":
+        week = sb.selectbox(
+            text("week", lang),
+            weeks,
+            key=KEYS["week"],
+            format_func=lambda w: week_caption(w, lang),
+            help=text("week_definition", lang),
+        )
+        return week, None, None
+    picked = sb.date_input(
+        text("date_range", lang),
+        key=KEYS["range"],
+        min_value=first,
+        max_value=last,
+        format="DD/MM/YYYY",
+    )
+    if isinstance(picked, tuple | list) and len(picked) == 2:
+        return None, picked[0], picked[1]
+    start, end = state.period(last)  # only the first day is picked so far
+    return None, start, end
+
+
+def _area(lang: str, areas: pd.DataFrame, fac: pd.DataFrame) -> tuple[str, str, str]:
+    sb = st.sidebar
+    sb.markdown(f"**{text('scope', lang)}**")
+    districts = areas[areas["area_level"] == "district"].sort_values("name")
+    names = dict(zip(areas["area_code"], areas["name"], strict=True))
+    district = sb.selectbox(
+        text("district", lang),
+        ["", *districts["area_code"]],
+        key=KEYS["district"],
+        format_func=lambda c: names.get(c, text("whole_province", lang)),
+    )
+    if not district:
+        st.session_state[KEYS["commune"]] = ""
+        st.session_state[KEYS["site"]] = ""
+        return "", "", ""
+    communes = areas[(areas["area_level"] == "commune") & (areas["parent_code"] == district)]
+    options = ["", *communes.sort_values("name")["area_code"]]
+    if st.session_state.get(KEYS["commune"]) not in options:
+        st.session_state[KEYS["commune"]] = ""
+    commune = sb.selectbox(
+        text("commune", lang),
+        options,
+        key=KEYS["commune"],
+        format_func=lambda c: names.get(c, text("all_communes", lang)),
+    )
+    sites = (
+        fac[fac["commune_code"] == commune] if commune else fac[fac["district_code"] == district]
+    )
+    site_names = dict(zip(sites["facility_id"], sites["name"], strict=True))
+    options = ["", *sorted(site_names, key=site_names.get)]
+    if st.session_state.get(KEYS["site"]) not in options:
+        st.session_state[KEYS["site"]] = ""
+    site = sb.selectbox(
+        text("site", lang),
+        options,
+        key=KEYS["site"],
+        format_func=lambda f: site_names.get(f, text("all_sites", lang)),
+    )
+    return district, commune, site
+
+
+def render(
+    state: ViewState, first: date, last: date, areas: pd.DataFrame, fac: pd.DataFrame
+) -> ViewState:
+    """Draw the filters and return the view they hold (page options kept from `state`)."""
+    st.sidebar.radio(
+        text("language_label", state.lang),
+        ["vi", "en"],
+        horizontal=True,
+        key=KEYS["lang"],
+        format_func={"vi": "Tiếng Việt", "en": "English"}.__getitem__,
+    )
+    lang = st.session_state[KEYS["lang"]]
+    week, start, end = _period(state, lang, first, last)
+    district, commune, site = _area(lang, areas, fac)
+    return replace(
+        state,
+        lang=lang,
+        week=week,
+        start=start,
+        end=end,
+        district=district or None,
+        commune=commune or None,
+        site=site or None,
+    )

@@ -1,0 +1,245 @@
+"""The building blocks every page uses: KPI cards with their definitions, a chart with its
+table behind it, a chart whose click drills down, a control bound to a URL option, tables in
+Vietnamese number formats, and links that keep the view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import format as fmt
+from dashboard import navigation, shell
+from dashboard.figures.base import plotly_config
+from dashboard.shell import Context
+from dashboard.state import ViewState, drill_down, to_params
+from queries.definitions import METRICS
+
+
+# --- metric definitions --------------------------------------------------------------------
+def definition(ctx: Context, metric: str) -> str:
+    """The metric's definition in the interface language (for `help=` tooltips)."""
+    m = METRICS.get(metric)
+    return m.definition(ctx.lang) if m else ""
+
+
+def label(ctx: Context, metric: str) -> str:
+    m = METRICS.get(metric)
+    return m.label(ctx.lang) if m else metric
+
+
+def definitions_line(ctx: Context, metrics: Sequence[str]) -> str:
+    return " · ".join(f"**{label(ctx, m)}**: {definition(ctx, m)}" for m in metrics)
+
+
+# --- KPI cards -------------------------------------------------------------------------------
+def kpi(
+    ctx: Context,
+    metric: str,
+    value: float | None,
+    previous: float | None = None,
+    *,
+    kind: str = "number",
+    trend: pd.Series | None = None,
+    inverse: bool = False,
+    title: str | None = None,
+    shown: str | None = None,
+) -> None:
+    """A KPI card: value, change against the previous period, sparkline, definition on hover.
+
+    kind: "number" or "percent" (value is a ratio). `inverse` marks measures where a rise is bad
+    (deferrals, backlog); the arrow keeps its direction, the colour follows the meaning.
+    `shown` replaces the formatted value (e.g. "5,2 ngày").
+    """
+    value, previous = fmt.value(value), fmt.value(previous)
+    delta = None
+    if value is not None and previous is not None:
+        change = value - previous
+        delta = fmt.points(change, ctx.lang) if kind == "percent" else fmt.signed(change, ctx.lang)
+    if shown is None:
+        shown = (fmt.percent if kind == "percent" else fmt.number)(value, ctx.lang)
+    st.metric(
+        title or label(ctx, metric),
+        shown,
+        delta=delta,
+        delta_color="inverse" if inverse else "normal",
+        delta_description=ctx.t("compared_last_week") if delta else None,
+        help=definition(ctx, metric),
+        chart_data=None if trend is None else trend.tolist(),
+        chart_type="line",
+        border=True,
+    )
+
+
+# --- tables ----------------------------------------------------------------------------------
+def styled(
+    df: pd.DataFrame,
+    lang: str,
+    *,
+    numbers: Sequence[str] = (),
+    percents: Sequence[str] = (),
+    decimals: Sequence[str] = (),
+):
+    """A Styler showing Vietnamese number formats while the cells keep their values (so the
+    table still sorts by number)."""
+    style = df.style
+    for cols, show in (
+        (numbers, lambda v: fmt.number(v, lang)),
+        (percents, lambda v: fmt.percent(v, lang)),
+        (decimals, lambda v: fmt.number(v, lang, 1)),
+    ):
+        present = [c for c in cols if c in df.columns]
+        if present:
+            style = style.format(show, subset=present, na_rep=fmt.MISSING)
+    return style
+
+
+def table(data, **kwargs) -> None:
+    """A full-width table without the index."""
+    st.dataframe(data, hide_index=True, width="stretch", **kwargs)
+
+
+def no_data(ctx: Context) -> None:
+    st.info(ctx.t("no_data_period"))
+
+
+# --- charts ----------------------------------------------------------------------------------
+def chart(
+    ctx: Context,
+    fig: go.Figure,
+    data: pd.DataFrame | None,
+    *,
+    key: str,
+    metrics: tuple[str, ...] = (),
+    on_select: str | Callable = "ignore",
+    column_config: dict | None = None,
+):
+    """A plotly chart with the definitions of its measures and, on request, its table."""
+    event = st.plotly_chart(
+        fig,
+        key=key,
+        on_select=on_select,
+        config=plotly_config(ctx.lang, key),
+    )
+    if metrics:
+        st.caption(definitions_line(ctx, metrics))
+    if data is not None:
+        with st.expander(ctx.t("show_table")):
+            table(data, column_config=column_config)
+    return event
+
+
+def _lookups(ctx: Context) -> tuple[dict[str, str], dict[str, str]]:
+    areas, fac = ctx.areas, ctx.facilities
+    district_of = dict(zip(areas["area_code"], areas["district_code"], strict=True))
+    commune_of = dict(zip(fac["facility_id"], fac["commune_code"], strict=True))
+    return district_of, commune_of
+
+
+def drilled(ctx: Context, code: str, state: ViewState | None = None) -> ViewState:
+    """The view narrowed to an area or a site, parents made consistent."""
+    district_of, commune_of = _lookups(ctx)
+    return drill_down(state or ctx.state, code, district_of=district_of, commune_of_site=commune_of)
+
+
+def clicked_code(event) -> str | None:
+    """The code a click on a chart chose: the first item of the point's `customdata`."""
+    try:
+        points = event.selection.points if event is not None else []
+    except AttributeError:
+        points = []
+    if not points:
+        return None
+    data = points[0].get("customdata")
+    code = data[0] if isinstance(data, list | tuple) and data else data
+    return str(code) if code not in (None, "") else None
+
+
+def drill_chart(
+    ctx: Context,
+    fig: go.Figure,
+    data: pd.DataFrame | None,
+    *,
+    key: str,
+    metrics: tuple[str, ...] = (),
+    column_config: dict | None = None,
+) -> None:
+    """A chart whose bars or points carry an area code or facility id as the first item of
+    their `customdata`: a click narrows the view to it (the address changes, Back returns)."""
+    event = chart(
+        ctx, fig, data, key=key, metrics=metrics, on_select="rerun", column_config=column_config
+    )
+    code = clicked_code(event)
+    if code and code != ctx.scope.code:
+        shell.go(drilled(ctx, code))
+
+
+# --- page options bound to the URL ---------------------------------------------------------
+def url_option(
+    ctx: Context,
+    key: str,
+    choices: Sequence[str],
+    default: str,
+    label_text: str,
+    format_func: Callable[[str], str] = str,
+    *,
+    kind: str = "select",
+    help: str | None = None,
+) -> str:
+    """A control bound to the page option `key` of the URL, so a copied link keeps it. The
+    default is left out of the address (opening a page adds nothing to Back's history); a
+    value that is not a choice gets one line and the default."""
+    raw = ctx.state.option(key)
+    current = raw if raw in choices else default
+    if raw is not None and raw not in choices:
+        st.warning(
+            ctx.t("notice_option", value=raw[:40], label=label_text, shown=format_func(default)),
+            icon=":material/link_off:",
+        )
+        shell.set_option(key, None)
+    widget = f"opt_{key}"
+    seen = f"_opt_seen_{key}"
+    if st.session_state.get(seen) != current or widget not in st.session_state:
+        st.session_state[widget] = current  # the URL changed: a link, Back or Forward
+    st.session_state[seen] = current
+
+    def write_url() -> None:
+        value = st.session_state.get(widget)
+        value = value if value in choices else default
+        st.session_state[seen] = value
+        shell.set_option(key, None if value == default else value)
+
+    common = {"key": widget, "format_func": format_func, "on_change": write_url, "help": help}
+    if kind == "segmented":
+        st.segmented_control(label_text, list(choices), required=True, **common)
+    elif kind == "radio":
+        st.radio(label_text, list(choices), horizontal=True, **common)
+    else:
+        st.selectbox(label_text, list(choices), **common)
+    value = st.session_state.get(widget)
+    return value if value in choices else current
+
+
+# --- links -----------------------------------------------------------------------------------
+def page_link(
+    ctx: Context,
+    page: str,
+    label_text: str,
+    *,
+    state: ViewState | None = None,
+    icon: str = ":material/arrow_forward:",
+    **kwargs,
+) -> None:
+    """A link to another page with this view (or `state`): its core parameters, not this
+    page's options."""
+    target = replace(state or ctx.state, options=())
+    st.page_link(
+        navigation.script(page),
+        label=label_text,
+        icon=icon,
+        query_params=to_params(target),
+        **kwargs,
+    )
