@@ -31,9 +31,9 @@ def week_caption(label: str, lang: str) -> str:
     monday = periods.week_start(label)
     if monday is None:
         return label
-    year, week = label.split("-W")
+    week = int(label.split("-W")[1])
     span = f"{fmt.day(monday)[:5]}–{fmt.day(monday + timedelta(days=6))}"
-    return f"{text('week', lang)} {int(week)}/{year} ({span})"
+    return f"{text('week', lang)} {week}: {span}"
 
 
 def loaded(state: ViewState, first: date, last: date) -> None:
