@@ -20,8 +20,6 @@ Baseline: the page's main figures computed with SQL from the core tables (visit,
 certificate, aefi_report, vaccine, facility, vaccination_plan, stock_transaction, stock_report)
 for the same period, timed on a fresh connection; ratio = baseline time / page cold time (how
 much the marts and the cache save).
-A page that is still a placeholder is measured as it is (its status says so); a page that
-dashboard/app.py does not list yet runs from a harness that does (the entry column says so).
 Exit status 1 when a page misses its budget or does not render.
 """
 
@@ -31,7 +29,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Callable
@@ -50,9 +47,9 @@ from streamlit import logger as st_logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from dashboard.i18n import text  # noqa: E402
-from dashboard.state import last_complete_week, week_start  # noqa: E402
 from etl.sqlutil import hours_between  # noqa: E402
 from queries.freshness import freshness  # noqa: E402
+from queries.periods import last_complete_week, week_start  # noqa: E402
 from warehouse import engine as wh_engine  # noqa: E402
 
 DEFAULT_WAREHOUSE = Path("/tmp/full/w2.db")
@@ -64,27 +61,6 @@ PAGES = (
 WARM_BUDGET_MS = 300
 COLD_BUDGET_MS = 1500
 RUN_TIMEOUT = 300
-
-# The same app as dashboard/app.py with all four pages listed, for pages app.py does not list
-# yet; it lives in a temporary folder whose app_pages is a link to the real one, so that page
-# paths relative to the entry point resolve as in the app.
-HARNESS = """import sys
-sys.path.insert(0, {root!r})
-import streamlit as st
-from dashboard import shell
-from dashboard.i18n import text
-st.set_page_config(page_title="bench", layout="wide")
-lang = shell.language()
-page = st.navigation([
-    st.Page("app_pages/overview.py", title=text("page_overview", lang), url_path="overview",
-            default=True),
-    st.Page("app_pages/coverage.py", title=text("page_coverage", lang), url_path="coverage"),
-    st.Page("app_pages/sites.py", title=text("page_sites", lang), url_path="sites"),
-    st.Page("app_pages/screening.py", title=text("page_screening", lang), url_path="screening"),
-])
-shell.begin()
-page.run()
-"""
 
 DEFERRALS = "('deferred', 'contraindicated', 'referred')"
 ACTIVE = "v.status = 'active'"
@@ -408,7 +384,6 @@ BASELINES: dict[str, Callable[[sa.Connection, dict], None]] = {
 @dataclass
 class Result:
     page: str
-    entry: str = ""
     status: str = "ok"
     cold_ms: list[float] = field(default_factory=list)
     warm_ms: list[float] = field(default_factory=list)
@@ -440,20 +415,13 @@ class Result:
         )
 
 
-def write_harness(tmp: Path) -> Path:
-    harness = tmp / "app.py"
-    harness.write_text(HARNESS.format(root=str(ROOT)), encoding="utf-8")
-    (tmp / "app_pages").symlink_to(ROOT / "dashboard" / "app_pages", target_is_directory=True)
-    return harness
-
-
 def clear_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
 
 
-def new_session(entry: Path, page: str) -> AppTest:
-    at = AppTest.from_file(str(entry), default_timeout=RUN_TIMEOUT)
+def new_session(page: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
     at.switch_page(f"app_pages/{page}.py")
     return at
 
@@ -471,24 +439,18 @@ def page_status(at: AppTest, page: str) -> str:
     shown = at.title[0].value if len(at.title) else None
     if shown != expected:
         return f"wrong page (title {shown!r})"
-    if any(info.value == text("under_construction", "vi") for info in at.info):
-        return "placeholder"
     return "ok"
 
 
-def measure_page(result: Result, harness: Path, repeat: int) -> None:
-    """Cold and warm runs of the page from dashboard/app.py, or from the harness when app.py
-    does not list the page yet (Streamlit then runs the default page instead)."""
-    for entry, name in ((APP, "app.py"), (harness, "harness")):
-        clear_caches()
-        at = new_session(entry, result.page)
-        at.run()  # imports the page's modules; untimed
-        result.entry, result.status = name, page_status(at, result.page)
-        if not result.status.startswith("wrong page"):
-            break
+def measure_page(result: Result, repeat: int) -> None:
+    """Cold and warm runs of the page from dashboard/app.py."""
+    clear_caches()
+    at = new_session(result.page)
+    at.run()  # imports the page's modules; untimed
+    result.status = page_status(at, result.page)
     for _ in range(repeat):
         clear_caches()
-        at = new_session(entry, result.page)
+        at = new_session(result.page)
         result.cold_ms.append(timed_run(at))
         result.warm_ms.append(timed_run(at))
         result.warm_ms.append(timed_run(at))
@@ -513,7 +475,7 @@ def _ms(value: float | None) -> str:
 
 def report(results: list[Result]) -> None:
     head = (
-        f"{'page':<12} {'entry':<8} {'status':<24} {'cold ms':>8} {'warm ms':>8} "
+        f"{'page':<12} {'status':<24} {'cold ms':>8} {'warm ms':>8} "
         f"{'budget':>6} {'baseline ms':>12} {'ratio':>7}"
     )
     print(head)
@@ -522,7 +484,7 @@ def report(results: list[Result]) -> None:
         ratio = f"{r.baseline / r.cold:,.1f}x" if r.baseline and r.cold else "-"
         budget = "PASS" if r.passed else "FAIL"
         print(
-            f"{r.page:<12} {r.entry:<8} {r.status[:24]:<24} {_ms(r.cold):>8} {_ms(r.warm):>8} "
+            f"{r.page:<12} {r.status[:24]:<24} {_ms(r.cold):>8} {_ms(r.warm):>8} "
             f"{budget:>6} {_ms(r.baseline):>12} {ratio:>7}"
         )
     print(
@@ -534,7 +496,7 @@ def report(results: list[Result]) -> None:
         doc = " ".join((BASELINES[r.page].__doc__ or "").split())
         print(f"  {r.page}: {doc}")
     for r in results:
-        if not r.status.startswith(("ok", "placeholder")):
+        if r.status != "ok":
             print(f"{r.page}: {r.status}")
 
 
@@ -585,17 +547,15 @@ def main() -> int:
     )
 
     results = []
-    with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
-        harness = write_harness(Path(tmp))
-        for page in args.pages:
-            result = Result(page)
-            print(f"measuring {page} ...", file=sys.stderr, flush=True)
-            try:
-                measure_page(result, harness, args.repeat)
-            except Exception as exc:  # noqa: BLE001 - report the page and go on with the others
-                result.status = f"error: {type(exc).__name__}: {exc}"
-            measure_baseline(result, url, period, args.baseline_repeat)
-            results.append(result)
+    for page in args.pages:
+        result = Result(page)
+        print(f"measuring {page} ...", file=sys.stderr, flush=True)
+        try:
+            measure_page(result, args.repeat)
+        except Exception as exc:  # noqa: BLE001 - report the page and go on with the others
+            result.status = f"error: {type(exc).__name__}: {exc}"
+        measure_baseline(result, url, period, args.baseline_repeat)
+        results.append(result)
     print()
     report(results)
     return 0 if all(r.passed and r.status == "ok" for r in results) else 1

@@ -56,10 +56,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "compared_last_week": {"vi": "so với tuần trước", "en": "vs previous period"},
     "show_table": {"vi": "Xem bảng số liệu", "en": "Show the table"},
     "definition": {"vi": "Định nghĩa", "en": "Definition"},
-    "under_construction": {
-        "vi": "Kho dữ liệu báo cáo đã sẵn sàng. Các trang của bảng điều khiển đang được xây dựng.",
-        "en": "The reporting warehouse is ready. The dashboard pages are under construction.",
-    },
     "app_short": {"vi": "BCĐ tiêm chủng Nam Định", "en": "Nam Định vaccination"},
     "week_definition": {
         "vi": "Tuần theo chuẩn ISO: từ thứ Hai đến Chủ nhật.",
