@@ -61,3 +61,18 @@ def test_a_malformed_number_names_the_variable(monkeypatch):
         settings.etl_part_rows()
     monkeypatch.setenv("VAX_ETL_PART_ROWS", " 5000 ")
     assert settings.etl_part_rows() == 5000
+
+
+def _pins(path) -> list[str]:
+    lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
+    return sorted(s for s in (line.split("#")[0].strip() for line in lines) if s and s[0] != "-")
+
+
+def test_pyproject_declares_the_pinned_requirements_with_test_tools_apart():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert sorted(project["dependencies"]) == _pins("requirements.txt")
+    assert sorted(project["optional-dependencies"]["test"]) == _pins("requirements-test.txt")
+    runtime = {pin.split("==")[0].lower() for pin in project["dependencies"]}
+    assert not runtime & {"pytest", "pytest-xdist", "playwright", "ruff"}
