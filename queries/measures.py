@@ -10,11 +10,10 @@ import pandas as pd
 def ratio(numerator, denominator):
     """numerator / denominator, None (NaN for Series) where the denominator is 0 or missing."""
     if isinstance(numerator, pd.Series) or isinstance(denominator, pd.Series):
-        den = (
-            pd.Series(denominator, dtype="float64")
-            if not isinstance(denominator, pd.Series)
-            else denominator.astype("float64")
-        )
+        if isinstance(denominator, pd.Series):
+            den = denominator.astype("float64")
+        else:  # one denominator for every row of the numerator
+            den = pd.Series(denominator, index=numerator.index, dtype="float64")
         return numerator / den.where(den > 0)
     if denominator is None or numerator is None:
         return None
