@@ -61,6 +61,18 @@ class DatabaseFactory:
         engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The public reference data beside the repository: CI has a copy, so there a missing
+    folder fails the test instead of skipping it."""
+    if not SHARED_DATA.exists():
+        reason = f"the shared reference data is not at {SHARED_DATA}"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return SHARED_DATA
+
+
 @pytest.fixture(params=DIALECTS)
 def dbs(request, tmp_path, pg_available) -> Iterator[DatabaseFactory]:
     """A factory of fresh databases, once per dialect (SQLite and PostgreSQL)."""

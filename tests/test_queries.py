@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, SHARED_DATA
+from conftest import ROOT
 from platform_builder import create_platform, tiny_platform_rows
 
 from queries.datasets import COLUMNS
@@ -134,10 +134,9 @@ def test_census_denominators_match_the_published_census(warehouse):
     assert abs(adults - 1272614) / 1272614 < 0.01  # the Ministry's 2021 figure for Nam Định
 
 
-@pytest.mark.skipif(not SHARED_DATA.exists(), reason="shared reference data not present")
-def test_commune_populations_come_from_the_census_file(warehouse):
+def test_commune_populations_come_from_the_census_file(warehouse, shared_data):
     census = {}
-    path = SHARED_DATA / "vn-gso-census2019-population" / "nam_dinh_census2019_pop_by_ward_tidy.csv"
+    path = shared_data / "vn-gso-census2019-population" / "nam_dinh_census2019_pop_by_ward_tidy.csv"
     with path.open(encoding="utf-8") as f:
         for r in csv.DictReader(f):
             if r["level"] == "commune":
