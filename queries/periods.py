@@ -71,3 +71,32 @@ def weekly(df: pd.DataFrame, date_col: str, how: str | dict[str, str] = "sum") -
     values = df.drop(columns=[date_col])
     out = values.groupby(mondays.rename(date_col), sort=True).agg(how)
     return out.reset_index()
+
+
+def trend_mondays(end: date, weeks: int) -> list[date]:
+    """Mondays of the `weeks` ISO weeks ending with the week of `end`, oldest first."""
+    last = monday(end)
+    return [last - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+
+
+def weekly_trend(
+    df: pd.DataFrame, date_col: str, end: date, weeks: int, how: str | dict[str, str] = "sum"
+) -> pd.DataFrame:
+    """Daily rows bucketed by `weekly` into the `weeks` ISO weeks ending with the week of `end`,
+    oldest first, every week listed (0 where it has no row). Rows outside those weeks or after
+    `end` are left out. Columns: week_start (the Monday), week_end (the Sunday, or `end` when the
+    period stops inside its last week: the figures run to `end`), then the aggregated ones."""
+    mondays = pd.DatetimeIndex(pd.to_datetime(trend_mondays(end, weeks)))
+    days = pd.to_datetime(df[date_col])
+    inside = df[(days >= mondays[0]) & (days <= pd.Timestamp(end))]
+    values = [c for c in df.columns if c != date_col]
+    if inside.empty:
+        sums = pd.DataFrame(0, index=mondays, columns=values)
+    else:
+        sums = weekly(inside, date_col, how).set_index(date_col).reindex(mondays, fill_value=0)
+    out = sums.rename_axis("week_start").reset_index()
+    sundays = out["week_start"] + pd.Timedelta(days=6)
+    out.insert(1, "week_end", sundays.where(sundays <= pd.Timestamp(end), pd.Timestamp(end)))
+    out["week_start"] = out["week_start"].dt.date
+    out["week_end"] = out["week_end"].dt.date
+    return out
