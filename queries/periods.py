@@ -67,7 +67,7 @@ def weekly(df: pd.DataFrame, date_col: str, how: str | dict[str, str] = "sum") -
     if df.empty:
         return df.copy()
     days = pd.to_datetime(df[date_col])
-    mondays = (days - pd.to_timedelta(days.dt.dayofweek, unit="D")).dt.normalize()
+    mondays = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.normalize()
     values = df.drop(columns=[date_col])
     out = values.groupby(mondays.rename(date_col), sort=True).agg(how)
     return out.reset_index()
