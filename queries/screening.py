@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import measures, periods
 from queries.scope import Period, Scope
 
 RESULTS = ("deferred", "contraindicated", "referred")
@@ -40,10 +40,21 @@ def _read(conn: sa.Connection, sql: str, params: dict) -> pd.DataFrame:
 def _with_rate(df: pd.DataFrame) -> pd.DataFrame:
     df[COUNTS] = df[COUNTS].fillna(0).astype("int64")
     df["deferrals"] = df["deferred"] + df["contraindicated"] + df["referred"]
-    screened = df["screened"].to_numpy(dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        df["deferral_rate"] = np.where(screened > 0, df["deferrals"] / screened, np.nan)
+    df["deferral_rate"] = measures.ratio(df["deferrals"], df["screened"])
     return df
+
+
+def result_rates(df: pd.DataFrame) -> pd.DataFrame:
+    """Each screening result over the screened visits of each row of a frame of counts (NaN
+    where nobody was screened): one column per result, in RESULTS order."""
+    return pd.DataFrame({r: measures.ratio(df[r], df["screened"]) for r in RESULTS})
+
+
+def ranked_areas(areas: pd.DataFrame) -> pd.DataFrame:
+    """The areas of `by_area` that screened anyone, highest deferral rate first (then the most
+    screened)."""
+    shown = areas[areas["screened"] > 0]
+    return shown.sort_values(["deferral_rate", "screened"], ascending=[False, False])
 
 
 def _sums(alias: str = "m") -> str:
@@ -83,7 +94,7 @@ def by_reason(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame
     screened = totals(conn, scope, period)["screened"].iloc[0]
     df["deferral_reason"] = df["deferral_reason"].fillna(NO_REASON)
     df["visits"] = df["visits"].astype("int64")
-    df["rate"] = df["visits"] / screened if screened else np.nan
+    df["rate"] = measures.ratio(df["visits"], screened)
     df = df[df["visits"] > 0]
     return df.sort_values(
         ["visits", "screening_result", "deferral_reason"], ascending=[False, True, True]
@@ -99,10 +110,8 @@ def by_area(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
     """
     where, params = scope.facility_filter("f")
     p = {**params, **period.params()}
-    level, column = {
-        "province": ("district", "district_code"),
-        "district": ("commune", "commune_code"),
-    }.get(scope.level, ("facility", "facility_id"))
+    level = scope.child_level or "facility"  # a site: the site alone
+    column = {"district": "district_code", "commune": "commune_code"}.get(level, "facility_id")
     counts = _read(
         conn,
         f"SELECT f.{column} AS area_code, {_sums()} FROM mart_session_day m "
@@ -134,11 +143,12 @@ def by_area(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
 def weekly(
     conn: sa.Connection, scope: Scope, period: Period, weeks: int = TREND_WEEKS
 ) -> pd.DataFrame:
-    """Screening outcomes in the `weeks` seven-day blocks ending on the period end (ISO weeks
-    when the period is one), oldest first. Columns: week_start, week_end, the counts and the
-    deferral rate (NaN for a week without screenings)."""
+    """Screening outcomes in the `weeks` ISO weeks (Monday to Sunday) up to the one holding the
+    period end, oldest first; the last week stops at the period end. Columns: week_start (the
+    Monday), week_end, the counts and the deferral rate (NaN for a week without screenings)."""
     where, params = scope.facility_filter("f")
-    first = period.end - timedelta(days=7 * weeks - 1)
+    last = periods.monday(period.end)
+    first = last - timedelta(days=7 * (weeks - 1))
     df = _read(
         conn,
         f"SELECT m.date, {_sums()} FROM mart_session_day m "
@@ -146,13 +156,12 @@ def weekly(
         f"WHERE {where} AND m.date BETWEEN :first AND :end GROUP BY m.date",
         {**params, "first": first, "end": period.end},
     )
-    starts = [first + timedelta(days=7 * i) for i in range(weeks)]
-    df["date"] = pd.to_datetime(df["date"]).dt.normalize()
-    block = (df["date"] - pd.Timestamp(first)).dt.days // 7
-    grouped = df[COUNTS].groupby(block).sum().reindex(range(weeks), fill_value=0)
-    out = grouped.reset_index(drop=True)
-    out.insert(0, "week_end", pd.to_datetime([s + timedelta(days=6) for s in starts]))
-    out.insert(0, "week_start", pd.to_datetime(starts))
+    mondays = pd.date_range(first, last, freq="7D")
+    df[COUNTS] = df[COUNTS].fillna(0)
+    by_week = periods.weekly(df[["date", *COUNTS]], "date").set_index("date")
+    out = by_week.reindex(mondays, fill_value=0).rename_axis("week_start").reset_index()
+    ends = out["week_start"] + pd.Timedelta(days=6)
+    out.insert(1, "week_end", ends.clip(upper=pd.Timestamp(period.end)))
     return _with_rate(out)[["week_start", "week_end", *TOTAL_COLUMNS]]
 
 
