@@ -86,17 +86,22 @@ def dbs(request, tmp_path, pg_available) -> Iterator[DatabaseFactory]:
 
 
 @pytest.fixture(scope="session")
-def small_province(tmp_path_factory) -> tuple[str, str]:
-    """A small simulated province in SQLite, (platform url, warehouse url), built once per test
-    process and shared by the page tests, which only read it."""
-    from page_support import simulated_province
+def warehouses(tmp_path_factory):
+    """The one factory of the SQLite warehouses the page tests read (built once per test
+    process and kind, then shared read only): `tiny()` (the hand-made platform, or a named
+    variant of its rows), `demo()` (a small simulated province) and `empty()` (no visit)."""
+    from page_support import Warehouses
 
-    return simulated_province(tmp_path_factory.mktemp("small_province"))
+    return Warehouses(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def no_visit_warehouse(tmp_path_factory) -> str:
-    """A warehouse with facilities, stores and vaccines but no visit (shared, read only)."""
-    from page_support import no_visit_warehouse as build
+def small_province(warehouses) -> tuple[str, str]:
+    """The demo-like warehouse: (platform url, warehouse url) of the small simulated province."""
+    return warehouses.demo()
 
-    return build(tmp_path_factory.mktemp("no_visit"))
+
+@pytest.fixture(scope="session")
+def no_visit_warehouse(warehouses) -> str:
+    """A warehouse with facilities, stores and vaccines but no visit (shared, read only)."""
+    return warehouses.empty()

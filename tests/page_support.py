@@ -85,6 +85,44 @@ def no_visit_warehouse(tmp: Path) -> str:
     return etl(platform, f"sqlite:///{tmp / 'w.db'}")
 
 
+class Warehouses:
+    """Builds each kind of test warehouse once and hands out its URL (see the `warehouses`
+    fixture). A variant of the tiny platform is named, and its rows edited by `edit`."""
+
+    def __init__(self, tmp_factory) -> None:
+        self._tmp = tmp_factory
+        self._built: dict[str, object] = {}
+
+    def _once(self, key: str, build):
+        if key not in self._built:
+            self._built[key] = build(self._tmp.mktemp(key))
+        return self._built[key]
+
+    def tiny(self, variant: str = "tiny", edit=None) -> str:
+        """The tiny hand-made platform (tests/platform_builder.py) loaded by the real ETL."""
+
+        def build(tmp: Path) -> str:
+            rows = tiny_platform_rows()
+            if edit is not None:
+                edit(rows)
+            platform = f"sqlite:///{tmp / 'p.db'}"
+            create_platform(platform, rows)
+            return etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+        return self._once(variant, build)
+
+    def tiny_with_platform(self, variant: str = "tiny", edit=None) -> tuple[str, str]:
+        """(platform url, warehouse url) of `tiny(variant, edit)`."""
+        wh = self.tiny(variant, edit)
+        return wh.replace("/w.db", "/p.db"), wh
+
+    def demo(self) -> tuple[str, str]:
+        return self._once("demo", simulated_province)
+
+    def empty(self) -> str:
+        return self._once("empty", no_visit_warehouse)
+
+
 def open_page(page: str, monkeypatch, url: str, **params: str) -> AppTest:
     """The app on the warehouse at `url` with the query `params`, switched to `page`."""
     monkeypatch.setenv("VAX_WAREHOUSE_URL", url)

@@ -126,17 +126,8 @@ def test_drill_down_and_up_keep_parents_consistent():
 
 # --- the app ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def tiny_warehouse(tmp_path_factory) -> str:
-    tmp = tmp_path_factory.mktemp("shell")
-    platform, wh = f"sqlite:///{tmp / 'p.db'}", f"sqlite:///{tmp / 'w.db'}"
-    create_platform(platform, tiny_platform_rows())
-    subprocess.run(
-        [sys.executable, "-m", "etl", "run", "--platform-url", platform, "--warehouse-url", wh],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    return wh
+def tiny_warehouse(warehouses) -> str:
+    return warehouses.tiny()
 
 
 def run_app(monkeypatch, url: str, **params: str) -> AppTest:
@@ -196,3 +187,77 @@ def test_the_url_opens_the_same_view_and_the_filters_write_it_back(monkeypatch, 
 def test_a_custom_range_outside_the_data_opens_clamped(monkeypatch, tiny_warehouse):
     at = run_app(monkeypatch, tiny_warehouse, **{"from": "2020-01-01", "to": "2030-01-01"})
     assert "01/06/2021 – 20/09/2021" in at.caption[0].value
+
+
+# --- hand-edited links: one line each, the nearest valid view, no traceback -------------------
+def notices(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def no_error_text(at: AppTest) -> None:
+    """Nothing of Python reaches the page: no exception element, no traceback, no file path."""
+    assert not at.exception
+    shown = " ".join(str(e.value) for e in [*at.warning, *at.info, *at.markdown, *at.caption])
+    for marker in ("Traceback", "Error:", "/work/", ".py", "ScopeError", "Streamlit"):
+        assert marker not in shown
+
+
+def test_an_unknown_district_says_so_and_shows_the_province(monkeypatch, tiny_warehouse):
+    at = run_app(monkeypatch, tiny_warehouse, district="999")
+    assert "Không có huyện mã 999 — đang hiển thị toàn tỉnh" in notices(at)
+    assert at.caption[0].value.startswith("Tỉnh Nam Định")
+    assert "district" not in at.query_params
+    no_error_text(at)
+
+
+def test_a_range_before_the_data_opens_its_first_week(monkeypatch, tiny_warehouse):
+    at = run_app(monkeypatch, tiny_warehouse, **{"from": "2021-01-01", "to": "2021-02-01"})
+    (line,) = notices(at)
+    assert line.startswith("Không có số liệu từ 01/01/2021 đến 01/02/2021")
+    assert "31/05/2021 – 06/06/2021" in at.caption[0].value
+    no_error_text(at)
+
+
+@pytest.mark.parametrize(
+    ("params", "start"),
+    [
+        ({"lang": "fr"}, "Không hỗ trợ ngôn ngữ “fr”"),
+        ({"week": "2030-W01"}, "Không có số liệu tuần “2030-W01”"),
+        ({"week": "next"}, "“next” không phải là một tuần"),
+        ({"from": "2021-07-30", "to": "2021-07-01"}, "Ngày bắt đầu 30/07/2021 sau ngày kết thúc"),
+        ({"from": "2021-07-01", "to": "soon"}, "Khoảng thời gian “01/07/2021” – “soon”"),
+        ({"district": "356", "commune": "00000"}, "Không có xã mã 00000"),
+        ({"site": "NO-SUCH-SITE"}, "Không có điểm tiêm mã “NO-SUCH-SITE”"),
+        ({"denominator": "everyone"}, "“everyone” không phải là lựa chọn"),
+    ],
+)
+def test_each_bad_parameter_gets_one_line(monkeypatch, tiny_warehouse, params, start):
+    at = run_app(monkeypatch, tiny_warehouse, **params)
+    lines = notices(at)
+    assert len([x for x in lines if x.startswith(start)]) == 1, lines
+    no_error_text(at)
+
+
+def test_notices_speak_english_when_asked(monkeypatch, tiny_warehouse):
+    at = run_app(monkeypatch, tiny_warehouse, lang="en", district="999")
+    assert "There is no district with code 999 — showing the whole province" in notices(at)
+
+
+def test_a_notice_is_shown_once_then_the_address_is_the_valid_view(monkeypatch, tiny_warehouse):
+    at = run_app(monkeypatch, tiny_warehouse, week="2030-W01")
+    assert at.query_params["week"] in ("2021-W37", ["2021-W37"])
+    at.run()
+    assert not notices(at)
+
+
+def test_first_change_of_district_is_kept_with_a_page_option(monkeypatch, tiny_warehouse):
+    at = run_app(monkeypatch, tiny_warehouse, district="359", denominator="total")
+    at.selectbox(key="f_district").set_value("356").run()
+    assert at.query_params["district"] in ("356", ["356"])
+    assert "Thành phố Nam Định" in at.caption[0].value
+    assert at.query_params["denominator"] in ("total", ["total"])
+
+
+def test_opening_a_page_adds_nothing_to_its_address(monkeypatch, tiny_warehouse):
+    at = run_app(monkeypatch, tiny_warehouse, week="2021-W37")
+    assert {k for k in at.query_params} <= {"lang", "week"}
