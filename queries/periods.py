@@ -100,3 +100,12 @@ def weekly_trend(
     out["week_start"] = out["week_start"].dt.date
     out["week_end"] = out["week_end"].dt.date
     return out
+
+
+def week_ends(days: pd.Series, *, first: bool = False) -> pd.Series:
+    """True for the days that close an ISO week (Sundays) and for the last day of `days`
+    (and its first day with `first=True`): a daily series thinned to one point a week that
+    still ends on its last day."""
+    days = pd.to_datetime(days)
+    keep = (days.dt.day_of_week == 6) | (days == days.max())
+    return keep | (days == days.min()) if first else keep
