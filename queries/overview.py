@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import measures, periods, quality
 from queries.alerts import Thresholds
 from queries.scope import Period, Scope
 
@@ -37,8 +38,12 @@ RANKING_COLUMNS = [
 ALERT_COLUMNS = [
     "kind", "severity", "score", "facility_id", "facility_name", "commune_code",
     "district_code", "value", "threshold", "on_hand", "daily_use", "screened", "baseline_rate",
-    "backlog_days", "dates",
+    "backlog_days", "dates", "no_visit_days", "no_report_days", "shown_value",
+    "shown_threshold", "shown_backlog_days",
 ]  # fmt: skip
+# Digits the page shows: days with one decimal, rates as percentages with one decimal.
+DAYS_DIGITS = 1
+RATE_DIGITS = 3
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -66,12 +71,6 @@ def _sum_to(df: pd.DataFrame, column: str, end: date, *, before: bool = False) -
         return 0.0
     idx = df.index < pd.Timestamp(end) if before else df.index <= pd.Timestamp(end)
     return float(df.loc[idx, column].sum())
-
-
-def _ratio(numerator: float, denominator: float | None) -> float:
-    if denominator is None or pd.isna(denominator) or denominator == 0:
-        return math.nan
-    return numerator / denominator
 
 
 def _commune_filter(scope: Scope, alias: str = "a") -> tuple[str, dict]:
@@ -114,20 +113,13 @@ def _check_denominator(denominator: str) -> None:
 
 def kpi_windows(period: Period) -> list[tuple[str, date, date]]:
     """The windows the headline figures are computed for: the period ("current"), the period of
-    the same length just before ("previous"), and the 8 seven-day weeks ending on the period's
-    last day ("week_1" oldest .. "week_8", the sparklines)."""
-    length = (period.end - period.start).days + 1
-    windows = [
-        ("current", period.start, period.end),
-        (
-            "previous",
-            period.start - timedelta(days=length),
-            period.start - timedelta(days=1),
-        ),
-    ]
-    for k in range(SPARK_WEEKS):
-        end = period.end - timedelta(days=7 * (SPARK_WEEKS - 1 - k))
-        windows.append((f"week_{k + 1}", end - timedelta(days=6), end))
+    the same length just before ("previous"), and the 8 ISO weeks ending with the week of the
+    period's last day ("week_1" oldest .. "week_8", the sparklines; the last one cut at the
+    period's last day)."""
+    windows = [("current", period.start, period.end)]
+    windows.append(("previous", *periods.previous(period.start, period.end)))
+    for k, monday in enumerate(periods.trend_mondays(period.end, SPARK_WEEKS)):
+        windows.append((f"week_{k + 1}", monday, min(monday + timedelta(days=6), period.end)))
     return windows
 
 
@@ -240,10 +232,10 @@ def kpis(
                 "end": pd.Timestamp(stop),
                 "doses": doses,
                 "planned": planned,
-                "plan_achievement": _ratio(doses, planned),
+                "plan_achievement": measures.plan_achievement(doses, planned),
                 "screened": screened,
                 "deferrals": deferrals,
-                "deferral_rate": _ratio(deferrals, screened),
+                "deferral_rate": measures.ratio(deferrals, screened),
                 "issued": _sum(certs, "issued", start, stop),
                 "backlog": backlog,
                 "aefi_serious": _sum(aefi, "serious", start, stop),
@@ -251,12 +243,12 @@ def kpis(
                 "people_full": pf,
                 "people_boosted": pb,
                 "population": population,
-                "coverage_1plus": _ratio(p1, population),
-                "coverage_full": _ratio(pf, population),
-                "coverage_boosted": _ratio(pb, population),
+                "coverage_1plus": measures.ratio(p1, population),
+                "coverage_full": measures.ratio(pf, population),
+                "coverage_boosted": measures.ratio(pb, population),
                 "on_hand": on_hand,
                 "used_7d": used,
-                "days_of_stock": _ratio(on_hand, used / STOCK_USE_DAYS),
+                "days_of_stock": measures.ratio(on_hand, used / STOCK_USE_DAYS),
             }
         )
     out = pd.DataFrame(rows, columns=KPI_COLUMNS)
@@ -265,6 +257,8 @@ def kpis(
         "people_1plus", "people_full", "people_boosted", "on_hand", "used_7d",
     ]  # fmt: skip
     out[counts] = out[counts].astype("int64")
+    ratios = [c for c in KPI_COLUMNS if c not in counts and c not in ("window", "start", "end")]
+    out[ratios] = out[ratios].astype("float64")  # a missing ratio is NaN
     return out
 
 
@@ -309,6 +303,21 @@ def daily_plan(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFram
     df["date"] = pd.to_datetime(df["date"]).dt.normalize()
     out = df.set_index("date")["planned"].reindex(period.days, fill_value=0).astype("int64")
     return out.rename_axis("date").reset_index()
+
+
+def daily_trend(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
+    """One row per day of the period: doses by dose group (`dose1`, `dose2`, `dose3plus`, see
+    `daily_doses`), `total`, approved `planned` doses and `plan_achievement` (total / planned,
+    NaN without a plan)."""
+    doses = daily_doses(conn, scope, period)
+    wide = doses.pivot(index="date", columns="dose_group", values="doses")
+    wide = wide.reindex(columns=list(DOSE_GROUPS), fill_value=0)
+    wide["total"] = wide.sum(axis=1)
+    plan = daily_plan(conn, scope, period).set_index("date")["planned"]
+    wide["planned"] = plan.reindex(wide.index, fill_value=0)
+    wide["plan_achievement"] = measures.plan_achievement(wide["total"], wide["planned"])
+    wide.columns.name = None
+    return wide.reset_index()
 
 
 # --- ranking --------------------------------------------------------------------------------
@@ -397,10 +406,9 @@ def ranking(
     counts = ["people_1plus", "people_full", "people_boosted", "doses", "planned"]
     out[counts] = out[counts].fillna(0).astype("int64")
     out["population"] = pd.to_numeric(out["population"]).astype("float64")
-    pop = out["population"].where(out["population"] > 0)
     for measure in ("1plus", "full", "boosted"):
-        out[f"coverage_{measure}"] = out[f"people_{measure}"] / pop
-    out["plan_achievement"] = out["doses"] / out["planned"].where(out["planned"] > 0)
+        out[f"coverage_{measure}"] = measures.ratio(out[f"people_{measure}"], out["population"])
+    out["plan_achievement"] = measures.plan_achievement(out["doses"], out["planned"])
     return out[RANKING_COLUMNS].reset_index(drop=True)
 
 
@@ -516,26 +524,34 @@ def _certificate_backlog(
     return df
 
 
-def _planned_days(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
-    """Site-days of the period with an approved plan, and whether any visit was recorded."""
+def _planned_sites(conn: sa.Connection, scope: Scope, period: Period) -> set[str]:
+    """Sites of the scope with an approved plan on a day of the period."""
     where, params = scope.facility_filter("f")
-    return _read(
+    df = _read(
         conn,
-        "SELECT p.facility_id, p.date, MAX(CASE WHEN s.checked_in > 0 THEN 1 ELSE 0 END) "
-        "AS has_session FROM mart_plan_day p JOIN facility f ON f.facility_id = p.facility_id "
-        "LEFT JOIN mart_session_day s ON s.facility_id = p.facility_id AND s.date = p.date "
-        f"WHERE {where} AND p.date BETWEEN :start AND :end GROUP BY p.facility_id, p.date",
+        "SELECT DISTINCT p.facility_id FROM mart_plan_day p "
+        "JOIN facility f ON f.facility_id = p.facility_id "
+        f"WHERE {where} AND p.date BETWEEN :start AND :end",
         {**params, **period.params()},
     )
+    return set(df["facility_id"])
 
 
-def _no_data(planned: pd.DataFrame, t: Thresholds) -> pd.DataFrame:
-    missing = planned[planned["has_session"] == 0].copy()
-    missing["date"] = pd.to_datetime(missing["date"]).dt.strftime("%Y-%m-%d")
+def _no_data(conn: sa.Connection, scope: Scope, period: Period, t: Thresholds) -> pd.DataFrame:
+    """Late sites (METRICS.md, `queries.quality.late_sites`) by site: the days of the period
+    with a plan and no visit or no stock report (value, dates), and how many of them had no
+    visit and no stock report."""
+    late = quality.late_sites(conn, scope, period)
+    late = late.assign(day=pd.to_datetime(late["date"]).dt.strftime("%Y-%m-%d"))
     df = (
-        missing.sort_values("date")
+        late.sort_values("day")
         .groupby("facility_id", as_index=False)
-        .agg(value=("date", "size"), dates=("date", ",".join))
+        .agg(
+            value=("day", "size"),
+            dates=("day", ",".join),
+            no_visit_days=("no_visits", "sum"),
+            no_report_days=("no_stock_report", "sum"),
+        )
     )
     df = df[df["value"] >= t.no_data_min_days].copy()
     df["value"] = df["value"].astype("float64")
@@ -544,6 +560,37 @@ def _no_data(planned: pd.DataFrame, t: Thresholds) -> pd.DataFrame:
     df["severity"] = np.where(df["value"] >= t.no_data_serious_days, "serious", "warning")
     df["score"] = df["value"] / t.no_data_min_days
     return df
+
+
+def shown_over(value: float, threshold: float, digits: int) -> float:
+    """`value` rounded to `digits` for display such that a value strictly over `threshold` is
+    never shown as equal to or below it (the mirror of `measures.shown_under`)."""
+    return -measures.shown_under(-value, -threshold, digits)
+
+
+def _rounded(value: float, digits: int, *, up: bool) -> float:
+    """A threshold rounded up (shown after "<") or down (after ">") to `digits`, so the value
+    shown beside it keeps its side of it."""
+    factor = 10**digits
+    scaled = round(value * factor, 9)  # 0.57 * 100 is 56.99999999999999
+    return (math.ceil(scaled) if up else math.floor(scaled)) / factor
+
+
+def _shown_row(row: pd.Series, t: Thresholds) -> tuple[float, float, float]:
+    """(value, threshold, backlog days) of an alert as the page shows them: rounded so that
+    neither the value against its threshold nor the severity contradicts what is shown."""
+    kind, value, threshold = row["kind"], float(row["value"]), float(row["threshold"])
+    days = math.nan
+    if kind == "low_stock":
+        limit = t.serious_days_of_stock if value < t.serious_days_of_stock else threshold
+        shown = measures.shown_under(value, limit, DAYS_DIGITS)
+        return shown, _rounded(threshold, DAYS_DIGITS, up=True), days
+    if kind == "deferral_spike":
+        shown = shown_over(value, threshold, RATE_DIGITS)
+        return shown, _rounded(threshold, RATE_DIGITS, up=False), days
+    if kind == "certificate_backlog" and math.isfinite(row["backlog_days"]):
+        days = measures.shown_under(row["backlog_days"], t.backlog_serious_days, DAYS_DIGITS)
+    return value, threshold, days
 
 
 def alerts(
@@ -559,19 +606,23 @@ def alerts(
       over the `baseline_weeks` before (threshold), with enough people screened;
     - `certificate_backlog`: the backlog at the period end (value) is at least `min_count` and
       at least `min_days` days of the site's mean daily doses over 28 days (`backlog_days`);
-    - `no_data`: days of the period with an approved plan and no visit recorded (value; the
-      days in `dates`, ISO, comma-separated).
+    - `no_data`: the site is late (METRICS.md "late sites", `queries.quality.late_sites`) on
+      at least `no_data.min_days` days: days of the period with an approved plan and no visit
+      or no stock report (value; the days in `dates`, ISO, comma-separated; of those,
+      `no_visit_days` without a visit and `no_report_days` without a stock report).
+    `shown_value`, `shown_threshold` and `shown_backlog_days` are those numbers rounded for
+    display (days to 0.1, rates to 0.1 %) so that what is shown never contradicts its
+    threshold or the severity (2.96 days under a 3-day threshold shows as 2.9).
     `severity` is "serious" or "warning"; `score` says how far past its threshold an alert
     is, and orders alerts within a severity (ties: the busiest site first).
     """
     t = thresholds or Thresholds()
     sites = _sites(conn, scope)
-    planned = _planned_days(conn, scope, period)
     parts = [
-        _low_stock(conn, scope, period, t, set(planned["facility_id"])),
+        _low_stock(conn, scope, period, t, _planned_sites(conn, scope, period)),
         _deferral_spike(conn, scope, period, t),
         _certificate_backlog(conn, scope, period, t),
-        _no_data(planned, t),
+        _no_data(conn, scope, period, t),
     ]
     parts = [p for p in parts if not p.empty]
     if not parts:
@@ -579,6 +630,10 @@ def alerts(
     out = pd.concat(parts, ignore_index=True)
     out = out[out["facility_id"].isin(sites.index)]
     out = out.join(sites, on="facility_id")
+    shown = [_shown_row(row, t) for _, row in out.iterrows()]
+    out["shown_value"] = [v for v, _, _ in shown]
+    out["shown_threshold"] = [th for _, th, _ in shown]
+    out["shown_backlog_days"] = [d for _, _, d in shown]
     for column in ALERT_COLUMNS:
         if column not in out:
             out[column] = np.nan

@@ -17,9 +17,11 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from conftest import DIALECTS, ROOT, DatabaseFactory
+from page_support import default_period
+from page_support import read as page_read
 from platform_builder import _ts, create_platform, tiny_platform_rows
 
-from queries import overview
+from queries import overview, quality
 from queries.alerts import (
     DEFAULT_PATH,
     ENV_VAR,
@@ -278,6 +280,8 @@ def test_default_thresholds_flag_only_the_site_that_sent_no_data(warehouse):
     assert df[["kind", "facility_id", "severity"]].values.tolist() == [["no_data", "F3", "warning"]]
     row = df.iloc[0]
     assert (row["value"], row["threshold"], row["dates"]) == (1, 1, "2021-09-16")
+    # F3 has no store: no stock report on its planned day either.
+    assert (row["no_visit_days"], row["no_report_days"]) == (1, 1)
     assert row["facility_name"] == "Bệnh viện Đa khoa tỉnh Nam Định"
 
 
@@ -339,6 +343,55 @@ def test_an_inactive_site_raises_no_alert(tmp_path):
             facility["active"] = False
     wh = build_warehouse(tmp_path, rows)
     assert read(wh, "alerts").empty
+
+
+def test_a_site_is_late_on_a_planned_day_without_visits_or_without_a_stock_report(tmp_path):
+    # F3 gets a plan on 09-14 too: it vaccinated that day (V17) but, having no store, sent no
+    # stock report, so it is late on both planned days (METRICS.md "late sites").
+    rows = overview_rows()
+    rows["vaccination_plan"].append(
+        {**rows["vaccination_plan"][-1], "plan_id": "P91", "session_date": "2021-09-14"}
+    )
+    wh = build_warehouse(tmp_path, rows)
+    row = read(wh, "alerts").set_index("kind").loc["no_data"]
+    assert (row["facility_id"], row["value"]) == ("F3", 2)
+    assert row["dates"] == "2021-09-14,2021-09-16"
+    assert (row["no_visit_days"], row["no_report_days"]) == (1, 2)
+
+
+@pytest.mark.parametrize("code", ["36", "366"])
+def test_sites_that_sent_no_data_are_the_late_sites_of_the_quality_page(small_province, code):
+    wh = small_province[1]
+    period = default_period(wh)
+    alerts = read(wh, "alerts", code, period)
+    late = page_read(wh, quality.late_sites, code, period)
+    no_data = alerts[alerts["kind"] == "no_data"]
+    assert len(late) > 0
+    assert sorted(no_data["facility_id"]) == sorted(late["facility_id"].unique())
+    days = late.groupby("facility_id").size()
+    assert no_data.set_index("facility_id")["value"].to_dict() == days.astype(float).to_dict()
+
+
+def test_shown_values_never_contradict_their_threshold(warehouse):
+    # F2 holds 85 / (20 / 7) = 29.75 days: under a 29.8-day threshold it must not read 29.8.
+    t = Thresholds(min_days_of_stock=29.8, serious_days_of_stock=1)
+    row = read(warehouse, "alerts", "36", WEEK, t).set_index("kind").loc["low_stock"]
+    assert row["facility_id"] == "F2" and row["value"] == pytest.approx(29.75)
+    assert (row["shown_value"], row["shown_threshold"]) == (29.7, 29.8)
+    # Under the serious threshold it must not read as the serious threshold either.
+    t = Thresholds(min_days_of_stock=200, serious_days_of_stock=29.8)
+    got = read(warehouse, "alerts", "36", WEEK, t)
+    f2 = got[(got["kind"] == "low_stock") & (got["facility_id"] == "F2")].iloc[0]
+    assert (f2["severity"], f2["shown_value"]) == ("serious", 29.7)
+
+
+def test_rounding_for_display_keeps_each_value_on_its_side():
+    assert overview.shown_over(0.08334, 0.08333, 3) == 0.084  # 8.33 % over 8.33 %: 8.4 %
+    assert overview.shown_over(0.0912, 0.05, 3) == 0.091
+    # A ">" threshold is shown rounded down, a "<" one rounded up.
+    assert overview._rounded(0.08336, 3, up=False) == 0.083
+    assert overview._rounded(0.57, 2, up=False) == 0.57
+    assert overview._rounded(2.75, 1, up=True) == 2.8
 
 
 # --- the thresholds file ---------------------------------------------------------------------
