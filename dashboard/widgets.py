@@ -47,20 +47,29 @@ def kpi(
     inverse: bool = False,
     title: str | None = None,
     shown: str | None = None,
+    digits: int = 0,
+    unit: str = "",
 ) -> None:
     """A KPI card: value, change against the previous period, sparkline, definition on hover.
 
     kind: "number" or "percent" (value is a ratio). `inverse` marks measures where a rise is bad
     (deferrals, backlog); the arrow keeps its direction, the colour follows the meaning.
-    `shown` replaces the formatted value (e.g. "5,2 ngày").
+    `shown` replaces the formatted value (e.g. "5,2 ngày"). For numbers, `digits` are the
+    decimals of the value and its change, and `unit` follows both ("44,1 giờ", "+0,5 giờ").
     """
     value, previous = fmt.value(value), fmt.value(previous)
+    after = f" {unit}" if unit else ""
     delta = None
     if value is not None and previous is not None:
         change = value - previous
-        delta = fmt.points(change, ctx.lang) if kind == "percent" else fmt.signed(change, ctx.lang)
-    if shown is None:
-        shown = (fmt.percent if kind == "percent" else fmt.number)(value, ctx.lang)
+        if kind == "percent":
+            delta = fmt.points(change, ctx.lang)
+        else:
+            delta = fmt.signed(change, ctx.lang, digits) + after
+    if shown is None and kind == "percent":
+        shown = fmt.percent(value, ctx.lang)
+    elif shown is None:
+        shown = fmt.number(value, ctx.lang, digits) + (after if value is not None else "")
     st.metric(
         title or label(ctx, metric),
         shown,
