@@ -166,3 +166,11 @@ def weekly_series(
 def week_spans(starts: pd.Series, ends: pd.Series) -> list[str]:
     """ "20/06/2022 – 26/06/2022" for each week of a weekly table."""
     return [f"{fmt.day(a)} – {fmt.day(b)}" for a, b in zip(starts, ends, strict=True)]
+
+
+def week_table(weekly: pd.DataFrame, week_label: str, columns: dict[str, str]) -> pd.DataFrame:
+    """The table behind a weekly chart: the span of each week, then the `columns` of `weekly`
+    (column -> label), values kept as numbers for `widgets.styled`."""
+    table = weekly[list(columns)].rename(columns=columns).reset_index(drop=True)
+    table.insert(0, week_label, week_spans(weekly["week_start"], weekly["week_end"]))
+    return table
