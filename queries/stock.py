@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import measures
 from queries.scope import Period, Scope
 
 FLOWS = ["received", "issued_out", "administered", "wasted", "adjustment"]
@@ -37,10 +38,6 @@ GAP_COLUMNS = [
 
 def _read(conn: sa.Connection, sql: str, params: dict) -> pd.DataFrame:
     return pd.read_sql_query(sa.text(sql), conn, params=params)
-
-
-def _ratio(a: float, b: float) -> float:
-    return float(a) / float(b) if b else np.nan
 
 
 def _latest(conn: sa.Connection, scope: Scope, day, declared: bool = False) -> pd.DataFrame:
@@ -142,10 +139,9 @@ def totals(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
         ),
         {**params, **week.params()},
     ).scalar()
-    row = df.iloc[0]
     df["on_hand"] = on_hand
-    df["wastage_rate"] = _ratio(row["wasted"], row["administered"] + row["wasted"])
-    df["days_of_stock"] = _ratio(on_hand, (last7 or 0) / 7)
+    df["wastage_rate"] = measures.ratio(df["wasted"], df["administered"] + df["wasted"])
+    df["days_of_stock"] = measures.ratio(df["on_hand"], (last7 or 0) / 7)
     df["stockout_days"] = _stockout_days(conn, scope, period)
     df["doses"] = _visit_doses(conn, scope, period)
     df["planned_doses"] = _planned(conn, scope, period)
@@ -186,10 +182,8 @@ def by_store(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
     df[[*FLOWS, "last7"]] = df[[*FLOWS, "last7"]].fillna(0).astype("int64")
     df["on_hand"] = df["on_hand"].fillna(0).astype("int64")
     df["declared_remaining"] = pd.to_numeric(df["declared_remaining"]).astype("Int64")
-    used = (df["administered"] + df["wasted"]).astype("float64")
-    df["wastage_rate"] = np.where(used > 0, df["wasted"] / used.where(used > 0), np.nan)
-    mean = df["last7"].astype("float64") / 7
-    df["days_of_stock"] = np.where(mean > 0, df["on_hand"] / mean.where(mean > 0), np.nan)
+    df["wastage_rate"] = measures.ratio(df["wasted"], df["administered"] + df["wasted"])
+    df["days_of_stock"] = measures.ratio(df["on_hand"], df["last7"] / 7)
     moved = df[FLOWS].abs().sum(axis=1) > 0
     df = df[moved | (df["on_hand"] != 0)]
     rank = df["level"].map({"province": 0, "district": 1, "facility": 2}).fillna(3)
@@ -296,6 +290,13 @@ def transfers(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame
         _from=df["from_level"].map(rank).fillna(4), _to=df["to_level"].map(rank).fillna(4)
     ).sort_values(["_from", "_to", "doses", "to_store_id"], ascending=[True, True, False, True])
     return df.reset_index(drop=True)[TRANSFER_COLUMNS]
+
+
+def drawn_links(links: pd.DataFrame) -> pd.DataFrame:
+    """The links of `flow_links` a Sankey draws: those going right (down the hierarchy); a
+    return to a higher store or a transfer between two stores of one level is left out."""
+    going_right = links["target_level"].map(FLOW_RANK) > links["source_level"].map(FLOW_RANK)
+    return links[going_right]
 
 
 def flow(
