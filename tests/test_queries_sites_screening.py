@@ -233,6 +233,31 @@ def test_weekly_blocks_end_on_the_period_end(conn):
     assert weeks["screened"].sum() == 12 + 3
 
 
+def test_weekly_trend_is_on_iso_weeks_when_the_period_ends_mid_week(conn):
+    # A range ending on Wednesday 15/09: the bars are still Monday-to-Sunday weeks (the last one
+    # cut at the period end), not seven-day blocks ending on a Wednesday.
+    weeks = screening.weekly(conn, scope(conn, "36"), Period(date(2021, 9, 1), date(2021, 9, 15)))
+    assert (weeks["week_start"].dt.day_of_week == 0).all()
+    assert weeks["week_start"].iloc[-1] == pd.Timestamp("2021-09-13")
+    assert weeks["week_end"].iloc[-1] == pd.Timestamp("2021-09-15")
+    assert weeks["week_end"].iloc[-2] == pd.Timestamp("2021-09-12")
+    # F1 on 14/09 (1) and 15/09 (4), F2 on 15/09 (1), F3 on 14/09 (1); nothing after 15/09.
+    assert weeks["screened"].iloc[-1] == 7
+    assert weeks["screened"].sum() == 7 + 3
+
+
+def test_result_rates_and_ranked_areas():
+    counts = pd.DataFrame(
+        {"area_code": ["a", "b", "c"], "screened": [10, 0, 20], "deferred": [1, 0, 1],
+         "contraindicated": [1, 0, 0], "referred": [0, 0, 1], "deferral_rate": [0.2, None, 0.1]}
+    )  # fmt: skip
+    rates = screening.result_rates(counts)
+    assert list(rates.columns) == list(screening.RESULTS)
+    assert rates["deferred"].iloc[[0, 2]].tolist() == [0.1, 0.05]
+    assert math.isnan(rates["deferred"].iloc[1])  # nobody screened: no rate
+    assert screening.ranked_areas(counts)["area_code"].tolist() == ["a", "c"]
+
+
 def test_top_sites_need_a_minimum_number_screened(conn):
     assert screening.top_sites(conn, scope(conn, "36"), W37).empty  # nobody reached 30
     top = screening.top_sites(conn, scope(conn, "36"), W37, min_screened=2)
