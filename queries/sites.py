@@ -204,3 +204,8 @@ def site_funnel(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFra
             "share": [c / first if first else math.nan for c in counts],
         }
     )
+
+
+def placeable(df: pd.DataFrame) -> pd.Series:
+    """The sites of `site_status` that can go on a map: coordinates checked ok and present."""
+    return (df["coordinate_status"] == "ok") & df["latitude"].notna() & df["longitude"].notna()

@@ -99,7 +99,7 @@ def test_the_table_behind_the_map_equals_the_query(monkeypatch, demo):
 
 def test_colouring_by_deferral_rate_is_kept_in_the_url(monkeypatch, demo):
     at = open_page(monkeypatch, demo)
-    at.radio(key="sites_status").set_value("deferral").run()
+    at.radio(key="opt_status").set_value("deferral").run()
     assert not at.exception
     assert at.query_params["status"] in ("deferral", ["deferral"])
     expected = read(demo, sites.site_status, "36", default_period(demo))
@@ -107,7 +107,7 @@ def test_colouring_by_deferral_rate_is_kept_in_the_url(monkeypatch, demo):
     assert metrics(at)["Điểm tiêm cần chú ý"] == fmt.number(alerts)
     assert any("Dưới 5 %" in m.value for m in at.markdown)
     at = open_page(monkeypatch, demo, status="deferral")
-    assert at.radio(key="sites_status").value == "deferral"
+    assert at.radio(key="opt_status").value == "deferral"
 
 
 def test_a_single_district(monkeypatch, demo):
@@ -193,3 +193,34 @@ def test_a_week_without_sessions_still_draws_the_sites(monkeypatch, tiny):
 def test_an_empty_warehouse_says_so(monkeypatch, empty):
     at = open_page(monkeypatch, empty)
     assert any("chưa có buổi tiêm" in i.value for i in at.info)
+
+
+# --- the address: the first change is kept, opening adds nothing -------------------------------
+def _param(at: AppTest, key: str):
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
+
+
+def test_opening_the_page_adds_no_option_to_the_address(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", district="356")
+    assert "status" not in at.query_params
+
+
+def test_the_first_change_of_district_is_kept(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", district="356")
+    at.selectbox(key="f_district").set_value("359").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="f_district").value == "359"
+    assert _param(at, "district") == "359"
+    assert at.caption[0].value.startswith("Huyện Vụ Bản")
+
+
+def test_the_alert_link_lands_on_the_site_detail(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", district="356", commune="13633", site="F1")
+    assert any("Chi tiết điểm tiêm: Trạm Y tế Phường Hạ Long" in h.value for h in at.subheader)
+    assert len(deck_layer(at, "chosen")) == 1
+    assert {k: _param(at, k) for k in ("district", "commune", "site")} == {
+        "district": "356",
+        "commune": "13633",
+        "site": "F1",
+    }
