@@ -19,6 +19,7 @@ FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # served b
 
 lang = shell.language()
 pages = navigation.pages(lang)
+navigation.answer_unknown_pages_in_our_language()
 
 
 def overview_address() -> None:

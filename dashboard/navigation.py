@@ -55,9 +55,31 @@ def requested_path() -> str | None:
     return name.strip("/") if isinstance(name, str) else None
 
 
+def unknown_path() -> str | None:
+    name = requested_path()
+    return name if name and name.split("/")[-1] not in KNOWN_PATHS else None
+
+
+def answer_unknown_pages_in_our_language() -> None:
+    """Streamlit answers an address that names no page with a dialog in English before the
+    app runs; the app says it in the user's language instead (`leave_unknown_page`)."""
+    from streamlit.commands import navigation as st_navigation
+
+    if getattr(st_navigation.send_page_not_found, "answered_by_app", False):
+        return
+
+    def send_page_not_found(ctx) -> None:
+        if unknown_path() is None:  # not an address of ours: let Streamlit say it
+            original(ctx)
+
+    original = st_navigation.send_page_not_found
+    send_page_not_found.answered_by_app = True
+    st_navigation.send_page_not_found = send_page_not_found
+
+
 def leave_unknown_page(default: st.Page) -> None:
     """An address that names no page: go to the overview, keeping the query, and say so."""
-    name = requested_path()
-    if name and name.split("/")[-1] not in KNOWN_PATHS:
+    name = unknown_path()
+    if name:
         st.session_state[PENDING] = [Notice("page", (("value", name[:60]),))]
         st.switch_page(default, query_params=st.query_params.to_dict())

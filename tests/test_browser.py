@@ -242,6 +242,25 @@ def header_caption(page) -> str:
     ).first.inner_text()
 
 
+def choose_district(page, name: str) -> None:
+    """Pick a district in the sidebar's list, as a user does."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # On a loaded machine the first click can land while the sidebar still re-renders: open
+    # the list again until the option shows.
+    option = page.get_by_role("option", name=name, exact=True)
+    for _ in range(4):
+        district_box(page).click()
+        try:
+            option.wait_for(state="visible", timeout=8000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            wait_idle(page)
+    option.click()
+    wait_idle(page)
+
+
 def test_every_page_opens_without_error_in_both_languages(server, page):
     failures = []
     for path, titles in PAGES.items():
@@ -278,21 +297,7 @@ def test_a_copied_link_opens_its_view_and_back_returns_to_it(server, page):
     assert "Huyện Ý Yên" in header_caption(page)
     assert "04/10/2021 – 10/10/2021" in header_caption(page)
 
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    # On a loaded machine the first click can land while the sidebar still re-renders: open
-    # the list again until the option shows.
-    option = page.get_by_role("option", name="Huyện Vụ Bản", exact=True)
-    for _ in range(4):
-        district_box(page).click()
-        try:
-            option.wait_for(state="visible", timeout=8000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            wait_idle(page)
-    option.click()
-    wait_idle(page)
+    choose_district(page, "Huyện Vụ Bản")
     assert wait_for(lambda: "district=359" in page.url), page.url
     assert district_shown(page) == "Huyện Vụ Bản"
     assert wait_for(lambda: "Huyện Vụ Bản" in header_caption(page)), header_caption(page)
@@ -305,3 +310,70 @@ def test_a_copied_link_opens_its_view_and_back_returns_to_it(server, page):
     assert wait_for(lambda: "Huyện Ý Yên" in header_caption(page)), header_caption(page)
     assert "04/10/2021 – 10/10/2021" in header_caption(page)
     assert not problems(page), problems(page)
+
+
+@pytest.mark.parametrize("path", ["sites", "quality"])
+def test_the_first_change_is_kept_and_back_takes_one_press(server, page, path):
+    page.goto(f"{server.url}/{path}?week=2021-W40&district=360")
+    wait_idle(page)
+    assert district_shown(page) == "Huyện Ý Yên"
+    choose_district(page, "Huyện Vụ Bản")
+    # Kept at the first try: the address, the box and the page's caption all say so.
+    assert wait_for(lambda: "district=359" in page.url), page.url
+    assert district_shown(page) == "Huyện Vụ Bản"
+    assert wait_for(lambda: "Huyện Vụ Bản" in header_caption(page)), header_caption(page)
+    page.go_back()
+    wait_idle(page)
+    assert wait_for(lambda: "district=360" in page.url), page.url
+    assert wait_for(lambda: district_shown(page) == "Huyện Ý Yên"), district_shown(page)
+    assert not problems(page), problems(page)
+
+
+PYTHON_TEXT = ("Traceback", 'File "', ".py", "/work/", "/tmp/", "Error:", "Exception")
+
+
+@pytest.mark.parametrize(
+    ("address", "line"),
+    [
+        ("?district=999", "Không có huyện mã 999 — đang hiển thị toàn tỉnh"),
+        ("?from=2021-01-01&to=2021-02-01", "Không có số liệu từ 01/01/2021 đến 01/02/2021"),
+        ("no-such-page?district=360", "Không có trang “no-such-page”"),
+        ("?lang=fr", "Không hỗ trợ ngôn ngữ “fr”"),
+        ("?week=2030-W01", "Không có số liệu tuần “2030-W01”"),
+        ("?from=2021-10-20&to=2021-10-01", "Ngày bắt đầu 20/10/2021 sau ngày kết thúc 01/10/2021"),
+        ("sites?status=rainbow", "“rainbow” không phải là lựa chọn"),
+        ("coverage?lang=en&district=360&commune=1", "There is no commune with code 1"),
+    ],
+)
+def test_a_bad_link_gets_one_line_and_nothing_of_python(server, page, address, line):
+    page.goto(f"{server.url}/{address}")
+    wait_idle(page)
+    alerts = [a.inner_text() for a in page.locator("[data-testid='stAlert']").all()]
+    assert len([a for a in alerts if line in a]) == 1, alerts
+    assert not problems(page), problems(page)
+    body = page.locator("body").inner_text()
+    assert not [marker for marker in PYTHON_TEXT if marker in body], body[:2000]
+
+
+def test_tab_title_names_the_page_in_its_language_and_the_icon_is_served_locally(server, page):
+    page.goto(f"{server.url}/")
+    wait_idle(page)
+    assert page.title() == "Tổng quan tuần · BCĐ tiêm chủng Nam Định"
+    page.goto(f"{server.url}/stock?lang=en")
+    wait_idle(page)
+    assert page.title() == "Vaccine and stock · Nam Định vaccination"
+    icons = page.eval_on_selector_all("link[rel~='icon']", "links => links.map(l => l.href)")
+    assert icons and all(href.startswith((server.url, "data:")) for href in icons), icons
+
+
+def test_the_chart_toolbar_speaks_the_interface_language(server, page):
+    page.goto(f"{server.url}/?week=2021-W40")
+    wait_idle(page)
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.hover()
+    assert wait_for(lambda: page.locator(".modebar-btn").count() > 0)
+    titles = page.eval_on_selector_all(
+        ".modebar-btn", "buttons => buttons.map(b => b.getAttribute('data-title'))"
+    )
+    assert "Tải biểu đồ (PNG)" in titles, titles
+    assert not [t for t in titles if t and ("Download" in t or "Zoom" in t)], titles
