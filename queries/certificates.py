@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from queries.measures import ratio
+from queries.periods import trend_mondays, weekly_trend
 from queries.scope import Period, Scope
 
 TREND_WEEKS = 12
@@ -74,10 +76,7 @@ def _grouped(conn: sa.Connection, scope: Scope, period: Period, column: str | No
     for c in counts:
         df[c] = df[c].fillna(0).astype("int64")
     df["backlog_change"] = df["backlog"] - df["backlog_before"]
-    count = df["lag_count"].astype("float64")
-    df["lag_hours"] = np.where(
-        count > 0, df["lag_sum"].astype("float64") / count.where(count > 0), np.nan
-    )
+    df["lag_hours"] = ratio(df["lag_sum"].astype("float64"), df["lag_count"])
     return df
 
 
@@ -94,12 +93,13 @@ def totals(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
 def weekly(
     conn: sa.Connection, scope: Scope, period: Period, weeks: int = TREND_WEEKS
 ) -> pd.DataFrame:
-    """The totals of the `weeks` seven-day blocks ending on the period end, oldest first, with
-    week_start and week_end columns (the backlog at the end of each block)."""
+    """The totals of the `weeks` ISO weeks ending with the period's last week, oldest first,
+    with week_start and week_end columns (the last week stops at the period end); the backlog is
+    the one at the end of each week, backlog_before the one at the end of the week before."""
     where, params = scope.facility_filter("f")
-    first = period.end - timedelta(days=7 * weeks - 1)
+    first = trend_mondays(period.end, weeks)[0]
     # backlog(D) = backlog(D - 1) + backlog_in(D - 1) - backlog_out(D), from the day before
-    # the first block on.
+    # the first week on.
     opening = first - timedelta(days=1)
     p = {**params, "opening": opening, "first": first, "end": period.end}
     certs = _read(
@@ -127,27 +127,15 @@ def weekly(
     came_in = c["b_in"].cumsum().shift(1, fill_value=0)
     went_out = c["b_out"].cumsum() - c["b_out"].iloc[0]
     c["backlog"] = start_backlog + came_in - went_out
-    rows = []
-    for i in range(weeks - 1, -1, -1):
-        end = pd.Timestamp(period.end - timedelta(days=7 * i))
-        begin = end - pd.Timedelta(days=6)
-        w = c.loc[begin:end]
-        before = c["backlog"].get(begin - pd.Timedelta(days=1), 0.0)
-        backlog = c["backlog"].loc[end]
-        count = w["lag_count"].sum()
-        rows.append(
-            {
-                "week_start": begin.date(),
-                "week_end": end.date(),
-                "issued": int(w["issued"].sum()),
-                "doses": int(w["doses"].sum()),
-                "backlog": int(backlog),
-                "backlog_before": int(before),
-                "backlog_change": int(backlog - before),
-                "lag_hours": w["lag_sum"].sum() / count if count else np.nan,
-            }
-        )
-    return pd.DataFrame(rows, columns=["week_start", "week_end", *TOTAL_COLUMNS])
+    daily = c[["issued", "doses", "lag_sum", "lag_count", "backlog"]].rename_axis("date")
+    how = {"issued": "sum", "doses": "sum", "lag_sum": "sum", "lag_count": "sum", "backlog": "last"}
+    out = weekly_trend(daily.reset_index(), "date", period.end, weeks, how)
+    out["backlog_before"] = out["backlog"].shift(1, fill_value=start_backlog)
+    for col in ("issued", "doses", "backlog", "backlog_before"):
+        out[col] = out[col].astype("int64")
+    out["backlog_change"] = out["backlog"] - out["backlog_before"]
+    out["lag_hours"] = ratio(out["lag_sum"], out["lag_count"])
+    return out[["week_start", "week_end", *TOTAL_COLUMNS]]
 
 
 def by_area(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:

@@ -91,6 +91,23 @@ def test_areas_add_up(tiny):
     assert int(sites["backlog"].sum()) == int(total["backlog"])
 
 
+def test_weekly_trend_is_on_iso_weeks_for_a_period_ending_midweek(tiny):
+    """The trend's weeks are ISO weeks (Monday to Sunday), the last one cut at the period end;
+    they were seven-day blocks ending on the period's last day (Thursday to Wednesday here)."""
+    _, url = tiny
+    period = Period(date(2021, 9, 8), date(2021, 9, 15))  # Wednesday to Wednesday
+    weekly = read(url, certificates.weekly, "36", period, 3)
+    assert weekly["week_start"].tolist() == [date(2021, 8, 30), date(2021, 9, 6), date(2021, 9, 13)]
+    assert weekly["week_end"].tolist() == [date(2021, 9, 5), date(2021, 9, 12), date(2021, 9, 15)]
+    # The last week runs to the period end: its backlog is the one at the end of 15/09.
+    upto = read(url, certificates.totals, "36", Period(date(2021, 9, 13), date(2021, 9, 15)))
+    assert weekly.iloc[-1]["backlog"] == upto.iloc[0]["backlog"]
+    assert weekly.iloc[-1]["issued"] == upto.iloc[0]["issued"]
+    assert weekly.iloc[-1]["backlog_before"] == weekly.iloc[-2]["backlog"]
+    full = read(url, certificates.weekly, "36", W37, 3)
+    assert full.iloc[:2].equals(weekly.iloc[:2])
+
+
 def test_empty_warehouse_queries(empty):
     row = read(empty, certificates.totals, "36", W37).iloc[0]
     assert int(row["issued"]) == 0 and int(row["backlog"]) == 0
@@ -133,10 +150,14 @@ def test_page_shows_the_query_numbers(monkeypatch, demo):
     areas = read(url, certificates.by_area, "36", period)
     table = table_with(at, "Địa bàn")
     assert table["Địa bàn"].tolist() == areas["name"].tolist()
-    assert table["Chưa cấp chứng nhận (tồn đọng)"].tolist() == areas["backlog"].tolist()
+    assert table["Tồn đọng"].tolist() == areas["backlog"].tolist()
+    assert table["Chờ cấp (giờ)"].tolist() == pytest.approx(
+        areas["lag_hours"].tolist(), nan_ok=True
+    )
     weekly = read(url, certificates.weekly, "36", period, certificates.TREND_WEEKS)
     trend = table_with(at, "Tuần")
-    assert trend["Chứng nhận đã cấp"].tolist() == weekly["issued"].tolist()
+    assert trend["Đã cấp"].tolist() == weekly["issued"].tolist()
+    assert trend["Tồn đọng"].tolist() == weekly["backlog"].tolist()
     assert trend["Tuần"].iloc[-1] == f"{fmt.day(period.start)} – {fmt.day(period.end)}"
     top = read(url, certificates.top_sites, "36", period)
     if len(top):
