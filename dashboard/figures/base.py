@@ -174,3 +174,12 @@ def week_table(weekly: pd.DataFrame, week_label: str, columns: dict[str, str]) -
     table = weekly[list(columns)].rename(columns=columns).reset_index(drop=True)
     table.insert(0, week_label, week_spans(weekly["week_start"], weekly["week_end"]))
     return table
+
+
+def coded_axis(fig: go.Figure, codes: list[str], names: list[str]) -> go.Figure:
+    """Horizontal bars placed by code (y) and labelled by name, first at the top: two areas or
+    sites of the same name keep their own bars."""
+    fig.update_yaxes(
+        autorange="reversed", title=None, tickmode="array", tickvals=codes, ticktext=names
+    )
+    return fig
