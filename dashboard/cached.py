@@ -15,14 +15,18 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from queries import dimensions
+from queries import dimensions, readiness
 from queries.freshness import Freshness, freshness
 from queries.scope import Period, Scope
 from warehouse import engine as wh_engine
-from warehouse import setup
 
 CACHE = {"max_entries": 256, "show_spinner": False}
 R = TypeVar("R")
+
+
+def warehouse_url() -> str:
+    """The warehouse the dashboard reads (VAX_WAREHOUSE_URL, else the demo's SQLite file)."""
+    return wh_engine.warehouse_url()
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,10 +39,7 @@ def warehouse_problem(url: str) -> str | None:
     the message saying it is of another schema version and how to rebuild it (never raises)."""
     try:
         with engine(url).connect() as conn:
-            setup.check_schema(conn)
-        return None
-    except setup.SchemaVersionError as exc:
-        return "missing" if setup.NO_WAREHOUSE in str(exc) else str(exc)
+            return readiness.schema_problem(conn)
     except Exception:  # noqa: BLE001 - any other failure means the pages cannot read it
         return "missing"
 
@@ -46,7 +47,7 @@ def warehouse_problem(url: str) -> str | None:
 @st.cache_data(ttl=10, show_spinner=False)
 def data_version(url: str) -> str:
     with engine(url).connect() as conn:
-        return setup.data_version(conn)
+        return readiness.data_version(conn)
 
 
 def _name(query: Callable) -> str:

@@ -25,7 +25,6 @@ from dashboard.i18n import text
 from dashboard.state import CORE_KEYS, Known, Notice, ViewState, checked, parse, to_params
 from queries.freshness import Freshness
 from queries.scope import Period, Scope, scope_of
-from warehouse import engine as wh_engine
 
 STALE_AFTER_HOURS = 36  # a daily load that missed a day
 _SYNCED = "_synced_params"
@@ -197,7 +196,7 @@ def _no_data(lang: str, key: str, detail: str | None = None) -> None:
 def begin(url: str | None = None, page: str = "") -> Context | None:
     """Render the shared filters and notices; None (with a message shown) when there is no
     data to show."""
-    url = url or wh_engine.warehouse_url()
+    url = url or cached.warehouse_url()
     lang = language()
     st.session_state.pop(_CTX, None)
     problem = cached.warehouse_problem(url)

@@ -217,3 +217,23 @@ def test_settings_module_imports_nothing_of_the_project() -> None:
     """Every package may read `settings`, so it must depend on none of them."""
     source = (ROOT / "settings.py").read_text(encoding="utf-8")
     assert imported_modules(source, "settings") & set(PACKAGES) == set()
+
+
+def test_dashboard_reaches_the_warehouse_only_through_its_engine_set_up() -> None:
+    """Pages and widgets read through `queries/`; only `dashboard/cached.py` opens the warehouse,
+    with `warehouse.engine`."""
+    found = []
+    for path in python_files(ROOT / "dashboard"):
+        rel = path.relative_to(ROOT)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [f"{node.module}.{a.name}" for a in node.names]
+            for name in names:
+                if name.split(".")[0] != "warehouse":
+                    continue
+                if str(rel) != "dashboard/cached.py" or name != "warehouse.engine":
+                    found.append(f"{rel}: {name}")
+    assert found == []
