@@ -7,6 +7,7 @@ from datetime import date
 from functools import partial
 
 import pytest
+from conftest import ROOT
 from page_support import etl as _etl
 from page_support import metrics, periods, read, table_with
 from page_support import open_page as open_app_page
@@ -171,3 +172,29 @@ def test_a_week_without_sessions_says_so(monkeypatch, tiny):
 def test_an_empty_warehouse_says_so(monkeypatch, empty):
     at = open_page(monkeypatch, empty)
     assert any("chưa có buổi tiêm" in i.value for i in at.info)
+
+
+# --- layout and links -------------------------------------------------------------------------
+def test_kpi_cards_are_at_most_three_to_a_row(monkeypatch, tiny):
+    # Five cards in one row cut their labels ("Chuyển tiêm tại ...") and their comparison at
+    # 1366 pixels: the screened visits and the rate, then the three results.
+    at = open_page(monkeypatch, tiny, week="2021-W37")
+    cards = [c for c in at.columns if c.get("metric")]
+    assert sum(len(c.get("metric")) for c in cards) == 5
+    assert all(c.proto.weight >= 1 / 3 - 1e-9 for c in cards)
+    assert [m.label for m in at.metric[:2]] == ["Lượt khám sàng lọc", "Tỷ lệ hoãn tiêm"]
+
+
+def test_one_site_links_to_its_detail_on_the_map_with_the_whole_view(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", district="356", commune="13633", site="F1")
+    (link,) = at.get("page_link")
+    assert link.proto.page == "sites"
+    assert link.proto.query_string == "lang=vi&week=2021-W37&district=356&commune=13633&site=F1"
+
+
+def test_the_page_changes_the_address_only_through_the_shell():
+    # Views are opened with shell.go / widgets.drill_chart / widgets.page_link, never by writing
+    # st.query_params here or hiding a failed link.
+    source = (ROOT / "dashboard" / "app_pages" / "screening.py").read_text(encoding="utf-8")
+    for written in ("st.query_params", "StreamlitAPIException", "contextlib", "st.page_link"):
+        assert written not in source, written
