@@ -180,6 +180,11 @@ def coded_axis(fig: go.Figure, codes: list[str], names: list[str]) -> go.Figure:
     """Horizontal bars placed by code (y) and labelled by name, first at the top: two areas or
     sites of the same name keep their own bars."""
     fig.update_yaxes(
-        autorange="reversed", title=None, tickmode="array", tickvals=codes, ticktext=names
+        type="category",  # numeric codes (GSO) are names of places, not positions on a scale
+        autorange="reversed",
+        title=None,
+        tickmode="array",
+        tickvals=codes,
+        ticktext=names,
     )
     return fig
