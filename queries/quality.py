@@ -9,6 +9,7 @@ import json
 import pandas as pd
 import sqlalchemy as sa
 
+from queries.measures import ratio
 from queries.scope import Period, Scope
 
 RUNS_SHOWN = 50
@@ -235,7 +236,35 @@ def dose_reconciliation(conn: sa.Connection, scope: Scope, period: Period) -> pd
     for col in ("visit_doses", "declared_doses", "ledger_doses"):
         df[col] = pd.to_numeric(df[col]).fillna(0).astype("int64")
     df["gap"] = df["declared_doses"] - df["visit_doses"]
-    df["gap_rate"] = [
-        g / v if v else float("nan") for g, v in zip(df["gap"], df["visit_doses"], strict=True)
-    ]
+    df["gap_rate"] = ratio(df["gap"], df["visit_doses"])
     return df
+
+
+def late_site_count(late: pd.DataFrame) -> int:
+    """The number of late sites (METRICS.md "late sites") in `late_sites`' rows: distinct
+    sites, however many of their planned days they missed."""
+    return int(late["facility_id"].nunique())
+
+
+def total_gap_rate(recon: pd.DataFrame) -> float | None:
+    """The gap of `dose_reconciliation`'s rows taken together: (declared - visits) / visits;
+    None without visit doses."""
+    return ratio(int(recon["gap"].sum()), int(recon["visit_doses"].sum()))
+
+
+def beside_district(
+    own: pd.DataFrame, district: pd.DataFrame, code: str, name: str
+) -> pd.DataFrame:
+    """The reconciliation of a commune or a site (`own`: `dose_reconciliation` for that scope,
+    whose single row carries its district's code and name) as a row of its own named `name`,
+    after its district's row (`district`: `dose_reconciliation` for the district), so that
+    the district keeps its own figure. Columns: code, name and the measures."""
+    measures = ["visit_doses", "declared_doses", "ledger_doses", "gap"]
+    mine = pd.DataFrame([{"code": code, "name": name, **own[measures].sum().to_dict()}])
+    rows = pd.concat(
+        [district.rename(columns={"district_code": "code"})[["code", "name", *measures]], mine],
+        ignore_index=True,
+    )
+    rows[measures] = rows[measures].astype("int64")
+    rows["gap_rate"] = ratio(rows["gap"], rows["visit_doses"])
+    return rows

@@ -265,7 +265,7 @@ def test_page_shows_the_query_numbers(monkeypatch, demo):
     summary = read_plain(wh, quality.reject_summary)
     assert shown["Bản ghi bị loại"].value == fmt.number(int(summary["open"].sum()))
     late = read(wh, quality.late_sites, "36", period)
-    assert shown["Điểm tiêm chưa báo cáo"].value == fmt.number(len(late))
+    assert shown["Điểm tiêm chưa báo cáo"].value == fmt.number(late["facility_id"].nunique())
     if len(late):
         table = table_with(at, "Thiếu")
         assert table["Điểm tiêm"].tolist() == late["name"].tolist()
@@ -279,15 +279,11 @@ def test_page_shows_the_query_numbers(monkeypatch, demo):
     assert shown["Lệch báo cáo kho"].value == fmt.percent(rate)
     table = table_with(at, "Số mũi đã tiêm (lượt tiêm)")
     assert table["Huyện, Thành phố"].tolist() == recon["name"].tolist()
-    assert table["Số mũi đã tiêm (lượt tiêm)"].tolist() == [
-        fmt.number(v) for v in recon["visit_doses"]
-    ]
-    assert table["Số sử dụng (báo cáo kho)"].tolist() == [
-        fmt.number(v) for v in recon["declared_doses"]
-    ]
+    assert table["Số mũi đã tiêm (lượt tiêm)"].tolist() == recon["visit_doses"].tolist()
+    assert table["Số sử dụng (báo cáo kho)"].tolist() == recon["declared_doses"].tolist()
     runs = read_plain(wh, quality.etl_runs)
     run_table = table_with(at, "Bản ghi đọc vào")
-    assert run_table["Bản ghi đọc vào"].tolist() == [fmt.number(v) for v in runs["rows_extracted"]]
+    assert run_table["Bản ghi đọc vào"].tolist() == runs["rows_extracted"].astype(float).tolist()
     for frame in (d.value for d in at.dataframe):
         assert not {"citizen_key", "person_key"} & set(frame.columns)
 
@@ -303,8 +299,11 @@ def test_tiny_page_lists_late_sites_and_rejected_rows(monkeypatch, tiny):
     ]
     assert late["Ngày"].tolist() == ["19/09/2021", "16/09/2021", "14/09/2021", "13/09/2021"]
     assert late["Thiếu"].tolist() == ["Cả hai", "Cả hai", "Báo cáo kho", "Lượt tiêm"]
-    assert metrics(at)["Điểm tiêm chưa báo cáo"].value == "4"
-    assert any(c.value.startswith("1 ngày không có lượt tiêm") for c in at.caption)
+    assert metrics(at)["Điểm tiêm chưa báo cáo"].value == "3"  # F1 late on two days
+    assert any(
+        c.value.startswith("3 điểm tiêm, 4 ngày có kế hoạch thiếu số liệu: 1 ngày không có lượt")
+        for c in at.caption
+    )
     coords = table_with(at, "Vấn đề")
     assert coords["Vấn đề"].tolist() == ["Thiếu tọa độ"]
     reasons = table_with(at, "Chưa xử lý")
@@ -364,3 +363,54 @@ def test_a_period_without_data(monkeypatch, tiny):
     assert shown["Lệch báo cáo kho"].value == "—"
     assert any("Không có mũi tiêm hay báo cáo kho" in i.value for i in at.info)
     assert table_with(at, "Chưa xử lý")["Chưa xử lý"].sum() == 3  # rejects are not by period
+
+
+# --- the address: the first change is kept, opening adds nothing -------------------------------
+def _param(at, key: str):
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
+
+
+def test_opening_the_page_adds_no_option_to_the_address(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", district="356")
+    assert "rejects" not in at.query_params
+
+
+def test_the_first_change_of_district_is_kept(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", district="356")
+    at.selectbox(key="f_district").set_value("359").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="f_district").value == "359"
+    assert _param(at, "district") == "359"
+    assert at.caption[0].value.startswith("Huyện Vụ Bản")
+
+
+def test_late_sites_kpi_counts_distinct_sites(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37")
+    late = read(tiny, quality.late_sites, "36", W37)
+    assert len(late) == 4  # site-days
+    assert late["facility_id"].nunique() == 3
+    assert metrics(at)["Điểm tiêm chưa báo cáo"].value == "3"
+
+
+def _recon_labels(at) -> dict[str, str]:
+    """The reconciliation chart's bars: {area name: the label drawn beside its bar}."""
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        for trace in spec["data"]:
+            if trace.get("type") == "bar" and trace.get("orientation") == "h":
+                return dict(zip(trace["y"], trace["text"], strict=True))
+    raise AssertionError("no reconciliation chart")
+
+
+def test_with_a_site_chosen_the_district_keeps_its_own_reconciliation(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37", district="356", commune="13633", site="F1")
+    district = read(tiny, quality.dose_reconciliation, "356", W37).iloc[0]
+    site = read(tiny, quality.dose_reconciliation, "F1", W37)
+    bars = _recon_labels(at)
+    # 356: 5 visit doses, 10 declared (+100 %); F1 alone: 4 and 10 (+150 %).
+    assert bars[district["name"]] == fmt.percent(district["gap_rate"]) == "100,0 %"
+    assert bars["Trạm Y tế Phường Hạ Long"] == fmt.percent(site["gap"].sum() / 4) == "150,0 %"
+    assert metrics(at)["Lệch báo cáo kho"].value == "150,0 %"  # the card is the site's own
+    table = table_with(at, "Địa bàn")
+    assert table["Địa bàn"].tolist() == [district["name"], "Trạm Y tế Phường Hạ Long"]
