@@ -10,10 +10,11 @@ by lot.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from queries.measures import ratio
+from queries.periods import trend_mondays, weekly_trend
 from queries.scope import Period, Scope
 
 SEVERITIES = ("mild", "serious")
@@ -33,11 +34,7 @@ def _read(conn: sa.Connection, sql: str, params: dict) -> pd.DataFrame:
 
 
 def _rate(count: pd.Series, doses: pd.Series) -> pd.Series:
-    doses = doses.astype("float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return pd.Series(
-            np.where(doses > 0, count.astype("float64") / doses * PER, np.nan), index=count.index
-        )
+    return ratio(count.astype("float64"), doses) * PER
 
 
 def _with_rates(df: pd.DataFrame) -> pd.DataFrame:
@@ -55,6 +52,30 @@ _SEVERITY_SUMS = (
 )
 
 
+def _severities(conn: sa.Connection, scope: Scope, period: Period, key: str) -> pd.DataFrame:
+    """Mild and serious reports of the scope and period by the mart column `key`."""
+    where, params = scope.facility_filter("f")
+    return _read(
+        conn,
+        f"SELECT a.{key}, {_SEVERITY_SUMS} FROM mart_aefi_day a "
+        "JOIN facility f ON f.facility_id = a.facility_id "
+        f"WHERE {where} AND a.date BETWEEN :start AND :end GROUP BY a.{key}",
+        {**params, **period.params()},
+    )
+
+
+def _doses(conn: sa.Connection, scope: Scope, period: Period, key: str) -> pd.DataFrame:
+    """Doses administered in the scope and period by the mart column `key`."""
+    where, params = scope.facility_filter("f")
+    return _read(
+        conn,
+        f"SELECT m.{key}, SUM(m.doses) AS doses FROM mart_dose_day m "
+        "JOIN facility f ON f.facility_id = m.facility_id "
+        f"WHERE {where} AND m.date BETWEEN :start AND :end GROUP BY m.{key}",
+        {**params, **period.params()},
+    )
+
+
 def by_vaccine(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
     """AEFI reports by vaccine (mild, serious, total) with the doses of that vaccine given in the
     scope and period and the rates per 100,000 doses (NaN when no dose of it was given).
@@ -63,22 +84,8 @@ def by_vaccine(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFram
     under vaccine_code '' (no rate). Sorted by reports, most first.
     Columns: vaccine_code, vaccine_name, reports, mild, serious, doses, rate, serious_rate.
     """
-    where, params = scope.facility_filter("f")
-    p = {**params, **period.params()}
-    reports = _read(
-        conn,
-        f"SELECT a.vaccine_code, {_SEVERITY_SUMS} FROM mart_aefi_day a "
-        "JOIN facility f ON f.facility_id = a.facility_id "
-        f"WHERE {where} AND a.date BETWEEN :start AND :end GROUP BY a.vaccine_code",
-        p,
-    )
-    doses = _read(
-        conn,
-        "SELECT m.vaccine_code, SUM(m.doses) AS doses FROM mart_dose_day m "
-        "JOIN facility f ON f.facility_id = m.facility_id "
-        f"WHERE {where} AND m.date BETWEEN :start AND :end GROUP BY m.vaccine_code",
-        p,
-    )
+    reports = _severities(conn, scope, period, "vaccine_code")
+    doses = _doses(conn, scope, period, "vaccine_code")
     names = _read(conn, "SELECT vaccine_code, name AS vaccine_name FROM vaccine", {})
     df = reports.merge(doses, on="vaccine_code", how="outer")
     df["vaccine_code"] = df["vaccine_code"].fillna(NO_VACCINE)
@@ -152,17 +159,17 @@ def serious_by_outcome(conn: sa.Connection, scope: Scope, period: Period) -> pd.
     return df.reset_index(drop=True)[["outcome", "vaccine_code", "reports"]]
 
 
+def outcome_totals(out: pd.DataFrame) -> pd.DataFrame:
+    """Serious reports of `serious_by_outcome` summed over vaccines: one row per outcome in
+    OUTCOMES order (zero when none). Columns: outcome, reports."""
+    sums = out.groupby("outcome")["reports"].sum().reindex(list(OUTCOMES), fill_value=0)
+    return sums.astype("int64").rename_axis("outcome").reset_index()
+
+
 def by_channel(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
     """AEFI reports by reporting channel (facility, app, hotline) and severity.
     Columns: channel, mild, serious, reports."""
-    where, params = scope.facility_filter("f")
-    df = _read(
-        conn,
-        f"SELECT a.channel, {_SEVERITY_SUMS} FROM mart_aefi_day a "
-        "JOIN facility f ON f.facility_id = a.facility_id "
-        f"WHERE {where} AND a.date BETWEEN :start AND :end GROUP BY a.channel",
-        {**params, **period.params()},
-    )
+    df = _severities(conn, scope, period, "channel")
     for c in ("mild", "serious"):
         df[c] = df[c].fillna(0).astype("int64")
     df["reports"] = df["mild"] + df["serious"]
@@ -173,34 +180,10 @@ def weekly(conn: sa.Connection, scope: Scope, period: Period, weeks: int) -> pd.
     """The `weeks` ISO weeks ending with the period's last week: mild and serious reports,
     doses and the AEFI rate per 100,000 doses of each week (every week listed).
     Columns: week_start, week_end, mild, serious, reports, doses, rate, serious_rate."""
-    end = pd.Timestamp(period.end)
-    last_monday = end - pd.Timedelta(days=end.weekday())
-    starts = pd.date_range(last_monday - pd.Timedelta(weeks=weeks - 1), last_monday, freq="7D")
-    span = Period(starts[0].date(), end.date())
-    where, params = scope.facility_filter("f")
-    p = {**params, **span.params()}
-    aefi = _read(
-        conn,
-        f"SELECT a.date, {_SEVERITY_SUMS} FROM mart_aefi_day a "
-        "JOIN facility f ON f.facility_id = a.facility_id "
-        f"WHERE {where} AND a.date BETWEEN :start AND :end GROUP BY a.date",
-        p,
-    )
-    doses = _read(
-        conn,
-        "SELECT m.date, SUM(m.doses) AS doses FROM mart_dose_day m "
-        "JOIN facility f ON f.facility_id = m.facility_id "
-        f"WHERE {where} AND m.date BETWEEN :start AND :end GROUP BY m.date",
-        p,
-    )
-    df = aefi.merge(doses, on="date", how="outer")
-    df["date"] = pd.to_datetime(df["date"])
-    df["week_start"] = df["date"] - pd.to_timedelta(df["date"].dt.day_of_week, unit="D")
-    sums = df.groupby("week_start")[["mild", "serious", "doses"]].sum()
-    out = sums.reindex(starts, fill_value=0).rename_axis("week_start").reset_index()
-    out = _with_rates(out)
-    out["week_end"] = out["week_start"] + pd.Timedelta(days=6)
-    out["week_start"] = out["week_start"].dt.date
-    out["week_end"] = out["week_end"].dt.date
+    span = Period(trend_mondays(period.end, weeks)[0], period.end)
+    aefi = _severities(conn, scope, span, "date")
+    doses = _doses(conn, scope, span, "date")
+    df = aefi.merge(doses, on="date", how="outer").fillna(0)
+    out = _with_rates(weekly_trend(df, "date", period.end, weeks))
     return out[["week_start", "week_end", "mild", "serious", "reports", "doses", "rate",
                 "serious_rate"]]  # fmt: skip

@@ -4,6 +4,7 @@ an empty and a hand-made warehouse showing what the queries return."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import partial
 
@@ -119,12 +120,22 @@ def test_by_lot_splits_reports_by_the_visits_lot(tiny):
     assert read(tiny, aefi.by_lot, "36", Period(date(2021, 7, 1), date(2021, 7, 7))).empty
 
 
+def test_outcome_totals_list_every_outcome_in_order(tiny):
+    out = aefi.outcome_totals(read(tiny, aefi.serious_by_outcome, "36", W37))
+    assert out["outcome"].tolist() == list(aefi.OUTCOMES)
+    assert out["reports"].tolist() == [0, 1, 0, 0]
+
+
 def test_weekly_lists_every_week_ending_with_the_period(tiny):
     weekly = read(tiny, aefi.weekly, "36", W37, 4)
     assert weekly["week_start"].tolist()[-1] == W37.start
     assert len(weekly) == 4
     assert weekly["reports"].tolist() == [0, 0, 0, 4]
     assert weekly["doses"].iloc[-1] == 8
+    # A period stopping mid-week: its last week is named by the days it counts.
+    cut = read(tiny, aefi.weekly, "36", Period(date(2021, 9, 13), date(2021, 9, 15)), 2)
+    assert cut["week_start"].tolist() == [date(2021, 9, 6), date(2021, 9, 13)]
+    assert cut["week_end"].tolist() == [date(2021, 9, 12), date(2021, 9, 15)]
 
 
 def test_queries_equal_metrics_md_from_the_platform(demo_platform):
@@ -220,6 +231,11 @@ def test_hand_checked_week_and_one_site(monkeypatch, tiny):
     lots = table_with(at, "Số lô")
     assert lots["Số lô"].tolist() == ["LOT-AZ-01", "LOT-AZ-02", "LOT-JANSSEN-01", "LOT-PFIZER-01"]
     assert lots["Tai biến nặng"].tolist() == [1, 0, 0, 0]
+    # Every chart, the lots' one included, has its toolbar in Vietnamese.
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    assert len(configs) == 4
+    assert all(c.get("locale") == "vi" for c in configs)
+    assert all("Tải biểu đồ" in str(c["locales"]) for c in configs)
     at = open_page(monkeypatch, tiny, week="2021-W37", district="359", commune="13771", site="F2")
     assert [metrics(at)[k].value for k in (REPORTS, SERIOUS, DOSES)] == ["2", "1", "3"]
     assert table_with(at, "Số lô")["Số lô"].tolist() == ["LOT-AZ-01", "LOT-AZ-02"]
