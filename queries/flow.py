@@ -11,10 +11,11 @@ the period's injections).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from queries.measures import ratio
+from queries.periods import trend_mondays, weekly_trend
 from queries.scope import Period, Scope
 
 STEPS = ("checked_in", "screened", "doses", "observed", "issued")
@@ -40,7 +41,8 @@ def _read(conn: sa.Connection, sql: str, params: dict) -> pd.DataFrame:
 
 
 def _ratio(num, den) -> float:
-    return float(num) / float(den) if den and not pd.isna(den) else float("nan")
+    shown = ratio(num, den)
+    return float("nan") if shown is None else shown
 
 
 def totals(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
@@ -107,7 +109,7 @@ def sessions(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
     df["tables"] = pd.to_numeric(df["tables"]).astype("float64")
     df["doses"] = df["doses"].astype("int64")
     usable = (df["hours"] >= MIN_HOURS) & (df["tables"] > 0)
-    df["throughput"] = np.where(usable, df["doses"] / (df["tables"] * df["hours"]), np.nan)
+    df["throughput"] = ratio(df["doses"], df["tables"] * df["hours"]).where(usable)
     df["site_median"] = df.groupby("facility_id")["throughput"].transform("median")
     df["threshold"] = df["site_median"] * BELOW_SHARE
     df["below"] = (df["throughput"] < df["threshold"]).fillna(False).astype(bool)
@@ -135,7 +137,7 @@ def by_site(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
     )
     df = base.join(used, how="left").reset_index()
     df["doses"] = df["doses"].fillna(0).astype("int64")
-    df["throughput"] = np.where(df["table_hours"] > 0, df["doses"] / df["table_hours"], np.nan)
+    df["throughput"] = ratio(df["doses"], df["table_hours"])
     df["threshold"] = df["site_median"] * BELOW_SHARE
     df["below_sessions"] = df["below_sessions"].astype("int64")
     df = df.sort_values(["throughput", "facility_id"], na_position="last")
@@ -147,9 +149,6 @@ def weekly(conn: sa.Connection, scope: Scope, period: Period, weeks: int) -> pd.
     and their share, and the mean recording lag in days. Every week listed.
     Columns: week_start, week_end, doses, recorded_late, recorded_late_share,
     recording_lag_days."""
-    end = pd.Timestamp(period.end)
-    last_monday = end - pd.Timedelta(days=end.weekday())
-    starts = pd.date_range(last_monday - pd.Timedelta(weeks=weeks - 1), last_monday, freq="7D")
     where, params = scope.facility_filter("f")
     df = _read(
         conn,
@@ -157,18 +156,35 @@ def weekly(conn: sa.Connection, scope: Scope, period: Period, weeks: int) -> pd.
         "SUM(m.recording_lag_days_sum) AS lag FROM mart_session_day m "
         "JOIN facility f ON f.facility_id = m.facility_id "
         f"WHERE {where} AND m.date BETWEEN :start AND :end GROUP BY m.date",
-        {**params, "start": starts[0].date(), "end": end.date()},
+        {**params, "start": trend_mondays(period.end, weeks)[0], "end": period.end},
     )
-    df["date"] = pd.to_datetime(df["date"])
-    df["week_start"] = df["date"] - pd.to_timedelta(df["date"].dt.day_of_week, unit="D")
-    sums = df.groupby("week_start")[["doses", "recorded_late", "lag"]].sum()
-    out = sums.reindex(starts, fill_value=0).rename_axis("week_start").reset_index()
+    out = weekly_trend(df.fillna(0), "date", period.end, weeks)
     out["doses"] = out["doses"].astype("int64")
     out["recorded_late"] = out["recorded_late"].astype("int64")
-    den = out["doses"].where(out["doses"] > 0)
-    out["recorded_late_share"] = out["recorded_late"] / den
-    out["recording_lag_days"] = out["lag"].astype("float64") / den
-    out["week_end"] = (out["week_start"] + pd.Timedelta(days=6)).dt.date
-    out["week_start"] = out["week_start"].dt.date
+    out["recorded_late_share"] = ratio(out["recorded_late"], out["doses"])
+    out["recording_lag_days"] = ratio(out["lag"].astype("float64"), out["doses"])
     return out[["week_start", "week_end", "doses", "recorded_late", "recorded_late_share",
                 "recording_lag_days"]]  # fmt: skip
+
+
+def capacity(sites: pd.DataFrame) -> pd.Series:
+    """The scope's doses per table-hour over the sessions of `by_site` that have one, and its
+    sessions below capacity out of all sessions: throughput, below_sessions, sessions."""
+    return pd.Series(
+        {
+            "throughput": _ratio(sites["doses"].sum(), sites["table_hours"].sum()),
+            "below_sessions": int(sites["below_sessions"].sum()),
+            "sessions": int(sites["sessions"].sum()),
+        }
+    )
+
+
+def funnel(row: pd.Series) -> pd.DataFrame:
+    """The funnel of a `totals` row: step, visits, share (of checked in; NaN when none)."""
+    visits = pd.Series([int(row[s]) for s in STEPS], dtype="int64")
+    return pd.DataFrame({"step": STEPS, "visits": visits, "share": ratio(visits, visits.iloc[0])})
+
+
+def lowest_sites(sites: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The `n` sites of `by_site` with the lowest doses per table-hour (those with one)."""
+    return sites[sites["throughput"].notna()].head(n)

@@ -77,6 +77,12 @@ def test_recording_lag_is_recorded_at_minus_end_of_session_day(tiny):
     assert weekly["recorded_late"].tolist() == [0, 0, 1]
     assert weekly["recorded_late_share"].iloc[-1] == pytest.approx(1 / 8)
     assert weekly["recorded_late_share"].iloc[:2].isna().all()  # no dose, no share
+    # A period stopping mid-week: its last week is named by the days it counts.
+    cut = read(tiny, flow.weekly, "36", Period(date(2021, 9, 13), date(2021, 9, 15)), 2)
+    assert cut["week_end"].tolist() == [date(2021, 9, 12), date(2021, 9, 15)]
+    assert cut["doses"].iloc[-1] == int(
+        read(tiny, flow.totals, "36", Period(date(2021, 9, 13), date(2021, 9, 15)))["doses"].iloc[0]
+    )
 
 
 def test_throughput_is_doses_per_table_hour_between_first_and_last_injection(tiny):
@@ -94,6 +100,12 @@ def test_throughput_is_doses_per_table_hour_between_first_and_last_injection(tin
     assert sites.loc["F2", "throughput"] == pytest.approx(2 / 3)
     assert sites.loc["F2", "threshold"] == pytest.approx(flow.BELOW_SHARE * 2 / 3)
     assert sites["below_sessions"].sum() == 0
+    capacity = flow.capacity(read(tiny, flow.by_site, "36", W37))
+    assert capacity["sessions"] == 6 and capacity["below_sessions"] == 0
+    assert capacity["throughput"] == pytest.approx(4 / 34)
+    assert flow.funnel(read(tiny, flow.totals, "36", W37).iloc[0])["share"].tolist() == (
+        pytest.approx([1, 12 / 13, 8 / 13, 8 / 13, 5 / 13])
+    )
 
 
 def test_a_session_under_half_the_site_median_is_below_capacity(tiny, tmp_path):
@@ -183,9 +195,10 @@ def test_page_shows_what_the_queries_return(monkeypatch, demo):
     assert shown[KPI_BELOW].value == below
     funnel = table_with(at, "Bước")
     assert funnel["Số lượt"].tolist() == [int(cur[s]) for s in flow.STEPS]
-    site_table = table_with(at, "Ngưỡng dưới công suất")
+    site_table = table_with(at, "Bàn × giờ")
     assert site_table["Điểm tiêm"].tolist() == sites["name"].tolist()
-    assert site_table["Số mũi / bàn tiêm / giờ"].tolist() == pytest.approx(
+    assert site_table["Huyện, Thành phố"].tolist() == sites["district_name"].tolist()
+    assert site_table["Mũi/bàn/giờ"].tolist() == pytest.approx(
         sites["throughput"].tolist(), nan_ok=True
     )
 
@@ -196,7 +209,9 @@ def test_single_district(monkeypatch, demo):
     cur = read(demo, flow.totals, "359", now).iloc[0]
     assert table_with(at, "Bước")["Số lượt"].tolist() == [int(cur[s]) for s in flow.STEPS]
     sites = read(demo, flow.by_site, "359", now)
-    assert set(table_with(at, "Ngưỡng dưới công suất")["Huyện, Thành phố"]) <= {"Huyện Vụ Bản"}
+    # Below the province the sites are placed by commune.
+    site_table = table_with(at, "Bàn × giờ")
+    assert site_table["Xã, Phường, Thị trấn"].tolist() == sites["commune_name"].tolist()
     assert len(sites) > 0
 
 
@@ -209,6 +224,11 @@ def test_hand_checked_week_and_one_site(monkeypatch, tiny):
     assert shown[KPI_BELOW].value == "0 / 6"
     assert table_with(at, "Bước")["Số lượt"].tolist() == [13, 12, 8, 8, 5]
     assert any("Không có buổi tiêm nào dưới công suất" in i.value for i in at.info)
+    # The chart's title counts the sites it draws: those with a throughput.
+    sites = read(tiny, flow.by_site, "36", W37)
+    drawn = int(sites["throughput"].notna().sum())
+    assert drawn < len(sites)  # a site whose sessions have no throughput
+    assert any(f"({drawn} điểm thấp nhất)" in m.value for m in at.markdown)
     at = open_page(monkeypatch, tiny, week="2021-W37", district="359", commune="13771", site="F2")
     assert table_with(at, "Bước")["Số lượt"].tolist() == [5, 4, 3, 3, 2]  # CE02, CE07
     assert metrics(at)[KPI_LATE].value == "33,3 %"
