@@ -138,33 +138,36 @@ def weekly(
     return out[["week_start", "week_end", *TOTAL_COLUMNS]]
 
 
+def _names(conn: sa.Connection, scope: Scope, level: str) -> pd.DataFrame:
+    """area_code, name and district_name of the sites of the scope (level "facility") or of
+    every area of a level."""
+    if level == "facility":
+        where, params = scope.facility_filter("f")
+        sql = (
+            "SELECT f.facility_id AS area_code, f.name, d.name AS district_name FROM facility f "
+            f"LEFT JOIN area d ON d.area_code = f.district_code WHERE {where}"
+        )
+        return _read(conn, sql, params)
+    sql = (
+        "SELECT a.area_code, a.name, d.name AS district_name FROM area a "
+        "LEFT JOIN area d ON d.area_code = a.district_code WHERE a.area_level = :lvl"
+    )
+    return _read(conn, sql, {"lvl": level})
+
+
+def _named(conn: sa.Connection, scope: Scope, df: pd.DataFrame, level: str) -> pd.DataFrame:
+    df = df.merge(_names(conn, scope, level), on="area_code", how="left")
+    df["name"] = df["name"].fillna(df["area_code"])
+    return df.assign(level=level)
+
+
 def by_area(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
     """The totals one level below the scope: by district for the province, by commune for a
     district, by site for a commune or a site. Areas without doses, certificates or backlog are
     left out. Largest backlog first."""
-    level, column = {
-        "province": ("district", "district_code"),
-        "district": ("commune", "commune_code"),
-    }.get(scope.level, ("facility", "facility_id"))
-    df = _grouped(conn, scope, period, column)
-    where, params = scope.facility_filter("f")
-    if level == "facility":
-        names = _read(
-            conn,
-            "SELECT f.facility_id AS area_code, f.name, d.name AS district_name FROM facility f "
-            f"LEFT JOIN area d ON d.area_code = f.district_code WHERE {where}",
-            params,
-        )
-    else:
-        names = _read(
-            conn,
-            "SELECT a.area_code, a.name, d.name AS district_name FROM area a "
-            "LEFT JOIN area d ON d.area_code = a.district_code WHERE a.area_level = :lvl",
-            {"lvl": level},
-        )
-    df = df.merge(names, on="area_code", how="left")
-    df["name"] = df["name"].fillna(df["area_code"])
-    df["level"] = level
+    level = scope.child_level or "facility"  # a site: the site alone
+    column = {"district": "district_code", "commune": "commune_code"}.get(level, "facility_id")
+    df = _named(conn, scope, _grouped(conn, scope, period, column), level)
     active = (df["issued"] > 0) | (df["doses"] > 0) | (df["backlog"] > 0)
     df = df[active | (df["backlog_before"] > 0)]
     df = df.sort_values(["backlog", "name"], ascending=[False, True])
@@ -173,16 +176,6 @@ def by_area(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
 
 def top_sites(conn: sa.Connection, scope: Scope, period: Period, n: int = 15) -> pd.DataFrame:
     """The `n` sites of the scope with the largest backlog at the period end (backlog > 0)."""
-    df = _grouped(conn, scope, period, "facility_id")
-    where, params = scope.facility_filter("f")
-    names = _read(
-        conn,
-        "SELECT f.facility_id AS area_code, f.name, d.name AS district_name FROM facility f "
-        f"LEFT JOIN area d ON d.area_code = f.district_code WHERE {where}",
-        params,
-    )
-    df = df.merge(names, on="area_code", how="left")
-    df["name"] = df["name"].fillna(df["area_code"])
-    df["level"] = "facility"
+    df = _named(conn, scope, _grouped(conn, scope, period, "facility_id"), "facility")
     df = df[df["backlog"] > 0].sort_values(["backlog", "name"], ascending=[False, True])
     return df.head(n).reset_index(drop=True)[AREA_COLUMNS]

@@ -89,6 +89,8 @@ def test_area_bars_carry_the_code_to_drill_and_keep_two_sites_of_one_name_apart(
     assert [row[0] for row in end.customdata] == ["356", "359"]
     assert list(fig.layout.yaxis.ticktext) == ["Nam Định", "Nam Định"]
     assert fig.layout.yaxis.autorange == "reversed"  # largest backlog at the top
+    # GSO codes are digits: on a category axis the bars keep the order of the frame.
+    assert fig.layout.yaxis.type == "category"
 
 
 def test_trend_and_lag_tables_name_each_week_by_its_days():

@@ -63,27 +63,18 @@ def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series, weekly: pd.Data
     with cols[1]:
         widgets.kpi(ctx, "doses", now["doses"], before["doses"], trend=weekly["doses"])
     with cols[2]:
+        title = ctx.t("certificates_kpi_backlog")
         widgets.kpi(
-            ctx,
-            "backlog",
-            now["backlog"],
-            now["backlog_before"],
-            trend=weekly["backlog"],
-            inverse=True,
-            title=ctx.t("certificates_kpi_backlog"),
-        )
+            ctx, "backlog", now["backlog"], now["backlog_before"], trend=weekly["backlog"],
+            inverse=True, title=title,
+        )  # fmt: skip
     with cols[3]:
+        hours = ctx.t("certificates_hours")
         widgets.kpi(
-            ctx,
-            "certificate_lag",
-            now["lag_hours"],
-            before["lag_hours"],
-            trend=weekly["lag_hours"],
-            inverse=True,
-            title=ctx.t("certificates_kpi_lag"),
-            digits=1,
-            unit=ctx.t("certificates_hours"),
-        )
+            ctx, "certificate_lag", now["lag_hours"], before["lag_hours"],
+            trend=weekly["lag_hours"], inverse=True, title=ctx.t("certificates_kpi_lag"),
+            digits=1, unit=hours,
+        )  # fmt: skip
     share = ratio(now["issued"], now["doses"])
     if share is not None:
         st.caption(ctx.t("certificates_issued_share", rate=fmt.percent(share, ctx.lang)))

@@ -97,13 +97,7 @@ def area_figure(areas: pd.DataFrame, lang: str, labels: dict[str, str]) -> go.Fi
             )
         )
     fig.update_layout(barmode="group", legend_traceorder="normal")
-    fig.update_yaxes(
-        autorange="reversed",
-        title=None,
-        tickmode="array",
-        tickvals=codes,
-        ticktext=areas["name"].astype(str).tolist(),
-    )
+    base.coded_axis(fig, codes, areas["name"].astype(str).tolist())
     fig.update_xaxes(tickformat=",d")
     return base.style(fig, lang, height=max(320, 44 * len(areas) + 100))
 
