@@ -37,10 +37,9 @@ WEEK = Period(date(2021, 9, 13), date(2021, 9, 19))  # ISO week 2021-W37
 ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key"}
 
 
-def overview_rows() -> dict:
-    """The tiny platform plus an approved plan for F3 on 2021-09-16, a day F3 ran no session
-    (so that one site "sent no data")."""
-    rows = tiny_platform_rows()
+def add_missing_day(rows: dict) -> None:
+    """An approved plan for F3 on 2021-09-16, a day F3 ran no session (so that one site "sent
+    no data")."""
     rows["vaccination_plan"].append(
         {
             "plan_id": "P90",
@@ -53,6 +52,12 @@ def overview_rows() -> dict:
             "updated_at": _ts("2021-09-16 00:00"),
         }
     )
+
+
+def overview_rows() -> dict:
+    """The tiny platform with `add_missing_day`."""
+    rows = tiny_platform_rows()
+    add_missing_day(rows)
     return rows
 
 
