@@ -297,3 +297,25 @@ def test_english_switch(monkeypatch, demo):
     at = open_page(monkeypatch, url, lang="en")
     assert at.title[0].value == "Vaccine and stock"
     assert {"Received", "Wastage rate", "Stock-out days"} <= set(metrics(at))
+
+
+# --- layout -----------------------------------------------------------------------------------
+def test_long_tables_fit_with_short_headers_and_the_full_label_in_help(monkeypatch, tiny):
+    # Eleven columns headed "Số sử dụng (sổ kho)", "Số tồn báo cáo"... ran off a 1366-pixel
+    # screen: each measure's header is short, its full label and definition in the help.
+    at = open_page(monkeypatch, tiny, week="2021-W37")
+    stores = next(d for d in at.dataframe if "Tuyến" in d.value.columns and "Số lô" not in
+                  d.value.columns)  # fmt: skip
+    config = json.loads(stores.proto.columns)
+    used = config["Số sử dụng (sổ kho)"]
+    assert used["label"] == "Sử dụng"
+    assert used["help"].startswith("Số sử dụng (sổ kho): ")
+    headers = [config.get(c, {}).get("label", c) for c in stores.value.columns]
+    assert all(len(h) <= 12 for h in headers[3:]), headers
+
+
+def test_plan_achievement_is_doses_over_the_plan(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week="2021-W37")
+    now = read(tiny, stock.totals, "36", W37).iloc[0]
+    achieved = fmt.percent(int(now["doses"]) / int(now["planned_doses"]))
+    assert any(f"Tỷ lệ hoàn thành kế hoạch: {achieved}" in c.value for c in at.caption)

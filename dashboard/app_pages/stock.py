@@ -21,7 +21,7 @@ MEASURES = (
 )  # fmt: skip
 TEXTS = (
     "outside", "unknown_sender", "province_store", "sites_n", "from", "to", "to_district",
-    "vaccine", "store", "level", "site", "district", "reason", "doses", "day", "lot", "expiry",
+    "vaccine", "store", "level", "site", "district", "reason", "day", "lot", "expiry",
     "days_left", "plan_line", "visits_line", "ledger_line", "level_province", "level_district",
     "level_facility",
 )  # fmt: skip
@@ -39,6 +39,7 @@ def _labels(ctx: shell.Context) -> dict[str, str]:
         plan=labels["plan_line"],
         visits=labels["visits_line"],
         ledger=labels["ledger_line"],
+        doses_axis=ctx.t("stock_doses"),  # "doses" is the measure (from visits)
     )
     return labels
 
@@ -51,15 +52,21 @@ def _reason(ctx: shell.Context, code: str) -> str:
     return ctx.t(key) if key in i18n.TEXTS else str(code)
 
 
-def _text_table(table: pd.DataFrame, key: str, left: int) -> None:
-    """A long table of text: every column after the first `left` ones right-aligned."""
-    right = st.column_config.TextColumn(alignment="right")
-    widgets.table(
-        table,
-        height=min(420, 36 * len(table) + 40),
-        key=key,
-        column_config={c: right for c in table.columns[left:]},
-    )
+def _text_table(ctx: shell.Context, table: pd.DataFrame, key: str, left: int) -> None:
+    """A long table of text, every column after the first `left` ones right-aligned; a
+    measure's header short enough for the table to fit a 1366-pixel screen, its full label
+    and definition in the header's help."""
+    metric_of = {widgets.label(ctx, m): m for m in MEASURES}
+    config = {}
+    for column in table.columns[left:]:
+        metric = metric_of.get(column)
+        short = f"stock_short_{metric}"
+        config[column] = st.column_config.TextColumn(
+            ctx.t(short) if short in i18n.TEXTS else column,
+            help=f"{column}: {widgets.definition(ctx, metric)}" if metric else None,
+            alignment="right",
+        )
+    widgets.table(table, height=min(420, 36 * len(table) + 40), key=key, column_config=config)
 
 
 def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series) -> None:
@@ -165,7 +172,7 @@ def _store_table(ctx: shell.Context, stores: pd.DataFrame, labels: dict) -> None
         st.caption(ctx.t("stock_sites_hint"))
         stores = stores[stores["level"] != "facility"]
     st.caption(widgets.definitions_line(ctx, ("on_hand", "days_of_stock")))
-    _text_table(figures.store_table(stores, ctx.lang, labels), "stock_by_store_table", 3)
+    _text_table(ctx, figures.store_table(stores, ctx.lang, labels), "stock_by_store_table", 3)
 
 
 def _gaps_table(ctx: shell.Context, gaps: pd.DataFrame, labels: dict) -> None:
@@ -174,7 +181,7 @@ def _gaps_table(ctx: shell.Context, gaps: pd.DataFrame, labels: dict) -> None:
     if gaps.empty:
         st.info(ctx.t("stock_gaps_none"))
         return
-    _text_table(figures.gaps_table(gaps, ctx.lang, labels), "stock_gaps_table", 2)
+    _text_table(ctx, figures.gaps_table(gaps, ctx.lang, labels), "stock_gaps_table", 2)
 
 
 def _lots_table(ctx: shell.Context, lots: pd.DataFrame, vaccines: dict, labels: dict) -> None:
@@ -183,7 +190,7 @@ def _lots_table(ctx: shell.Context, lots: pd.DataFrame, vaccines: dict, labels: 
     if lots.empty:
         st.info(ctx.t("stock_lots_none"))
         return
-    _text_table(figures.lots_table(lots, vaccines, ctx.lang, labels), "stock_lots_table", 5)
+    _text_table(ctx, figures.lots_table(lots, vaccines, ctx.lang, labels), "stock_lots_table", 5)
 
 
 def render(ctx: shell.Context) -> None:

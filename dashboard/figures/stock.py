@@ -76,7 +76,7 @@ def plan_table(daily: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
 def waste_figure(waste: pd.DataFrame, lang: str, labels: Mapping[str, str]) -> go.Figure:
     """Doses wasted by reason (most first) as horizontal bars stacked by vaccine.
 
-    `waste`: reason, vaccine (their names), doses. `labels`: "doses" (the axis title)."""
+    `waste`: reason, vaccine (their names), doses. `labels`: "doses_axis" (the axis title)."""
     order = waste.groupby("reason")["doses"].sum().sort_values(ascending=False).index.tolist()
     fig = go.Figure()
     for i, (vaccine, part) in enumerate(waste.groupby("vaccine", sort=True)):
@@ -93,7 +93,7 @@ def waste_figure(waste: pd.DataFrame, lang: str, labels: Mapping[str, str]) -> g
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(tickformat=",d", title=labels["doses"])
+    fig.update_xaxes(tickformat=",d", title=labels["doses_axis"])
     return base.style(fig, lang, height=max(300, 40 * len(order) + 140))
 
 
@@ -228,6 +228,21 @@ def flow_table(
 
 
 # --- long tables as text -------------------------------------------------------------------
+STORE_PREFIX = "Kho vắc xin "  # every store's name starts so; the column is titled "Kho"
+
+
+def short_store(name) -> str:
+    """A store's name without the prefix every store's name has, so that the tables fit."""
+    name = str(name)
+    return name[len(STORE_PREFIX) :] if name.startswith(STORE_PREFIX) else name
+
+
+def short_vaccine(name) -> str:
+    """A vaccine's trade name without the product names in brackets: "AstraZeneca" for
+    "AstraZeneca (Vaxzevria / COVISHIELD)"."""
+    return str(name).split(" (", 1)[0]
+
+
 def as_text(table: pd.DataFrame, lang: str, formats: Mapping[str, str]) -> pd.DataFrame:
     """The table with the columns of `formats` written as the interface writes them ("number",
     "decimal", "signed" or "percent"; a dash for a blank cell). The long tables of the page
@@ -247,14 +262,17 @@ def as_text(table: pd.DataFrame, lang: str, formats: Mapping[str, str]) -> pd.Da
 
 def store_table(stores: pd.DataFrame, lang: str, labels: Mapping[str, str]) -> pd.DataFrame:
     """Flows, on hand, declared stock, days of stock and wastage per store and vaccine
-    (`queries.stock.by_store`), as text. `labels`: "store", "level", "vaccine", each level's
-    name ("level_province", ...) and each measure's label."""
+    (`queries.stock.by_store`), as text, with short store and vaccine names. `labels`:
+    "store", "level", "vaccine", each level's name ("level_province", ...) and each measure's
+    label."""
     flows = ("received", "issued_out", "administered", "wasted", "on_hand", "declared_remaining")
     table = pd.DataFrame(
         {
-            labels["store"]: stores["name"].fillna(stores["store_id"]),
+            labels["store"]: stores["name"].fillna(stores["store_id"]).map(short_store),
             labels["level"]: [labels[f"level_{v}"] for v in stores["level"]],
-            labels["vaccine"]: stores["vaccine_name"].fillna(stores["vaccine_code"]),
+            labels["vaccine"]: stores["vaccine_name"]
+            .fillna(stores["vaccine_code"])
+            .map(short_vaccine),
             **{labels[m]: stores[m] for m in (*flows, "days_of_stock", "wastage_rate")},
         }
     )
@@ -282,13 +300,14 @@ def gaps_table(gaps: pd.DataFrame, lang: str, labels: Mapping[str, str]) -> pd.D
 def lots_table(
     lots: pd.DataFrame, vaccines: Mapping[str, str], lang: str, labels: Mapping[str, str]
 ) -> pd.DataFrame:
-    """Lots on hand near expiry (`queries.stock.lots_near_expiry`), as text. `labels`: "store",
+    """Lots on hand near expiry (`queries.stock.lots_near_expiry`), as text, with short store
+    and vaccine names. `labels`: "store",
     "level", each level's name, "vaccine", "lot", "expiry", "days_left", "on_hand"."""
     table = pd.DataFrame(
         {
-            labels["store"]: lots["store_name"].fillna(lots["store_id"]),
+            labels["store"]: lots["store_name"].fillna(lots["store_id"]).map(short_store),
             labels["level"]: [labels[f"level_{v}"] for v in lots["level"]],
-            labels["vaccine"]: [vaccines.get(c, c) for c in lots["vaccine_code"]],
+            labels["vaccine"]: [short_vaccine(vaccines.get(c, c)) for c in lots["vaccine_code"]],
             labels["lot"]: lots["lot_number"].fillna(fmt.MISSING),
             labels["expiry"]: [fmt.day(d) for d in lots["expiry_date"]],
             labels["days_left"]: lots["days_left"],

@@ -83,4 +83,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "stock_plan_line": {"vi": "Kế hoạch", "en": "Plan"},
     "stock_visits_line": {"vi": "Mũi tiêm (lượt tiêm)", "en": "Doses (visits)"},
     "stock_ledger_line": {"vi": "Sử dụng (sổ kho)", "en": "Administered (ledger)"},
+    # Short table headers (the full label and definition are in the header's help).
+    "stock_short_received": {"vi": "Nhập", "en": "Received"},
+    "stock_short_issued_out": {"vi": "Xuất", "en": "Issued"},
+    "stock_short_administered": {"vi": "Sử dụng", "en": "Used"},
+    "stock_short_wasted": {"vi": "Hủy", "en": "Wasted"},
+    "stock_short_on_hand": {"vi": "Tồn", "en": "On hand"},
+    "stock_short_declared_remaining": {"vi": "Tồn báo cáo", "en": "Declared"},
+    "stock_short_days_of_stock": {"vi": "Đủ dùng", "en": "Days"},
+    "stock_short_wastage_rate": {"vi": "Tỷ lệ hủy", "en": "Wastage"},
+    "stock_short_stock_discrepancy": {"vi": "Lệch tồn", "en": "Stock gap"},
+    "stock_short_doses": {"vi": "Mũi tiêm", "en": "Doses"},
+    "stock_short_administered_gap": {"vi": "Lệch sử dụng", "en": "Use gap"},
 }
