@@ -67,6 +67,8 @@ def test_vaccine_bars_stack_severities_with_the_rate_under_the_name():
     assert list(mild.y) == ["Vaxzevria<br><b>300,0</b> / 100.000", "Không ghi nhận mũi tiêm"]
     assert list(mild.x) == [2, 1] and list(serious.x) == [1, 0]
     assert fig.layout.xaxis.title.text == "Số báo cáo"
+    english = figures.vaccine_figure(vaccines(), "en", LABELS)
+    assert english.data[0].y[0] == "Vaxzevria<br><b>300.0</b> / 100,000"
 
 
 def test_lot_bars_name_lot_and_vaccine():

@@ -58,8 +58,9 @@ def vaccine_figure(vac: pd.DataFrame, lang: str, labels: dict[str, str]) -> go.F
     vaccine's name, so that it is never cut at the chart's edge. Labels: as `severity_bars`,
     and no_vaccine."""
     shown = vac[vac["reports"] > 0]
+    per = fmt.number(100_000, lang)
     names = [
-        name if pd.isna(rate) else f"{name}<br><b>{fmt.number(rate, lang, 1)}</b> / 100.000"
+        name if pd.isna(rate) else f"{name}<br><b>{fmt.number(rate, lang, 1)}</b> / {per}"
         for name, rate in zip(
             vaccine_names(shown, labels["no_vaccine"]), shown["rate"], strict=True
         )
