@@ -568,12 +568,16 @@ def shown_over(value: float, threshold: float, digits: int) -> float:
     return -measures.shown_under(-value, -threshold, digits)
 
 
-def _rounded(value: float, digits: int, *, up: bool) -> float:
-    """A threshold rounded up (shown after "<") or down (after ">") to `digits`, so the value
-    shown beside it keeps its side of it."""
+def _shown_threshold(threshold: float, shown: float, digits: int, *, below: bool) -> float:
+    """A threshold rounded to `digits` for display beside the `shown` value: to the nearest
+    when that keeps the value on its side (below it for "<", above it for ">"), else rounded
+    up (for "<") or down (for ">")."""
+    nearest = round(threshold, digits)
+    if (shown < nearest) if below else (shown > nearest):
+        return nearest
     factor = 10**digits
-    scaled = round(value * factor, 9)  # 0.57 * 100 is 56.99999999999999
-    return (math.ceil(scaled) if up else math.floor(scaled)) / factor
+    scaled = round(threshold * factor, 9)  # 0.57 * 100 is 56.99999999999999
+    return (math.ceil(scaled) if below else math.floor(scaled)) / factor
 
 
 def _shown_row(row: pd.Series, t: Thresholds) -> tuple[float, float, float]:
@@ -584,10 +588,10 @@ def _shown_row(row: pd.Series, t: Thresholds) -> tuple[float, float, float]:
     if kind == "low_stock":
         limit = t.serious_days_of_stock if value < t.serious_days_of_stock else threshold
         shown = measures.shown_under(value, limit, DAYS_DIGITS)
-        return shown, _rounded(threshold, DAYS_DIGITS, up=True), days
+        return shown, _shown_threshold(threshold, shown, DAYS_DIGITS, below=True), days
     if kind == "deferral_spike":
         shown = shown_over(value, threshold, RATE_DIGITS)
-        return shown, _rounded(threshold, RATE_DIGITS, up=False), days
+        return shown, _shown_threshold(threshold, shown, RATE_DIGITS, below=False), days
     if kind == "certificate_backlog" and math.isfinite(row["backlog_days"]):
         days = measures.shown_under(row["backlog_days"], t.backlog_serious_days, DAYS_DIGITS)
     return value, threshold, days

@@ -393,10 +393,13 @@ def test_shown_values_never_contradict_their_threshold(warehouse):
 def test_rounding_for_display_keeps_each_value_on_its_side():
     assert overview.shown_over(0.08334, 0.08333, 3) == 0.084  # 8.33 % over 8.33 %: 8.4 %
     assert overview.shown_over(0.0912, 0.05, 3) == 0.091
-    # A ">" threshold is shown rounded down, a "<" one rounded up.
-    assert overview._rounded(0.08336, 3, up=False) == 0.083
-    assert overview._rounded(0.57, 2, up=False) == 0.57
-    assert overview._rounded(2.75, 1, up=True) == 2.8
+    # A threshold is shown rounded to the nearest unless the value shown would then be on
+    # the wrong side of it: then down for ">", up for "<".
+    assert overview._shown_threshold(0.04984, 0.125, 3, below=False) == 0.05
+    assert overview._shown_threshold(0.08336, 0.084, 3, below=False) == 0.083
+    assert overview._shown_threshold(0.57, 0.6, 2, below=False) == 0.57
+    assert overview._shown_threshold(2.74, 2.7, 1, below=True) == 2.8
+    assert overview._shown_threshold(2.76, 2.7, 1, below=True) == 2.8
 
 
 # --- the thresholds file ---------------------------------------------------------------------
