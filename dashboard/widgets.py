@@ -210,15 +210,15 @@ def url_option(
         )
         shell.set_option(key, None)
     widget = f"opt_{key}"
-    seen = f"_opt_seen_{key}"
-    if st.session_state.get(seen) != current or widget not in st.session_state:
-        st.session_state[widget] = current  # the URL changed: a link, Back or Forward
-    st.session_state[seen] = current
+    # The URL holds the value (a change of the control writes it before this run): load it
+    # into the control on every run. Two pages may bind the same option (the overview's and
+    # the coverage page's `denominator`) with controls of other labels, so a value kept in the
+    # session for one would not reach the other after a change of page.
+    st.session_state[widget] = current
 
     def write_url() -> None:
         value = st.session_state.get(widget)
         value = value if value in choices else default
-        st.session_state[seen] = value
         shell.set_option(key, None if value == default else value)
 
     common = {"key": widget, "format_func": format_func, "on_change": write_url, "help": help}
