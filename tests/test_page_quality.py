@@ -13,9 +13,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from page_support import default_period, metrics, open_rejects, read, table_with
-from page_support import etl as _etl
 from page_support import open_page as open_app_page
-from platform_builder import create_platform, tiny_platform_rows
 from reference_metrics import reference_view
 
 from dashboard import format as fmt
@@ -27,10 +25,9 @@ open_page = partial(open_app_page, PAGE)
 W37 = Period(date(2021, 9, 13), date(2021, 9, 19))
 
 
-def tiny_rows() -> dict:
+def add_late_days_and_rejects(rows: dict) -> None:
     """The tiny platform plus four approved plans on days a site sent no visit, no stock report
     or neither, and three rows the ETL must reject."""
-    rows = tiny_platform_rows()
     plan = dict(rows["vaccination_plan"][0])
     rows["vaccination_plan"] += [
         {**plan, "plan_id": "P05", "facility_id": "F3", "session_date": "2021-09-19",
@@ -48,15 +45,11 @@ def tiny_rows() -> dict:
     rows["citizen"].append({**citizen, "citizen_id": "C99", "residence_commune_code": "1363"})
     txn = dict(rows["stock_transaction"][0])
     rows["stock_transaction"].append({**txn, "txn_id": "T99", "quantity_doses": 0})
-    return rows
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> str:
-    tmp = tmp_path_factory.mktemp("quality_tiny")
-    platform = f"sqlite:///{tmp / 'p.db'}"
-    create_platform(platform, tiny_rows())
-    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+def tiny(warehouses) -> str:
+    return warehouses.tiny("quality", add_late_days_and_rejects)
 
 
 @pytest.fixture(scope="module")

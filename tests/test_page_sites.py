@@ -9,9 +9,7 @@ from functools import partial
 
 import pytest
 from page_support import default_period, read, table_with
-from page_support import etl as _etl
 from page_support import open_page as open_app_page
-from platform_builder import create_platform, tiny_platform_rows
 from streamlit.testing.v1 import AppTest
 
 from dashboard import format as fmt
@@ -29,11 +27,9 @@ def demo(small_province) -> str:
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> str:
-    tmp = tmp_path_factory.mktemp("sites_tiny")
-    platform = f"sqlite:///{tmp / 'p.db'}"
-    create_platform(platform, tiny_platform_rows())
-    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+def tiny(warehouses) -> str:
+    """The hand-made tiny platform (shared, read only)."""
+    return warehouses.tiny()
 
 
 @pytest.fixture(scope="module")

@@ -121,7 +121,7 @@ def reject_rows_table(
     shown = rows.drop(columns=["reason"]).assign(kind=rows["kind"].map(_named(kinds, lang)))
     stored = list(shown.columns[5:])
     for col in stored:
-        if shown[col].dtype == object:
+        if not pd.api.types.is_numeric_dtype(shown[col]):  # text, whichever string dtype
             shown[col] = shown[col].map(
                 lambda v: v.removesuffix("T00:00:00") if isinstance(v, str) else v
             )
