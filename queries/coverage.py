@@ -21,6 +21,7 @@ from datetime import date, timedelta
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import measures, periods
 from queries.scope import Period, Scope
 from warehouse import reference
 
@@ -95,7 +96,7 @@ def _with_coverage(df: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
     for people, cov, above in zip(PEOPLE, COVERAGE, ABOVE, strict=True):
         df[people] = df[people].astype("int64")
         df[cov] = df[people] / denominator
-        df[above] = (df[cov] > 1.0).fillna(False).astype(bool)
+        df[above] = measures.above_100(df[cov])
     return df
 
 
@@ -188,8 +189,7 @@ def coverage_summary(
             }
         )
     df = _with_coverage(pd.DataFrame(rows), _denominators(conn, [view.area_code], denominator))
-    first = df["people_1plus"].astype("float64")
-    df["drop_out"] = (first - df["people_full"]) / first.where(first > 0)
+    df["drop_out"] = measures.drop_out(df["people_1plus"], df["people_full"])
     df["outside_residents"] = 0
     if view.area_level == "province":
         for i, day in enumerate((before, period.end)):
@@ -294,6 +294,24 @@ def coverage_trend(
     return out.reset_index(drop=True)[columns]
 
 
+def scope_weekly(trend: pd.DataFrame, weeks: int = 16) -> pd.DataFrame:
+    """The scope's rows of `coverage_trend` by ISO week, the last `weeks` of them: date (the
+    Monday), people_*, coverage_* and drop_out as of the week's last day shown."""
+    scope = trend.loc[trend["role"] == "scope", ["date", *PEOPLE, *COVERAGE]]
+    out = periods.weekly(scope, "date", "last").tail(weeks).reset_index(drop=True)
+    out["drop_out"] = measures.drop_out(out["people_1plus"], out["people_full"])
+    return out
+
+
+def population_source(frame: pd.DataFrame) -> tuple[str | None, int | None]:
+    """The source and year most rows' denominators come from (None, None when unknown)."""
+    known = frame.dropna(subset=["source"]) if "source" in frame else frame.iloc[0:0]
+    if known.empty:
+        return None, None
+    year = known["year"].dropna()
+    return str(known["source"].mode().iloc[0]), (int(year.mode().iloc[0]) if len(year) else None)
+
+
 __all__ = [
     "ABOVE",
     "COVERAGE",
@@ -304,5 +322,7 @@ __all__ = [
     "coverage_by_area",
     "coverage_summary",
     "coverage_trend",
+    "population_source",
+    "scope_weekly",
     "view_of",
 ]

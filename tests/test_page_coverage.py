@@ -11,65 +11,56 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
+from functools import partial
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 from conftest import ROOT, DatabaseFactory
+from page_support import etl, metrics
+from page_support import open_page as open_app_page
+from page_support import read as read_query
 from platform_builder import create_platform, tiny_platform_rows
-from streamlit.testing.v1 import AppTest
+from streamlit import dataframe_util
 
 from dashboard import format as fmt
 from queries import coverage as cv
 from queries.definitions import METRICS
 from queries.scope import Period, resolve_scope
 
-APP = ROOT / "dashboard" / "app.py"
 PAGE = "app_pages/coverage.py"
-ENV = {"VAX_PSEUDONYM_KEY": "test-key", "PATH": "/usr/bin:/bin"}
+open_page = partial(open_app_page, PAGE)
 WEEK = "2021-W37"  # 13/09/2021 - 19/09/2021
 PERIOD = Period(date(2021, 9, 13), date(2021, 9, 19))
 
 
-def run_cli(*args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", *args], cwd=ROOT, env=ENV, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-
-
-def load_tiny(platform: str, warehouse: str, rows: dict | None = None) -> None:
-    create_platform(platform, tiny_platform_rows() if rows is None else rows)
-    run_cli("etl", "run", "--platform-url", platform, "--warehouse-url", warehouse)
-
-
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> str:
-    tmp = tmp_path_factory.mktemp("coverage")
-    url = f"sqlite:///{tmp / 'w.db'}"
-    load_tiny(f"sqlite:///{tmp / 'p.db'}", url)
-    return url
+def tiny(warehouses) -> str:
+    return warehouses.tiny()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def warehouse(request, tmp_path_factory, pg_available):
+def warehouse(request, tmp_path_factory, pg_available, warehouses):
     """The tiny platform loaded by the real ETL, on each dialect."""
     if request.param == "postgresql" and not pg_available:
         pytest.skip("PostgreSQL is not reachable")
-    factory = DatabaseFactory(request.param, tmp_path_factory.mktemp(f"cov-{request.param}"))
-    url = factory.new_url("warehouse")
-    load_tiny(factory.new_url("platform"), url)
+    factory = None
+    if request.param == "sqlite":
+        url = warehouses.tiny()
+    else:
+        factory = DatabaseFactory(request.param, tmp_path_factory.mktemp(f"cov-{request.param}"))
+        platform, url = factory.new_url("platform"), factory.new_url("warehouse")
+        create_platform(platform, tiny_platform_rows())
+        etl(platform, url)
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
             yield conn
     finally:
         engine.dispose()
-        factory.drop_all()
+        if factory is not None:
+            factory.drop_all()
 
 
 def population(conn, code: str, denominator: str) -> int:
@@ -210,79 +201,58 @@ def test_unknown_denominator_is_refused(warehouse):
         cv.coverage_by_area(warehouse, resolve_scope(warehouse, "36"), PERIOD, "65plus")
 
 
-# --- the page -----------------------------------------------------------------------------------
-HARNESS = """
-import sys
-sys.path.insert(0, {root!r})
-import streamlit as st
-from dashboard import shell
-from dashboard.i18n import text
-st.set_page_config(layout="wide")
-lang = shell.language()
-page = st.navigation([
-    st.Page({page!r}, title=text("page_coverage", lang), url_path="coverage", default=True),
-    st.Page({overview!r}, title=text("page_overview", lang), url_path="overview"),
-])
-shell.begin()
-page.run()
-"""
+def test_scope_weekly_is_the_last_day_of_each_iso_week_with_its_drop_out(warehouse):
+    conn = warehouse
+    trend = cv.coverage_trend(conn, resolve_scope(conn, "36"), PERIOD, "18plus")
+    weekly = cv.scope_weekly(trend)
+    assert len(weekly) == 16
+    assert weekly["date"].dt.day_of_week.eq(0).all()  # labelled by their Mondays
+    last = weekly.iloc[-1]
+    assert last["date"] == pd.Timestamp("2021-09-13")
+    assert (last["people_1plus"], last["people_full"]) == (6, 4)  # as of Sunday 19/09
+    assert last["drop_out"] == pytest.approx(2 / 6)
+    week_36 = weekly[weekly["date"] == pd.Timestamp("2021-09-06")].iloc[0]
+    scope = trend[trend["role"] == "scope"].set_index("date")
+    assert week_36["people_1plus"] == scope.loc["2021-09-12", "people_1plus"]
 
 
-@pytest.fixture(scope="module")
-def app_file(tmp_path_factory) -> Path:
-    """dashboard/app.py once it lists the coverage page; until then, the same app (shell,
-    navigation) with the coverage page registered, so the page is tested the same way."""
-    if 'app_pages/coverage.py"' in APP.read_text(encoding="utf-8"):
-        return APP
-    harness = tmp_path_factory.mktemp("harness") / "app.py"
-    harness.write_text(
-        HARNESS.format(
-            root=str(ROOT),
-            overview=str(ROOT / "dashboard" / "app_pages" / "overview.py"),
-            page=str(ROOT / "dashboard" / PAGE),
-        ),
-        encoding="utf-8",
+def test_population_source_is_the_most_common_one():
+    frame = pd.DataFrame(
+        {"source": ["A", "B", "B", None], "year": pd.array([2019, 2020, 2020, None], "Int64")}
     )
-    return harness
+    assert cv.population_source(frame) == ("B", 2020)
+    assert cv.population_source(frame.iloc[3:]) == (None, None)
 
 
-def open_page(monkeypatch, app_file: Path, url: str, **params: str) -> AppTest:
-    monkeypatch.setenv("VAX_WAREHOUSE_URL", url)
-    at = AppTest.from_file(str(app_file), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    target = PAGE if app_file == APP else str(ROOT / "dashboard" / PAGE)
-    at.switch_page(target)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
+# --- the page -----------------------------------------------------------------------------------
 def read(url: str, func, code: str, *extra):
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return func(conn, resolve_scope(conn, code), PERIOD, *extra)
-    finally:
-        engine.dispose()
+    return read_query(url, func, code, PERIOD, *extra)
 
 
-def metric(at: AppTest, label: str):
-    found = [m for m in at.metric if m.label == label]
-    assert found, [m.label for m in at.metric]
-    return found[0]
+def metric(at, label: str):
+    found = metrics(at)
+    assert label in found, list(found)
+    return found[label]
 
 
-def residence_table(at: AppTest) -> pd.DataFrame:
+def shown(element) -> pd.DataFrame:
+    """A table as the page shows it (the Styler's display values), not the values it holds."""
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(
+        element.proto.arrow_data.styler.display_values
+    )
+
+
+def residence_table(at, display: bool = False) -> pd.DataFrame:
     """The table by residence (every measure), not the charts' tables (the chosen one)."""
-    found = [d.value for d in at.dataframe if "Tỷ lệ bao phủ: mũi nhắc lại" in d.value.columns]
+    found = [d for d in at.dataframe if "Tỷ lệ bao phủ: mũi nhắc lại" in d.value.columns]
     assert len(found) == 1
-    return found[0]
+    if not display:
+        return found[0].value
+    return shown(found[0]).set_axis(found[0].value.columns, axis=1)
 
 
-def test_page_renders_for_the_province_and_shows_what_the_reads_return(monkeypatch, app_file, tiny):
-    at = open_page(monkeypatch, app_file, tiny, week=WEEK)
+def test_page_renders_for_the_province_and_shows_what_the_reads_return(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week=WEEK)
     assert at.title[0].value == "Độ bao phủ"
     summary = read(tiny, cv.coverage_summary, "36", "18plus")
     end, before = summary.iloc[-1], summary.iloc[0]
@@ -298,32 +268,39 @@ def test_page_renders_for_the_province_and_shows_what_the_reads_return(monkeypat
     assert "Tổng điều tra dân số và nhà ở 2019 (Tổng cục Thống kê), năm 2019" in captions
     assert "Ranh giới gần đúng" not in captions  # it is in the map's own footnote
     assert "1 người cư trú ngoài tỉnh" in captions
-    table = residence_table(at)
+    assert "Đường đậm: Tỉnh Nam Định. Đường nhạt: từng huyện, thành phố" in captions
     areas = read(tiny, cv.coverage_by_area, "36", "18plus")
-    vu_ban = table[table["Địa bàn"] == "Huyện Vụ Bản"].iloc[0]
     expected = areas[areas["area_code"] == "359"].iloc[0]
-    assert vu_ban["Tỷ lệ bao phủ: ít nhất 1 mũi"] == fmt.percent(expected["coverage_1plus"], "vi")
-    assert vu_ban["Số người đã tiêm mũi nhắc lại"] == "1"
+    table = residence_table(at)
+    vu_ban = table[table["Địa bàn"] == "Huyện Vụ Bản"].iloc[0]
+    assert vu_ban["Tỷ lệ bao phủ: ít nhất 1 mũi"] == pytest.approx(expected["coverage_1plus"])
+    assert vu_ban["Số người đã tiêm mũi nhắc lại"] == 1
     total = table[table["Địa bàn"] == "Cộng: Tỉnh Nam Định"].iloc[0]
-    assert total["Số người đã tiêm ít nhất 1 mũi"] == "6"
-    assert len(table) == 11 and not table["Cảnh báo"].str.len().any()
+    assert total["Số người đã tiêm ít nhất 1 mũi"] == 6
+    assert len(table) == 11
+    display = residence_table(at, display=True)
+    assert not display.apply(lambda col: col.str.contains("⚠")).any().any()
+    vu_ban = display[display["Địa bàn"] == "Huyện Vụ Bản"].iloc[0]
+    assert vu_ban["Tỷ lệ bao phủ: ít nhất 1 mũi"] == fmt.percent(expected["coverage_1plus"], "vi")
+    target = "Dân số mục tiêu (Từ 18 tuổi trở lên)"
+    assert vu_ban[target] == fmt.number(expected["population"], "vi")
 
 
-def test_page_in_english(monkeypatch, app_file, tiny):
-    at = open_page(monkeypatch, app_file, tiny, week=WEEK, lang="en")
+def test_page_in_english(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week=WEEK, lang="en")
     assert at.title[0].value == "Coverage by district"
     assert metric(at, "Coverage, at least one dose").help == METRICS["coverage_1plus"].definition_en
     captions = " ".join(c.value for c in at.caption)
     assert "Population and Housing Census 2019 (General Statistics Office), 2019" in captions
 
 
-def test_page_for_one_district_with_options_from_the_url(monkeypatch, app_file, tiny):
+def test_page_for_one_district_with_options_from_the_url(monkeypatch, tiny):
     at = open_page(
-        monkeypatch, app_file, tiny, week=WEEK, district="359", measure="full", denominator="total"
+        monkeypatch, tiny, week=WEEK, district="359", measure="full", denominator="total"
     )
     assert "Huyện Vụ Bản" in at.caption[0].value
-    assert at.selectbox(key="coverage_denominator_pick").value == "total"
-    assert at.button_group(key="coverage_measure_pick").value == "full"
+    assert at.selectbox(key="opt_denominator").value == "total"
+    assert at.button_group(key="opt_measure").value == "full"
     summary = read(tiny, cv.coverage_summary, "359", "total")
     end = summary.iloc[-1]
     assert metric(at, "Tỷ lệ đủ liều cơ bản").value == fmt.percent(end["coverage_full"], "vi")
@@ -331,21 +308,19 @@ def test_page_for_one_district_with_options_from_the_url(monkeypatch, app_file, 
     areas = read(tiny, cv.coverage_by_area, "359", "total")
     assert len(table) == len(areas) + 1  # the communes of Vụ Bản and their total
     target = "Dân số mục tiêu (Tổng dân số)"
-    shown = dict(zip(table["Địa bàn"], table[target], strict=True))
+    held = dict(zip(table["Địa bàn"], table[target], strict=True))
     for name, pop in zip(areas["name"], areas["population"], strict=True):
-        assert shown[name] == fmt.number(int(pop), "vi")
+        assert held[name] == int(pop)
     assert at.button(key="coverage_back_province")
 
 
-def test_changing_the_options_writes_the_url_and_back_returns_to_the_province(
-    monkeypatch, app_file, tiny
-):
-    at = open_page(monkeypatch, app_file, tiny, week=WEEK, district="359")
-    at.selectbox(key="coverage_denominator_pick").set_value("5plus").run()
+def test_changing_the_options_writes_the_url_and_back_returns_to_the_province(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week=WEEK, district="359")
+    at.selectbox(key="opt_denominator").set_value("5plus").run()
     assert not at.exception
     assert at.query_params["denominator"] in ("5plus", ["5plus"])
     assert any("Mẫu số: Dân số từ 5 tuổi trở lên" in c.value for c in at.caption)
-    at.button_group(key="coverage_measure_pick").set_value("boosted").run()
+    at.button_group(key="opt_measure").set_value("boosted").run()
     assert at.query_params["measure"] in ("boosted", ["boosted"])
     at.button(key="coverage_back_province").click().run()
     assert not at.exception
@@ -354,90 +329,84 @@ def test_changing_the_options_writes_the_url_and_back_returns_to_the_province(
     assert at.query_params["denominator"] in ("5plus", ["5plus"])  # the options stay
 
 
-def test_a_click_on_an_area_picks_its_code_only_when_unambiguous():
-    from dashboard.app_pages import coverage as page
-
-    allowed = {"356", "359"}
-    bar = {"selection": {"points": [{"customdata": "359", "y": "Huyện Vụ Bản"}]}}
-    shape = {"selection": {"points": [{"location": "356", "z": 1.0}]}}
-    flag = {"selection": {"points": [{"customdata": ["359", "Huyện Vụ Bản", "…"]}]}}
-    two = {"selection": {"points": [{"location": "356"}, {"location": "359"}]}}
-    assert page._picked_code(bar, allowed) == "359"
-    assert page._picked_code(shape, allowed) == "356"
-    assert page._picked_code(flag, allowed) == "359"
-    assert page._picked_code(two, allowed) is None
-    assert page._picked_code({"selection": {"points": [{"location": "999"}]}}, allowed) is None
-    assert page._picked_code(None, allowed) is None
-
-
-def test_the_map_draws_without_internet(tiny):
-    """plotly.js fetches a world map from its CDN when a geo subplot's first trace has a
-    `locationmode` (every GeoJSON choropleth has one): the first trace must not."""
-    from dashboard import boundaries
-    from dashboard.app_pages import coverage as page
-    from queries import dimensions
-
-    engine = sa.create_engine(tiny)
-    with engine.connect() as conn:
-        areas = dimensions.areas(conn)
-    engine.dispose()
-    shapes = boundaries.load(areas, path=None)
-    texts = dict.fromkeys(
-        ["title", "rate", "people", "target", "flag_legend", "hundred", "first_above"], "x"
-    )
-    texts["footnote"] = ["x"]
-    frame = read(tiny, cv.coverage_by_area, "36", "18plus")
-    frame.loc[frame["area_code"] == "359", "coverage_1plus"] = 1.4  # one flagged area
-    for level, data in (("district", frame), ("commune", read(tiny, cv.coverage_by_area, "359"))):
-        fig = page.map_figure(shapes, data, "1plus", level, "vi", texts, context_districts=True)
-        first = fig.data[0]
-        assert first.type == "scattergeo" and first.locationmode is None and first.lon
-        assert fig.layout.geo.visible is False
-        assert any(t.type == "choropleth" for t in fig.data)
-    flags = [t for t in fig.data if t.type == "scattergeo" and t.showlegend]
-    assert not flags  # no commune of Vụ Bản passes 100 %
+def test_opening_the_page_adds_nothing_and_a_default_option_leaves_the_address(monkeypatch, tiny):
+    """The page's options are in the address only when they differ from the default: opening
+    the page adds nothing (Back works with one press) and going back to the default removes
+    the option (it used to stay as `denominator=18plus`)."""
+    at = open_page(monkeypatch, tiny, week=WEEK)
+    assert set(at.query_params) <= {"lang", "week"}
+    at.selectbox(key="f_district").set_value("359").run()  # the first change is kept
+    assert at.query_params["district"] in ("359", ["359"])
+    at.selectbox(key="opt_denominator").set_value("5plus").run()
+    assert at.query_params["denominator"] in ("5plus", ["5plus"])
+    at.selectbox(key="opt_denominator").set_value("18plus").run()
+    assert "denominator" not in at.query_params
+    assert at.query_params["district"] in ("359", ["359"])
+    at.selectbox(key="f_district").set_value("356").run()
+    assert "Thành phố Nam Định" in at.caption[0].value
 
 
-def test_flags_on_the_page_when_coverage_passes_100_percent(monkeypatch, app_file, tiny, tmp_path):
+def test_an_unknown_option_in_a_link_says_so_in_one_line(monkeypatch, tiny):
+    """`?measure=all` used to fall back to the default without a word."""
+    at = open_page(monkeypatch, tiny, week=WEEK, denominator="total")
+    at.query_params["measure"] = "all"  # the address edited by hand
+    at.run()
+    lines = [w.value for w in at.warning if "“all”" in w.value]
+    assert len(lines) == 1 and "không phải là lựa chọn" in lines[0]
+    assert at.button_group(key="opt_measure").value == "1plus"
+    assert at.selectbox(key="opt_denominator").value == "total"
+    assert "measure" not in at.query_params
+
+
+def test_flags_on_the_page_when_coverage_passes_100_percent(monkeypatch, tiny, tmp_path):
     copy = tmp_path / "w.db"
     shutil.copy(tiny.removeprefix("sqlite:///"), copy)
     engine = sa.create_engine(f"sqlite:///{copy}")
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE population SET population = 2 WHERE area_code = '359'"))
     engine.dispose()
-    at = open_page(monkeypatch, app_file, f"sqlite:///{copy}", week=WEEK)
+    at = open_page(monkeypatch, f"sqlite:///{copy}", week=WEEK)
     warning = " ".join(w.value for w in at.warning)
     assert "vượt 100 %" in warning and "Huyện Vụ Bản" in warning
     table = residence_table(at)
     row = table[table["Địa bàn"] == "Huyện Vụ Bản"].iloc[0]
-    assert row["Tỷ lệ bao phủ: ít nhất 1 mũi"] == "150,0 %"  # not clipped
-    assert row["Cảnh báo"].startswith("⚠ Vượt 100 %")
+    assert row["Tỷ lệ bao phủ: ít nhất 1 mũi"] == pytest.approx(1.5)  # not clipped
+    display = residence_table(at, display=True)
+    row = display[display["Địa bàn"] == "Huyện Vụ Bản"].iloc[0]
+    assert row["Tỷ lệ bao phủ: ít nhất 1 mũi"] == "150,0 % ⚠"  # the flag in its cell
+    assert row["Tỷ lệ bao phủ: mũi nhắc lại"] == "50,0 %"
+    assert "⚠ Vượt 100 %: mẫu số có thể sai" in [c.value for c in at.caption]
 
 
-def test_page_with_no_people_in_the_marts_says_so(monkeypatch, app_file, tiny, tmp_path):
+def test_page_with_no_people_in_the_marts_says_so(monkeypatch, tiny, tmp_path):
     copy = tmp_path / "w.db"
     shutil.copy(tiny.removeprefix("sqlite:///"), copy)
     engine = sa.create_engine(f"sqlite:///{copy}")
     with engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM mart_coverage_day"))
     engine.dispose()
-    at = open_page(monkeypatch, app_file, f"sqlite:///{copy}", week=WEEK, district="359")
+    at = open_page(monkeypatch, f"sqlite:///{copy}", week=WEEK, district="359")
     infos = " ".join(i.value for i in at.info)
     assert "Không có dữ liệu" in infos and "Chưa có người nào" in infos
     assert not at.metric
 
 
-def test_page_on_an_empty_warehouse(monkeypatch, app_file, tmp_path):
-    rows = tiny_platform_rows()
-    for table in ("visit", "certificate", "aefi_report"):
-        rows[table] = []
-    url = f"sqlite:///{tmp_path / 'w.db'}"
-    load_tiny(f"sqlite:///{tmp_path / 'p.db'}", url, rows)
-    at = open_page(monkeypatch, app_file, url)
+def test_page_on_an_empty_warehouse(monkeypatch, no_visit_warehouse):
+    at = open_page(monkeypatch, no_visit_warehouse)
     assert any("chưa có buổi tiêm" in i.value for i in at.info)
 
 
-def map_spec(at: AppTest) -> str:
+def test_page_for_a_site_shows_its_commune(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week=WEEK, district="359", commune="13771", site="F2")
+    assert any("đang hiển thị" in i.value for i in at.info)
+    assert at.button(key="coverage_up").label == "Lên Huyện Vụ Bản"
+    at.button(key="coverage_up").click().run()
+    assert not at.exception
+    assert "site" not in at.query_params and "commune" not in at.query_params
+    assert at.query_params["district"] in ("359", ["359"])
+
+
+def map_spec(at) -> str:
     """The map figure's title and annotations (its footnote), as text."""
     charts = at.get("plotly_chart")
     assert charts
@@ -446,17 +415,17 @@ def map_spec(at: AppTest) -> str:
     return " ".join([layout["title"]["text"], *notes])
 
 
-def test_page_uses_a_boundaries_file_and_says_when_it_cannot(monkeypatch, app_file, tiny):
+def test_page_uses_a_boundaries_file_and_says_when_it_cannot(monkeypatch, tiny):
     data = ROOT / "tests" / "data"
     monkeypatch.setenv("VAX_BOUNDARIES_PATH", str(data / "boundaries_codes.geojson"))
-    at = open_page(monkeypatch, app_file, tiny, week=WEEK)
+    at = open_page(monkeypatch, tiny, week=WEEK)
     spec = map_spec(at)
     assert "Ranh giới: tệp" in spec and "Ranh giới gần đúng" not in spec
     assert any("Tệp ranh giới: 4 điểm cần kiểm tra" in e.label for e in at.expander)
     monkeypatch.setenv("VAX_BOUNDARIES_PATH", str(data / "boundaries_truncated.geojson"))
-    at = open_page(monkeypatch, app_file, tiny, week=WEEK)
+    at = open_page(monkeypatch, tiny, week=WEEK)
     assert any("Không đọc được tệp ranh giới" in w.value for w in at.warning)
     assert "Ranh giới gần đúng (dựng từ tâm xã)" in map_spec(at)
     monkeypatch.delenv("VAX_BOUNDARIES_PATH")
-    at = open_page(monkeypatch, app_file, tiny, week=WEEK, lang="en")
+    at = open_page(monkeypatch, tiny, week=WEEK, lang="en")
     assert "Approximate boundaries (built from commune centres)" in map_spec(at)

@@ -1,0 +1,177 @@
+"""Texts of the coverage page: measures, denominators, the map, the ranking, the trend and
+the table by residence, the flags above 100 % and the boundaries file's problems."""
+
+TEXTS: dict[str, dict[str, str]] = {
+    "coverage_measure": {"vi": "Chỉ tiêu", "en": "Measure"},
+    "coverage_measure_1plus": {"vi": "Ít nhất 1 mũi", "en": "At least one dose"},
+    "coverage_measure_full": {"vi": "Đủ liều cơ bản", "en": "Fully vaccinated"},
+    "coverage_measure_boosted": {"vi": "Mũi nhắc lại", "en": "Booster"},
+    "coverage_denominator": {
+        "vi": "Dân số mục tiêu (mẫu số)",
+        "en": "Target population (denominator)",
+    },
+    "coverage_denominator_total": {"vi": "Tổng dân số", "en": "Total population"},
+    "coverage_denominator_18plus": {"vi": "Từ 18 tuổi trở lên", "en": "Aged 18 and over"},
+    "coverage_denominator_12plus": {"vi": "Từ 12 tuổi trở lên", "en": "Aged 12 and over"},
+    "coverage_denominator_5plus": {"vi": "Từ 5 tuổi trở lên", "en": "Aged 5 and over"},
+    "coverage_back_province": {"vi": "Về toàn tỉnh", "en": "Back to the province"},
+    "coverage_up": {"vi": "Lên {name}", "en": "Up to {name}"},
+    "coverage_click_hint": {
+        "vi": "Bấm vào một {level} trên bản đồ hoặc trên biểu đồ xếp hạng để xem chi tiết.",
+        "en": "Click a {level} on the map or on the ranking to drill into it.",
+    },
+    "coverage_level_district": {"vi": "huyện, thành phố", "en": "district"},
+    "coverage_level_commune": {"vi": "xã, phường, thị trấn", "en": "commune"},
+    "coverage_people_of": {
+        "vi": "{people} người / {population} dân số mục tiêu",
+        "en": "{people} people of a target population of {population}",
+    },
+    "coverage_dropout_detail": {
+        "vi": "{gap} người đã tiêm mũi 1 chưa tiêm đủ liều cơ bản",
+        "en": "{gap} people with a first dose not yet fully vaccinated",
+    },
+    "coverage_source": {
+        "vi": "Mẫu số: {denominator} — {source}, năm {year}. Số người tính theo nơi cư trú, "
+        "đến hết ngày {day}.",
+        "en": "Denominator: {denominator} — {source}, {year}. People counted by residence, "
+        "by the end of {day}.",
+    },
+    "coverage_source_gso": {
+        "vi": "Tổng điều tra dân số và nhà ở 2019 (Tổng cục Thống kê)",
+        "en": "Population and Housing Census 2019 (General Statistics Office)",
+    },
+    "coverage_source_gso_short": {"vi": "Tổng điều tra 2019 (TCTK)", "en": "2019 census (GSO)"},
+    "coverage_source_short": {
+        "vi": "Mẫu số: {denominator}, {source}",
+        "en": "Denominator: {denominator}, {source}",
+    },
+    "coverage_source_unknown": {"vi": "không rõ nguồn", "en": "source unknown"},
+    "coverage_no_denominator": {
+        "vi": "Chưa có dân số mục tiêu ({denominator}) cho: {names}. Tỷ lệ của các địa bàn "
+        "này để trống.",
+        "en": "No target population ({denominator}) for: {names}. Their coverage is left blank.",
+    },
+    "coverage_no_people": {
+        "vi": "Chưa có người nào cư trú tại địa bàn này được tiêm tính đến hết ngày {day}.",
+        "en": "Nobody living in this area had been vaccinated by the end of {day}.",
+    },
+    "coverage_flag": {"vi": "Vượt 100 %", "en": "Above 100%"},
+    "coverage_flag_legend": {
+        "vi": "Vượt 100 %: mẫu số có thể sai",
+        "en": "Above 100%: denominator probably wrong",
+    },
+    "coverage_flag_warning": {
+        "vi": "**{n} địa bàn có tỷ lệ {measure} vượt 100 %** ({names}): mẫu số có thể sai "
+        "hoặc đã cũ (số liệu năm {year}); số liệu được giữ nguyên, không cắt bớt.",
+        "en": "**{n} areas have {measure} coverage above 100%** ({names}): the denominator "
+        "is probably wrong or out of date ({year} figures); values are kept, never clipped.",
+    },
+    "coverage_flag_more": {"vi": "và {n} địa bàn khác", "en": "and {n} more"},
+    "coverage_flag_age_hint": {
+        "vi": "Người ở mọi độ tuổi đều được tính, còn mẫu số «{denominator}» chỉ gồm một nhóm "
+        "tuổi: chọn «Tổng dân số» để so sánh cùng cơ sở.",
+        "en": "People of every age are counted, while the «{denominator}» denominator covers "
+        "one age group: choose «Total population» to compare like with like.",
+    },
+    "coverage_map_title": {
+        "vi": "{measure} theo {level}",
+        "en": "{measure} by {level}",
+    },
+    "coverage_rank_title": {"vi": "Xếp hạng theo {level}", "en": "Ranking by {level}"},
+    "coverage_trend_title": {
+        "vi": "{measure} theo thời gian",
+        "en": "{measure} over time",
+    },
+    "coverage_trend_note": {
+        "vi": "Đường đậm: {scope}. Đường nhạt: từng {level}; nổi bật {level} cao nhất và "
+        "thấp nhất tại ngày {day}.",
+        "en": "Bold line: {scope}. Light lines: each {level}; highlighted, the highest and "
+        "lowest {level} on {day}.",
+    },
+    "coverage_table_title": {"vi": "Độ bao phủ theo nơi cư trú", "en": "Coverage by residence"},
+    "coverage_approx": {
+        "vi": "Ranh giới gần đúng (dựng từ tâm xã)",
+        "en": "Approximate boundaries (built from commune centres)",
+    },
+    "coverage_boundaries_file": {"vi": "Ranh giới: tệp {file}", "en": "Boundaries: {file}"},
+    "coverage_site_note": {
+        "vi": "Tỷ lệ bao phủ tính theo nơi cư trú của người dân, không theo điểm tiêm: đang "
+        "hiển thị {commune}, nơi đặt điểm tiêm.",
+        "en": "Coverage is by residence, not by vaccination site: showing {commune}, where "
+        "the site is.",
+    },
+    "coverage_outside": {
+        "vi": "{n} người cư trú ngoài tỉnh đã tiêm ít nhất 1 mũi tại tỉnh; họ không được "
+        "tính vào tỷ lệ bao phủ của tỉnh.",
+        "en": "{n} people living outside the province had at least one dose here; they are "
+        "not counted in the province's coverage.",
+    },
+    "coverage_kpi_title": {"vi": "Tỷ lệ {measure}", "en": "Coverage, {measure}"},
+    "coverage_col_area": {"vi": "Địa bàn", "en": "Area"},
+    "coverage_col_date": {"vi": "Ngày", "en": "Day"},
+    "coverage_col_target": {"vi": "Dân số mục tiêu", "en": "Target population"},
+    "coverage_head_coverage_1plus": {"vi": "Tỷ lệ ≥ 1 mũi", "en": "% ≥ 1 dose"},
+    "coverage_head_coverage_full": {"vi": "Tỷ lệ đủ liều", "en": "% fully vacc."},
+    "coverage_head_coverage_boosted": {"vi": "Tỷ lệ nhắc lại", "en": "% booster"},
+    "coverage_head_people_1plus": {"vi": "Số người ≥ 1 mũi", "en": "People ≥ 1 dose"},
+    "coverage_head_people_full": {"vi": "Số người đủ liều", "en": "People fully vacc."},
+    "coverage_head_people_boosted": {"vi": "Số người nhắc lại", "en": "People booster"},
+    "coverage_col_people": {"vi": "Số người", "en": "People"},
+    "coverage_col_rate": {"vi": "Tỷ lệ", "en": "Coverage"},
+    "coverage_total_row": {"vi": "Cộng: {name}", "en": "Total: {name}"},
+    "coverage_hundred": {"vi": "100 %", "en": "100%"},
+    "coverage_first_above": {"vi": "vượt 100 % từ {day}", "en": "above 100% since {day}"},
+    "coverage_highest": {"vi": "cao nhất", "en": "highest"},
+    "coverage_lowest": {"vi": "thấp nhất", "en": "lowest"},
+    "coverage_data_as_of": {"vi": "Dữ liệu đến {day}", "en": "Data as of {day}"},
+    "coverage_boundary_issues": {
+        "vi": "Tệp ranh giới: {n} điểm cần kiểm tra",
+        "en": "Boundaries file: {n} things to check",
+    },
+    "coverage_issue_unreadable": {
+        "vi": "Không đọc được tệp ranh giới ({detail}); dùng ranh giới gần đúng.",
+        "en": "The boundaries file cannot be read ({detail}); approximate shapes are used.",
+    },
+    "coverage_issue_not_geojson": {
+        "vi": "Tệp ranh giới không phải GeoJSON FeatureCollection ({detail}); dùng ranh giới "
+        "gần đúng.",
+        "en": "The boundaries file is not a GeoJSON FeatureCollection ({detail}); "
+        "approximate shapes are used.",
+    },
+    "coverage_issue_not_lonlat": {
+        "vi": "Tọa độ trong tệp ranh giới không phải kinh độ/vĩ độ trong tỉnh; dùng ranh giới "
+        "gần đúng.",
+        "en": "The boundaries file's coordinates are not longitude/latitude in the province; "
+        "approximate shapes are used.",
+    },
+    "coverage_issue_no_match": {
+        "vi": "Không vùng nào trong tệp ranh giới khớp với mã hoặc tên địa bàn; dùng ranh giới "
+        "gần đúng.",
+        "en": "No feature of the boundaries file matches an area code or name; approximate "
+        "shapes are used.",
+    },
+    "coverage_issue_unmatched_feature": {
+        "vi": "Không khớp được vùng «{detail}» với địa bàn nào.",
+        "en": "Feature «{detail}» matches no area.",
+    },
+    "coverage_issue_ambiguous_feature": {
+        "vi": "Tên «{detail}» khớp với nhiều địa bàn; hãy dùng mã.",
+        "en": "Name «{detail}» fits several areas; use codes.",
+    },
+    "coverage_issue_duplicate_feature": {
+        "vi": "Địa bàn {detail} có nhiều hơn một vùng; dùng vùng đầu tiên.",
+        "en": "Area {detail} has more than one feature; the first is used.",
+    },
+    "coverage_issue_bad_geometry": {
+        "vi": "Vùng «{detail}» không có đa giác hợp lệ.",
+        "en": "Feature «{detail}» has no usable polygon.",
+    },
+    "coverage_issue_missing_area": {
+        "vi": "Địa bàn {detail} không có ranh giới trong tệp.",
+        "en": "Area {detail} has no shape in the file.",
+    },
+    "coverage_issue_no_point": {
+        "vi": "Xã {detail} không có tọa độ tâm; không vẽ được.",
+        "en": "Commune {detail} has no centre point; not drawn.",
+    },
+}
