@@ -132,3 +132,6 @@ def test_site_tables_place_sites_by_the_area_asked_for():
     below = figures.below_table(sessions, LABELS, "commune_name")
     assert below["Ngày"].tolist() == ["14/09/2021"]
     assert below[["Số mũi", "Giờ", "Ngưỡng"]].iloc[0].tolist() == [1, 4.0, 0.4]
+    # Under its threshold, a session's throughput never reads as equal to it.
+    close = sessions.assign(throughput=[0.396, 1.5])
+    assert figures.below_table(close, LABELS, "commune_name")["Mũi/bàn/giờ"].tolist() == [0.3]

@@ -69,7 +69,7 @@ def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series, weekly: pd.Data
             inverse=True, title=title,
         )  # fmt: skip
     with cols[3]:
-        hours = ctx.t("certificates_hours")
+        hours = ctx.t("certificates_hours_card")
         widgets.kpi(
             ctx, "certificate_lag", now["lag_hours"], before["lag_hours"],
             trend=weekly["lag_hours"], inverse=True, title=ctx.t("certificates_kpi_lag"),

@@ -71,29 +71,32 @@ def _area(ctx: shell.Context) -> str:
 
 
 def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series, sites: pd.DataFrame) -> None:
-    cols = st.columns(5)
-    for col, metric in zip(cols[:2], ("screen_wait", "inject_wait"), strict=True):
+    """Two rows, so that every card's change and its "compared with" line fit at 1366 pixels:
+    the waits and late entry (with their change), then the capacity of the period."""
+    first = st.columns(3)
+    for col, metric in zip(first[:2], ("screen_wait", "inject_wait"), strict=True):
         with col:
             widgets.kpi(
                 ctx, metric, now[f"{metric}_minutes"], before[f"{metric}_minutes"],
                 inverse=True, title=ctx.t(f"flow_kpi_{metric}"), digits=1,
             )  # fmt: skip
-    capacity = flow_q.capacity(sites)
-    with cols[2]:
-        title = ctx.t("flow_kpi_throughput")
-        widgets.kpi(ctx, "throughput", capacity["throughput"], title=title, digits=1)
-    with cols[3]:
-        shown = f"{fmt.number(capacity['below_sessions'], ctx.lang)} / " + fmt.number(
-            capacity["sessions"], ctx.lang
-        )
-        title = ctx.t("flow_kpi_below")
-        widgets.kpi(ctx, "below_capacity", capacity["below_sessions"], title=title, shown=shown)
-    with cols[4]:
+    with first[2]:
         widgets.kpi(
             ctx, "recorded_late_share", now["recorded_late_share"],
             before["recorded_late_share"], kind="percent", inverse=True,
             title=ctx.t("flow_kpi_late"),
         )  # fmt: skip
+    capacity = flow_q.capacity(sites)
+    second = st.columns(2)
+    with second[0]:
+        title = ctx.t("flow_kpi_throughput")
+        widgets.kpi(ctx, "throughput", capacity["throughput"], title=title, digits=1)
+    with second[1]:
+        shown = f"{fmt.number(capacity['below_sessions'], ctx.lang)} / " + fmt.number(
+            capacity["sessions"], ctx.lang
+        )
+        title = ctx.t("flow_kpi_below")
+        widgets.kpi(ctx, "below_capacity", capacity["below_sessions"], title=title, shown=shown)
 
 
 def _funnel(ctx: shell.Context, now: pd.Series, labels: dict[str, str]) -> None:

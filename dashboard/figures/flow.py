@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from dashboard import format as fmt
 from dashboard.figures import base
+from queries.measures import shown_under
 
 STEP_COLOURS = [base.PALETTE[i] for i in (0, 1, 2, 4, 5)]
 
@@ -106,4 +107,8 @@ def below_table(sessions: pd.DataFrame, labels: dict[str, str], area: str) -> pd
     first = {"date": labels["date"], "name": labels["site"], area: labels[area]}
     table = _named(below, first, labels, ("doses", "tables", "hours", "throughput", "threshold"))
     table[labels["date"]] = [fmt.day(d) for d in below["date"]]
+    # Rounded so that a session under its threshold never reads as equal to it (5,86 < 5,94).
+    table[labels["throughput"]] = [
+        shown_under(v, t, 1) for v, t in zip(below["throughput"], below["threshold"], strict=True)
+    ]
     return table

@@ -28,6 +28,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "certificates_site": {"vi": "Điểm tiêm", "en": "Site"},
     "certificates_district": {"vi": "Huyện, Thành phố", "en": "District"},
     "certificates_hours": {"vi": "giờ", "en": "hours"},
+    "certificates_hours_card": {"vi": "giờ", "en": "h"},  # short: the card is narrow
     # Short card titles (the full names are in the definitions on hover).
     "certificates_kpi_backlog": {"vi": "Chưa cấp chứng nhận", "en": "Certificate backlog"},
     "certificates_kpi_lag": {"vi": "Thời gian chờ cấp", "en": "Certificate lag"},
