@@ -92,23 +92,12 @@ def _stockout_days(conn: sa.Connection, scope: Scope, period: Period) -> int:
     return int(n or 0)
 
 
-def _visit_doses(conn: sa.Connection, scope: Scope, period: Period) -> int:
+def _facility_sum(conn: sa.Connection, scope: Scope, period: Period, mart: str, column: str) -> int:
+    """The sum of a facility-day mart's column over the scope's facilities and the period."""
     where, params = scope.facility_filter("f")
     n = conn.execute(
         sa.text(
-            "SELECT SUM(m.doses) FROM mart_dose_day m JOIN facility f "
-            f"ON f.facility_id = m.facility_id WHERE {where} AND m.date BETWEEN :start AND :end"
-        ),
-        {**params, **period.params()},
-    ).scalar()
-    return int(n or 0)
-
-
-def _planned(conn: sa.Connection, scope: Scope, period: Period) -> int:
-    where, params = scope.facility_filter("f")
-    n = conn.execute(
-        sa.text(
-            "SELECT SUM(m.planned_doses) FROM mart_plan_day m JOIN facility f "
+            f"SELECT SUM(m.{column}) FROM {mart} m JOIN facility f "
             f"ON f.facility_id = m.facility_id WHERE {where} AND m.date BETWEEN :start AND :end"
         ),
         {**params, **period.params()},
@@ -143,8 +132,8 @@ def totals(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
     df["wastage_rate"] = measures.ratio(df["wasted"], df["administered"] + df["wasted"])
     df["days_of_stock"] = measures.ratio(df["on_hand"], (last7 or 0) / 7)
     df["stockout_days"] = _stockout_days(conn, scope, period)
-    df["doses"] = _visit_doses(conn, scope, period)
-    df["planned_doses"] = _planned(conn, scope, period)
+    df["doses"] = _facility_sum(conn, scope, period, "mart_dose_day", "doses")
+    df["planned_doses"] = _facility_sum(conn, scope, period, "mart_plan_day", "planned_doses")
     return df[TOTAL_COLUMNS]
 
 

@@ -65,7 +65,7 @@ def pairs() -> pd.DataFrame:
         ("transfer", "S359", "Kho vắc xin TTYT Vụ Bản", "district", "359", "Huyện Vụ Bản",
          "SF2", "Kho TYT Minh Tân", "facility", "359", "Huyện Vụ Bản", "AZ", 100),
         ("transfer", "S359", "Kho vắc xin TTYT Vụ Bản", "district", "359", "Huyện Vụ Bản",
-         "SF4", "Kho TYT Liên Bảo", "facility", "359", "Huyện Vụ Bản", "PFIZER", 50),
+         "SF4", "Kho vắc xin Trạm Y tế Liên Bảo", "facility", "359", "Huyện Vụ Bản", "PFIZER", 50),
         ("transfer", "SF2", "Kho TYT Minh Tân", "facility", "359", "Huyện Vụ Bản", "S359",
          "Kho vắc xin TTYT Vụ Bản", "district", "359", "Huyện Vụ Bản", "AZ", 10),
     ]  # fmt: skip
@@ -118,6 +118,7 @@ def test_flow_figure_draws_the_links_going_down_the_hierarchy():
     labels = list(sankey.node.label)
     assert labels[:2] == ["Nhập từ tuyến trên", "Kho tỉnh"]
     assert "Huyện Vụ Bản" in labels  # a district store by its district
+    assert "Trạm Y tế Liên Bảo" in labels  # a site store by its short name
     ends = zip(sankey.link.source, sankey.link.target, sankey.link.value, strict=True)
     drawn = {(labels[s], labels[t]): v for s, t, v in ends}
     assert drawn[("Nhập từ tuyến trên", "Kho tỉnh")] == 650

@@ -24,6 +24,21 @@ LINK_COLOUR = "rgba(0,114,178,0.25)"
 HOVER = "%{y:,}<extra>%{fullData.name}</extra>"
 
 
+STORE_PREFIX = "Kho vắc xin "  # every store's name starts so; the column is titled "Kho"
+
+
+def short_store(name) -> str:
+    """A store's name without the prefix every store's name has, so that the tables fit."""
+    name = str(name)
+    return name[len(STORE_PREFIX) :] if name.startswith(STORE_PREFIX) else name
+
+
+def short_vaccine(name) -> str:
+    """A vaccine's trade name without the product names in brackets: "AstraZeneca" for
+    "AstraZeneca (Vaxzevria / COVISHIELD)"."""
+    return str(name).split(" (", 1)[0]
+
+
 # --- plans against doses -------------------------------------------------------------------
 def plan_figure(daily: pd.DataFrame, lang: str, labels: Mapping[str, str]) -> go.Figure:
     """Planned doses as bars, doses from visits and the ledger's administered doses as lines,
@@ -112,8 +127,8 @@ def waste_table(waste: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
 def node_labels(drawn: pd.DataFrame, pairs: pd.DataFrame, labels: Mapping[str, str]) -> dict:
     """Short node labels, so that the columns do not run into each other: the national level,
     an unrecorded sender and the province store as such, a district store by its district, a
-    district's site stores by their number, a single site store by its name (every full name
-    is in the table).
+    district's site stores by their number, a single site store by its short name (every full
+    name is in the table).
 
     `drawn`: links of `queries.stock.drawn_links`; `pairs`: `queries.stock.transfers`.
     `labels`: "outside", "unknown", "province", "sites_n" (a format with `{n}`)."""
@@ -141,7 +156,7 @@ def node_labels(drawn: pd.DataFrame, pairs: pd.DataFrame, labels: Mapping[str, s
             elif level == "sites":
                 found[node] = labels["sites_n"].format(n=int(sites.get(node[2:], 0)))
             else:
-                found[node] = name or node[2:]
+                found[node] = short_store(name or node[2:])
     return found
 
 
@@ -228,21 +243,6 @@ def flow_table(
 
 
 # --- long tables as text -------------------------------------------------------------------
-STORE_PREFIX = "Kho vắc xin "  # every store's name starts so; the column is titled "Kho"
-
-
-def short_store(name) -> str:
-    """A store's name without the prefix every store's name has, so that the tables fit."""
-    name = str(name)
-    return name[len(STORE_PREFIX) :] if name.startswith(STORE_PREFIX) else name
-
-
-def short_vaccine(name) -> str:
-    """A vaccine's trade name without the product names in brackets: "AstraZeneca" for
-    "AstraZeneca (Vaxzevria / COVISHIELD)"."""
-    return str(name).split(" (", 1)[0]
-
-
 def as_text(table: pd.DataFrame, lang: str, formats: Mapping[str, str]) -> pd.DataFrame:
     """The table with the columns of `formats` written as the interface writes them ("number",
     "decimal", "signed" or "percent"; a dash for a blank cell). The long tables of the page
