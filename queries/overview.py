@@ -379,20 +379,19 @@ def ranking(
         f"WHERE {area_where} AND m.date <= :end GROUP BY {key_area}",
         {**params, "end": period.end},
     )
-    doses = _read(
-        conn,
-        f"SELECT {key_fac} AS area_code, SUM(m.doses) AS doses FROM mart_session_day m "
-        "JOIN facility f ON f.facility_id = m.facility_id "
-        f"WHERE {fac_where} AND m.date BETWEEN :start AND :end GROUP BY {key_fac}",
-        {**params, **period.params()},
-    )
-    planned = _read(
-        conn,
-        f"SELECT {key_fac} AS area_code, SUM(m.planned_doses) AS planned FROM mart_plan_day m "
-        "JOIN facility f ON f.facility_id = m.facility_id "
-        f"WHERE {fac_where} AND m.date BETWEEN :start AND :end GROUP BY {key_fac}",
-        {**params, **period.params()},
-    )
+    flows = [
+        _read(
+            conn,
+            f"SELECT {key_fac} AS area_code, SUM(m.{column}) AS {name} FROM {mart} m "
+            "JOIN facility f ON f.facility_id = m.facility_id "
+            f"WHERE {fac_where} AND m.date BETWEEN :start AND :end GROUP BY {key_fac}",
+            {**params, **period.params()},
+        )
+        for mart, column, name in (
+            ("mart_session_day", "doses", "doses"),
+            ("mart_plan_day", "planned_doses", "planned"),
+        )
+    ]
     population = _read(
         conn,
         "SELECT p.area_code, p.population FROM population p "
@@ -401,7 +400,7 @@ def ranking(
         {"d": denominator},
     )
     out = areas.assign(area_level=level)
-    for part in (people, doses, planned, population):
+    for part in (people, *flows, population):
         out = out.merge(part, on="area_code", how="left")
     counts = ["people_1plus", "people_full", "people_boosted", "doses", "planned"]
     out[counts] = out[counts].fillna(0).astype("int64")

@@ -182,51 +182,50 @@ def _ranking_section(ctx: shell.Context, measure: str, denominator: str) -> None
     in_view = ctx.state.commune  # a site is shown in its commune
     measure_label = ctx.t(f"overview_measure_{measure}")
     st.caption(ctx.t("overview_rank_hint"))
-    left, right = st.columns(2, gap="large")
-    with left:
-        title = ctx.t("overview_rank_coverage", measure=measure_label, day=fmt.day(ctx.period.end))
-        st.markdown(f"**{title}**")
-        labels = {
-            "area": ctx.t("overview_area"),
-            "population": ctx.t(f"overview_denominator_{denominator}"),
-            "people": f"{ctx.t('overview_people')} ({measure_label})",
-            "coverage": widgets.label(ctx, "coverage"),
-        }
-        table = figures.coverage_ranking_table(df, measure, labels)
-        widgets.drill_chart(
-            ctx,
+    cov = {
+        "area": ctx.t("overview_area"),
+        "population": ctx.t(f"overview_denominator_{denominator}"),
+        "people": f"{ctx.t('overview_people')} ({measure_label})",
+        "coverage": widgets.label(ctx, "coverage"),
+    }
+    dos = {
+        "area": ctx.t("overview_area"),
+        **{m: widgets.label(ctx, m) for m in ("doses", "plan_achievement")},
+        "planned": widgets.label(ctx, "planned_doses"),
+    }
+    plan = {"of_plan": ctx.t("overview_of_plan"), "no_plan": ctx.t("overview_no_plan")}
+    panels = [
+        (
+            ctx.t("overview_rank_coverage", measure=measure_label, day=fmt.day(ctx.period.end)),
             figures.coverage_ranking(df, measure, ctx.lang, in_view),
             widgets.styled(
-                table,
+                figures.coverage_ranking_table(df, measure, cov),
                 ctx.lang,
-                numbers=[labels["population"], labels["people"]],
-                percents=[labels["coverage"]],
+                numbers=[cov["population"], cov["people"]],
+                percents=[cov["coverage"]],
             ),
-            key=f"overview_rank_cov_{district}_{measure}_{denominator}_{ctx.period.end}",
-            metrics=(_coverage_metric(measure),),
-        )
-    with right:
-        st.markdown(f"**{ctx.t('overview_rank_doses')}**")
-        labels = {
-            "area": ctx.t("overview_area"),
-            **{m: widgets.label(ctx, m) for m in ("doses", "plan_achievement")},
-            "planned": widgets.label(ctx, "planned_doses"),
-        }
-        plan_labels = {"of_plan": ctx.t("overview_of_plan"), "no_plan": ctx.t("overview_no_plan")}
-        table = figures.doses_ranking_table(df, labels)
-        widgets.drill_chart(
-            ctx,
-            figures.doses_ranking(df, ctx.lang, in_view, plan_labels),
+            f"overview_rank_cov_{district}_{measure}_{denominator}_{ctx.period.end}",
+            (_coverage_metric(measure),),
+        ),
+        (
+            ctx.t("overview_rank_doses"),
+            figures.doses_ranking(df, ctx.lang, in_view, plan),
             widgets.styled(
-                table,
+                figures.doses_ranking_table(df, dos),
                 ctx.lang,
-                numbers=[labels["doses"], labels["planned"]],
-                percents=[labels["plan_achievement"]],
+                numbers=[dos["doses"], dos["planned"]],
+                percents=[dos["plan_achievement"]],
             ),
-            key=f"overview_rank_doses_{district}_{ctx.period.start}_{ctx.period.end}",
-            metrics=("doses", "plan_achievement"),
-        )
-        st.caption(ctx.t("overview_rank_doses_note"))
+            f"overview_rank_doses_{district}_{ctx.period.start}_{ctx.period.end}",
+            ("doses", "plan_achievement"),
+        ),
+    ]
+    columns = st.columns(2, gap="large")
+    for column, (title, fig, table, key, metrics) in zip(columns, panels, strict=True):
+        with column:
+            st.markdown(f"**{title}**")
+            widgets.drill_chart(ctx, fig, table, key=key, metrics=metrics)
+    columns[1].caption(ctx.t("overview_rank_doses_note"))
 
 
 # --- alerts ----------------------------------------------------------------------------------
@@ -332,9 +331,14 @@ def _alert_table(ctx: shell.Context, rows: list[dict], t: Thresholds) -> None:
     places = [_place(ctx, r) for r in rows]
     links = [_site_address(ctx, r["facility_id"]) for r in rows]
     table = alert_texts.alerts_table(rows, places, links, t, ctx.lang)
-    link = st.column_config.LinkColumn(display_text=ctx.t("overview_open_site"))
+    columns = {  # the message wide, the link narrow: the table fits 1366 px
+        ctx.t("overview_detail"): st.column_config.TextColumn(width="large"),
+        ctx.t("overview_link"): st.column_config.LinkColumn(
+            display_text=ctx.t("overview_open_site"), width="small"
+        ),
+    }
     with st.expander(ctx.t("overview_alerts_all", total=fmt.number(len(rows), ctx.lang))):
-        widgets.table(table, column_config={ctx.t("overview_link"): link})
+        widgets.table(table, column_config=columns)
 
 
 # --- the page --------------------------------------------------------------------------------
