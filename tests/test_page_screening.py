@@ -3,6 +3,7 @@ warehouse, and shows the numbers `queries.screening` computes."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import partial
 
@@ -107,6 +108,13 @@ def test_top_sites_equal_the_query(monkeypatch, demo):
     assert (table["Lượt khám sàng lọc"] >= screening.MIN_SCREENED).all()
     rates = table["Tỷ lệ hoãn tiêm"].tolist()
     assert rates == sorted(rates, reverse=True)
+    # Short headers so that no column is cut at 1366 pixels, the full label in the help.
+    shown = next(d for d in at.dataframe if "Lý do thường gặp nhất" in d.value.columns)
+    config = json.loads(shown.proto.columns)
+    assert config["Lượt khám sàng lọc"]["label"] == "Lượt khám"
+    assert config["Lượt khám sàng lọc"]["help"].startswith("Lượt khám sàng lọc: ")
+    assert config["Lý do thường gặp nhất"]["label"] == "Lý do chính"
+    assert len(table.columns) == 6
 
 
 def test_a_single_district_is_split_by_commune(monkeypatch, demo):

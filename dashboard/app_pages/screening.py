@@ -27,7 +27,7 @@ def _reason_name(ctx: shell.Context, code: str) -> str:
 def _labels(ctx: shell.Context) -> dict[str, str]:
     """The names of the measures and columns the figures and tables of this page use."""
     return {
-        **{m: widgets.label(ctx, m) for m in (*COUNTS, "deferral_rate")},
+        **{m: widgets.label(ctx, m) for m in (*COUNTS, "deferrals", "deferral_rate")},
         "visits": ctx.t("screening_visits"),
         "reason": ctx.t("screening_reason"),
         "result": ctx.t("screening_result"),
@@ -43,7 +43,7 @@ def _labels(ctx: shell.Context) -> dict[str, str]:
 
 def _styled(ctx: shell.Context, table: pd.DataFrame, labels: dict[str, str]):
     """Counts and rates of a table of this page in the interface's number formats."""
-    numbers = [labels[m] for m in (*COUNTS, "visits")]
+    numbers = [labels[m] for m in (*COUNTS, "deferrals", "visits")]
     rates = [labels[m] for m in ("deferral_rate", "rate", "province")]
     return widgets.styled(table, ctx.lang, numbers=numbers, percents=rates)
 
@@ -140,15 +140,25 @@ def _top_sites(ctx: shell.Context, labels: dict[str, str]) -> None:
     if top.empty:
         st.info(ctx.t("screening_top_none", n=MIN_SCREENED))
         return
-    rate = f"**{labels['deferral_rate']}**: {widgets.definition(ctx, 'deferral_rate')}"
-    st.caption(f"{ctx.t('screening_top_hint', n=MIN_SCREENED)} {rate}")
+    defined = widgets.definitions_line(ctx, ("deferral_rate", "deferrals"))
+    st.caption(f"{ctx.t('screening_top_hint', n=MIN_SCREENED)} {defined}")
     # The area one level down the scope says where the site is.
     where = "district_name" if ctx.scope.level == "province" else "commune_name"
     reasons = [_reason_name(ctx, c) for c in top["main_reason"]]
+    # Short headers, so that the reason column is not cut at 1366 pixels; the full label and
+    # the definition in each header's help.
+    short = {
+        labels[m]: st.column_config.Column(
+            ctx.t(f"screening_short_{m}"), help=f"{labels[m]}: {widgets.definition(ctx, m)}"
+        )
+        for m in ("screened", "deferral_rate", "deferrals")
+    }
+    short[labels["main_reason"]] = st.column_config.Column(ctx.t("screening_short_main_reason"))
     event = st.dataframe(
         _styled(ctx, figures.top_sites_table(top, where, reasons, labels), labels),
         hide_index=True,
         width="stretch",
+        column_config=short,
         key=f"screening_top_{ctx.scope.code}",
         on_select="rerun",
         selection_mode="single-row",

@@ -71,4 +71,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Xem điểm tiêm trên bản đồ",
         "en": "See the site on the map",
     },
+    # Short headers of the top-sites table (the full label and definition are in their help).
+    "screening_short_screened": {"vi": "Lượt khám", "en": "Screened"},
+    "screening_short_deferral_rate": {"vi": "Tỷ lệ hoãn", "en": "Rate"},
+    "screening_short_deferrals": {"vi": "Số hoãn", "en": "Deferrals"},
+    "screening_short_main_reason": {"vi": "Lý do chính", "en": "Main reason"},
 }

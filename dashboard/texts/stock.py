@@ -89,7 +89,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "stock_short_administered": {"vi": "Sử dụng", "en": "Used"},
     "stock_short_wasted": {"vi": "Hủy", "en": "Wasted"},
     "stock_short_on_hand": {"vi": "Tồn", "en": "On hand"},
-    "stock_short_declared_remaining": {"vi": "Tồn báo cáo", "en": "Declared"},
+    "stock_short_declared_remaining": {"vi": "Báo cáo", "en": "Declared"},
     "stock_short_days_of_stock": {"vi": "Đủ dùng", "en": "Days"},
     "stock_short_wastage_rate": {"vi": "% hủy", "en": "% wasted"},
     "stock_short_stock_discrepancy": {"vi": "Lệch tồn", "en": "Stock gap"},
