@@ -84,8 +84,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "stock_visits_line": {"vi": "Mũi tiêm (lượt tiêm)", "en": "Doses (visits)"},
     "stock_ledger_line": {"vi": "Sử dụng (sổ kho)", "en": "Administered (ledger)"},
     # Short table headers (the full label and definition are in the header's help).
-    "stock_short_received": {"vi": "Nhập", "en": "Received"},
-    "stock_short_issued_out": {"vi": "Xuất", "en": "Issued"},
+    "stock_short_received": {"vi": "Nhập", "en": "In"},
+    "stock_short_issued_out": {"vi": "Xuất", "en": "Out"},
     "stock_short_administered": {"vi": "Sử dụng", "en": "Used"},
     "stock_short_wasted": {"vi": "Hủy", "en": "Wasted"},
     "stock_short_on_hand": {"vi": "Tồn", "en": "On hand"},
