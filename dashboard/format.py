@@ -44,11 +44,20 @@ def percent(ratio, lang: str = "vi", digits: int = 1) -> str:
     return f"{text} %" if lang == "vi" else f"{text}%"
 
 
+def _signed_text(v: float, lang: str, digits: int) -> str:
+    """`v` with its sign, as it rounds: a change that rounds to zero is "0" (never "+0,0" or
+    "-0,0")."""
+    text = number(abs(v), lang, digits)
+    if not any(ch.isdigit() and ch != "0" for ch in text):
+        return text
+    return ("+" if v > 0 else "-") + text
+
+
 def signed(cell, lang: str = "vi", digits: int = 0) -> str:
     v = value(cell)
     if v is None or math.isinf(v):
         return MISSING
-    return ("+" if v > 0 else "") + number(v, lang, digits)
+    return _signed_text(v, lang, digits)
 
 
 def points(change, lang: str = "vi", digits: int = 1) -> str:
@@ -57,7 +66,7 @@ def points(change, lang: str = "vi", digits: int = 1) -> str:
     if v is None or math.isinf(v):
         return MISSING
     unit = "đ.p." if lang == "vi" else "pp"
-    return f"{'+' if v > 0 else ''}{number(v * 100, lang, digits)} {unit}"
+    return f"{_signed_text(v * 100, lang, digits)} {unit}"
 
 
 def day(cell: date | datetime | None) -> str:

@@ -70,11 +70,15 @@ def kpi(
         shown = fmt.percent(value, ctx.lang)
     elif shown is None:
         shown = fmt.number(value, ctx.lang, digits) + (after if value is not None else "")
+    # A change that rounds to zero is neither good nor bad: grey, without an arrow.
+    unchanged = delta is not None and delta[:1] not in ("+", "-")
+    colour = "off" if unchanged else ("inverse" if inverse else "normal")
     st.metric(
         title or label(ctx, metric),
         shown,
         delta=delta,
-        delta_color="inverse" if inverse else "normal",
+        delta_color=colour,
+        delta_arrow="off" if unchanged else "auto",
         delta_description=ctx.t("compared_last_week") if delta else None,
         help=definition(ctx, metric),
         chart_data=None if trend is None else trend.tolist(),
