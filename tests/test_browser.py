@@ -377,3 +377,25 @@ def test_the_chart_toolbar_speaks_the_interface_language(server, page):
     )
     assert "Tải biểu đồ (PNG)" in titles, titles
     assert not [t for t in titles if t and ("Download" in t or "Zoom" in t)], titles
+
+
+def test_an_alerts_site_link_opens_the_sites_detail_with_the_whole_address(server, page):
+    page.goto(f"{server.url}/?week=2021-W40")
+    wait_idle(page)
+    links = page.get_by_role("link", name="Xem điểm tiêm")
+    assert links.count() > 0, "no alert with a site link in week 2021-W40"
+    links.first.click()
+    wait_idle(page)
+    assert wait_for(lambda: "/sites?" in page.url), page.url
+    for key in ("week=2021-W40", "district=", "commune=", "site="):
+        assert key in page.url, page.url
+    assert title(page) == "Bản đồ điểm tiêm"
+    detail = page.locator("[data-testid='stMain'] h3", has_text="Chi tiết điểm tiêm")
+    assert wait_for(lambda: detail.count() == 1)
+    # The address is the view: a reload (or the link copied) opens the same site.
+    address = page.url
+    page.reload()
+    wait_idle(page)
+    assert page.url == address
+    assert wait_for(lambda: detail.count() == 1)
+    assert not problems(page), problems(page)
