@@ -7,8 +7,6 @@ deferral rate = (deferred + contraindicated + referred) / screened.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pandas as pd
 import sqlalchemy as sa
 
@@ -147,8 +145,7 @@ def weekly(
     period end, oldest first; the last week stops at the period end. Columns: week_start (the
     Monday), week_end, the counts and the deferral rate (NaN for a week without screenings)."""
     where, params = scope.facility_filter("f")
-    last = periods.monday(period.end)
-    first = last - timedelta(days=7 * (weeks - 1))
+    first = periods.trend_mondays(period.end, weeks)[0]
     df = _read(
         conn,
         f"SELECT m.date, {_sums()} FROM mart_session_day m "
@@ -156,12 +153,9 @@ def weekly(
         f"WHERE {where} AND m.date BETWEEN :first AND :end GROUP BY m.date",
         {**params, "first": first, "end": period.end},
     )
-    mondays = pd.date_range(first, last, freq="7D")
-    df[COUNTS] = df[COUNTS].fillna(0)
-    by_week = periods.weekly(df[["date", *COUNTS]], "date").set_index("date")
-    out = by_week.reindex(mondays, fill_value=0).rename_axis("week_start").reset_index()
-    ends = out["week_start"] + pd.Timedelta(days=6)
-    out.insert(1, "week_end", ends.clip(upper=pd.Timestamp(period.end)))
+    out = periods.weekly_trend(df.fillna(0), "date", period.end, weeks)
+    out["week_start"] = pd.to_datetime(out["week_start"])
+    out["week_end"] = pd.to_datetime(out["week_end"])
     return _with_rate(out)[["week_start", "week_end", *TOTAL_COLUMNS]]
 
 

@@ -200,15 +200,17 @@ def top_sites_table(
 ) -> pd.DataFrame:
     """The sites with the highest deferral rates: the site, where it is (`where`: the column of
     `top` naming the area one level down the scope, "district_name" or "commune_name"), the
-    rate, the counts and the most frequent reason (`reasons`: its name per row). `labels`:
-    each result's name, "site", `where`, "deferral_rate", "screened", "main_reason"."""
+    rate, the screened visits, the deferrals and the most frequent reason (`reasons`: its name
+    per row); six columns, so that none is cut on a 1366-pixel screen (a click on a row shows
+    the site's own split by result). `labels`: "site", `where`, "deferral_rate", "screened",
+    "deferrals", "main_reason"."""
     return pd.DataFrame(
         {
             labels["site"]: top["name"],
             labels[where]: top[where],
             labels["deferral_rate"]: top["deferral_rate"],
             labels["screened"]: top["screened"],
-            **{labels[r]: top[r] for r in RESULTS},
+            labels["deferrals"]: top["deferrals"],
             labels["main_reason"]: reasons,
         }
     )
