@@ -158,15 +158,19 @@ def test_legend_counts_the_sites_at_each_level():
 
 def test_tables_behind_the_map():
     columns = {k: k.upper() for k in (
-        "name", "type", "commune", "district", "tables", "person", "reason", "coordinates",
-        "checked_in", "screened", "doses", "deferrals", "deferral_rate", "on_hand",
-        "days_of_stock")}  # fmt: skip
-    table = fig.site_table(site_rows(), columns, TYPES)
-    assert table["TYPE"].tolist() == ["Trạm Y tế xã", "Cơ sở khác", "Bệnh viện"]
+        "name", "commune", "district", "reason", "coordinates", "checked_in", "screened", "doses",
+        "deferral_rate", "on_hand", "days_of_stock")}  # fmt: skip
+    table = fig.site_table(site_rows(), columns)
+    assert list(table.columns) == ["NAME", *(m.upper() for m in fig.TABLE_MEASURES)]
     assert table["DOSES"].tolist() == [1600, 0, 25]
-    off = fig.off_map_table(site_rows().iloc[[2, 1]], columns, {"missing": "Thiếu tọa độ"}, "vi")
+    assert table["ON_HAND"].iloc[0] == 1234.0 and math.isnan(table["ON_HAND"].iloc[1])
+    off = fig.off_map_table(
+        site_rows().iloc[[2, 1]], columns, "commune", {"missing": "Thiếu tọa độ"}, "vi"
+    )
+    assert list(off.columns) == ["NAME", "COMMUNE", "REASON", "COORDINATES", "DOSES",
+                                 "DEFERRAL_RATE"]  # fmt: skip
     assert off["REASON"].tolist() == ["Thiếu tọa độ", "Thiếu tọa độ"]  # ok yet no point: missing
-    assert off["COORDINATES"].tolist() == ["—", "20,43000; 106,18000"]
+    assert off["COORDINATES"].tolist() == ["—", "20,4300; 106,1800"]
 
 
 def daily_rows() -> pd.DataFrame:

@@ -39,6 +39,11 @@ def _columns(ctx: shell.Context) -> dict[str, str]:
     return {**names, **{m: widgets.label(ctx, m) for m in MEASURES}}
 
 
+def _area(ctx: shell.Context) -> str:
+    """The area column of the tables: the district for the province, else the commune."""
+    return "commune" if ctx.state.district else "district"
+
+
 def _days(ctx: shell.Context, days) -> str:
     return fig.days_text(days, ctx.lang, ctx.t("sites_days"), ctx.t("sites_no_use"))
 
@@ -151,8 +156,7 @@ def _map(ctx: shell.Context, on_map: pd.DataFrame, status: str, map_code: str) -
 
 
 def _styled(ctx: shell.Context, table: pd.DataFrame, columns: dict[str, str]):
-    numbers = [columns[k] for k in ("tables", "checked_in", "screened", "doses", "deferrals",
-                                    "on_hand")]  # fmt: skip
+    numbers = [columns[k] for k in ("checked_in", "screened", "doses", "on_hand")]
     return widgets.styled(
         table,
         ctx.lang,
@@ -171,7 +175,7 @@ def _off_map(ctx: shell.Context, off: pd.DataFrame) -> None:
     )
     reasons = {s: ctx.t(f"sites_reason_{s}") for s in ("missing", "outside_province")}
     columns = _columns(ctx)
-    table = fig.off_map_table(off, columns, reasons, ctx.lang)
+    table = fig.off_map_table(off, columns, _area(ctx), reasons, ctx.lang)
     widgets.table(_styled(ctx, table, columns), key="sites_off_map_table")
 
 
@@ -277,7 +281,7 @@ def render(ctx: shell.Context) -> None:
     if expander.open:
         with expander:
             columns = _columns(ctx)
-            table = fig.site_table(sites, columns, _types(ctx))
+            table = fig.site_table(sites, columns)
             widgets.table(_styled(ctx, table, columns), key="sites_table")
     if ctx.state.site:
         _detail(ctx)

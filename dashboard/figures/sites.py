@@ -297,43 +297,40 @@ def legend_html(levels: pd.Series, names: Mapping[str, str], lang: str) -> str:
 
 
 # --- tables -----------------------------------------------------------------------------------
-def site_table(df: pd.DataFrame, columns: Mapping[str, str], types: Mapping[str, str]):
-    """The table behind the map: one row per site, columns named by `columns` (keys: name,
-    type, commune, district, tables, person and the measures of sites.site_status)."""
+TABLE_MEASURES = ("screened", "doses", "deferral_rate", "on_hand", "days_of_stock")
+
+
+def site_table(df: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    """The table behind the map: a site per row with TABLE_MEASURES, values kept (the size and
+    the two colourings with what they are made of: a laptop's width holds these columns; the
+    area, type, staff and person in charge are in the tooltip and the site's detail).
+    `columns`: headers by key."""
     c = columns
     return pd.DataFrame(
         {
             c["name"]: df["name"],
-            c["type"]: [types.get(x, types["other"]) for x in df["facility_type"]],
-            c["commune"]: df["commune_name"],
-            c["district"]: df["district_name"],
-            c["tables"]: df["tables_count"],
-            c["person"]: df["person_in_charge"],
-            **{
-                c[m]: df[m]
-                for m in ("checked_in", "screened", "doses", "deferrals", "deferral_rate")
-            },
-            c["on_hand"]: df["on_hand"].astype(float),
-            c["days_of_stock"]: df["days_of_stock"],
+            **{c[m]: df[m].astype("float64") if m == "on_hand" else df[m] for m in TABLE_MEASURES},
         }
     )
 
 
-def off_map_table(df: pd.DataFrame, columns: Mapping[str, str], reasons: Mapping[str, str], lang):
-    """Sites not on the map, with why (`reasons` by coordinate status, "missing" also for a
-    site marked ok yet without a point) and the coordinates they declared."""
+def off_map_table(
+    df: pd.DataFrame, columns: Mapping[str, str], area: str, reasons: Mapping[str, str], lang: str
+) -> pd.DataFrame:
+    """Sites not on the map, their area (`area` as in `site_table`), why (`reasons` by
+    coordinate status; "missing" also for a site marked ok yet without a point), the
+    coordinates they declared, doses and deferral rate."""
     c = columns
 
     def coords(lat, lon) -> str:
         if pd.isna(lat) or pd.isna(lon):
             return fmt.MISSING
-        return f"{fmt.number(lat, lang, 5)}; {fmt.number(lon, lang, 5)}"
+        return f"{fmt.number(lat, lang, 4)}; {fmt.number(lon, lang, 4)}"
 
     return pd.DataFrame(
         {
             c["name"]: df["name"],
-            c["commune"]: df["commune_name"],
-            c["district"]: df["district_name"],
+            c[area]: df[f"{area}_name"],
             c["reason"]: [
                 reasons.get("missing" if s == "ok" else s, cell_text(s))
                 for s in df["coordinate_status"]
