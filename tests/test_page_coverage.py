@@ -260,8 +260,8 @@ def test_page_renders_for_the_province_and_shows_what_the_reads_return(monkeypat
     assert kpi.value == fmt.percent(end["coverage_1plus"], "vi")
     assert metric(at, "Tỷ lệ mũi nhắc lại").value == fmt.percent(end["coverage_boosted"], "vi")
     assert metric(at, "Tỷ lệ bỏ mũi").value == fmt.percent(end["drop_out"], "vi") == "33,3 %"
-    change = (end["coverage_full"] - before["coverage_full"]) * 100
-    assert metric(at, "Tỷ lệ đủ liều cơ bản").delta.startswith(f"+{fmt.number(change, 'vi', 1)}")
+    change = end["coverage_full"] - before["coverage_full"]
+    assert metric(at, "Tỷ lệ đủ liều cơ bản").delta == fmt.points(change, "vi")
     assert kpi.help == METRICS["coverage_1plus"].definition_vi
     captions = " ".join(c.value for c in at.caption)
     assert "6 người / " + fmt.number(int(end["population"]), "vi") in captions
@@ -335,6 +335,10 @@ def test_opening_the_page_adds_nothing_and_a_default_option_leaves_the_address(m
     the option (it used to stay as `denominator=18plus`)."""
     at = open_page(monkeypatch, tiny, week=WEEK)
     assert set(at.query_params) <= {"lang", "week"}
+    # Opened after the overview, whose own denominator control shares the option's name: the
+    # page shows its default, as its address says (it showed the overview's first choice).
+    assert at.selectbox(key="opt_denominator").value == "18plus"
+    assert any("Mẫu số: Dân số từ 18 tuổi trở lên" in c.value for c in at.caption)
     at.selectbox(key="f_district").set_value("359").run()  # the first change is kept
     assert at.query_params["district"] in ("359", ["359"])
     at.selectbox(key="opt_denominator").set_value("5plus").run()
