@@ -71,10 +71,6 @@ def _kpi_section(ctx: shell.Context, measure: str, denominator: str) -> pd.Serie
     table = ctx.read(overview_q.kpis, denominator).set_index("window")
     cur, prev = table.loc["current"], table.loc["previous"]
     weeks = table.loc[[f"week_{k}" for k in range(1, overview_q.SPARK_WEEKS + 1)]]
-    days = fmt.value(cur["days_of_stock"])  # with one decimal and its unit
-    days = (
-        None if days is None else f"{fmt.number(days, ctx.lang, 1)} {ctx.t('overview_days_unit')}"
-    )
     cover = ctx.t(
         "overview_coverage_card",
         measure=ctx.t(f"overview_card_measure_{measure}"),
@@ -92,7 +88,7 @@ def _kpi_section(ctx: shell.Context, measure: str, denominator: str) -> pd.Serie
         ("issued", "issued", {}),
         ("backlog", "backlog", {"inverse": True, "title": ctx.t("overview_card_backlog")}),
         ("on_hand", "on_hand", {}),
-        ("days_of_stock", "days_of_stock", {"shown": days}),
+        ("days_of_stock", "days_of_stock", {"digits": 1, "unit": ctx.t("overview_days_unit")}),
     ]
     for start in range(0, len(cards), 4):
         for col, (metric, column, options) in zip(
