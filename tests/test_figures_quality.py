@@ -96,15 +96,16 @@ def test_runs_table():
             "error": [None, "boom"],
         }
     )
-    names = ("run", "started", "finished", "seconds", "status", "high_water", "extracted",
-             "loaded", "rejected", "error")  # fmt: skip
+    names = ("run", "finished", "seconds", "status", "high_water", "extracted", "loaded",
+             "rejected", "error")  # fmt: skip
     table = fig.runs_table(runs, {n: n for n in names}, {"success": "Thành công"})
-    assert table["started"].tolist() == ["08:00 27/06/2022", "08:00 26/06/2022"]  # UTC+7
-    assert table["finished"].tolist()[1] == "—"
+    assert table["finished"].tolist() == ["08:05 27/06/2022", "—"]  # in Vietnam time (UTC+7)
     assert table["status"].tolist() == ["Thành công", "failed"]
     assert table["extracted"].tolist() == [1200.0, 10.0]
     assert math.isnan(table["rejected"].iloc[1])
     assert table["error"].tolist() == ["", "boom"]
+    clean = fig.runs_table(runs.iloc[:1], {n: n for n in names}, {})
+    assert "error" not in clean.columns  # no error: no empty column
 
 
 def test_reject_tables_name_tables_kinds_and_fields():
@@ -138,6 +139,8 @@ def test_reject_tables_name_tables_kinds_and_fields():
                                    "Ngày buổi tiêm", "Mã điểm tiêm"]  # fmt: skip
     assert shown["Ngày buổi tiêm"].tolist() == ["2021-09-15"]  # the day, not midnight
     assert shown["Lý do"].tolist() == ["Mã điểm tiêm không có trong danh mục"]
+    quiet = fig.reject_rows_table(rows.assign(value=""), "vi", lead, FIELDS, KINDS)
+    assert "Giá trị sai" not in quiet.columns  # no reason quotes a value: no empty column
 
 
 def test_late_and_coordinates_tables():

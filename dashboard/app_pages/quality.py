@@ -34,7 +34,8 @@ def _caption(ctx: shell.Context, metric: str) -> None:
 def _kpis(ctx, runs, summary, late, coords, recon) -> None:
     late_before = ctx.read(quality_q.late_sites, period=ctx.previous)
     recon_before = ctx.read(quality_q.dose_reconciliation, period=ctx.previous)
-    cols = st.columns(4)
+    # The gap card's change ("+1,0 đ.p.") and its description need the most room.
+    cols = st.columns([0.9, 1, 0.9, 1.2])
     with cols[0]:
         widgets.kpi(
             ctx, "rejected_rows", summary["open"].sum(), title=ctx.t("quality_kpi_rejected")
@@ -86,8 +87,8 @@ def _runs(ctx: shell.Context, runs: pd.DataFrame) -> None:
     if runs.empty:
         st.info(ctx.t("quality_no_runs"))
         return
-    columns = _cols(ctx, "run", "started", "finished", "seconds", "status", "high_water",
-                    "extracted", "loaded", "rejected", "error")  # fmt: skip
+    columns = _cols(ctx, "run", "finished", "seconds", "status", "high_water", "extracted",
+                    "loaded", "rejected", "error")  # fmt: skip
     statuses = {s: ctx.t(f"quality_status_{s}") for s in RUN_STATUSES}
     table = fig.runs_table(runs, columns, statuses)
     counts = [columns[c] for c in ("extracted", "loaded", "rejected")]

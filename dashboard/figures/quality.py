@@ -67,12 +67,13 @@ def reconciliation_table(rows: pd.DataFrame, columns: Mapping[str, str]) -> pd.D
 def runs_table(
     runs: pd.DataFrame, columns: Mapping[str, str], statuses: Mapping[str, str]
 ) -> pd.DataFrame:
-    """ETL runs, newest first; times in Vietnam time, statuses named by `statuses`."""
+    """ETL runs, newest first: when each finished (Vietnam time) and how long it took, its
+    status (named by `statuses`), data as of and row counts; the error column only when a run
+    has one (so that the table fits a laptop's width)."""
     c = columns
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             c["run"]: runs["run_id"],
-            c["started"]: runs["started_at"].map(fmt.moment),
             c["finished"]: runs["finished_at"].map(fmt.moment),
             c["seconds"]: runs["seconds"],
             c["status"]: [statuses.get(s, s) for s in runs["status"]],
@@ -80,9 +81,12 @@ def runs_table(
             c["extracted"]: runs["rows_extracted"].astype("float64"),
             c["loaded"]: runs["rows_loaded"].astype("float64"),
             c["rejected"]: runs["rows_rejected"].astype("float64"),
-            c["error"]: runs["error"].fillna(""),
         }
     )
+    errors = runs["error"].fillna("")
+    if (errors != "").any():
+        table[c["error"]] = errors
+    return table
 
 
 def _named(names: Mapping[str, tuple[str, str]], lang: str):
@@ -116,8 +120,8 @@ def reject_rows_table(
     kinds: Mapping[str, tuple[str, str]],
 ) -> pd.DataFrame:
     """The rejected rows of one source table (`quality.reject_rows`): the record id, kind,
-    offending value and runs, then the stored fields named by `fields`; dates without their
-    midnight time, and no field that only repeats the record id."""
+    offending value (when a reason quotes one) and runs, then the stored fields named by
+    `fields`; dates without their midnight time, and no field that only repeats the record id."""
     shown = rows.drop(columns=["reason"]).assign(kind=rows["kind"].map(_named(kinds, lang)))
     stored = list(shown.columns[5:])
     for col in stored:
@@ -126,6 +130,8 @@ def reject_rows_table(
                 lambda v: v.removesuffix("T00:00:00") if isinstance(v, str) else v
             )
     same = [c for c in stored if shown[c].astype(str).equals(shown["source_pk"])]
+    if (shown["value"].fillna("") == "").all():  # reasons that quote no value
+        same.append("value")
     named = {k: v[1 if lang == "en" else 0] for k, v in fields.items()}
     return shown.drop(columns=same).rename(columns={**named, **columns})
 
