@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import dimensions
 from queries.measures import ratio
 from queries.periods import trend_mondays, weekly_trend
 from queries.scope import Period, Scope
@@ -138,25 +139,8 @@ def weekly(
     return out[["week_start", "week_end", *TOTAL_COLUMNS]]
 
 
-def _names(conn: sa.Connection, scope: Scope, level: str) -> pd.DataFrame:
-    """area_code, name and district_name of the sites of the scope (level "facility") or of
-    every area of a level."""
-    if level == "facility":
-        where, params = scope.facility_filter("f")
-        sql = (
-            "SELECT f.facility_id AS area_code, f.name, d.name AS district_name FROM facility f "
-            f"LEFT JOIN area d ON d.area_code = f.district_code WHERE {where}"
-        )
-        return _read(conn, sql, params)
-    sql = (
-        "SELECT a.area_code, a.name, d.name AS district_name FROM area a "
-        "LEFT JOIN area d ON d.area_code = a.district_code WHERE a.area_level = :lvl"
-    )
-    return _read(conn, sql, {"lvl": level})
-
-
 def _named(conn: sa.Connection, scope: Scope, df: pd.DataFrame, level: str) -> pd.DataFrame:
-    df = df.merge(_names(conn, scope, level), on="area_code", how="left")
+    df = df.merge(dimensions.children(conn, scope, level), on="area_code", how="left")
     df["name"] = df["name"].fillna(df["area_code"])
     return df.assign(level=level)
 

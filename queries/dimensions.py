@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from queries.scope import Scope
+
 
 def _read(conn: sa.Connection, sql: str, params: dict | None = None) -> pd.DataFrame:
     return pd.read_sql_query(sa.text(sql), conn, params=params or {})
@@ -51,3 +53,23 @@ def vaccines(conn: sa.Connection) -> pd.DataFrame:
 def population(conn: sa.Connection) -> pd.DataFrame:
     """Denominators by area: columns area_code, denominator, population, source, year."""
     return _read(conn, "SELECT area_code, denominator, population, source, year FROM population")
+
+
+def children(conn: sa.Connection, scope: Scope, level: str) -> pd.DataFrame:
+    """The areas of `level` inside the scope (its sites for level "facility"), each with its
+    name and its district's name: columns area_code, name, district_name."""
+    if level == "facility":
+        where, params = scope.facility_filter("f")
+        return _read(
+            conn,
+            "SELECT f.facility_id AS area_code, f.name, d.name AS district_name FROM facility f "
+            f"LEFT JOIN area d ON d.area_code = f.district_code WHERE {where}",
+            params,
+        )
+    return _read(
+        conn,
+        "SELECT a.area_code, a.name, d.name AS district_name FROM area a "
+        "LEFT JOIN area d ON d.area_code = a.district_code "
+        "WHERE a.area_level = :level AND a.parent_code = :parent",
+        {"level": level, "parent": scope.code},
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from queries import measures, periods
+from queries import dimensions, measures, periods
 from queries.scope import Period, Scope
 
 RESULTS = ("deferred", "contraindicated", "referred")
@@ -117,21 +117,7 @@ def by_area(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
         f"WHERE {where} AND m.date BETWEEN :start AND :end GROUP BY f.{column}",
         p,
     )
-    if level == "facility":
-        names = _read(
-            conn,
-            "SELECT f.facility_id AS area_code, f.name, d.name AS district_name FROM facility f "
-            f"LEFT JOIN area d ON d.area_code = f.district_code WHERE {where}",
-            params,
-        )
-    else:
-        names = _read(
-            conn,
-            "SELECT a.area_code, a.name, d.name AS district_name FROM area a "
-            "LEFT JOIN area d ON d.area_code = a.district_code "
-            "WHERE a.area_level = :level AND a.parent_code = :parent",
-            {"level": level, "parent": scope.code},
-        )
+    names = dimensions.children(conn, scope, level)
     df = names.merge(counts, on="area_code", how="left")
     df["level"] = level
     df = _with_rate(df)
