@@ -134,11 +134,17 @@ def _reconciliation(ctx: shell.Context, recon: pd.DataFrame) -> None:
     )
 
 
+def _section(ctx: shell.Context, title: str, metric: str, rows: pd.DataFrame, none: str) -> bool:
+    """A section's title and definition; False (with the all-clear `none`) without rows."""
+    st.subheader(ctx.t(title))
+    _caption(ctx, metric)
+    if rows.empty:
+        st.success(ctx.t(none), icon=":material/check_circle:")
+    return not rows.empty
+
+
 def _late(ctx: shell.Context, late: pd.DataFrame) -> None:
-    st.subheader(ctx.t("quality_late"))
-    _caption(ctx, "late_sites")
-    if late.empty:
-        st.success(ctx.t("quality_no_late"), icon=":material/check_circle:")
+    if not _section(ctx, "quality_late", "late_sites", late, "quality_no_late"):
         return
     counts = late["missing"].value_counts()
     n = {k: fmt.number(int(counts.get(k, 0)), ctx.lang) for k in MISSING}
@@ -162,10 +168,7 @@ def _late(ctx: shell.Context, late: pd.DataFrame) -> None:
 
 
 def _coords(ctx: shell.Context, coords: pd.DataFrame) -> None:
-    st.subheader(ctx.t("quality_coords"))
-    _caption(ctx, "bad_coordinates")
-    if coords.empty:
-        st.success(ctx.t("quality_no_coords"), icon=":material/check_circle:")
+    if not _section(ctx, "quality_coords", "bad_coordinates", coords, "quality_no_coords"):
         return
     columns = _cols(ctx, "site", "problem", "lat", "lon", "commune", "district")
     problems = {p: ctx.t(f"quality_coord_{p}") for p in ("missing", "outside_province")}
