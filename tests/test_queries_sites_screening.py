@@ -275,3 +275,14 @@ def test_reasons_add_up_to_the_deferrals(conn):
             screening.by_reason(conn, s, W37)["visits"].sum()
             == (screening.totals(conn, s, W37)["deferrals"].iloc[0])
         )
+
+
+def test_placeable_sites_have_checked_coordinates():
+    df = pd.DataFrame(
+        {
+            "coordinate_status": ["ok", "ok", "missing", "outside_province"],
+            "latitude": [20.4, None, None, 0.0],
+            "longitude": [106.1, 106.2, None, 0.0],
+        }
+    )
+    assert sites.placeable(df).tolist() == [True, False, False, False]
