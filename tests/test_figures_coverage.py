@@ -272,7 +272,10 @@ def test_residence_table_adds_the_total_and_marks_cells_above_100_percent():
 
 def test_trend_table_has_the_week_ends_and_the_last_day():
     trend = trend_rows(children=1)
-    table = figures.trend_table(trend, "full", LABELS)
+    table = figures.trend_table(trend, "full", LABELS, "vi")
     assert list(table.columns) == ["Ngày", "Địa bàn", "Số người full", "Tỷ lệ full"]
     assert sorted(set(table["Ngày"])) == ["05/09/2021", "12/09/2021", "15/09/2021"]
     assert len(table) == 3 * 3  # the scope, its parent and the child on each of those days
+    scope = table[table["Địa bàn"] == "Huyện Vụ Bản"]
+    assert list(scope["Tỷ lệ full"]) == ["40,0 %", "96,0 %", "120,0 % ⚠"]
+    assert list(scope["Số người full"]) == ["40", "96", "120"]

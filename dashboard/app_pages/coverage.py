@@ -258,7 +258,7 @@ def _trend(ctx, trend: pd.DataFrame, measure: str, denominator: str, labels, not
     title = ctx.t("coverage_trend_title", measure=labels[f"coverage_{measure}"])
     texts = {**labels, "title": title, "footnote": [f"{notes['short']} · {notes['as_of']}"]}
     fig = figures.trend_figure(trend, measure, ctx.lang, texts)
-    table = _styled(ctx, figures.trend_table(trend, measure, labels), labels)
+    table = figures.trend_table(trend, measure, labels, ctx.lang)
     key = f"coverage_trend_{ctx.scope.code}_{measure}_{denominator}"
     widgets.chart(ctx, fig, table, key=key, metrics=(f"coverage_{measure}",))
     if figures.shows_children(trend):
