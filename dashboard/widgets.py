@@ -36,6 +36,9 @@ def definitions_line(ctx: Context, metrics: Sequence[str]) -> str:
 
 
 # --- KPI cards -------------------------------------------------------------------------------
+_COMPARED = {False: "compared_last_week", True: "compared_last_period"}  # by custom range
+
+
 def kpi(
     ctx: Context,
     metric: str,
@@ -45,6 +48,7 @@ def kpi(
     kind: str = "number",
     trend: pd.Series | None = None,
     inverse: bool = False,
+    neutral: bool = False,
     title: str | None = None,
     shown: str | None = None,
     digits: int = 0,
@@ -53,7 +57,8 @@ def kpi(
     """A KPI card: value, change against the previous period, sparkline, definition on hover.
 
     kind: "number" or "percent" (value is a ratio). `inverse` marks measures where a rise is bad
-    (deferrals, backlog); the arrow keeps its direction, the colour follows the meaning.
+    (deferrals, backlog); the arrow keeps its direction, the colour follows the meaning;
+    `neutral` marks measures where a change either way is a problem (grey).
     `shown` replaces the formatted value (e.g. "5,2 ngày"). For numbers, `digits` are the
     decimals of the value and its change, and `unit` follows both ("44,1 giờ", "+0,5 giờ").
     """
@@ -72,14 +77,14 @@ def kpi(
         shown = fmt.number(value, ctx.lang, digits) + (after if value is not None else "")
     # A change that rounds to zero is neither good nor bad: grey, without an arrow.
     unchanged = delta is not None and delta[:1] not in ("+", "-")
-    colour = "off" if unchanged else ("inverse" if inverse else "normal")
+    colour = "off" if unchanged or neutral else ("inverse" if inverse else "normal")
     st.metric(
         title or label(ctx, metric),
         shown,
         delta=delta,
         delta_color=colour,
         delta_arrow="off" if unchanged else "auto",
-        delta_description=ctx.t("compared_last_week") if delta else None,
+        delta_description=ctx.t(_COMPARED[ctx.state.is_custom_range]) if delta else None,
         help=definition(ctx, metric),
         chart_data=None if trend is None else trend.tolist(),
         chart_type="line",

@@ -52,17 +52,15 @@ def _kpis(ctx, runs, summary, late, coords, recon) -> None:
     with cols[2]:
         widgets.kpi(ctx, "bad_coordinates", len(coords), title=ctx.t("quality_kpi_coords"))
     with cols[3]:
-        rate, previous = quality_q.total_gap_rate(recon), quality_q.total_gap_rate(recon_before)
-        delta = None if rate is None or previous is None else fmt.points(rate - previous, ctx.lang)
         # A gap either way is a problem: the change is shown without a good/bad colour.
-        st.metric(
-            ctx.t("quality_kpi_gap"),
-            fmt.percent(rate, ctx.lang),
-            delta=delta,
-            delta_color="off",
-            delta_description=ctx.t("compared_last_week") if delta else None,
-            help=widgets.definition(ctx, "declared_gap"),
-            border=True,
+        widgets.kpi(
+            ctx,
+            "declared_gap",
+            quality_q.total_gap_rate(recon),
+            quality_q.total_gap_rate(recon_before),
+            kind="percent",
+            neutral=True,
+            title=ctx.t("quality_kpi_gap"),
         )
     if runs.empty:
         return
