@@ -25,14 +25,6 @@ def _load() -> dict[str, dict[str, str]]:
 TEXTS: dict[str, dict[str, str]] = _load()
 
 
-def register(texts: dict[str, dict[str, str]]) -> None:
-    """Add texts at run time (each key with "vi" and "en"); keys must be new."""
-    clash = set(texts) & set(TEXTS)
-    if clash and any(TEXTS[k] != texts[k] for k in clash):
-        raise KeyError(f"interface text keys defined twice: {sorted(clash)}")
-    TEXTS.update(texts)
-
-
 def text(key: str, lang: str) -> str:
     """The interface text `key` in `lang`, falling back to Vietnamese."""
     entry = TEXTS[key]

@@ -57,3 +57,21 @@ def shown_under(value: float, threshold: float, digits: int) -> float:
         if shown >= threshold:
             shown = threshold - 1 / factor
     return shown
+
+
+def shown_over(value: float, threshold: float, digits: int) -> float:
+    """`value` rounded to `digits` for display such that a value strictly over `threshold` is
+    never shown as equal to or below it (the mirror of `measures.shown_under`)."""
+    return -shown_under(-value, -threshold, digits)
+
+
+def shown_threshold(threshold: float, shown: float, digits: int, *, below: bool) -> float:
+    """A threshold rounded to `digits` for display beside the `shown` value: to the nearest
+    when that keeps the value on its side (below it for "<", above it for ">"), else rounded
+    up (for "<") or down (for ">")."""
+    nearest = round(threshold, digits)
+    if (shown < nearest) if below else (shown > nearest):
+        return nearest
+    factor = 10**digits
+    scaled = round(threshold * factor, 9)  # 0.57 * 100 is 56.99999999999999
+    return (math.ceil(scaled) if below else math.floor(scaled)) / factor

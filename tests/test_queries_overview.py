@@ -21,7 +21,7 @@ from page_support import default_period
 from page_support import read as page_read
 from platform_builder import _ts, create_platform, tiny_platform_rows
 
-from queries import overview, quality
+from queries import measures, overview, quality, site_alerts
 from queries.alerts import (
     DEFAULT_PATH,
     ENV_VAR,
@@ -97,7 +97,8 @@ def read(wh: str, name: str, code: str = "36", period: Period = WEEK, *extra):
     engine = wh_engine.make_engine(wh, create_dir=False, must_exist=True)
     try:
         with engine.connect() as conn:
-            return getattr(overview, name)(conn, resolve_scope(conn, code), period, *extra)
+            module = site_alerts if name == "alerts" else overview
+            return getattr(module, name)(conn, resolve_scope(conn, code), period, *extra)
     finally:
         engine.dispose()
 
@@ -391,15 +392,15 @@ def test_shown_values_never_contradict_their_threshold(warehouse):
 
 
 def test_rounding_for_display_keeps_each_value_on_its_side():
-    assert overview.shown_over(0.08334, 0.08333, 3) == 0.084  # 8.33 % over 8.33 %: 8.4 %
-    assert overview.shown_over(0.0912, 0.05, 3) == 0.091
+    assert measures.shown_over(0.08334, 0.08333, 3) == 0.084  # 8.33 % over 8.33 %: 8.4 %
+    assert measures.shown_over(0.0912, 0.05, 3) == 0.091
     # A threshold is shown rounded to the nearest unless the value shown would then be on
     # the wrong side of it: then down for ">", up for "<".
-    assert overview._shown_threshold(0.04984, 0.125, 3, below=False) == 0.05
-    assert overview._shown_threshold(0.08336, 0.084, 3, below=False) == 0.083
-    assert overview._shown_threshold(0.57, 0.6, 2, below=False) == 0.57
-    assert overview._shown_threshold(2.74, 2.7, 1, below=True) == 2.8
-    assert overview._shown_threshold(2.76, 2.7, 1, below=True) == 2.8
+    assert measures.shown_threshold(0.04984, 0.125, 3, below=False) == 0.05
+    assert measures.shown_threshold(0.08336, 0.084, 3, below=False) == 0.083
+    assert measures.shown_threshold(0.57, 0.6, 2, below=False) == 0.57
+    assert measures.shown_threshold(2.74, 2.7, 1, below=True) == 2.8
+    assert measures.shown_threshold(2.76, 2.7, 1, below=True) == 2.8
 
 
 # --- the thresholds file ---------------------------------------------------------------------

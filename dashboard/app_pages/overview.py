@@ -16,6 +16,7 @@ from dashboard.figures import overview_alerts as alert_texts
 from dashboard.state import to_params
 from queries import dimensions as dimensions_q
 from queries import overview as overview_q
+from queries import site_alerts as site_alerts_q
 from queries.alerts import AlertsConfigError, Thresholds, config_path, load_thresholds
 from queries.definitions import METRICS
 from queries.measures import above_100
@@ -347,7 +348,7 @@ def render(ctx: shell.Context) -> None:
     _coverage_notes(ctx, cur, measure, denominator)
     _detail_links(ctx)
     thresholds, error = _thresholds()
-    alerts = ctx.read(overview_q.alerts, thresholds)
+    alerts = ctx.read(site_alerts_q.alerts, thresholds)
     _alerts_jump(ctx, alerts)
     _trend_section(ctx)
     _ranking_section(ctx, measure, denominator)

@@ -1,5 +1,5 @@
 """The overview's alerts in words and as a table: each kind's rule, each alert's message, value
-and threshold (with the numbers as `queries.overview.alerts` rounds them for display), and the
+and threshold (with the numbers as `queries.site_alerts.alerts` rounds them for display), and the
 table of every alert. Pure functions of the alert rows, the thresholds and the language."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def rules(t: Thresholds, lang: str) -> str:
 
 
 def message(row: dict, t: Thresholds, lang: str) -> str:
-    """What an alert (a row of `queries.overview.alerts`) says."""
+    """What an alert (a row of `queries.site_alerts.alerts`) says."""
     kind = row["kind"]
     value, threshold = row["shown_value"], row["shown_threshold"]
     if kind == "low_stock" and row["on_hand"] <= 0:
