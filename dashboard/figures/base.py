@@ -83,6 +83,8 @@ def bar_ranked(
 # --- the chart toolbar, in the interface language ---------------------------------------------
 _TOOLBAR_VI = {
     "Download plot as a png": "Tải biểu đồ (PNG)",
+    "Download plot as a PNG": "Tải biểu đồ (PNG)",
+    "Download plot as an SVG": "Tải biểu đồ (SVG)",
     "Download plot": "Tải biểu đồ",
     "Zoom": "Phóng to vùng chọn",
     "Pan": "Kéo biểu đồ",
