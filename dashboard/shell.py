@@ -11,6 +11,7 @@ to the URL goes through `set_option` or `go`, so the two never disagree by accid
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,6 +49,7 @@ class Context:
     fresh: Freshness
     areas: pd.DataFrame
     facilities: pd.DataFrame
+    known: Known  # parents of communes and sites, for drilling down without a look-up
 
     @property
     def lang(self) -> str:
@@ -65,13 +67,15 @@ class Context:
         """The scope of an area code or facility id, from the reference frames (no SQL)."""
         return scope_of(code, self.areas, self.facilities)
 
+    @functools.cached_property
+    def names(self) -> dict[str, str]:
+        """The name of every area code and facility id (areas win where a code is both)."""
+        fac = dict(zip(self.facilities["facility_id"], self.facilities["name"], strict=True))
+        return {**fac, **dict(zip(self.areas["area_code"], self.areas["name"], strict=True))}
+
     def scope_name(self, code: str | None = None) -> str:
         code = code or self.scope.code
-        row = self.facilities[self.facilities["facility_id"] == code]
-        if len(row) and not (self.areas["area_code"] == code).any():
-            return str(row["name"].iloc[0])
-        row = self.areas[self.areas["area_code"] == code]
-        return str(row["name"].iloc[0]) if len(row) else code
+        return str(self.names.get(code, code))
 
     def params(self, state: ViewState | None = None) -> dict[str, str]:
         return to_params(state or self.state)
@@ -216,7 +220,8 @@ def begin(url: str | None = None, page: str = "") -> Context | None:
     fac = cached.facilities(url, version)
     params = _url_params(page)
     state, notices = parse(params)
-    state, more = checked(state, _known(fresh, areas, fac))
+    known = _known(fresh, areas, fac)
+    state, more = checked(state, known)
     notices += more
     if (
         st.session_state.get(_SYNCED) != params
@@ -237,6 +242,7 @@ def begin(url: str | None = None, page: str = "") -> Context | None:
         fresh,
         areas,
         fac,
+        known,
     )
     st.session_state[_CTX] = ctx
     _show_notices(notices, ctx)

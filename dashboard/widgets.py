@@ -150,17 +150,14 @@ def chart(
     return event
 
 
-def _lookups(ctx: Context) -> tuple[dict[str, str], dict[str, str]]:
-    areas, fac = ctx.areas, ctx.facilities
-    district_of = dict(zip(areas["area_code"], areas["district_code"], strict=True))
-    commune_of = dict(zip(fac["facility_id"], fac["commune_code"], strict=True))
-    return district_of, commune_of
-
-
 def drilled(ctx: Context, code: str, state: ViewState | None = None) -> ViewState:
     """The view narrowed to an area or a site, parents made consistent."""
-    district_of, commune_of = _lookups(ctx)
-    return drill_down(state or ctx.state, code, district_of=district_of, commune_of_site=commune_of)
+    return drill_down(
+        state or ctx.state,
+        code,
+        district_of=ctx.known.district_of_commune,
+        commune_of_site=ctx.known.commune_of_site,
+    )
 
 
 def clicked_code(event) -> str | None:
