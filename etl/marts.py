@@ -1,12 +1,7 @@
 """Rebuilding mart rows from the core tables, everywhere or only where a load touched them.
 
-Touched keys live in temporary tables filled during the load:
-- touched_fd (facility_id, date): facility-day marts (sessions, doses, screening,
-  certificates, AEFI, plans);
-- touched_sv (store_id, vaccine_code): stock series (the running balance needs the whole series)
-  and the transfers a store received;
-- touched_commune (commune_code): coverage by residence.
-With `full=True` the marts are rebuilt from scratch and the key tables are ignored.
+Touched keys live in temporary tables filled during the load (etl/touched.py). With
+`full=True` the marts are rebuilt from scratch and the key tables are ignored.
 """
 
 from __future__ import annotations
@@ -15,22 +10,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from etl.load import upsert
-from etl.sqlutil import create_temp_table, days_after_local_day_end, hours_between
+from etl.sqlutil import days_after_local_day_end, hours_between
+from etl.touched import create_key_tables  # noqa: F401 (re-exported)
 from warehouse import schema
-
-TOUCHED_FD = {"facility_id": "TEXT", "date": "DATE"}
-TOUCHED_SV = {"store_id": "TEXT", "vaccine_code": "TEXT"}
-TOUCHED_COMMUNE = {"commune_code": "TEXT"}
-AFFECTED_VISIT = {"visit_id": "TEXT"}
-AFFECTED_PERSON = {"person_key": "TEXT"}
-
-
-def create_key_tables(conn: sa.Connection) -> None:
-    create_temp_table(conn, "touched_fd", TOUCHED_FD)
-    create_temp_table(conn, "touched_sv", TOUCHED_SV)
-    create_temp_table(conn, "touched_commune", TOUCHED_COMMUNE)
-    create_temp_table(conn, "affected_visit", AFFECTED_VISIT)
-    create_temp_table(conn, "affected_person", AFFECTED_PERSON)
 
 
 def _in_touched_fd(fac: str, day: str) -> str:
