@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from etl.arrowutil import IntIndex, arrow_strings, contiguous, positions
 from etl.load import upsert
-from etl.sqlutil import add_keys_frame, read_frame
+from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
 from etl.transform import CITIZEN_CODE
 from warehouse import schema
 
@@ -134,7 +134,7 @@ def _integers(frame: pd.DataFrame, column: str) -> np.ndarray | None:
 
 def coverage_rows(milestones: pd.DataFrame) -> pd.DataFrame:
     """mart_coverage_day from everyone's milestones: people reaching each milestone, by
-    residence commune and day (what marts.rebuild_coverage_mart computes in SQL)."""
+    residence commune and day: the mart's one definition, for full and incremental loads."""
     parts = [
         milestones[["residence_commune_code", column]]
         .dropna()
@@ -182,38 +182,89 @@ def milestones_of(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
     return person_milestones(residence, doses)
 
 
-def refresh_person_vax(
+def refresh_people(
     conn: sa.Connection,
     full: bool,
     milestones: pd.DataFrame | None = None,
+    coverage: pd.DataFrame | None = None,
 ) -> int:
-    """Recompute person_vax for affected persons (everyone when `full`). Returns row count.
+    """Recompute person_vax and mart_coverage_day for the affected persons (everyone when
+    `full`). Returns the person rows written.
 
-    `milestones` (person_milestones of everyone) may be given for a full rebuild computed
-    from data already in memory.
-    Before replacing rows, the residence communes of the old rows go to touched_commune, and
-    after, those of the new rows, so the coverage mart is rebuilt where either counted.
-    """
-    if not full:
-        conn.exec_driver_sql(
-            "INSERT INTO touched_commune SELECT DISTINCT p.residence_commune_code "
-            "FROM person_vax p JOIN affected_person ap ON ap.person_key = p.person_key "
-            "WHERE 1 = 1 ON CONFLICT DO NOTHING"
-        )
-    result = milestones if milestones is not None else milestones_of(*_read_inputs(conn, full))
+    A full rebuild may be given everyone's `milestones` and their `coverage_rows`, computed from
+    the frames of the load. An incremental one takes the affected persons' milestones out of
+    the coverage mart as they were and puts them back as they are now: coverage_rows, the one
+    definition of the mart, of the new milestones less that of the old ones."""
     if full:
+        if milestones is None:
+            milestones = milestones_of(*_read_inputs(conn, True))
         conn.execute(schema.person_vax.delete())
-    else:
-        conn.exec_driver_sql(
-            "DELETE FROM person_vax WHERE person_key IN (SELECT person_key FROM affected_person)"
-        )
-    upsert(conn, schema.person_vax, result)
-    if not full and not result.empty:
-        add_keys_frame(
+        upsert(conn, schema.person_vax, milestones)
+        conn.execute(schema.mart_coverage_day.delete())
+        rows = coverage_rows(milestones) if coverage is None else coverage
+        upsert(conn, schema.mart_coverage_day, rows)
+        return len(milestones)
+    before = _dated(
+        read_frame(
             conn,
-            "touched_commune",
-            result[["residence_commune_code"]].rename(
-                columns={"residence_commune_code": "commune_code"}
-            ),
-        )
-    return len(result)
+            "SELECT p.person_key, p.residence_commune_code, p.first_dose_date, p.full_date, "
+            "p.boosted_date FROM person_vax p "
+            "JOIN affected_person ap ON ap.person_key = p.person_key",
+        ),
+        MILESTONES,
+    )
+    after = milestones_of(*_read_inputs(conn, False))
+    conn.exec_driver_sql(
+        "DELETE FROM person_vax WHERE person_key IN (SELECT person_key FROM affected_person)"
+    )
+    upsert(conn, schema.person_vax, after)
+    _add_to_coverage_mart(conn, _coverage_change(coverage_rows(before), coverage_rows(after)))
+    return len(after)
+
+
+MILESTONES = ("first_dose_date", "full_date", "boosted_date")
+COVERAGE_KEY = ["commune_code", "date"]
+COVERAGE_COUNTS = ["new_1plus", "new_full", "new_boosted"]
+
+
+def _dated(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """Date columns read back from the warehouse (text) as the load's datetime64 values."""
+    return frame.assign(**{c: pd.to_datetime(frame[c], format="ISO8601") for c in columns})
+
+
+def _coverage_change(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Per commune and day, the counts of `after` less those of `before` (changes only)."""
+    change = (
+        after.set_index(COVERAGE_KEY)[COVERAGE_COUNTS]
+        .sub(before.set_index(COVERAGE_KEY)[COVERAGE_COUNTS], fill_value=0)
+        .astype("int64")
+    )
+    return change[(change != 0).any(axis=1)].reset_index()
+
+
+def _add_to_coverage_mart(conn: sa.Connection, change: pd.DataFrame) -> None:
+    """Add `change` to the mart's rows of its keys; rows left at zero go (a full rebuild has
+    no such rows)."""
+    if change.empty:
+        return
+    create_temp_table(conn, "touched_cd", {"commune_code": "TEXT", "date": "DATE"})
+    keys = change[COVERAGE_KEY].assign(date=change["date"].dt.strftime("%Y-%m-%d"))
+    add_keys_frame(conn, "touched_cd", keys)
+    now = read_frame(
+        conn,
+        "SELECT m.commune_code, m.date, m.new_1plus, m.new_full, m.new_boosted "
+        "FROM mart_coverage_day m "
+        "JOIN touched_cd t ON t.commune_code = m.commune_code AND t.date = m.date",
+    )
+    now = _dated(now, ["date"]).astype({c: "int64" for c in COVERAGE_COUNTS})
+    rows = (
+        now.set_index(COVERAGE_KEY)[COVERAGE_COUNTS]
+        .add(change.set_index(COVERAGE_KEY)[COVERAGE_COUNTS], fill_value=0)
+        .astype("int64")
+    )
+    rows = rows[(rows != 0).any(axis=1)].reset_index()
+    conn.exec_driver_sql(
+        "DELETE FROM mart_coverage_day WHERE (commune_code, date) IN "
+        "(SELECT commune_code, date FROM touched_cd)"
+    )
+    upsert(conn, schema.mart_coverage_day, rows)

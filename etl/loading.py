@@ -82,6 +82,8 @@ class Load:
         result = RunResult(run_id=run_id, status="running", high_water=None, seconds=0)
         self.result = result
         setup.refresh_reference(conn)
+        for index in setup.add_missing_indexes(conn):
+            self.progress(f"index {index} created (added by this version)")
         watermarks = read_watermarks(conn)
         self.visits_before = not _empty(conn, schema.visit)
         full = not watermarks or not self.visits_before

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 import settings
 from etl import marts, touched
-from etl.coverage import coverage_rows, milestones_from_frames, refresh_person_vax
+from etl.coverage import coverage_rows, milestones_from_frames, refresh_people
 from etl.marts_memory import facility_day_marts
 from etl.result import Lap, RunResult, TableStats
 
@@ -76,8 +76,7 @@ class Incremental:
         marts.rebuild_stock_marts(conn, False)
         steps["marts"] = time.perf_counter() - step
         step = time.perf_counter()
-        persons = refresh_person_vax(conn, self.full_coverage)
-        marts.rebuild_coverage_mart(conn, self.full_coverage)
+        persons = refresh_people(conn, self.full_coverage)
         steps["coverage"] = time.perf_counter() - step
         return persons
 
@@ -188,8 +187,7 @@ class Full(Incremental):
         """person_vax and the coverage mart from everyone's milestones, written while the
         certificates are cleaned (not after the marts, with nothing else running)."""
         lap = Lap(self.result.steps)
-        self.people_written = refresh_person_vax(self.conn, True, milestones=milestones)
-        marts.rebuild_coverage_mart(self.conn, True, computed=coverage)
+        self.people_written = refresh_people(self.conn, True, milestones, coverage)
         lap("people and coverage (while writing)")
 
     def refresh_marts(self) -> int:
@@ -201,7 +199,6 @@ class Full(Incremental):
         step = time.perf_counter()
         persons = self.people_written
         if persons is None:
-            persons = refresh_person_vax(conn, True)
-            marts.rebuild_coverage_mart(conn, True)
+            persons = refresh_people(conn, True)
         steps["coverage"] = time.perf_counter() - step
         return persons

@@ -4,7 +4,6 @@ Temporary tables, filled while the core tables are upserted and read by the mart
 - touched_fd (facility_id, date): facility-day marts (sessions, doses, screening,
   certificates, AEFI, plans);
 - touched_sv (store_id, vaccine_code): stock series and the transfers a store received;
-- touched_commune (commune_code): coverage by residence;
 - affected_visit, affected_person: visits and persons whose rows changed, resolved into the
   keys above once every table is loaded.
 A changed row counts under the keys of both its old and its new version: the old keys are
@@ -20,7 +19,6 @@ from etl.sqlutil import add_keys_frame, create_temp_table
 
 TOUCHED_FD = {"facility_id": "TEXT", "date": "DATE"}
 TOUCHED_SV = {"store_id": "TEXT", "vaccine_code": "TEXT"}
-TOUCHED_COMMUNE = {"commune_code": "TEXT"}
 AFFECTED_VISIT = {"visit_id": "TEXT"}
 AFFECTED_PERSON = {"person_key": "TEXT"}
 
@@ -28,7 +26,6 @@ AFFECTED_PERSON = {"person_key": "TEXT"}
 def create_key_tables(conn: sa.Connection) -> None:
     create_temp_table(conn, "touched_fd", TOUCHED_FD)
     create_temp_table(conn, "touched_sv", TOUCHED_SV)
-    create_temp_table(conn, "touched_commune", TOUCHED_COMMUNE)
     create_temp_table(conn, "affected_visit", AFFECTED_VISIT)
     create_temp_table(conn, "affected_person", AFFECTED_PERSON)
     create_temp_table(conn, "inc_keys", {"k": "TEXT"})

@@ -165,6 +165,8 @@ certificate = sa.Table(
     _col("revoked_at", TS),
     _col("updated_at", TS, nullable=False),
     sa.Index("ix_certificate_visit", "visit_id"),
+    # For the certificates issued on the facility-days an incremental load touched.
+    sa.Index("ix_certificate_issued", "issued_date"),
 )
 
 aefi_report = sa.Table(
