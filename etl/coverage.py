@@ -24,10 +24,6 @@ from etl.transform import CITIZEN_CODE
 from warehouse import schema
 
 
-def _scope(full: bool) -> str:
-    return "" if full else " JOIN affected_person ap ON ap.person_key = c.person_key"
-
-
 def person_milestones(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
     """Milestones from citizen rows (person_key, residence_commune_code, updated_at,
     citizen_key) and injected active visits (person_key, session_date, dose_number, dose_kind,
@@ -153,18 +149,22 @@ def coverage_rows(milestones: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_inputs(conn: sa.Connection, full: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # Only the affected persons unless `full`: driven from their key table (CROSS JOIN keeps
+    # that order on SQLite), through the indexes on person_key and citizen_key.
+    persons = "" if full else "affected_person ap CROSS JOIN "
+    of_persons = "" if full else " AND c.person_key = ap.person_key"
     residence = read_frame(
         conn,
         "SELECT c.person_key, c.residence_commune_code, c.updated_at, c.citizen_key "
-        f"FROM citizen c{_scope(full)}",
+        f"FROM {persons}citizen c WHERE 1 = 1{of_persons}",
     )
     doses = read_frame(
         conn,
         "SELECT c.person_key, v.session_date, v.dose_number, v.dose_kind, "
-        "vac.primary_series_doses FROM visit v "
-        "JOIN citizen c ON c.citizen_key = v.citizen_key "
-        "JOIN vaccine vac ON vac.vaccine_code = v.vaccine_code"
-        f"{_scope(full)} WHERE v.status = 'active' AND v.injected_at IS NOT NULL",
+        f"vac.primary_series_doses FROM {persons}citizen c CROSS JOIN visit v "
+        "CROSS JOIN vaccine vac WHERE v.citizen_key = c.citizen_key "
+        "AND vac.vaccine_code = v.vaccine_code AND v.status = 'active' "
+        f"AND v.injected_at IS NOT NULL{of_persons}",
     )
     return residence, doses
 
@@ -208,8 +208,8 @@ def refresh_people(
         read_frame(
             conn,
             "SELECT p.person_key, p.residence_commune_code, p.first_dose_date, p.full_date, "
-            "p.boosted_date FROM person_vax p "
-            "JOIN affected_person ap ON ap.person_key = p.person_key",
+            "p.boosted_date FROM affected_person ap CROSS JOIN person_vax p "
+            "WHERE p.person_key = ap.person_key",
         ),
         MILESTONES,
     )
@@ -253,8 +253,8 @@ def _add_to_coverage_mart(conn: sa.Connection, change: pd.DataFrame) -> None:
     now = read_frame(
         conn,
         "SELECT m.commune_code, m.date, m.new_1plus, m.new_full, m.new_boosted "
-        "FROM mart_coverage_day m "
-        "JOIN touched_cd t ON t.commune_code = m.commune_code AND t.date = m.date",
+        "FROM touched_cd t CROSS JOIN mart_coverage_day m "
+        "WHERE m.commune_code = t.commune_code AND m.date = t.date",
     )
     now = _dated(now, ["date"]).astype({c: "int64" for c in COVERAGE_COUNTS})
     rows = (

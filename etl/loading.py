@@ -191,7 +191,8 @@ class Load:
             add_keys_frame(self.conn, "check_visit", pd.DataFrame({"visit_id": outside}))
             found = set(
                 self.conn.exec_driver_sql(
-                    "SELECT c.visit_id FROM check_visit c JOIN visit v ON v.visit_id = c.visit_id"
+                    "SELECT c.visit_id FROM check_visit c CROSS JOIN visit v "
+                    "WHERE v.visit_id = c.visit_id"
                 ).scalars()
             )
         return in_run | ids.isin(list(found))
@@ -209,7 +210,8 @@ class Load:
         lap("extract")
         new_mark = highest_timestamp(raw["updated_at"]) if len(raw) else None
         retry = pd.DataFrame()
-        if name in self.open_reject_tables:
+        loaded = {table: stats.loaded for table, stats in self.result.tables.items()}
+        if name in self.open_reject_tables and rejects.worth_retrying(name, loaded):
             reread = raw[spec.key].astype("string").str.strip()
             strategy.sync()
             retry = rejects.open_rejects(self.conn, name, reread)
@@ -302,8 +304,8 @@ class Load:
         fill_inc_keys(self.conn, overlap_rows[pk])
         existing = read_frame(
             self.conn,
-            f"SELECT t.{pk} AS k, t.updated_at FROM {target.name} t "
-            f"JOIN inc_keys i ON i.k = t.{pk}",
+            f"SELECT t.{pk} AS k, t.updated_at FROM inc_keys i CROSS JOIN {target.name} t "
+            f"WHERE t.{pk} = i.k",
         )
         if existing.empty:
             return frame

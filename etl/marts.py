@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from etl.load import upsert
 from etl.marts_memory import facility_day_marts
 from etl.sqlutil import create_temp_table, read_frame
-from etl.touched import IGNORE_CONFLICTS, create_key_tables  # noqa: F401 (re-exported)
+from etl.touched import create_key_tables  # noqa: F401 (re-exported)
 from warehouse import schema
 
 
@@ -56,16 +56,18 @@ def _rebuild_touched_visit_marts(conn: sa.Connection) -> None:
     certificate they count: the visits of those days, and the visits whose unrevoked
     certificates were issued on them (with all their certificates, for the first one)."""
     create_temp_table(conn, "mart_visit", {"visit_id": "TEXT"})
+    # Driven from the key tables (CROSS JOIN keeps that order on SQLite, see etl/touched.py);
+    # the certificates of each touched day are read once, not once per facility.
     conn.exec_driver_sql(
-        "INSERT INTO mart_visit SELECT v.visit_id FROM touched_fd t "
-        "JOIN visit v ON v.session_date = t.date AND v.facility_id = t.facility_id"
-        + IGNORE_CONFLICTS
+        "INSERT INTO mart_visit SELECT v.visit_id FROM touched_fd t CROSS JOIN visit v "
+        "WHERE v.session_date = t.date AND v.facility_id = t.facility_id ON CONFLICT DO NOTHING"
     )
     conn.exec_driver_sql(
-        "INSERT INTO mart_visit SELECT DISTINCT c.visit_id FROM touched_fd t "
-        "JOIN certificate c ON c.issued_date = t.date "
-        "JOIN visit v ON v.visit_id = c.visit_id AND v.facility_id = t.facility_id"
-        + IGNORE_CONFLICTS
+        "INSERT INTO mart_visit SELECT DISTINCT c.visit_id "
+        "FROM (SELECT DISTINCT date FROM touched_fd) d CROSS JOIN certificate c "
+        "CROSS JOIN visit v WHERE c.issued_date = d.date AND v.visit_id = c.visit_id "
+        "AND EXISTS (SELECT 1 FROM touched_fd t WHERE t.facility_id = v.facility_id "
+        "AND t.date = c.issued_date) ON CONFLICT DO NOTHING"
     )
     keys = read_frame(conn, "SELECT facility_id, date FROM touched_fd")
     keys["date"] = pd.to_datetime(keys["date"], format="ISO8601").to_numpy("datetime64[D]")
@@ -86,17 +88,22 @@ _VISIT_TIMES = ("checked_in_at", "screened_at", "injected_at", "observed_until",
 def _read_visit_frames(conn: sa.Connection, among: str | None) -> tuple[pd.DataFrame, ...]:
     """The visits (all, or those listed in the temporary table `among`) and their
     certificates, typed as a load's frames are."""
-    join = f" JOIN {among} m ON m.visit_id = v.visit_id" if among else ""
+    join = " CROSS JOIN visit v WHERE v.visit_id = m.visit_id" if among else ""
     visit = read_frame(
         conn,
         "SELECT v.visit_id, v.facility_id, v.session_date, v.status, v.screening_result, "
         "v.deferral_reason, v.vaccine_code, v.dose_number, v.dose_kind, "
-        f"v.immediate_reaction, {', '.join('v.' + c for c in _VISIT_TIMES)} FROM visit v{join}",
+        f"v.immediate_reaction, {', '.join('v.' + c for c in _VISIT_TIMES)} "
+        + (f"FROM {among} m{join}" if among else "FROM visit v"),
     )
-    join = f" JOIN {among} m ON m.visit_id = c.visit_id" if among else ""
     certificate = read_frame(
         conn,
-        "SELECT c.visit_id, c.issued_at, c.issued_date, c.revoked_at FROM certificate c" + join,
+        "SELECT c.visit_id, c.issued_at, c.issued_date, c.revoked_at "
+        + (
+            f"FROM {among} m CROSS JOIN certificate c WHERE c.visit_id = m.visit_id"
+            if among
+            else "FROM certificate c"
+        ),
     )
     for column in _VISIT_TIMES:
         visit[column] = _timestamps(visit[column])
@@ -171,18 +178,34 @@ def rebuild_report_marts(conn: sa.Connection, full: bool, few_reports: bool = Fa
 
 
 def _running_backlog(conn: sa.Connection, full: bool) -> None:
-    """mart_certificate_day.backlog, each facility's running total, over every row of the
-    facilities whose days were rebuilt (a change on one day moves every later day's total)."""
-    rows = "" if full else " WHERE facility_id IN (SELECT DISTINCT facility_id FROM touched_fd)"
-    window = "PARTITION BY facility_id ORDER BY date ROWS BETWEEN UNBOUNDED PRECEDING AND"
+    """mart_certificate_day.backlog, each facility's running total. After an incremental
+    rebuild only the rows from each touched facility's first touched day change; they start
+    from the total of the rows before (which the rebuild left as they were):
+    backlog(D) = sum of backlog_in over days < D - sum of backlog_out over days <= D."""
+    window = "PARTITION BY m.facility_id ORDER BY m.date ROWS BETWEEN UNBOUNDED PRECEDING AND"
+    running = (
+        f"COALESCE(SUM(m.backlog_in) OVER ({window} 1 PRECEDING), 0) "
+        f"- SUM(m.backlog_out) OVER ({window} CURRENT ROW)"
+    )
+    if full:
+        rows = f"SELECT m.facility_id, m.date, {running} AS backlog FROM mart_certificate_day m"
+    else:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS backlog_from")
+        drop = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
+        conn.exec_driver_sql(
+            f"CREATE TEMP TABLE backlog_from{drop} AS SELECT f.facility_id, f.start, "
+            "(SELECT COALESCE(SUM(p.backlog_in - p.backlog_out), 0) FROM mart_certificate_day p "
+            "WHERE p.facility_id = f.facility_id AND p.date < f.start) AS base "
+            "FROM (SELECT facility_id, MIN(date) AS start FROM touched_fd GROUP BY facility_id) f"
+        )
+        rows = (
+            f"SELECT m.facility_id, m.date, f.base + {running} AS backlog "
+            "FROM backlog_from f CROSS JOIN mart_certificate_day m "
+            "WHERE m.facility_id = f.facility_id AND m.date >= f.start"
+        )
     conn.exec_driver_sql(
         f"""
-        UPDATE mart_certificate_day SET backlog = r.backlog FROM (
-          SELECT facility_id, date,
-                 COALESCE(SUM(backlog_in) OVER ({window} 1 PRECEDING), 0)
-                 - SUM(backlog_out) OVER ({window} CURRENT ROW) AS backlog
-          FROM mart_certificate_day{rows}
-        ) r
+        UPDATE mart_certificate_day SET backlog = r.backlog FROM ({rows}) r
         WHERE mart_certificate_day.facility_id = r.facility_id
           AND mart_certificate_day.date = r.date
         """

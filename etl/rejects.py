@@ -11,6 +11,27 @@ from etl.load import upsert
 from etl.sqlutil import add_keys_frame
 from warehouse import schema
 
+# What each table's rows refer to (checked in validation): its rejects can become valid only
+# when such rows arrive (or when they are themselves corrected, and so read again).
+REFERS_TO = {
+    "vaccine": (),
+    "facility": (),  # communes: reference data of this program version
+    "store": ("facility",),
+    "stock_transaction": ("store", "vaccine"),
+    "stock_report": ("store", "vaccine"),
+    "vaccination_plan": ("facility",),
+    "citizen": (),
+    "visit": ("facility", "vaccine"),
+    "aefi_report": ("visit",),
+    "certificate": ("visit",),
+}
+
+
+def worth_retrying(name: str, loaded: dict[str, int]) -> bool:
+    """Whether the open rejects of table `name` can pass now: some of what its rows refer to
+    arrived in this run (`loaded`: rows loaded so far per table)."""
+    return any(loaded.get(parent, 0) for parent in REFERS_TO[name])
+
 
 def tables_with_open_rejects(conn: sa.Connection) -> set[str]:
     rej = schema.etl_reject

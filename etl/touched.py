@@ -72,62 +72,97 @@ def _fd(frame: pd.DataFrame, fac: str, day: str) -> pd.DataFrame:
 
 # SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT to parse it unambiguously.
 IGNORE_CONFLICTS = _IGNORE = " WHERE 1 = 1 ON CONFLICT DO NOTHING"
+
+
+def _insert(into: str, select: str, tables: str, where: str) -> str:
+    """INSERT of the distinct keys of a join that starts from a (small) key table: CROSS JOIN
+    makes SQLite keep that order (it has no statistics of the temporary tables and would
+    otherwise scan the large one); PostgreSQL plans it as any inner join."""
+    return (
+        f"INSERT INTO {into} SELECT DISTINCT {select} FROM {tables} WHERE {where} "
+        "ON CONFLICT DO NOTHING"
+    )
+
+
+_FD = "touched_fd"
+_AV = "affected_visit"
+_AP = "affected_person"
+_SV = "touched_sv"
+_INC = "inc_keys i CROSS JOIN"
 # Keys under which the current warehouse rows count, taken before they are replaced.
 _KEYS_BEFORE = {
     "vaccination_plan": [
-        "INSERT INTO touched_fd SELECT DISTINCT p.facility_id, p.session_date "
-        "FROM vaccination_plan p JOIN inc_keys i ON i.k = p.plan_id" + _IGNORE
+        _insert(
+            _FD, "p.facility_id, p.session_date", f"{_INC} vaccination_plan p", "p.plan_id = i.k"
+        )
     ],
     "visit": [
         "INSERT INTO affected_visit SELECT k FROM inc_keys" + _IGNORE,
-        "INSERT INTO touched_fd SELECT DISTINCT v.facility_id, v.session_date "
-        "FROM visit v JOIN inc_keys i ON i.k = v.visit_id" + _IGNORE,
-        "INSERT INTO touched_fd SELECT DISTINCT v.facility_id, c.issued_date FROM visit v "
-        "JOIN inc_keys i ON i.k = v.visit_id JOIN certificate c ON c.visit_id = v.visit_id"
-        + _IGNORE,
-        "INSERT INTO touched_fd SELECT DISTINCT v.facility_id, a.onset_date FROM visit v "
-        "JOIN inc_keys i ON i.k = v.visit_id JOIN aefi_report a ON a.visit_id = v.visit_id"
-        + _IGNORE,
-        "INSERT INTO affected_person SELECT DISTINCT c.person_key FROM visit v "
-        "JOIN inc_keys i ON i.k = v.visit_id JOIN citizen c ON c.citizen_key = v.citizen_key"
-        + _IGNORE,
+        _insert(_FD, "v.facility_id, v.session_date", f"{_INC} visit v", "v.visit_id = i.k"),
+        _insert(
+            _FD,
+            "v.facility_id, c.issued_date",
+            f"{_INC} visit v CROSS JOIN certificate c",
+            "v.visit_id = i.k AND c.visit_id = v.visit_id",
+        ),
+        _insert(
+            _FD,
+            "v.facility_id, a.onset_date",
+            f"{_INC} visit v CROSS JOIN aefi_report a",
+            "v.visit_id = i.k AND a.visit_id = v.visit_id",
+        ),
+        _insert(
+            _AP,
+            "c.person_key",
+            f"{_INC} visit v CROSS JOIN citizen c",
+            "v.visit_id = i.k AND c.citizen_key = v.citizen_key",
+        ),
     ],
     "certificate": [
-        "INSERT INTO affected_visit SELECT DISTINCT c.visit_id FROM certificate c "
-        "JOIN inc_keys i ON i.k = c.certificate_id" + _IGNORE,
-        "INSERT INTO touched_fd SELECT DISTINCT v.facility_id, c.issued_date FROM certificate c "
-        "JOIN inc_keys i ON i.k = c.certificate_id JOIN visit v ON v.visit_id = c.visit_id"
-        + _IGNORE,
+        _insert(_AV, "c.visit_id", f"{_INC} certificate c", "c.certificate_id = i.k"),
+        _insert(
+            _FD,
+            "v.facility_id, c.issued_date",
+            f"{_INC} certificate c CROSS JOIN visit v",
+            "c.certificate_id = i.k AND v.visit_id = c.visit_id",
+        ),
     ],
     "aefi_report": [
-        "INSERT INTO affected_visit SELECT DISTINCT a.visit_id FROM aefi_report a "
-        "JOIN inc_keys i ON i.k = a.aefi_id" + _IGNORE,
-        "INSERT INTO touched_fd SELECT DISTINCT v.facility_id, a.onset_date FROM aefi_report a "
-        "JOIN inc_keys i ON i.k = a.aefi_id JOIN visit v ON v.visit_id = a.visit_id" + _IGNORE,
+        _insert(_AV, "a.visit_id", f"{_INC} aefi_report a", "a.aefi_id = i.k"),
+        _insert(
+            _FD,
+            "v.facility_id, a.onset_date",
+            f"{_INC} aefi_report a CROSS JOIN visit v",
+            "a.aefi_id = i.k AND v.visit_id = a.visit_id",
+        ),
     ],
-    "citizen": [
-        "INSERT INTO affected_person SELECT DISTINCT c.person_key FROM citizen c "
-        "JOIN inc_keys i ON i.k = c.citizen_key" + _IGNORE
-    ],
+    "citizen": [_insert(_AP, "c.person_key", f"{_INC} citizen c", "c.citizen_key = i.k")],
     "stock_transaction": [
-        "INSERT INTO touched_sv SELECT DISTINCT s.store_id, s.vaccine_code "
-        "FROM stock_transaction s JOIN inc_keys i ON i.k = s.txn_id" + _IGNORE
+        _insert(_SV, "s.store_id, s.vaccine_code", f"{_INC} stock_transaction s", "s.txn_id = i.k")
     ],
     "stock_report": [
-        "INSERT INTO touched_sv SELECT DISTINCT s.store_id, s.vaccine_code "
-        "FROM stock_report s JOIN inc_keys i ON i.k = s.report_id" + _IGNORE
+        _insert(_SV, "s.store_id, s.vaccine_code", f"{_INC} stock_report s", "s.report_id = i.k")
     ],
 }
+_AFFECTED = "affected_visit a CROSS JOIN visit v"
 _KEYS_FINAL = [
-    "INSERT INTO touched_fd SELECT DISTINCT v.facility_id, v.session_date FROM visit v "
-    "JOIN affected_visit a ON a.visit_id = v.visit_id" + _IGNORE,
-    "INSERT INTO touched_fd SELECT DISTINCT v.facility_id, c.issued_date FROM visit v "
-    "JOIN affected_visit a ON a.visit_id = v.visit_id "
-    "JOIN certificate c ON c.visit_id = v.visit_id" + _IGNORE,
-    "INSERT INTO touched_fd SELECT DISTINCT v.facility_id, r.onset_date FROM visit v "
-    "JOIN affected_visit a ON a.visit_id = v.visit_id "
-    "JOIN aefi_report r ON r.visit_id = v.visit_id" + _IGNORE,
-    "INSERT INTO affected_person SELECT DISTINCT c.person_key FROM visit v "
-    "JOIN affected_visit a ON a.visit_id = v.visit_id "
-    "JOIN citizen c ON c.citizen_key = v.citizen_key" + _IGNORE,
+    _insert(_FD, "v.facility_id, v.session_date", _AFFECTED, "v.visit_id = a.visit_id"),
+    _insert(
+        _FD,
+        "v.facility_id, c.issued_date",
+        f"{_AFFECTED} CROSS JOIN certificate c",
+        "v.visit_id = a.visit_id AND c.visit_id = v.visit_id",
+    ),
+    _insert(
+        _FD,
+        "v.facility_id, r.onset_date",
+        f"{_AFFECTED} CROSS JOIN aefi_report r",
+        "v.visit_id = a.visit_id AND r.visit_id = v.visit_id",
+    ),
+    _insert(
+        _AP,
+        "c.person_key",
+        f"{_AFFECTED} CROSS JOIN citizen c",
+        "v.visit_id = a.visit_id AND c.citizen_key = v.citizen_key",
+    ),
 ]
