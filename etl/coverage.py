@@ -204,6 +204,8 @@ def refresh_people(
         rows = coverage_rows(milestones) if coverage is None else coverage
         upsert(conn, schema.mart_coverage_day, rows)
         return len(milestones)
+    if conn.exec_driver_sql("SELECT 1 FROM affected_person LIMIT 1").first() is None:
+        return 0  # nobody's milestones can have changed
     before = _dated(
         read_frame(
             conn,

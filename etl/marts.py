@@ -17,7 +17,13 @@ from warehouse import schema
 
 
 def _in_touched_fd(fac: str, day: str) -> str:
-    return f"EXISTS (SELECT 1 FROM touched_fd t WHERE t.facility_id = {fac} AND t.date = {day})"
+    # A row-value IN: SQLite looks the keys up in the table's index on them, if it has one.
+    return f"({fac}, {day}) IN (SELECT facility_id, date FROM touched_fd)"
+
+
+def touched_any(conn: sa.Connection, table: str) -> bool:
+    """Whether the load touched any key of the temporary key table `table`."""
+    return conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is not None
 
 
 def _rebuild(conn: sa.Connection, mart: str, delete_where: str, insert_sql: str) -> None:
@@ -216,9 +222,10 @@ def rebuild_stock_marts(conn: sa.Connection, full: bool) -> None:
     def touched(alias: str) -> str:
         if full:
             return ""
+        # A row-value IN: SQLite reads the series through the (store, vaccine, day) indexes.
         return (
-            " WHERE EXISTS (SELECT 1 FROM touched_sv t WHERE t.store_id = "
-            f"{alias}.store_id AND t.vaccine_code = {alias}.vaccine_code)"
+            f" WHERE ({alias}.store_id, {alias}.vaccine_code) IN "
+            "(SELECT store_id, vaccine_code FROM touched_sv)"
         )
 
     flows = f"""
@@ -290,18 +297,9 @@ def rebuild_stock_marts(conn: sa.Connection, full: bool) -> None:
 def _rebuild_transfers(conn: sa.Connection, full: bool) -> None:
     """mart_transfer_day from the receivers' `transfer_in` rows: a receiver's series is
     rebuilt when its (store, vaccine) was touched, like the other stock marts."""
-    touched = (
-        ""
-        if full
-        else " AND EXISTS (SELECT 1 FROM touched_sv t WHERE t.store_id = s.store_id "
-        "AND t.vaccine_code = s.vaccine_code)"
-    )
-    delete = (
-        ""
-        if full
-        else " WHERE EXISTS (SELECT 1 FROM touched_sv t WHERE t.store_id = "
-        "mart_transfer_day.to_store_id AND t.vaccine_code = mart_transfer_day.vaccine_code)"
-    )
+    series = "(SELECT store_id, vaccine_code FROM touched_sv)"
+    touched = "" if full else f" AND (s.store_id, s.vaccine_code) IN {series}"
+    delete = "" if full else f" WHERE (to_store_id, vaccine_code) IN {series}"
     _rebuild(
         conn,
         "mart_transfer_day",

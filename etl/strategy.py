@@ -71,9 +71,12 @@ class Incremental:
         conn, steps = self.conn, self.result.steps
         touched.final_keys(conn)
         step = time.perf_counter()
-        marts.rebuild_facility_day_marts(conn, False)
-        marts.rebuild_report_marts(conn, False)
-        marts.rebuild_stock_marts(conn, False)
+        # (A load with nothing new touched nothing: no mart query runs.)
+        if marts.touched_any(conn, "touched_fd"):
+            marts.rebuild_facility_day_marts(conn, False)
+            marts.rebuild_report_marts(conn, False)
+        if marts.touched_any(conn, "touched_sv"):
+            marts.rebuild_stock_marts(conn, False)
         steps["marts"] = time.perf_counter() - step
         step = time.perf_counter()
         persons = refresh_people(conn, self.full_coverage)
