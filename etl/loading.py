@@ -48,6 +48,7 @@ class Load:
         progress: Callable[[str], None],
         overlap: timedelta,
         started: datetime,
+        every: float | None = None,
     ) -> None:
         self.conn = conn
         self.source = source
@@ -56,6 +57,7 @@ class Load:
         self.progress = progress
         self.overlap = overlap
         self.started = started
+        self.every = every
         self.result: RunResult | None = None
         self.strategy: Incremental | None = None
         self.known = transform.Known()
@@ -143,6 +145,7 @@ class Load:
                         "tables": {k: vars(v) for k, v in result.tables.items()},
                         "steps": result.steps,
                         "full_rebuild": full,
+                        "every_seconds": self.every,
                     }
                 ),
             )

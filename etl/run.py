@@ -73,9 +73,11 @@ def run_load(
     warehouse_url: str,
     progress: Callable[[str], None] = _stderr,
     overlap: timedelta = DEFAULT_OVERLAP,
+    every: float | None = None,
 ) -> RunResult:
     """Run one load (full into an empty warehouse, else incremental). Raises EtlError with a
-    clear message when it cannot."""
+    clear message when it cannot. `every`: the seconds between scheduled loads when `etl watch`
+    runs it (logged with the run, so that the dashboard can tell a stalled loader)."""
     tune_for_bulk_work()
     source = connect_source(platform_url)
     target = connect_warehouse(warehouse_url)
@@ -90,7 +92,7 @@ def run_load(
                 with conn.begin():
                     _take_lock(conn)
                     _tune_session(conn)
-                    result = Load(conn, source, key, progress, overlap, started).run()
+                    result = Load(conn, source, key, progress, overlap, started, every).run()
                 return result
             except OperationalError as exc:
                 if "locked" in str(exc.orig).lower():
