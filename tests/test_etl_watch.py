@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from test_etl import ENV, later_changes, load, scalar
 from warehouse_snapshot import assert_same, snapshot
 
 from etl.watch import MAX_BACKOFF, next_delay
+from queries.freshness import loader_status
+from warehouse import engine as wh_engine
 
 
 class Watcher:
@@ -100,6 +103,16 @@ def test_watch_keeps_going_while_the_warehouse_is_unreachable_and_loads_when_it_
     assert "stopped" in watcher.lines[-1]
     assert scalar(warehouse, "SELECT COUNT(*) FROM visit") > 0
     assert scalar(warehouse, "SELECT COUNT(*) FROM etl_run WHERE status = 'success'") >= 2
+    # What the dashboard's freshness line reads: alive now, stalled after three intervals
+    # (at least five minutes) without a successful load.
+    engine = wh_engine.make_engine(warehouse, create_dir=False)
+    with engine.connect() as conn:
+        loader = loader_status(conn)
+    engine.dispose()
+    assert loader.every_seconds == 0.5
+    assert loader.failures_since_success == 0
+    assert not loader.is_stalled(datetime.now(UTC))
+    assert loader.is_stalled(loader.last_finished_at + timedelta(seconds=301))
 
 
 def test_sigterm_during_a_load_leaves_the_previous_state(dbs):
