@@ -23,6 +23,7 @@ from etl import marts, touched
 from etl.coverage import coverage_rows, milestones_from_frames, refresh_people
 from etl.marts_memory import facility_day_marts
 from etl.result import Lap, RunResult, TableStats
+from warehouse import schema
 
 FULL_LOAD_PART_ROWS = settings.etl_part_rows()
 # The tables whose frames a full load keeps for the marts and milestones it computes.
@@ -39,6 +40,8 @@ class Incremental:
         self.result = result
         # A changed vaccine (its primary series length) can change anyone's milestones.
         self.full_coverage = False
+        if conn.dialect.name == "postgresql" and not self.full:
+            _analyze_tables_never_analyzed(conn)
 
     def part_rows(self, total: int) -> int:
         return max(total, 1)
@@ -70,6 +73,9 @@ class Incremental:
         """Rebuild the touched mart rows; returns the person rows recomputed."""
         conn, steps = self.conn, self.result.steps
         touched.final_keys(conn)
+        if conn.dialect.name == "postgresql":
+            # Temporary tables get no statistics else: the planner would guess them large.
+            conn.exec_driver_sql(f"ANALYZE {', '.join(touched.KEY_TABLES)}")
         step = time.perf_counter()
         # (A load with nothing new touched nothing: no mart query runs.)
         if marts.touched_any(conn, "touched_fd"):
@@ -82,6 +88,19 @@ class Incremental:
         persons = refresh_people(conn, self.full_coverage)
         steps["coverage"] = time.perf_counter() - step
         return persons
+
+
+def _analyze_tables_never_analyzed(conn: sa.Connection) -> None:
+    """Statistics for the warehouse tables that have none (PostgreSQL). A full load leaves the
+    large ones to the server's autovacuum, which may not have come yet: without statistics
+    the planner scans millions of rows where the touched keys need a few index look-ups."""
+    names = conn.exec_driver_sql(
+        "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+        "AND last_analyze IS NULL AND last_autoanalyze IS NULL AND n_live_tup > 0"
+    ).scalars()
+    names = [n for n in names if n in schema.metadata.tables]
+    if names:
+        conn.exec_driver_sql(f"ANALYZE {', '.join(names)}")
 
 
 class Full(Incremental):

@@ -23,6 +23,9 @@ AFFECTED_VISIT = {"visit_id": "TEXT"}
 AFFECTED_PERSON = {"person_key": "TEXT"}
 
 
+KEY_TABLES = ("touched_fd", "touched_sv", "affected_visit", "affected_person")
+
+
 def create_key_tables(conn: sa.Connection) -> None:
     create_temp_table(conn, "touched_fd", TOUCHED_FD)
     create_temp_table(conn, "touched_sv", TOUCHED_SV)
