@@ -147,6 +147,13 @@ def rebuild_report_marts(conn: sa.Connection, full: bool, few_reports: bool = Fa
     0.3 s on the whole province)."""
     where, delete_where = _where(full)
     pg = conn.dialect.name == "postgresql"
+    reports = "aefi_report a JOIN visit v ON v.visit_id = a.visit_id"
+    if not full:
+        # The reports of the touched days (by their onset day's index), then their visits.
+        reports = (
+            "(SELECT DISTINCT date FROM touched_fd) d CROSS JOIN aefi_report a "
+            "JOIN visit v ON v.visit_id = a.visit_id AND a.onset_date = d.date"
+        )
     seqscan = None
     if few_reports and pg:
         seqscan = conn.exec_driver_sql("SELECT current_setting('enable_seqscan')").scalar()
@@ -160,7 +167,7 @@ def rebuild_report_marts(conn: sa.Connection, full: bool, few_reports: bool = Fa
         SELECT v.facility_id, a.onset_date, COALESCE(v.vaccine_code, ''),
                COALESCE(v.lot_number, ''), a.severity, COALESCE(a.outcome, ''),
                COALESCE(a.channel, ''), COUNT(*)
-        FROM aefi_report a JOIN visit v ON v.visit_id = a.visit_id
+        FROM {reports}
         {where("v.facility_id", "a.onset_date", "v.status = 'active'")}
         GROUP BY v.facility_id, a.onset_date, COALESCE(v.vaccine_code, ''),
                  COALESCE(v.lot_number, ''), a.severity, COALESCE(a.outcome, ''),

@@ -23,7 +23,6 @@ from etl import marts, touched
 from etl.coverage import coverage_rows, milestones_from_frames, refresh_people
 from etl.marts_memory import facility_day_marts
 from etl.result import Lap, RunResult, TableStats
-from warehouse import schema
 
 FULL_LOAD_PART_ROWS = settings.etl_part_rows()
 # The tables whose frames a full load keeps for the marts and milestones it computes.
@@ -90,15 +89,34 @@ class Incremental:
         return persons
 
 
+# The tables the touched-key queries of an incremental load read.
+READ_BY_KEY = (
+    "visit",
+    "certificate",
+    "citizen",
+    "aefi_report",
+    "vaccination_plan",
+    "stock_transaction",
+    "stock_report",
+    "person_vax",
+    "mart_certificate_day",
+    "mart_coverage_day",
+)
+
+
 def _analyze_tables_never_analyzed(conn: sa.Connection) -> None:
-    """Statistics for the warehouse tables that have none (PostgreSQL). A full load leaves the
-    large ones to the server's autovacuum, which may not have come yet: without statistics
-    the planner scans millions of rows where the touched keys need a few index look-ups."""
+    """Statistics for the tables the touched-key queries read that have none (PostgreSQL). A
+    full load leaves the large ones to the server's autovacuum, which may not have come yet:
+    without statistics the planner scans millions of rows where the touched keys need a few
+    index look-ups."""
     names = conn.exec_driver_sql(
-        "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
-        "AND last_analyze IS NULL AND last_autoanalyze IS NULL AND n_live_tup > 0"
+        "SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace "
+        "AND c.relkind = 'r' AND c.relname IN ("
+        + ", ".join(f"'{name}'" for name in READ_BY_KEY)
+        + ") AND NOT EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = current_schema() "
+        "AND s.tablename = c.relname)"
     ).scalars()
-    names = [n for n in names if n in schema.metadata.tables]
+    names = list(names)
     if names:
         conn.exec_driver_sql(f"ANALYZE {', '.join(names)}")
 

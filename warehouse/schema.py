@@ -183,6 +183,7 @@ aefi_report = sa.Table(
     _col("channel", T),
     _col("updated_at", TS, nullable=False),
     sa.Index("ix_aefi_visit", "visit_id"),
+    sa.Index("ix_aefi_onset", "onset_date"),  # the reports of touched days
 )
 
 stock_transaction = sa.Table(
