@@ -24,6 +24,7 @@ from etl.result import EtlError, Lap, RunResult, TableStats
 from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
 from etl.strategy import Full, Incremental
 from etl.touched import create_key_tables, fill_inc_keys
+from etl.validate import Known, validate
 from etl.watermarks import highest_timestamp, read_from, read_watermarks, save_watermark
 from warehouse import schema, setup
 
@@ -60,7 +61,7 @@ class Load:
         self.every = every
         self.result: RunResult | None = None
         self.strategy: Incremental | None = None
-        self.known = transform.Known()
+        self.known = Known()
         # The visits of this run so far (parts as loaded), and an index of them for look-ups.
         self.run_visit_parts: list[pd.Series] = []
         self._run_visits: KeyIndex | None = None
@@ -252,7 +253,7 @@ class Load:
         if mark is not None and len(frame):
             frame = self._drop_unchanged(frame, target, pk, mark, stats)
         lap("retry_and_dedupe")
-        reasons = transform.validate(name, frame, self.known)
+        reasons = validate(name, frame, self.known)
         bad = reasons.notna()
         valid = frame[~bad] if bad.any() else frame
         rejected = frame[bad].assign(_reason=reasons[bad])
