@@ -1,4 +1,4 @@
-"""Command line: `python -m etl run | demo | status`."""
+"""Command line: `python -m etl run | watch | demo | status`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from etl.run import EtlError, run_load
 from etl.status import status_report
+from etl.watch import watch
 from warehouse import engine as wh_engine
 from warehouse import setup
 
@@ -34,6 +36,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     print(_summary(result))
     return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    if args.every <= 0:
+        raise EtlError("--every must be a positive number of seconds")
+    platform = wh_engine.platform_url(args.platform_url)
+    warehouse = wh_engine.warehouse_url(args.warehouse_url)
+    # A service's log: each line with its time.
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(logging.Formatter("%(asctime)s [etl] %(message)s"))
+    return watch(
+        partial(run_load, platform, warehouse, every=args.every),
+        args.every,
+        _summary,
+        max_loads=args.max_loads,
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -87,6 +105,14 @@ def main(argv: list[str] | None = None) -> int:
     urls.add_argument("--platform-url", help="source (default: VAX_PLATFORM_URL or data/)")
     urls.add_argument("--warehouse-url", help="target (default: VAX_WAREHOUSE_URL or data/)")
     sub.add_parser("run", parents=[urls], help="one incremental load").set_defaults(func=cmd_run)
+    watch_cmd = sub.add_parser(
+        "watch", parents=[urls], help="load on a schedule until SIGTERM or Ctrl-C"
+    )
+    watch_cmd.add_argument(
+        "--every", type=float, default=60.0, help="seconds between loads (default 60)"
+    )
+    watch_cmd.add_argument("--max-loads", type=int, default=None, help=argparse.SUPPRESS)
+    watch_cmd.set_defaults(func=cmd_watch)
     demo = sub.add_parser(
         "demo", parents=[urls], help="build the demo platform when missing, then load it"
     )

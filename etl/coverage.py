@@ -19,13 +19,9 @@ import sqlalchemy as sa
 
 from etl.arrowutil import IntIndex, arrow_strings, contiguous, positions
 from etl.load import upsert
-from etl.sqlutil import add_keys_frame, read_frame
+from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
 from etl.transform import CITIZEN_CODE
 from warehouse import schema
-
-
-def _scope(full: bool) -> str:
-    return "" if full else " JOIN affected_person ap ON ap.person_key = c.person_key"
 
 
 def person_milestones(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
@@ -134,7 +130,7 @@ def _integers(frame: pd.DataFrame, column: str) -> np.ndarray | None:
 
 def coverage_rows(milestones: pd.DataFrame) -> pd.DataFrame:
     """mart_coverage_day from everyone's milestones: people reaching each milestone, by
-    residence commune and day (what marts.rebuild_coverage_mart computes in SQL)."""
+    residence commune and day: the mart's one definition, for full and incremental loads."""
     parts = [
         milestones[["residence_commune_code", column]]
         .dropna()
@@ -153,18 +149,22 @@ def coverage_rows(milestones: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_inputs(conn: sa.Connection, full: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # Only the affected persons unless `full`: driven from their key table (CROSS JOIN keeps
+    # that order on SQLite), through the indexes on person_key and citizen_key.
+    persons = "" if full else "affected_person ap CROSS JOIN "
+    of_persons = "" if full else " AND c.person_key = ap.person_key"
     residence = read_frame(
         conn,
         "SELECT c.person_key, c.residence_commune_code, c.updated_at, c.citizen_key "
-        f"FROM citizen c{_scope(full)}",
+        f"FROM {persons}citizen c WHERE 1 = 1{of_persons}",
     )
     doses = read_frame(
         conn,
         "SELECT c.person_key, v.session_date, v.dose_number, v.dose_kind, "
-        "vac.primary_series_doses FROM visit v "
-        "JOIN citizen c ON c.citizen_key = v.citizen_key "
-        "JOIN vaccine vac ON vac.vaccine_code = v.vaccine_code"
-        f"{_scope(full)} WHERE v.status = 'active' AND v.injected_at IS NOT NULL",
+        f"vac.primary_series_doses FROM {persons}citizen c CROSS JOIN visit v "
+        "CROSS JOIN vaccine vac WHERE v.citizen_key = c.citizen_key "
+        "AND vac.vaccine_code = v.vaccine_code AND v.status = 'active' "
+        f"AND v.injected_at IS NOT NULL{of_persons}",
     )
     return residence, doses
 
@@ -182,38 +182,91 @@ def milestones_of(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
     return person_milestones(residence, doses)
 
 
-def refresh_person_vax(
+def refresh_people(
     conn: sa.Connection,
     full: bool,
     milestones: pd.DataFrame | None = None,
+    coverage: pd.DataFrame | None = None,
 ) -> int:
-    """Recompute person_vax for affected persons (everyone when `full`). Returns row count.
+    """Recompute person_vax and mart_coverage_day for the affected persons (everyone when
+    `full`). Returns the person rows written.
 
-    `milestones` (person_milestones of everyone) may be given for a full rebuild computed
-    from data already in memory.
-    Before replacing rows, the residence communes of the old rows go to touched_commune, and
-    after, those of the new rows, so the coverage mart is rebuilt where either counted.
-    """
-    if not full:
-        conn.exec_driver_sql(
-            "INSERT INTO touched_commune SELECT DISTINCT p.residence_commune_code "
-            "FROM person_vax p JOIN affected_person ap ON ap.person_key = p.person_key "
-            "WHERE 1 = 1 ON CONFLICT DO NOTHING"
-        )
-    result = milestones if milestones is not None else milestones_of(*_read_inputs(conn, full))
+    A full rebuild may be given everyone's `milestones` and their `coverage_rows`, computed from
+    the frames of the load. An incremental one takes the affected persons' milestones out of
+    the coverage mart as they were and puts them back as they are now: coverage_rows, the one
+    definition of the mart, of the new milestones less that of the old ones."""
     if full:
+        if milestones is None:
+            milestones = milestones_of(*_read_inputs(conn, True))
         conn.execute(schema.person_vax.delete())
-    else:
-        conn.exec_driver_sql(
-            "DELETE FROM person_vax WHERE person_key IN (SELECT person_key FROM affected_person)"
-        )
-    upsert(conn, schema.person_vax, result)
-    if not full and not result.empty:
-        add_keys_frame(
+        upsert(conn, schema.person_vax, milestones)
+        conn.execute(schema.mart_coverage_day.delete())
+        rows = coverage_rows(milestones) if coverage is None else coverage
+        upsert(conn, schema.mart_coverage_day, rows)
+        return len(milestones)
+    if conn.exec_driver_sql("SELECT 1 FROM affected_person LIMIT 1").first() is None:
+        return 0  # nobody's milestones can have changed
+    before = _dated(
+        read_frame(
             conn,
-            "touched_commune",
-            result[["residence_commune_code"]].rename(
-                columns={"residence_commune_code": "commune_code"}
-            ),
-        )
-    return len(result)
+            "SELECT p.person_key, p.residence_commune_code, p.first_dose_date, p.full_date, "
+            "p.boosted_date FROM affected_person ap CROSS JOIN person_vax p "
+            "WHERE p.person_key = ap.person_key",
+        ),
+        MILESTONES,
+    )
+    after = milestones_of(*_read_inputs(conn, False))
+    conn.exec_driver_sql(
+        "DELETE FROM person_vax WHERE person_key IN (SELECT person_key FROM affected_person)"
+    )
+    upsert(conn, schema.person_vax, after)
+    _add_to_coverage_mart(conn, _coverage_change(coverage_rows(before), coverage_rows(after)))
+    return len(after)
+
+
+MILESTONES = ("first_dose_date", "full_date", "boosted_date")
+COVERAGE_KEY = ["commune_code", "date"]
+COVERAGE_COUNTS = ["new_1plus", "new_full", "new_boosted"]
+
+
+def _dated(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """Date columns read back from the warehouse (text) as the load's datetime64 values."""
+    return frame.assign(**{c: pd.to_datetime(frame[c], format="ISO8601") for c in columns})
+
+
+def _coverage_change(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Per commune and day, the counts of `after` less those of `before` (changes only)."""
+    change = (
+        after.set_index(COVERAGE_KEY)[COVERAGE_COUNTS]
+        .sub(before.set_index(COVERAGE_KEY)[COVERAGE_COUNTS], fill_value=0)
+        .astype("int64")
+    )
+    return change[(change != 0).any(axis=1)].reset_index()
+
+
+def _add_to_coverage_mart(conn: sa.Connection, change: pd.DataFrame) -> None:
+    """Add `change` to the mart's rows of its keys; rows left at zero go (a full rebuild has
+    no such rows)."""
+    if change.empty:
+        return
+    create_temp_table(conn, "touched_cd", {"commune_code": "TEXT", "date": "DATE"})
+    keys = change[COVERAGE_KEY].assign(date=change["date"].dt.strftime("%Y-%m-%d"))
+    add_keys_frame(conn, "touched_cd", keys)
+    now = read_frame(
+        conn,
+        "SELECT m.commune_code, m.date, m.new_1plus, m.new_full, m.new_boosted "
+        "FROM touched_cd t CROSS JOIN mart_coverage_day m "
+        "WHERE m.commune_code = t.commune_code AND m.date = t.date",
+    )
+    now = _dated(now, ["date"]).astype({c: "int64" for c in COVERAGE_COUNTS})
+    rows = (
+        now.set_index(COVERAGE_KEY)[COVERAGE_COUNTS]
+        .add(change.set_index(COVERAGE_KEY)[COVERAGE_COUNTS], fill_value=0)
+        .astype("int64")
+    )
+    rows = rows[(rows != 0).any(axis=1)].reset_index()
+    conn.exec_driver_sql(
+        "DELETE FROM mart_coverage_day WHERE (commune_code, date) IN "
+        "(SELECT commune_code, date FROM touched_cd)"
+    )
+    upsert(conn, schema.mart_coverage_day, rows)

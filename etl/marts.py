@@ -1,12 +1,7 @@
 """Rebuilding mart rows from the core tables, everywhere or only where a load touched them.
 
-Touched keys live in temporary tables filled during the load:
-- touched_fd (facility_id, date): facility-day marts (sessions, doses, screening,
-  certificates, AEFI, plans);
-- touched_sv (store_id, vaccine_code): stock series (the running balance needs the whole series)
-  and the transfers a store received;
-- touched_commune (commune_code): coverage by residence.
-With `full=True` the marts are rebuilt from scratch and the key tables are ignored.
+Touched keys live in temporary tables filled during the load (etl/touched.py). With
+`full=True` the marts are rebuilt from scratch and the key tables are ignored.
 """
 
 from __future__ import annotations
@@ -15,26 +10,20 @@ import pandas as pd
 import sqlalchemy as sa
 
 from etl.load import upsert
-from etl.sqlutil import create_temp_table, days_after_local_day_end, hours_between
+from etl.marts_memory import facility_day_marts
+from etl.sqlutil import create_temp_table, read_frame
+from etl.touched import create_key_tables  # noqa: F401 (re-exported)
 from warehouse import schema
-
-TOUCHED_FD = {"facility_id": "TEXT", "date": "DATE"}
-TOUCHED_SV = {"store_id": "TEXT", "vaccine_code": "TEXT"}
-TOUCHED_COMMUNE = {"commune_code": "TEXT"}
-AFFECTED_VISIT = {"visit_id": "TEXT"}
-AFFECTED_PERSON = {"person_key": "TEXT"}
-
-
-def create_key_tables(conn: sa.Connection) -> None:
-    create_temp_table(conn, "touched_fd", TOUCHED_FD)
-    create_temp_table(conn, "touched_sv", TOUCHED_SV)
-    create_temp_table(conn, "touched_commune", TOUCHED_COMMUNE)
-    create_temp_table(conn, "affected_visit", AFFECTED_VISIT)
-    create_temp_table(conn, "affected_person", AFFECTED_PERSON)
 
 
 def _in_touched_fd(fac: str, day: str) -> str:
-    return f"EXISTS (SELECT 1 FROM touched_fd t WHERE t.facility_id = {fac} AND t.date = {day})"
+    # A row-value IN: SQLite looks the keys up in the table's index on them, if it has one.
+    return f"({fac}, {day}) IN (SELECT facility_id, date FROM touched_fd)"
+
+
+def touched_any(conn: sa.Connection, table: str) -> bool:
+    """Whether the load touched any key of the temporary key table `table`."""
+    return conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is not None
 
 
 def _rebuild(conn: sa.Connection, mart: str, delete_where: str, insert_sql: str) -> None:
@@ -45,16 +34,104 @@ def _rebuild(conn: sa.Connection, mart: str, delete_where: str, insert_sql: str)
 def rebuild_facility_day_marts(
     conn: sa.Connection, full: bool, computed: dict[str, pd.DataFrame] | None = None
 ) -> None:
-    """The visit-grain marts (rebuild_report_marts does the AEFI and plan marts). `computed`:
-    on a full rebuild, those marts already computed from the frames of the load
-    (etl/marts_memory.py); they are written as they are instead of queried."""
+    """The visit-grain marts (rebuild_report_marts does the AEFI and plan marts), computed by
+    their one definition (etl/marts_memory.py) from visit and certificate frames: on a full
+    load `computed` from the load's own frames, else from the rows read back here (every
+    row, or those of the touched facility-days)."""
     if computed is not None:
         for mart, rows in computed.items():
             conn.exec_driver_sql(f"DELETE FROM {mart}")
             upsert(conn, schema.metadata.tables[mart], rows)
+    elif full:
+        visit, certificate = _read_visit_frames(conn, None)
+        for mart, rows in facility_day_marts(visit, certificate, _unit(conn)).items():
+            conn.exec_driver_sql(f"DELETE FROM {mart}")
+            upsert(conn, schema.metadata.tables[mart], rows)
     else:
-        _rebuild_visit_marts(conn, full)
+        _rebuild_touched_visit_marts(conn)
     _running_backlog(conn, full)
+
+
+def _unit(conn: sa.Connection) -> str:
+    """What the warehouse keeps of a timestamp: microseconds, or seconds on SQLite."""
+    return "us" if conn.dialect.name == "postgresql" else "s"
+
+
+def _rebuild_touched_visit_marts(conn: sa.Connection) -> None:
+    """The visit-grain mart rows of the touched facility-days, from every visit and
+    certificate they count: the visits of those days, and the visits whose unrevoked
+    certificates were issued on them (with all their certificates, for the first one)."""
+    create_temp_table(conn, "mart_visit", {"visit_id": "TEXT"})
+    # Driven from the key tables (CROSS JOIN keeps that order on SQLite, see etl/touched.py);
+    # the certificates of each touched day are read once, not once per facility.
+    conn.exec_driver_sql(
+        "INSERT INTO mart_visit SELECT v.visit_id FROM touched_fd t CROSS JOIN visit v "
+        "WHERE v.session_date = t.date AND v.facility_id = t.facility_id ON CONFLICT DO NOTHING"
+    )
+    # The unrevoked certificates of the touched days first, then their visits (for the
+    # facility): in one query PostgreSQL would look each day's certificates up once per key.
+    drop = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
+    conn.exec_driver_sql("DROP TABLE IF EXISTS day_certificate")
+    conn.exec_driver_sql(
+        f"CREATE TEMP TABLE day_certificate{drop} AS SELECT c.visit_id, c.issued_date "
+        "FROM (SELECT DISTINCT date FROM touched_fd) d CROSS JOIN certificate c "
+        "WHERE c.issued_date = d.date AND c.revoked_at IS NULL"
+    )
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE day_certificate")
+    conn.exec_driver_sql(
+        "INSERT INTO mart_visit SELECT DISTINCT c.visit_id FROM day_certificate c "
+        "CROSS JOIN visit v WHERE v.visit_id = c.visit_id AND (v.facility_id, c.issued_date) "
+        "IN (SELECT facility_id, date FROM touched_fd) ON CONFLICT DO NOTHING"
+    )
+    keys = read_frame(conn, "SELECT facility_id, date FROM touched_fd")
+    keys["date"] = pd.to_datetime(keys["date"], format="ISO8601").to_numpy("datetime64[D]")
+    visit, certificate = _read_visit_frames(conn, "mart_visit")
+    computed = facility_day_marts(visit, certificate, _unit(conn))
+    for mart, rows in computed.items():
+        conn.exec_driver_sql(
+            f"DELETE FROM {mart} WHERE (facility_id, date) IN "
+            "(SELECT facility_id, date FROM touched_fd)"
+        )
+        rows = rows.assign(date=rows["date"].to_numpy("datetime64[D]"))
+        upsert(conn, schema.metadata.tables[mart], rows.merge(keys, on=["facility_id", "date"]))
+
+
+_VISIT_TIMES = ("checked_in_at", "screened_at", "injected_at", "observed_until", "recorded_at")
+
+
+def _read_visit_frames(conn: sa.Connection, among: str | None) -> tuple[pd.DataFrame, ...]:
+    """The visits (all, or those listed in the temporary table `among`) and their
+    certificates, typed as a load's frames are."""
+    join = " CROSS JOIN visit v WHERE v.visit_id = m.visit_id" if among else ""
+    visit = read_frame(
+        conn,
+        "SELECT v.visit_id, v.facility_id, v.session_date, v.status, v.screening_result, "
+        "v.deferral_reason, v.vaccine_code, v.dose_number, v.dose_kind, "
+        f"v.immediate_reaction, {', '.join('v.' + c for c in _VISIT_TIMES)} "
+        + (f"FROM {among} m{join}" if among else "FROM visit v"),
+    )
+    certificate = read_frame(
+        conn,
+        "SELECT c.visit_id, c.issued_at, c.issued_date, c.revoked_at "
+        + (
+            f"FROM {among} m CROSS JOIN certificate c WHERE c.visit_id = m.visit_id"
+            if among
+            else "FROM certificate c"
+        ),
+    )
+    for column in _VISIT_TIMES:
+        visit[column] = _timestamps(visit[column])
+    visit["session_date"] = pd.to_datetime(visit["session_date"], format="ISO8601")
+    visit["dose_number"] = pd.to_numeric(visit["dose_number"]).astype("Int64")
+    for column in ("issued_at", "revoked_at"):
+        certificate[column] = _timestamps(certificate[column])
+    certificate["issued_date"] = pd.to_datetime(certificate["issued_date"], format="ISO8601")
+    return visit, certificate
+
+
+def _timestamps(s: pd.Series) -> pd.Series:
+    return pd.to_datetime(s, utc=True, format="ISO8601")
 
 
 def _where(full: bool):
@@ -70,126 +147,6 @@ def _where(full: bool):
     return where, delete_where
 
 
-def _rebuild_visit_marts(conn: sa.Connection, full: bool) -> None:
-    """mart_session_day, mart_dose_day, mart_screening_day and mart_certificate_day (without
-    the running backlog) in SQL, for the touched keys or everywhere."""
-    where, delete_where = _where(full)
-    # On a full rebuild SQLite would walk the (facility, date) index and fetch every row at
-    # random; a sequential scan and a sort is several times faster there.
-    scan = " NOT INDEXED" if full and conn.dialect.name == "sqlite" else ""
-
-    active_injected = "v.status = 'active' AND v.injected_at IS NOT NULL"
-    minutes = lambda a, b: f"({hours_between(conn, a, b)} * 60.0)"  # noqa: E731
-    lag = days_after_local_day_end(conn, "v.recorded_at", "v.session_date")
-    injected = "v.injected_at IS NOT NULL"
-    _rebuild(
-        conn,
-        "mart_session_day",
-        delete_where("mart_session_day"),
-        f"""
-        INSERT INTO mart_session_day
-        SELECT v.facility_id, v.session_date,
-          COUNT(*),
-          SUM(CASE WHEN v.screened_at IS NOT NULL THEN 1 ELSE 0 END),
-          SUM(CASE WHEN v.screening_result = 'eligible' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN v.screening_result = 'deferred' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN v.screening_result = 'contraindicated' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN v.screening_result = 'referred' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN {injected} THEN 1 ELSE 0 END),
-          SUM(CASE WHEN {injected} AND v.observed_until IS NOT NULL THEN 1 ELSE 0 END),
-          SUM(CASE WHEN {injected} AND v.immediate_reaction = 'mild' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN {injected} AND v.immediate_reaction = 'serious' THEN 1 ELSE 0 END),
-          MIN(v.injected_at), MAX(v.injected_at),
-          SUM(CASE WHEN v.screened_at IS NOT NULL AND v.checked_in_at IS NOT NULL
-                   THEN {minutes("v.screened_at", "v.checked_in_at")} END),
-          SUM(CASE WHEN {injected} AND v.screened_at IS NOT NULL
-                   THEN {minutes("v.injected_at", "v.screened_at")} END),
-          SUM(CASE WHEN {injected} AND v.recorded_at IS NOT NULL THEN {lag} END),
-          SUM(CASE WHEN {injected} AND v.recorded_at IS NOT NULL AND {lag} > 0
-                   THEN 1 ELSE 0 END)
-        FROM visit v{scan}{where("v.facility_id", "v.session_date", "v.status = 'active'")}
-        GROUP BY v.facility_id, v.session_date
-        """,
-    )
-    _rebuild(
-        conn,
-        "mart_dose_day",
-        delete_where("mart_dose_day"),
-        f"""
-        INSERT INTO mart_dose_day
-        SELECT v.facility_id, v.session_date, v.vaccine_code, v.dose_number, v.dose_kind,
-          COUNT(*),
-          SUM(CASE WHEN v.immediate_reaction = 'mild' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN v.immediate_reaction = 'serious' THEN 1 ELSE 0 END)
-        FROM visit v{scan}{where("v.facility_id", "v.session_date", active_injected)}
-        GROUP BY v.facility_id, v.session_date, v.vaccine_code, v.dose_number, v.dose_kind
-        """,
-    )
-    _rebuild(
-        conn,
-        "mart_screening_day",
-        delete_where("mart_screening_day"),
-        f"""
-        INSERT INTO mart_screening_day
-        SELECT v.facility_id, v.session_date, v.screening_result,
-          COALESCE(v.deferral_reason, ''), COUNT(*)
-        FROM visit v{scan}{
-            where(
-                "v.facility_id",
-                "v.session_date",
-                "v.status = 'active' AND v.screening_result IN "
-                "('deferred', 'contraindicated', 'referred')",
-            )
-        }
-        GROUP BY v.facility_id, v.session_date, v.screening_result, COALESCE(v.deferral_reason, '')
-        """,
-    )
-    # Each visit's first unrevoked certificate day, computed once for both backlog parts.
-    # No key on it: inserting millions of rows into a keyed temporary table is far slower
-    # than the hash joins below need.
-    conn.exec_driver_sql("DROP TABLE IF EXISTS first_cert")
-    drop = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
-    conn.exec_driver_sql(
-        f"CREATE TEMP TABLE first_cert{drop} AS SELECT visit_id, MIN(issued_date) AS cert_date "
-        "FROM certificate WHERE revoked_at IS NULL GROUP BY visit_id"
-    )
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("ANALYZE first_cert")  # temporary tables get no statistics else
-    first_cert = "SELECT visit_id, cert_date FROM first_cert"
-    lag_hours = hours_between(conn, "c.issued_at", "v.injected_at")
-    no_cert_by_then = "(fc.cert_date IS NULL OR fc.cert_date > v.session_date)"
-    cert_later = "fc.cert_date > v.session_date"
-    _rebuild(
-        conn,
-        "mart_certificate_day",
-        delete_where("mart_certificate_day"),
-        f"""
-        INSERT INTO mart_certificate_day
-        SELECT facility_id, date, SUM(issued), SUM(backlog_in), SUM(backlog_out),
-               SUM(lag_hours_sum), SUM(lag_count), NULL
-        FROM (
-          SELECT v.facility_id AS facility_id, c.issued_date AS date, COUNT(*) AS issued,
-                 0 AS backlog_in, 0 AS backlog_out,
-                 SUM({lag_hours}) AS lag_hours_sum, COUNT(v.injected_at) AS lag_count
-          FROM certificate c{scan} JOIN visit v ON v.visit_id = c.visit_id
-          {where("v.facility_id", "c.issued_date", "c.revoked_at IS NULL")}
-          GROUP BY v.facility_id, c.issued_date
-          UNION ALL
-          SELECT v.facility_id, v.session_date, 0, COUNT(*), 0, NULL, 0
-          FROM visit v{scan} LEFT JOIN ({first_cert}) fc ON fc.visit_id = v.visit_id
-          {where("v.facility_id", "v.session_date", f"{active_injected} AND {no_cert_by_then}")}
-          GROUP BY v.facility_id, v.session_date
-          UNION ALL
-          SELECT v.facility_id, fc.cert_date, 0, 0, COUNT(*), NULL, 0
-          FROM visit v{scan} JOIN ({first_cert}) fc ON fc.visit_id = v.visit_id
-          {where("v.facility_id", "fc.cert_date", f"{active_injected} AND {cert_later}")}
-          GROUP BY v.facility_id, fc.cert_date
-        ) parts
-        GROUP BY facility_id, date
-        """,
-    )
-
-
 def rebuild_report_marts(conn: sa.Connection, full: bool, few_reports: bool = False) -> None:
     """mart_aefi_day and mart_plan_day (small inputs, always in SQL).
 
@@ -199,6 +156,13 @@ def rebuild_report_marts(conn: sa.Connection, full: bool, few_reports: bool = Fa
     0.3 s on the whole province)."""
     where, delete_where = _where(full)
     pg = conn.dialect.name == "postgresql"
+    reports = "aefi_report a JOIN visit v ON v.visit_id = a.visit_id"
+    if not full:
+        # The reports of the touched days (by their onset day's index), then their visits.
+        reports = (
+            "(SELECT DISTINCT date FROM touched_fd) d CROSS JOIN aefi_report a "
+            "JOIN visit v ON v.visit_id = a.visit_id AND a.onset_date = d.date"
+        )
     seqscan = None
     if few_reports and pg:
         seqscan = conn.exec_driver_sql("SELECT current_setting('enable_seqscan')").scalar()
@@ -212,7 +176,7 @@ def rebuild_report_marts(conn: sa.Connection, full: bool, few_reports: bool = Fa
         SELECT v.facility_id, a.onset_date, COALESCE(v.vaccine_code, ''),
                COALESCE(v.lot_number, ''), a.severity, COALESCE(a.outcome, ''),
                COALESCE(a.channel, ''), COUNT(*)
-        FROM aefi_report a JOIN visit v ON v.visit_id = a.visit_id
+        FROM {reports}
         {where("v.facility_id", "a.onset_date", "v.status = 'active'")}
         GROUP BY v.facility_id, a.onset_date, COALESCE(v.vaccine_code, ''),
                  COALESCE(v.lot_number, ''), a.severity, COALESCE(a.outcome, ''),
@@ -236,18 +200,34 @@ def rebuild_report_marts(conn: sa.Connection, full: bool, few_reports: bool = Fa
 
 
 def _running_backlog(conn: sa.Connection, full: bool) -> None:
-    """mart_certificate_day.backlog, each facility's running total, over every row of the
-    facilities whose days were rebuilt (a change on one day moves every later day's total)."""
-    rows = "" if full else " WHERE facility_id IN (SELECT DISTINCT facility_id FROM touched_fd)"
-    window = "PARTITION BY facility_id ORDER BY date ROWS BETWEEN UNBOUNDED PRECEDING AND"
+    """mart_certificate_day.backlog, each facility's running total. After an incremental
+    rebuild only the rows from each touched facility's first touched day change; they start
+    from the total of the rows before (which the rebuild left as they were):
+    backlog(D) = sum of backlog_in over days < D - sum of backlog_out over days <= D."""
+    window = "PARTITION BY m.facility_id ORDER BY m.date ROWS BETWEEN UNBOUNDED PRECEDING AND"
+    running = (
+        f"COALESCE(SUM(m.backlog_in) OVER ({window} 1 PRECEDING), 0) "
+        f"- SUM(m.backlog_out) OVER ({window} CURRENT ROW)"
+    )
+    if full:
+        rows = f"SELECT m.facility_id, m.date, {running} AS backlog FROM mart_certificate_day m"
+    else:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS backlog_from")
+        drop = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
+        conn.exec_driver_sql(
+            f"CREATE TEMP TABLE backlog_from{drop} AS SELECT f.facility_id, f.start, "
+            "(SELECT COALESCE(SUM(p.backlog_in - p.backlog_out), 0) FROM mart_certificate_day p "
+            "WHERE p.facility_id = f.facility_id AND p.date < f.start) AS base "
+            "FROM (SELECT facility_id, MIN(date) AS start FROM touched_fd GROUP BY facility_id) f"
+        )
+        rows = (
+            f"SELECT m.facility_id, m.date, f.base + {running} AS backlog "
+            "FROM backlog_from f CROSS JOIN mart_certificate_day m "
+            "WHERE m.facility_id = f.facility_id AND m.date >= f.start"
+        )
     conn.exec_driver_sql(
         f"""
-        UPDATE mart_certificate_day SET backlog = r.backlog FROM (
-          SELECT facility_id, date,
-                 COALESCE(SUM(backlog_in) OVER ({window} 1 PRECEDING), 0)
-                 - SUM(backlog_out) OVER ({window} CURRENT ROW) AS backlog
-          FROM mart_certificate_day{rows}
-        ) r
+        UPDATE mart_certificate_day SET backlog = r.backlog FROM ({rows}) r
         WHERE mart_certificate_day.facility_id = r.facility_id
           AND mart_certificate_day.date = r.date
         """
@@ -258,9 +238,10 @@ def rebuild_stock_marts(conn: sa.Connection, full: bool) -> None:
     def touched(alias: str) -> str:
         if full:
             return ""
+        # A row-value IN: SQLite reads the series through the (store, vaccine, day) indexes.
         return (
-            " WHERE EXISTS (SELECT 1 FROM touched_sv t WHERE t.store_id = "
-            f"{alias}.store_id AND t.vaccine_code = {alias}.vaccine_code)"
+            f" WHERE ({alias}.store_id, {alias}.vaccine_code) IN "
+            "(SELECT store_id, vaccine_code FROM touched_sv)"
         )
 
     flows = f"""
@@ -332,18 +313,9 @@ def rebuild_stock_marts(conn: sa.Connection, full: bool) -> None:
 def _rebuild_transfers(conn: sa.Connection, full: bool) -> None:
     """mart_transfer_day from the receivers' `transfer_in` rows: a receiver's series is
     rebuilt when its (store, vaccine) was touched, like the other stock marts."""
-    touched = (
-        ""
-        if full
-        else " AND EXISTS (SELECT 1 FROM touched_sv t WHERE t.store_id = s.store_id "
-        "AND t.vaccine_code = s.vaccine_code)"
-    )
-    delete = (
-        ""
-        if full
-        else " WHERE EXISTS (SELECT 1 FROM touched_sv t WHERE t.store_id = "
-        "mart_transfer_day.to_store_id AND t.vaccine_code = mart_transfer_day.vaccine_code)"
-    )
+    series = "(SELECT store_id, vaccine_code FROM touched_sv)"
+    touched = "" if full else f" AND (s.store_id, s.vaccine_code) IN {series}"
+    delete = "" if full else f" WHERE (to_store_id, vaccine_code) IN {series}"
     _rebuild(
         conn,
         "mart_transfer_day",
@@ -354,42 +326,5 @@ def _rebuild_transfers(conn: sa.Connection, full: bool) -> None:
                SUM(s.quantity_doses)
         FROM stock_transaction s WHERE s.txn_type = 'transfer_in'{touched}
         GROUP BY s.store_id, s.vaccine_code, s.txn_date, COALESCE(s.counterparty_store_id, '')
-        """,
-    )
-
-
-def rebuild_coverage_mart(
-    conn: sa.Connection, full: bool, computed: pd.DataFrame | None = None
-) -> None:
-    """`computed`: on a full rebuild, the mart's rows already computed from everyone's
-    milestones in memory (etl.coverage.coverage_rows); written as they are."""
-    if computed is not None:
-        conn.execute(schema.mart_coverage_day.delete())
-        upsert(conn, schema.mart_coverage_day, computed)
-        return
-    delete = "" if full else " WHERE commune_code IN (SELECT commune_code FROM touched_commune)"
-
-    def part(column: str, flags: str) -> str:
-        cond = f"{column} IS NOT NULL" + (
-            ""
-            if full
-            else " AND residence_commune_code IN (SELECT commune_code FROM touched_commune)"
-        )
-        return (
-            f"SELECT residence_commune_code AS c, {column} AS d, {flags} "
-            f"FROM person_vax WHERE {cond}"
-        )
-
-    _rebuild(
-        conn,
-        "mart_coverage_day",
-        delete,
-        f"""
-        INSERT INTO mart_coverage_day
-        SELECT c, d, SUM(a), SUM(b), SUM(x) FROM (
-          {part("first_dose_date", "1 AS a, 0 AS b, 0 AS x")}
-          UNION ALL {part("full_date", "0, 1, 0")}
-          UNION ALL {part("boosted_date", "0, 0, 1")}
-        ) parts GROUP BY c, d
         """,
     )

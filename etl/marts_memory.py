@@ -1,16 +1,15 @@
-"""The visit-grain facility-day marts of a full load, computed from the frames in memory.
+"""The visit-grain facility-day marts: their one definition, for full and incremental loads.
 
-A first (full) load already holds every visit and certificate it writes, so it computes
-mart_session_day, mart_dose_day, mart_screening_day and mart_certificate_day here, on the
-client, while the server is still writing the core tables, instead of scanning those tables
-again in SQL afterwards. Incremental loads rebuild the touched keys in SQL (etl/marts.py); the
-two follow the same definitions (METRICS.md), and the tests hold them equal: a full load
-against the SQL rebuild of the same warehouse, and incremental loads against a full one.
+mart_session_day, mart_dose_day, mart_screening_day and mart_certificate_day (METRICS.md) are
+computed here from visit and certificate frames. A first (full) load passes the frames it
+writes, on the client while the server is still writing the core tables; an incremental load
+reads back the visits and certificates of the facility-days it touched and passes those
+(etl/marts.py), keeping the rows of those facility-days.
 
-The frames are the rows written to the warehouse (valid rows of this run). Timestamps are
-first cut to what the warehouse keeps (microseconds on PostgreSQL, seconds on SQLite), so that
-the sums equal those of SQL over the stored rows. The work runs on integer codes (text keys
-encoded once in Arrow, days and times as integers): grouping millions of text keys is slow.
+Timestamps are first cut to what the warehouse keeps (microseconds on PostgreSQL, seconds on
+SQLite), so that a full load's frames and the same rows read back give the same sums. The
+work runs on integer codes (text keys encoded once in Arrow, days and times as integers):
+grouping millions of text keys is slow.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -52,4 +53,65 @@ def freshness(conn: sa.Connection) -> Freshness:
         data_version=setup.data_version(conn),
         first_day=bounds.start if bounds else None,
         last_day=bounds.end if bounds else None,
+    )
+
+
+@dataclass(frozen=True)
+class LoaderStatus:
+    """The loader as the etl_run log shows it. Cheap to read (the last runs by key), and not
+    tied to the data version: a load that found nothing new leaves the data version as it was,
+    but still shows the loader alive."""
+
+    last_finished_at: datetime | None  # when the last successful load finished
+    last_attempt_at: datetime | None  # when the last load (successful or not) started
+    failures_since_success: int  # failed loads after the last successful one
+    last_error: str | None  # the first line of the last failure's message, if it was last
+    every_seconds: float | None  # the schedule of `etl watch`, if it ran the last success
+
+    def allowed_age(self, default_max_age_hours: float = 36) -> float:
+        """Seconds the last success may be old before the loader counts as stalled: three
+        scheduled intervals (at least five minutes) under `etl watch`, else the default."""
+        if self.every_seconds:
+            return max(3 * self.every_seconds, 300.0)
+        return default_max_age_hours * 3600
+
+    def is_stalled(self, now: datetime, default_max_age_hours: float = 36) -> bool:
+        """True when no load has succeeded for longer than allowed_age (or none ever has)."""
+        if self.last_finished_at is None:
+            return True
+        age = (now - self.last_finished_at).total_seconds()
+        return age > self.allowed_age(default_max_age_hours)
+
+
+def loader_status(conn: sa.Connection, look_back: int = 50) -> LoaderStatus:
+    """The loader's last runs (at most `look_back` of them are read)."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT started_at, finished_at, status, error, details FROM etl_run "
+            "ORDER BY run_id DESC LIMIT :n"
+        ),
+        {"n": look_back},
+    ).all()
+    failures = 0
+    success = None
+    for row in rows:
+        if row.status == "success":
+            success = row
+            break
+        failures += 1
+    every = None
+    if success is not None and success.details:
+        try:
+            every = json.loads(success.details).get("every_seconds")
+        except ValueError:
+            every = None
+    last_error = None
+    if rows and rows[0].status != "success" and rows[0].error:
+        last_error = rows[0].error.strip().splitlines()[0]
+    return LoaderStatus(
+        last_finished_at=_utc(success.finished_at) if success else None,
+        last_attempt_at=_utc(rows[0].started_at) if rows else None,
+        failures_since_success=failures,
+        last_error=last_error,
+        every_seconds=float(every) if every else None,
     )

@@ -15,6 +15,7 @@ import settings
 from . import __version__
 from . import config as C
 from .db import Platform
+from .follow import follow
 from .generate import generate
 from .schema import TABLE_ORDER, TABLES
 from .timeutil import cutoff_for_end, day_index
@@ -45,6 +46,20 @@ def _parser() -> argparse.ArgumentParser:
         help="fraction of the province simulated: residents, site capacity and "
         f"supply (default {C.DEFAULT_SCALE})",
     )
+    p.add_argument(
+        "--follow",
+        action="store_true",
+        help="keep writing the campaign's next rows as they would arrive, until stopped "
+        "(continues an existing platform)",
+    )
+    p.add_argument(
+        "--speed",
+        type=float,
+        default=60.0,
+        help="with --follow: simulated seconds per real second (default 60)",
+    )
+    p.add_argument("--tick", type=float, default=5.0, help="with --follow: seconds between writes")
+    p.add_argument("--max-ticks", type=int, help=argparse.SUPPRESS)
     return p
 
 
@@ -112,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
                 "the database has platform tables but no sim_meta table; "
                 "it was not written by this simulator. Use an empty database."
             )
+        if args.follow:
+            return _follow(args, platform, meta, progress)
         seed, start, scale, end, prev_end = _resolve(args, meta)
         fresh = prev_end is None
         mode = "new platform" if fresh else f"continuing from {prev_end}"
@@ -135,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             "start": start,
             "scale": repr(float(scale)),
             "end": end,
+            "cutoff": str(cutoff),  # the moment written up to (--follow goes on from it)
             "horizon": C.HORIZON,
             "simulator_version": __version__,
         }
@@ -146,4 +164,21 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         platform.close()
     progress(f"done in {time.perf_counter() - t0:.1f}s")
+    return 0
+
+
+def _follow(args, platform: Platform, meta: dict[str, str] | None, progress) -> int:
+    if meta is None:
+        raise UsageError("--follow continues a simulated platform: build one first (--end D)")
+    if args.end is not None:
+        raise UsageError("--follow runs until stopped; it takes no --end")
+    if args.speed <= 0 or args.tick <= 0:
+        raise UsageError("--speed and --tick must be positive")
+    seed, start, _scale, _end, _prev = _resolve(
+        argparse.Namespace(**{**vars(args), "end": "9999-12-31"}), meta
+    )
+    since = int(meta["cutoff"]) if "cutoff" in meta else cutoff_for_end(day_index(meta["end"]))
+    progress(f"simulator {__version__}: following from {meta['end']}, seed={seed} start={start}")
+    tables = generate(seed, start, float(meta["scale"]), progress)
+    follow(platform, tables, meta, since, args.speed, args.tick, progress, args.max_ticks)
     return 0

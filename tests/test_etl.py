@@ -516,3 +516,73 @@ def test_binary_copy_in_slices_is_the_encoding_of_the_whole_batch(monkeypatch, r
     slices = -(-rows // slice_rows)
     assert len(chunks) == 1 + slices + 1  # header, the slices, trailer
     assert b"".join(chunks) == whole
+
+
+def _assert_equals_a_full_load(dbs, platform: str, incremental: str) -> None:
+    full = dbs.new_url("wh")
+    load(platform, full)
+    assert_same(snapshot(incremental), snapshot(full))
+
+
+def test_incremental_equals_full_after_late_entries_and_a_facility_after_its_visits(dbs):
+    platform = dbs.new_url("platform")
+    rows = tiny_platform_rows()
+    create_platform(platform, rows)
+    incremental = dbs.new_url("wh")
+    load(platform, incremental)
+    # A late entry (a session of 2021-09-10 recorded on 2021-09-25, certificate the same
+    # day, on a facility-day whose earlier rows are loaded), and a site that sends its visits
+    # and a certificate before the site itself is on the platform.
+    t = "2021-09-25T02:00:00+00:00"
+    template = next(v for v in rows["visit"] if v["visit_id"] == "V13")
+    late = dict(
+        template,
+        visit_id="V91",
+        session_date="2021-09-10",
+        checked_in_at="2021-09-10T01:00:00+00:00",
+        screened_at="2021-09-10T01:10:00+00:00",
+        injected_at="2021-09-10T01:30:00+00:00",
+        recorded_at=t,
+        updated_at=t,
+    )
+    early = [
+        dict(late, visit_id="V92", facility_id="F9", session_date="2021-09-24", recorded_at=t),
+        dict(late, visit_id="V93", facility_id="F9", session_date="2021-09-24", status="voided"),
+    ]
+    # (A later row, so that the site's visits are outside the next load's overlap window and
+    # load from the rejects, not by being read again.)
+    later = dict(late, visit_id="V94", recorded_at=t, updated_at="2021-09-25T03:00:00+00:00")
+    insert_rows(platform, "visit", [late, *early, later])
+    cert = dict(rows["certificate"][0], issued_at=t, updated_at=t, revoked_at=None)
+    insert_rows(
+        platform,
+        "certificate",
+        [
+            dict(cert, certificate_id="CE91", visit_id="V91"),
+            dict(cert, certificate_id="CE92", visit_id="V92"),
+        ],
+    )
+    load(platform, incremental)
+    assert scalar(incremental, "SELECT COUNT(*) FROM etl_reject WHERE source_pk = 'V92'") == 1
+    _assert_equals_a_full_load(dbs, platform, incremental)
+    # The site arrives: its visits and certificate load from the rejects; the late visit is
+    # corrected (voided) and its certificate revoked.
+    t = "2021-09-26T02:00:00+00:00"
+    site = dict(rows["facility"][0], facility_id="F9", commune_code="13771", updated_at=t)
+    insert_rows(platform, "facility", [site])
+    update_rows(
+        platform, "visit", "visit_id", [{"visit_id": "V91", "status": "voided", "updated_at": t}]
+    )
+    update_rows(
+        platform,
+        "certificate",
+        "certificate_id",
+        [{"certificate_id": "CE91", "revoked_at": t, "updated_at": t}],
+    )
+    out = load(platform, incremental)
+    assert "2 earlier rejects retried" in out.stderr  # the two visits of the new site
+    assert scalar(incremental, "SELECT COUNT(*) FROM visit WHERE facility_id = 'F9'") == 2
+    assert (
+        scalar(incremental, "SELECT checked_in FROM mart_session_day WHERE facility_id = 'F9'") == 1
+    )
+    _assert_equals_a_full_load(dbs, platform, incremental)

@@ -373,6 +373,28 @@ def test_continuation_equals_a_fresh_run_on_sqlite(tmp_path):
         assert a[table] == b[table], table
 
 
+def test_following_writes_the_next_rows_and_a_continuation_after_it_equals_a_fresh_run(
+    tmp_path,
+):
+    fresh, live = tmp_path / "fresh.db", tmp_path / "live.db"
+    args = ("--seed", "11", "--scale", "0.003")
+    assert _run("--platform-url", _url(fresh), *args, "--end", "2021-09-30") == 0
+    assert _run("--platform-url", _url(live), *args, "--end", "2021-09-14") == 0
+    con = sqlite3.connect(live)
+    before = _one(con, "SELECT COUNT(*) FROM visit")
+    con.close()
+    # Three writes of about one simulated day each (0.2 s of real time at 432,000x).
+    follow = ("--follow", "--speed", "432000", "--tick", "0.2", "--max-ticks", "3")
+    assert _run("--platform-url", _url(live), *follow) == 0
+    con = sqlite3.connect(live)
+    assert _one(con, "SELECT COUNT(*) FROM visit") > before
+    assert _one(con, "SELECT MAX(updated_at) FROM visit") >= _end_cutoff("2021-09-14")
+    assert _one(con, "SELECT value FROM sim_meta WHERE key = 'end'") > "2021-09-14"
+    con.close()
+    assert _run("--platform-url", _url(live), "--end", "2021-09-30") == 0
+    assert _dump_sqlite(fresh) == _dump_sqlite(live)
+
+
 def test_continuation_rejects_conflicting_parameters_and_earlier_ends(tmp_path, capsys):
     path = tmp_path / "p.db"
     db = _url(path)

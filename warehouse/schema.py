@@ -165,6 +165,8 @@ certificate = sa.Table(
     _col("revoked_at", TS),
     _col("updated_at", TS, nullable=False),
     sa.Index("ix_certificate_visit", "visit_id"),
+    # For the certificates issued on the facility-days an incremental load touched.
+    sa.Index("ix_certificate_issued", "issued_date"),
 )
 
 aefi_report = sa.Table(
@@ -181,6 +183,7 @@ aefi_report = sa.Table(
     _col("channel", T),
     _col("updated_at", TS, nullable=False),
     sa.Index("ix_aefi_visit", "visit_id"),
+    sa.Index("ix_aefi_onset", "onset_date"),  # the reports of touched days
 )
 
 stock_transaction = sa.Table(

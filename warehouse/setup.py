@@ -77,6 +77,20 @@ def ensure_schema(conn: sa.Connection) -> bool:
     return False
 
 
+def add_missing_indexes(conn: sa.Connection) -> list[str]:
+    """Create the indexes this schema version declares that the warehouse lacks (an index
+    added for speed needs no reload). Returns their names."""
+    inspector = sa.inspect(conn)
+    added = []
+    for table in schema.metadata.sorted_tables:
+        present = {ix["name"] for ix in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in present:
+                index.create(conn)
+                added.append(index.name)
+    return added
+
+
 def refresh_reference(conn: sa.Connection) -> None:
     """Rewrite the area and population dimensions from the reference files."""
     conn.execute(schema.population.delete())

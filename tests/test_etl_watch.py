@@ -1,0 +1,142 @@
+"""`python -m etl watch`: scheduled loads that keep going through an unreachable warehouse
+and stop cleanly on SIGTERM, leaving the previous state when stopped part way. Both dialects."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import PG_ADMIN_URL, ROOT
+from platform_builder import create_platform, tiny_platform_rows
+from test_etl import ENV, later_changes, load, scalar
+from warehouse_snapshot import assert_same, snapshot
+
+from etl.watch import MAX_BACKOFF, next_delay
+from queries.freshness import loader_status
+from warehouse import engine as wh_engine
+
+
+class Watcher:
+    """`etl watch` in a subprocess, its log lines collected by a thread."""
+
+    def __init__(self, platform: str, warehouse: str, every: float, env: dict | None = None):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "etl", "watch", "--every", str(every)]
+            + ["--platform-url", platform, "--warehouse-url", warehouse],
+            cwd=ROOT,
+            env=env or ENV,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self._new = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stderr:
+            with self._new:
+                self.lines.append(line)
+                self._new.notify_all()
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 120) -> None:
+        with self._new:
+            found = self._new.wait_for(
+                lambda: sum(text in line for line in self.lines) >= count, timeout
+            )
+        assert found, f"no {count} x {text!r} in the log:\n{''.join(self.lines)}"
+
+    def stop(self) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=60)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+
+def _unavailable_warehouse(dbs, tmp_path: Path) -> tuple[str, Callable[[], None]]:
+    """A warehouse URL that cannot be reached yet, and what makes it reachable."""
+    if dbs.dialect == "sqlite":
+        path = tmp_path / "warehouse.db"
+        path.mkdir()  # a directory where the database file should be: cannot be opened
+        return f"sqlite:///{path}", path.rmdir
+    url = dbs.new_url("wh")  # created (and dropped after the test) by the fixture ...
+    name = sa.make_url(url).database
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+    def sql(statement: str) -> None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(statement)
+
+    sql(f'DROP DATABASE "{name}"')  # ... but missing for now: the server refuses connections
+    return url, lambda: sql(f'CREATE DATABASE "{name}"')
+
+
+def test_watch_keeps_going_while_the_warehouse_is_unreachable_and_loads_when_it_is_back(
+    dbs, tmp_path
+):
+    platform = dbs.new_url("platform")
+    create_platform(platform, tiny_platform_rows())
+    warehouse, bring_back = _unavailable_warehouse(dbs, tmp_path)
+    watcher = Watcher(platform, warehouse, every=0.5)
+    try:
+        # One clear line per failed attempt, waiting longer after each.
+        watcher.wait_for("load failed", count=2)
+        failures = [line for line in watcher.lines if "load failed" in line]
+        assert "(1 in a row), next try in 1 s" in failures[0]
+        assert "(2 in a row), next try in 2 s" in failures[1]
+        assert "warehouse" in failures[0]
+        assert all(len(line.strip().splitlines()) == 1 for line in failures)
+        bring_back()
+        watcher.wait_for("finished in")
+        watcher.wait_for("finished in", count=2)  # and on schedule after that
+    finally:
+        status = watcher.stop()
+    assert status == 0, "".join(watcher.lines)
+    assert "stopped" in watcher.lines[-1]
+    assert scalar(warehouse, "SELECT COUNT(*) FROM visit") > 0
+    assert scalar(warehouse, "SELECT COUNT(*) FROM etl_run WHERE status = 'success'") >= 2
+    # What the dashboard's freshness line reads: alive now, stalled after three intervals
+    # (at least five minutes) without a successful load.
+    engine = wh_engine.make_engine(warehouse, create_dir=False)
+    with engine.connect() as conn:
+        loader = loader_status(conn)
+    engine.dispose()
+    assert loader.every_seconds == 0.5
+    assert loader.failures_since_success == 0
+    assert not loader.is_stalled(datetime.now(UTC))
+    assert loader.is_stalled(loader.last_finished_at + timedelta(seconds=301))
+
+
+def test_sigterm_during_a_load_leaves_the_previous_state(dbs):
+    platform = dbs.new_url("platform")
+    create_platform(platform, tiny_platform_rows())
+    warehouse = dbs.new_url("wh")
+    load(platform, warehouse)
+    before = snapshot(warehouse)
+    later_changes(platform)
+    watcher = Watcher(platform, warehouse, every=60, env={**ENV, "VAX_ETL_PAUSE_AT": "marts"})
+    try:
+        watcher.wait_for("paused at marts")
+    finally:
+        status = watcher.stop()
+    assert status == 0, "".join(watcher.lines)
+    assert "rolled back" in watcher.lines[-1]
+    assert_same(before, snapshot(warehouse))
+    load(platform, warehouse)  # the next load takes the change whole
+    assert scalar(warehouse, "SELECT status FROM visit WHERE visit_id = 'V01'") == "voided"
+
+
+@pytest.mark.parametrize(
+    ("every", "failures", "delay"),
+    [(60, 0, 60), (60, 1, 120), (60, 3, 480), (60, 10, MAX_BACKOFF), (3600, 2, 3600)],
+)
+def test_retries_back_off_to_a_ceiling(every, failures, delay):
+    assert next_delay(every, failures) == delay
