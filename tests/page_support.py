@@ -136,6 +136,12 @@ def open_page(page: str, monkeypatch, url: str, **params: str) -> AppTest:
     return at
 
 
+def param(at: AppTest, key: str) -> str | None:
+    """A query parameter of the app's address (AppTest may hold it as a one-item list)."""
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
+
+
 def metrics(at: AppTest) -> dict:
     """The page's KPI cards by label."""
     return {m.label: m for m in at.metric}

@@ -11,10 +11,8 @@ from functools import partial
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from page_support import etl as _etl
 from page_support import metrics, open_rejects, periods, read, table_with
 from page_support import open_page as open_app_page
-from platform_builder import create_platform, tiny_platform_rows
 from reference_metrics import reference_dataset, reference_view
 
 from dashboard import format as fmt
@@ -43,17 +41,16 @@ def demo(demo_platform) -> str:
     return demo_platform[1]
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> str:
-    """The tiny platform with V13 (AZ, A05's visit) from a second lot, LOT-AZ-02."""
-    tmp = tmp_path_factory.mktemp("aefi_tiny")
-    rows = tiny_platform_rows()
+def second_lot(rows: dict) -> None:
     for visit in rows["visit"]:
         if visit["visit_id"] == "V13":
             visit["lot_number"] = "LOT-AZ-02"
-    platform = f"sqlite:///{tmp / 'p.db'}"
-    create_platform(platform, rows)
-    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+@pytest.fixture(scope="module")
+def tiny(warehouses) -> str:
+    """The tiny platform with V13 (AZ, A05's visit) from a second lot, LOT-AZ-02."""
+    return warehouses.tiny("aefi", second_lot)
 
 
 @pytest.fixture(scope="module")

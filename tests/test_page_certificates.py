@@ -11,9 +11,7 @@ from functools import partial
 import pandas as pd
 import pytest
 from page_support import default_period, metrics, open_rejects, read, table_with
-from page_support import etl as _etl
 from page_support import open_page as open_app_page
-from platform_builder import create_platform, tiny_platform_rows
 from reference_metrics import Platform, reference_dataset
 
 from dashboard import format as fmt
@@ -32,11 +30,8 @@ def demo(small_province) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> tuple[str, str]:
-    tmp = tmp_path_factory.mktemp("certificates_tiny")
-    platform = f"sqlite:///{tmp / 'p.db'}"
-    create_platform(platform, tiny_platform_rows())
-    return platform, _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+def tiny(warehouses) -> tuple[str, str]:
+    return warehouses.tiny_with_platform()
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,8 @@ from functools import partial
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from page_support import etl as _etl
 from page_support import metrics, periods, read, table_with
 from page_support import open_page as open_app_page
-from platform_builder import create_platform, tiny_platform_rows
 from reference_metrics import reference_dataset
 
 from dashboard import format as fmt
@@ -44,11 +42,8 @@ def demo(demo_platform) -> str:
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> str:
-    tmp = tmp_path_factory.mktemp("flow_tiny")
-    platform = f"sqlite:///{tmp / 'p.db'}"
-    create_platform(platform, tiny_platform_rows())
-    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+def tiny(warehouses) -> str:
+    return warehouses.tiny()
 
 
 @pytest.fixture(scope="module")

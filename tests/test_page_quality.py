@@ -358,26 +358,6 @@ def test_a_period_without_data(monkeypatch, tiny):
     assert table_with(at, "Chưa xử lý")["Chưa xử lý"].sum() == 3  # rejects are not by period
 
 
-# --- the address: the first change is kept, opening adds nothing -------------------------------
-def _param(at, key: str):
-    value = at.query_params.get(key)
-    return value[0] if isinstance(value, list) else value
-
-
-def test_opening_the_page_adds_no_option_to_the_address(monkeypatch, tiny):
-    at = open_page(monkeypatch, tiny, week="2021-W37", district="356")
-    assert "rejects" not in at.query_params
-
-
-def test_the_first_change_of_district_is_kept(monkeypatch, tiny):
-    at = open_page(monkeypatch, tiny, week="2021-W37", district="356")
-    at.selectbox(key="f_district").set_value("359").run()
-    assert not at.exception, [e.message for e in at.exception]
-    assert at.selectbox(key="f_district").value == "359"
-    assert _param(at, "district") == "359"
-    assert at.caption[0].value.startswith("Huyện Vụ Bản")
-
-
 def test_late_sites_kpi_counts_distinct_sites(monkeypatch, tiny):
     at = open_page(monkeypatch, tiny, week="2021-W37")
     late = read(tiny, quality.late_sites, "36", W37)

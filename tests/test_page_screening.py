@@ -9,10 +9,8 @@ from functools import partial
 
 import pytest
 from conftest import ROOT
-from page_support import etl as _etl
 from page_support import metrics, periods, read, table_with
 from page_support import open_page as open_app_page
-from platform_builder import create_platform, tiny_platform_rows
 
 from dashboard import format as fmt
 from queries import screening
@@ -36,11 +34,8 @@ def demo(small_province) -> str:
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> str:
-    tmp = tmp_path_factory.mktemp("screening_tiny")
-    platform = f"sqlite:///{tmp / 'p.db'}"
-    create_platform(platform, tiny_platform_rows())
-    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+def tiny(warehouses) -> str:
+    return warehouses.tiny()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from datetime import date
 from functools import partial
 
 import pytest
-from page_support import default_period, read, table_with
+from page_support import default_period, param, read, table_with
 from page_support import open_page as open_app_page
 from streamlit.testing.v1 import AppTest
 
@@ -188,31 +188,12 @@ def test_an_empty_warehouse_says_so(monkeypatch, empty):
     assert any("chưa có buổi tiêm" in i.value for i in at.info)
 
 
-# --- the address: the first change is kept, opening adds nothing -------------------------------
-def _param(at: AppTest, key: str):
-    value = at.query_params.get(key)
-    return value[0] if isinstance(value, list) else value
-
-
-def test_opening_the_page_adds_no_option_to_the_address(monkeypatch, tiny):
-    at = open_page(monkeypatch, tiny, week="2021-W37", district="356")
-    assert "status" not in at.query_params
-
-
-def test_the_first_change_of_district_is_kept(monkeypatch, tiny):
-    at = open_page(monkeypatch, tiny, week="2021-W37", district="356")
-    at.selectbox(key="f_district").set_value("359").run()
-    assert not at.exception, [e.message for e in at.exception]
-    assert at.selectbox(key="f_district").value == "359"
-    assert _param(at, "district") == "359"
-    assert at.caption[0].value.startswith("Huyện Vụ Bản")
-
-
+# --- the address --------------------------------------------------------------------------------
 def test_the_alert_link_lands_on_the_site_detail(monkeypatch, tiny):
     at = open_page(monkeypatch, tiny, week="2021-W37", district="356", commune="13633", site="F1")
     assert any("Chi tiết điểm tiêm: Trạm Y tế Phường Hạ Long" in h.value for h in at.subheader)
     assert len(deck_layer(at, "chosen")) == 1
-    assert {k: _param(at, k) for k in ("district", "commune", "site")} == {
+    assert {k: param(at, k) for k in ("district", "commune", "site")} == {
         "district": "356",
         "commune": "13633",
         "site": "F1",

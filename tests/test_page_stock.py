@@ -12,9 +12,7 @@ from functools import partial
 
 import pytest
 from page_support import default_period, metrics, open_rejects, read, table_with
-from page_support import etl as _etl
 from page_support import open_page as open_app_page
-from platform_builder import create_platform, tiny_platform_rows
 from reference_metrics import reference_dataset
 
 from dashboard import format as fmt
@@ -32,18 +30,17 @@ def demo(small_province) -> tuple[str, str]:
     return small_province
 
 
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> str:
-    """The tiny platform plus one approved plan for F1 on 2021-09-14, before its store holds
-    any AZ: one stock-out day."""
-    tmp = tmp_path_factory.mktemp("stock_tiny")
-    rows = tiny_platform_rows()
+def plan_before_stock(rows: dict) -> None:
     extra = dict(rows["vaccination_plan"][0])
     extra.update(plan_id="P05", session_date="2021-09-14", planned_doses=40)
     rows["vaccination_plan"].append(extra)
-    platform = f"sqlite:///{tmp / 'p.db'}"
-    create_platform(platform, rows)
-    return _etl(platform, f"sqlite:///{tmp / 'w.db'}")
+
+
+@pytest.fixture(scope="module")
+def tiny(warehouses) -> str:
+    """The tiny platform plus one approved plan for F1 on 2021-09-14, before its store holds
+    any AZ: one stock-out day."""
+    return warehouses.tiny("stock", plan_before_stock)
 
 
 @pytest.fixture(scope="module")
