@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from queries import dimensions, readiness
-from queries.freshness import Freshness, freshness
+from queries.freshness import Freshness, LoaderStatus, freshness, loader_status
 from queries.scope import Period, Scope
 from warehouse import engine as wh_engine
 
@@ -48,6 +48,14 @@ def warehouse_problem(url: str) -> str | None:
 def data_version(url: str) -> str:
     with engine(url).connect() as conn:
         return readiness.data_version(conn)
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def loader(url: str) -> LoaderStatus:
+    """The loader's last runs: read every 10 s, not by data version (a load that found nothing
+    new leaves the data version as it was but shows the loader alive)."""
+    with engine(url).connect() as conn:
+        return loader_status(conn)
 
 
 def _name(query: Callable) -> str:

@@ -249,16 +249,36 @@ def begin(url: str | None = None, page: str = "") -> Context | None:
     return ctx
 
 
+def _age(ctx: Context, seconds: float) -> str:
+    if seconds < 2 * 3600:
+        return ctx.t("age_minutes", n=fmt.number(seconds / 60, ctx.lang))
+    return ctx.t("age_hours", n=fmt.number(seconds / 3600, ctx.lang))
+
+
+def freshness_line(ctx: Context, now: datetime) -> tuple[str, bool]:
+    """ "Data as of ... · last load finished ..." and whether the loader looks stalled (no
+    successful load for three of its scheduled intervals, or STALE_AFTER_HOURS without a
+    schedule), with the failures since its last success."""
+    status = cached.loader(ctx.url)
+    finished = status.last_finished_at or ctx.fresh.loaded_at
+    line = ctx.t(
+        "data_as_of", high_water=fmt.moment(ctx.fresh.high_water), loaded=fmt.moment(finished)
+    )
+    if not status.is_stalled(now, STALE_AFTER_HOURS):
+        return line, False
+    line += " — " + ctx.t("stale_data", age=_age(ctx, status.allowed_age(STALE_AFTER_HOURS)))
+    if status.failures_since_success:
+        line += "; " + ctx.t("stale_failures", n=status.failures_since_success)
+    return line, True
+
+
 def header(ctx: Context, title_key: str) -> None:
-    """Page title, scope and period, and how fresh the data is (with a stale warning)."""
+    """Page title, scope and period, and how fresh the data is (with a stalled-loader warning)."""
     st.title(ctx.t(title_key))
     period = f"{fmt.day(ctx.period.start)} – {fmt.day(ctx.period.end)}"
     st.caption(f"{ctx.scope_name()} · {period}")
-    fresh = ctx.fresh
-    as_of = ctx.t(
-        "data_as_of", high_water=fmt.moment(fresh.high_water), loaded=fmt.moment(fresh.loaded_at)
-    )
-    if fresh.is_stale(datetime.now(UTC), STALE_AFTER_HOURS):
-        st.warning(f"{as_of} — {ctx.t('stale_data', hours=STALE_AFTER_HOURS)}", icon="⏰")
+    line, stalled = freshness_line(ctx, datetime.now(UTC))
+    if stalled:
+        st.warning(line, icon="⏰")
     else:
-        st.caption(as_of)
+        st.caption(line)

@@ -261,3 +261,52 @@ def test_first_change_of_district_is_kept_with_a_page_option(monkeypatch, tiny_w
 def test_opening_a_page_adds_nothing_to_its_address(monkeypatch, tiny_warehouse):
     at = run_app(monkeypatch, tiny_warehouse, week="2021-W37")
     assert {k for k in at.query_params} <= {"lang", "week"}
+
+
+# --- freshness: new data without a restart, a stalled loader flagged ---------------------------
+def doses_shown(at: AppTest) -> int:
+    card = next(m for m in at.metric if m.label == "Số mũi đã tiêm")
+    return int(card.value.replace(".", ""))
+
+
+def test_a_new_load_shows_on_the_open_page_within_the_cache_period(monkeypatch, tmp_path):
+    import time
+
+    from page_support import etl
+    from platform_builder import _visit, insert_rows
+
+    platform, wh = f"sqlite:///{tmp_path / 'p.db'}", f"sqlite:///{tmp_path / 'w.db'}"
+    create_platform(platform, tiny_platform_rows())
+    etl(platform, wh)
+    at = run_app(monkeypatch, wh, week="2021-W37")
+    before = doses_shown(at)
+    late_entry = _visit("V99", "C01", "F1", "2021-09-14", "2021-09-14 03:00",
+                        injected="2021-09-14 03:20", vaccine="AZ", dose=2, kind="primary",
+                        recorded="2021-12-01 08:00")  # fmt: skip
+    insert_rows(platform, "visit", [late_entry])
+    etl(platform, wh)
+    time.sleep(10.5)  # the data version is read again every 10 s
+    at.run()
+    assert doses_shown(at) == before + 1
+
+
+def test_a_stalled_loader_is_flagged_with_its_failures(monkeypatch, tiny_warehouse, tmp_path):
+    import shutil
+
+    copy = tmp_path / "w.db"
+    shutil.copy(tiny_warehouse.removeprefix("sqlite:///"), copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE etl_run SET finished_at = '2026-01-01 00:00:00'")
+        conn.execute(
+            "INSERT INTO etl_run (started_at, finished_at, status, error) "
+            "VALUES ('2026-01-02 00:00:00', '2026-01-02 00:00:05', 'failed', "
+            "'could not connect to /srv/platform.db')"
+        )
+    at = run_app(monkeypatch, f"sqlite:///{copy}")
+    (line,) = [w.value for w in at.warning if "bộ nạp dữ liệu có thể đã ngừng" in w.value]
+    assert "lần nạp gần nhất xong lúc 07:00 01/01/2026" in line
+    assert "1 lần nạp sau đó bị lỗi" in line
+    assert "/srv/" not in line  # the error itself stays in the server's log
+    fresh = run_app(monkeypatch, tiny_warehouse)
+    assert not [w for w in fresh.warning if "bộ nạp" in w.value]
+    assert any("lần nạp gần nhất xong lúc" in c.value for c in fresh.caption)

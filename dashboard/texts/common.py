@@ -42,13 +42,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "all_communes": {"vi": "Tất cả xã, phường", "en": "All communes"},
     "all_sites": {"vi": "Tất cả điểm tiêm", "en": "All sites"},
     "data_as_of": {
-        "vi": "Dữ liệu cập nhật đến {high_water} (nạp lúc {loaded})",
-        "en": "Data as of {high_water} (loaded {loaded})",
+        "vi": "Dữ liệu cập nhật đến {high_water} · lần nạp gần nhất xong lúc {loaded}",
+        "en": "Data as of {high_water} · last load finished {loaded}",
     },
     "stale_data": {
-        "vi": "dữ liệu đã cũ: lần nạp gần nhất cách đây hơn {hours} giờ",
-        "en": "stale data: the last load finished more than {hours} hours ago",
+        "vi": "bộ nạp dữ liệu có thể đã ngừng: chưa có lần nạp thành công nào trong {age}",
+        "en": "the loader may have stopped: no successful load in {age}",
     },
+    "stale_failures": {
+        "vi": "{n} lần nạp sau đó bị lỗi (xem trang Chất lượng dữ liệu)",
+        "en": "{n} later loads failed (see the Data quality page)",
+    },
+    "age_minutes": {"vi": "{n} phút", "en": "{n} minutes"},
+    "age_hours": {"vi": "{n} giờ", "en": "{n} hours"},
     "no_data_period": {
         "vi": "Không có dữ liệu cho địa bàn và thời gian đã chọn.",
         "en": "No data for the chosen area and period.",
