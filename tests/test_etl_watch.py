@@ -140,3 +140,23 @@ def test_sigterm_during_a_load_leaves_the_previous_state(dbs):
 )
 def test_retries_back_off_to_a_ceiling(every, failures, delay):
     assert next_delay(every, failures) == delay
+
+
+def test_watch_keeps_going_while_the_platform_is_unreachable_and_loads_when_it_is_back(
+    dbs, tmp_path
+):
+    platform = f"sqlite:///{tmp_path / 'not-yet' / 'platform.db'}"  # no such file yet
+    warehouse = dbs.new_url("wh")
+    watcher = Watcher(platform, warehouse, every=0.5)
+    try:
+        watcher.wait_for("load failed", count=2)
+        failures = [line for line in watcher.lines if "load failed" in line]
+        assert "(1 in a row), next try in 1 s" in failures[0]
+        assert all(len(line.strip().splitlines()) == 1 for line in failures)
+        (tmp_path / "not-yet").mkdir()
+        create_platform(platform, tiny_platform_rows())
+        watcher.wait_for("finished in")
+    finally:
+        status = watcher.stop()
+    assert status == 0, "".join(watcher.lines)
+    assert scalar(warehouse, "SELECT COUNT(*) FROM visit") > 0
