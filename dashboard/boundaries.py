@@ -17,16 +17,14 @@ the commune points (`area.latitude/longitude`) clipped to a buffered hull of the
 dissolved into districts. `Boundaries.approximate` says so, and the maps must say it too.
 
 API: `load(areas, path=None)` (cached per file version and area list), `approximate_shapes`,
-`normalise_name`, and the `Boundaries` it returns. No Streamlit here.
+and the `Boundaries` it returns; reading and matching a file is in `boundary_file`, names in
+`area_names`. No Streamlit here.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,86 +32,16 @@ from pathlib import Path
 
 import pandas as pd
 import shapely
-from shapely.geometry import MultiPoint, MultiPolygon, mapping, shape
+from shapely.geometry import MultiPoint, MultiPolygon, mapping
 from shapely.geometry.polygon import orient
 
 import settings
+from dashboard.boundary_file import LEVELS, Issue, match_features, polygons, read_features
 
 ENV_VAR = "VAX_BOUNDARIES_PATH"
-LEVELS = ("district", "commune")
-_SIMPLIFY = 0.0002  # degrees (about 20 m): lighter maps, invisible at district or commune scale
 _DIGITS = 5  # coordinate decimals kept (about 1 m)
 _HULL_BUFFER = 0.03  # degrees (about 3 km) around the commune points for the approximate outline
 _HULL_RATIO = 0.25  # shapely.concave_hull ratio: follows the coast and the rivers' mouths loosely
-
-# Issue kinds (the page words them in the interface language):
-#   unreadable         the file cannot be opened or is not JSON (detail: the reason)
-#   not_geojson        the JSON is not a FeatureCollection of features (detail: what it is)
-#   not_lonlat         coordinates are not longitude/latitude degrees in the province
-#   no_match           no feature matched any area
-#   unmatched_feature  a feature matched no area (detail: its code or name)
-#   ambiguous_feature  a name fits several areas (detail: the name)
-#   duplicate_feature  a second feature for an area already drawn (detail: the area code)
-#   bad_geometry       a feature without a usable polygon (detail: its code or name)
-#   missing_area       an area with no shape in the file (detail: the area code)
-#   no_point           an area without a point, left out of the approximate shapes
-ISSUE_KINDS = (
-    "unreadable",
-    "not_geojson",
-    "not_lonlat",
-    "no_match",
-    "unmatched_feature",
-    "ambiguous_feature",
-    "duplicate_feature",
-    "bad_geometry",
-    "missing_area",
-    "no_point",
-)
-
-_CODE_KEYS = (
-    "area_code", "code", "gso_code", "ma_gso", "ma", "ma_dvhc", "madvhc", "id",
-    "district_code", "ma_huyen", "mahuyen", "commune_code", "ward_code", "ma_xa", "maxa",
-)  # fmt: skip
-_COMMUNE_NAME_KEYS = ("commune_name", "commune", "ward_name", "ten_xa", "tenxa", "xa", "name_3")
-_DISTRICT_NAME_KEYS = ("district_name", "district", "ten_huyen", "tenhuyen", "huyen", "name_2")
-_NAME_KEYS = ("name", "ten", "ten_dvhc", "tendvhc", "area_name", "shapename", "label")
-
-# Letters that look like Vietnamese ones but are other code points.
-_LOOK_ALIKES = str.maketrans(
-    {
-        "\u00d0": "\u0110",  # Ð (Icelandic eth) -> Đ
-        "\u00f0": "\u0111",  # ð -> đ
-        "\u0189": "\u0110",  # Ɖ (African D) -> Đ
-        "\u0256": "\u0111",  # ɖ -> đ
-        "\u1e0c": "\u0110",  # Ḍ -> Đ (seen in legacy-encoded files)
-        "\u00a0": " ",  # no-break space
-    }
-)
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-# Old-style tone placement ("hoà", "thuỷ", "khoẻ") to the new style ("hòa", "thủy", "khỏe"),
-# on the NFD form: the tone moves to the first vowel of a final oa / oe / uy (not after q).
-_OLD_TONE = re.compile(rf"(?<!q)([ou])([aey])([{_TONES}])(?![a-z\u0111\u0300-\u036f])")
-# Unit prefixes, on the spaceless key, with the level they announce.
-_PREFIXES = (
-    ("tỉnh", "tỉnh", "province"),
-    ("thànhphố", "thànhphố", "district"),
-    ("tp", "thànhphố", "district"),
-    ("huyện", "huyện", "district"),
-    ("quận", "quận", "district"),
-    ("thịxã", "thịxã", "district"),
-    ("tx", "thịxã", "district"),
-    ("thịtrấn", "thịtrấn", "commune"),
-    ("tt", "thịtrấn", "commune"),
-    ("phường", "phường", "commune"),
-    ("xã", "xã", "commune"),
-)  # (as written, canonical form, level announced), on the spaceless key
-
-
-@dataclass(frozen=True)
-class Issue:
-    kind: str  # one of ISSUE_KINDS
-    detail: str = ""
-    level: str | None = None  # district or commune, when it concerns one level
 
 
 @dataclass(frozen=True)
@@ -160,63 +88,15 @@ class Boundaries:
         return [i for i in self.issues if not kinds or i.kind in kinds]
 
 
-# --- names ----------------------------------------------------------------------------------
-def _fold(name: object) -> str:
-    """Case-folded NFC text with look-alike letters replaced and new-style tone placement."""
-    text = unicodedata.normalize("NFKC", str(name)).translate(_LOOK_ALIKES).casefold()
-    text = _OLD_TONE.sub(r"\1\3\2", unicodedata.normalize("NFD", text))
-    return unicodedata.normalize("NFC", text)
-
-
-def _spaceless(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum())
-
-
-def _keys(name: object) -> tuple[str | None, str, str]:
-    """(the level a unit prefix announces or None, the key with the prefix in its canonical
-    form, the key without it)."""
-    key = _spaceless(_fold(name))
-    for written, canonical, level in _PREFIXES:
-        if key.startswith(written) and len(key) > len(written):
-            bare = key[len(written) :]
-            return level, canonical + bare, bare
-    return None, key, key
-
-
-def split_prefix(name: object) -> tuple[str | None, str]:
-    """(the level a unit prefix announces or None, the normalised name without it)."""
-    level, _, bare = _keys(name)
-    return level, bare
-
-
-def normalise_name(name: object) -> str:
-    """The key names are matched on: "Huyện Ý Yên", "ý Yên", "Ý  YÊN" give the same key."""
-    return _keys(name)[2]
-
-
-def _ascii(key: str) -> str:
-    stripped = unicodedata.normalize("NFD", key.replace("đ", "d"))
-    return "".join(ch for ch in stripped if not unicodedata.combining(ch))
-
-
 # --- approximate shapes -----------------------------------------------------------------------
 def _rounded(geom):
     return shapely.set_precision(geom, 10**-_DIGITS) if not geom.is_empty else geom
 
 
-def _polygons(geom) -> list:
-    """The polygons inside any geometry (collections flattened, lines and points dropped)."""
-    if geom.geom_type == "Polygon":
-        return [] if geom.is_empty else [geom]
-    if hasattr(geom, "geoms"):
-        return [p for part in geom.geoms for p in _polygons(part)]
-    return []
-
-
 def _d3_winding(geom):
     """Exterior rings clockwise, holes counter-clockwise: the order d3-geo (and so plotly's
     geo maps) reads as "inside"; the other order fills the rest of the globe instead."""
-    oriented = [orient(p, sign=-1.0) for p in _polygons(geom)]
+    oriented = [orient(p, sign=-1.0) for p in polygons(geom)]
     return oriented[0] if len(oriented) == 1 else MultiPolygon(oriented)
 
 
@@ -323,175 +203,6 @@ def _build(
     )
 
 
-# --- the file -------------------------------------------------------------------------------
-def _lower_props(feature: Mapping) -> dict[str, object]:
-    props = feature.get("properties") or {}
-    if not isinstance(props, Mapping):
-        return {}
-    return {str(k).lower(): v for k, v in props.items() if v not in (None, "")}
-
-
-def _code_of(feature: Mapping, props: Mapping[str, object], known: set[str]) -> str | None:
-    candidates = [feature.get("id"), *(props.get(k) for k in _CODE_KEYS)]
-    for value in candidates:
-        if value is None or isinstance(value, bool):
-            continue
-        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-        text = text.strip()
-        if text in known:
-            return text
-    return None
-
-
-def _first(props: Mapping[str, object], keys: Iterable[str]) -> str | None:
-    for key in keys:
-        if props.get(key) not in (None, ""):
-            return str(props[key])
-    return None
-
-
-class _NameIndex:
-    """Areas of one level by normalised name: with the unit prefix ("Xã Quang Trung" and
-    "Phường Quang Trung" differ), without it, and both without diacritics."""
-
-    def __init__(self, rows: pd.DataFrame) -> None:
-        self.parent = dict(zip(rows["area_code"], rows["parent_code"], strict=True))
-        self.stages: list[dict[str, list[str]]] = [{}, {}, {}, {}]
-        for code, name in zip(rows["area_code"], rows["name"], strict=True):
-            for stage, key in zip(self.stages, self._stage_keys(name), strict=True):
-                stage.setdefault(key, []).append(code)
-
-    @staticmethod
-    def _stage_keys(name: object) -> tuple[str, str, str, str]:
-        _, full, bare = _keys(name)
-        return full, bare, _ascii(full), _ascii(bare)
-
-    def find(self, name: str, parent: str | None = None) -> list[str]:
-        """The areas a name fits at the strictest stage where it fits any (several: ambiguous),
-        among the children of `parent` when given."""
-        for stage, key in zip(self.stages, self._stage_keys(name), strict=True):
-            found = stage.get(key, [])
-            if parent is not None:
-                found = [c for c in found if self.parent.get(c) == parent]
-            if found:
-                return found
-        return []
-
-
-def _read_features(path: Path) -> tuple[list[Mapping], list[Issue]]:
-    try:
-        with path.open("rb") as fh:
-            data = json.loads(fh.read().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return [], [Issue("unreadable", f"{type(exc).__name__}: {exc}")]
-    if isinstance(data, Mapping) and data.get("type") == "Feature":
-        data = {"type": "FeatureCollection", "features": [data]}
-    feats = data.get("features") if isinstance(data, Mapping) else None
-    if not isinstance(feats, list):
-        what = data.get("type", "?") if isinstance(data, Mapping) else type(data).__name__
-        return [], [Issue("not_geojson", str(what))]
-    feats = [f for f in feats if isinstance(f, Mapping)]
-    if not feats:
-        return [], [Issue("not_geojson", "FeatureCollection without features")]
-    return feats, []
-
-
-def _polygon(feature: Mapping):
-    try:
-        geom = shape(feature.get("geometry"))
-    except Exception:  # noqa: BLE001 - shapely raises several types on bad input
-        return None
-    if geom.is_empty:
-        return None
-    if not geom.is_valid:
-        geom = shapely.make_valid(geom)
-    polys = _polygons(geom)
-    if not polys:
-        return None
-    merged = shapely.union_all(polys)
-    return merged.simplify(_SIMPLIFY, preserve_topology=True)
-
-
-def match_features(
-    features: list[Mapping], areas: pd.DataFrame
-) -> tuple[dict[str, dict[str, object]], list[Issue]]:
-    """Geometries by level and GSO code for the features of a file, and what went wrong."""
-    districts = areas[areas["area_level"] == "district"]
-    communes = areas[areas["area_level"] == "commune"]
-    known = {"district": set(districts["area_code"]), "commune": set(communes["area_code"])}
-    all_codes = known["district"] | known["commune"]
-    index = {"district": _NameIndex(districts), "commune": _NameIndex(communes)}
-    district_index = index["district"]
-    out: dict[str, dict[str, object]] = {"district": {}, "commune": {}}
-    issues: list[Issue] = []
-    pending = []  # features with only a generic name: their level is decided below
-    for feature in features:
-        props = _lower_props(feature)
-        code = _code_of(feature, props, all_codes)
-        label = _first(props, (*_NAME_KEYS, *_COMMUNE_NAME_KEYS, *_DISTRICT_NAME_KEYS))
-        label = label or str(feature.get("id") or props.get("code") or "?")
-        if code is not None:
-            level = "district" if code in known["district"] else "commune"
-            _keep(out, issues, level, code, feature, label)
-            continue
-        commune_name = _first(props, _COMMUNE_NAME_KEYS)
-        district_name = _first(props, _DISTRICT_NAME_KEYS)
-        generic = _first(props, _NAME_KEYS)
-        parent = None
-        if district_name:
-            found = district_index.find(district_name)
-            parent = found[0] if len(found) == 1 else None
-        if commune_name:
-            _match_named(out, issues, index, "commune", commune_name, parent, feature)
-        elif generic:
-            hinted, _ = split_prefix(generic)
-            if hinted == "province":
-                continue  # the province's outline: not an area the maps colour
-            if hinted in LEVELS:
-                level_parent = parent if hinted == "commune" else None
-                _match_named(out, issues, index, hinted, generic, level_parent, feature)
-            else:
-                pending.append((generic, parent, feature))
-        elif district_name:
-            _match_named(out, issues, index, "district", district_name, None, feature)
-        else:
-            issues.append(Issue("unmatched_feature", label))
-    if pending:
-        # Unprefixed names: the file's level is the one where more of its features match.
-        hits = {
-            level: len(out[level])
-            + sum(bool(index[level].find(n, p if level == "commune" else None))
-                  for n, p, _ in pending)
-            for level in LEVELS
-        }  # fmt: skip
-        level = "commune" if hits["commune"] > hits["district"] else "district"
-        for name, parent, feature in pending:
-            level_parent = parent if level == "commune" else None
-            _match_named(out, issues, index, level, name, level_parent, feature)
-    return out, issues
-
-
-def _match_named(out, issues, index, level, name, parent, feature) -> None:
-    found = index[level].find(name, parent)
-    if len(found) == 1:
-        _keep(out, issues, level, found[0], feature, name)
-    elif found:
-        issues.append(Issue("ambiguous_feature", name, level))
-    else:
-        issues.append(Issue("unmatched_feature", name, level))
-
-
-def _keep(out, issues, level, code, feature, label) -> None:
-    if code in out[level]:
-        issues.append(Issue("duplicate_feature", code, level))
-        return
-    geom = _polygon(feature)
-    if geom is None:
-        issues.append(Issue("bad_geometry", label, level))
-        return
-    out[level][code] = geom
-
-
 def _plausible(geoms: Mapping[str, object], areas: pd.DataFrame) -> bool:
     """Most shapes lie near the commune points (so the file is in lon/lat degrees, x first)."""
     pts = _commune_points(areas)
@@ -506,7 +217,7 @@ def _plausible(geoms: Mapping[str, object], areas: pd.DataFrame) -> bool:
 
 def _from_file(path: Path, areas: pd.DataFrame) -> Boundaries:
     approx_communes, approx_districts, approx_issues = approximate_shapes(areas)
-    features, issues = _read_features(path)
+    features, issues = read_features(path)
     found: dict[str, dict[str, object]] = {"district": {}, "commune": {}}
     if features:
         found, issues = match_features(features, areas)

@@ -12,7 +12,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, shape
 
-from dashboard import boundaries
+from dashboard import area_names, boundaries
 from warehouse import reference
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -50,16 +50,16 @@ def kinds(result: boundaries.Boundaries, kind: str) -> list[str]:
     ],
 )
 def test_names_normalise_to_the_same_key(messy, clean):
-    assert boundaries.normalise_name(messy) == boundaries.normalise_name(clean)
+    assert area_names.normalise_name(messy) == area_names.normalise_name(clean)
 
 
 def test_different_places_keep_different_keys():
-    assert boundaries.normalise_name("Xã Yên Lợi") != boundaries.normalise_name("Xã Yên Lộc")
-    assert boundaries.normalise_name("Quý Yên") != boundaries.normalise_name("Qủy Yên")
-    assert boundaries.split_prefix("Huyện Vụ Bản") == ("district", "vụbản")
-    assert boundaries.split_prefix("Phường Hạ Long")[0] == "commune"
-    assert boundaries.split_prefix("Tỉnh Nam Định")[0] == "province"
-    assert boundaries.split_prefix("Xuân Trường") == (None, "xuântrường")
+    assert area_names.normalise_name("Xã Yên Lợi") != area_names.normalise_name("Xã Yên Lộc")
+    assert area_names.normalise_name("Quý Yên") != area_names.normalise_name("Qủy Yên")
+    assert area_names.split_prefix("Huyện Vụ Bản") == ("district", "vụbản")
+    assert area_names.split_prefix("Phường Hạ Long")[0] == "commune"
+    assert area_names.split_prefix("Tỉnh Nam Định")[0] == "province"
+    assert area_names.split_prefix("Xuân Trường") == (None, "xuântrường")
 
 
 # --- a file keyed by codes --------------------------------------------------------------------
