@@ -59,10 +59,6 @@ class Context:
         value = text(key, self.lang)
         return value.format(**kw) if kw else value
 
-    @property
-    def scope_code(self) -> str:
-        return self.scope.code
-
     def scope_for(self, code: str | None) -> Scope:
         """The scope of an area code or facility id, from the reference frames (no SQL)."""
         return scope_of(code, self.areas, self.facilities)
@@ -155,13 +151,13 @@ def _known(fresh: Freshness, areas: pd.DataFrame, fac: pd.DataFrame) -> Known:
     )
 
 
-def _period_text(state: ViewState, last) -> str:
+def _period_text(state: ViewState) -> str:
     if state.is_custom_range:
         return f"{fmt.day(state.start)} – {fmt.day(state.end)}"
     return sidebar.week_caption(state.week or "", state.lang) if state.week else ""
 
 
-def notice_line(notice: Notice, state: ViewState, shown_scope: str, last) -> str:
+def notice_line(notice: Notice, state: ViewState, shown_scope: str) -> str:
     """One line in the user's language: what the link asked for and what is shown instead."""
     values = dict(notice.values)
     for key in ("from", "to", "first", "last"):
@@ -170,7 +166,7 @@ def notice_line(notice: Notice, state: ViewState, shown_scope: str, last) -> str
                 values[key] = fmt.day(datetime.fromisoformat(values[key]))
     if "nearest" in values:
         values["nearest"] = sidebar.week_caption(values["nearest"], state.lang)
-    shown = _period_text(state, last) if notice.kind.startswith(("week", "range")) else ""
+    shown = _period_text(state) if notice.kind.startswith(("week", "range")) else ""
     values.setdefault("shown", shown or shown_scope)
     return text(f"notice_{notice.kind}", state.lang).format(**values)
 
@@ -178,7 +174,7 @@ def notice_line(notice: Notice, state: ViewState, shown_scope: str, last) -> str
 def _show_notices(notices: list[Notice], ctx: Context) -> None:
     pending = st.session_state.pop(PENDING, [])
     for notice in [*pending, *notices]:
-        line = notice_line(notice, ctx.state, ctx.scope_name(), ctx.fresh.last_day)
+        line = notice_line(notice, ctx.state, ctx.scope_name())
         st.warning(line, icon=":material/link_off:")
 
 

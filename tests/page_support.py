@@ -98,23 +98,23 @@ class Warehouses:
             self._built[key] = build(self._tmp.mktemp(key))
         return self._built[key]
 
-    def tiny(self, variant: str = "tiny", edit=None) -> str:
-        """The tiny hand-made platform (tests/platform_builder.py) loaded by the real ETL."""
+    def tiny_with_platform(self, variant: str = "tiny", edit=None) -> tuple[str, str]:
+        """(platform url, warehouse url): the tiny hand-made platform (tests/platform_builder.py),
+        or a named variant of its rows edited by `edit`, loaded by the real ETL."""
 
-        def build(tmp: Path) -> str:
+        def build(tmp: Path) -> tuple[str, str]:
             rows = tiny_platform_rows()
             if edit is not None:
                 edit(rows)
             platform = f"sqlite:///{tmp / 'p.db'}"
             create_platform(platform, rows)
-            return etl(platform, f"sqlite:///{tmp / 'w.db'}")
+            return platform, etl(platform, f"sqlite:///{tmp / 'w.db'}")
 
         return self._once(variant, build)
 
-    def tiny_with_platform(self, variant: str = "tiny", edit=None) -> tuple[str, str]:
-        """(platform url, warehouse url) of `tiny(variant, edit)`."""
-        wh = self.tiny(variant, edit)
-        return wh.replace("/w.db", "/p.db"), wh
+    def tiny(self, variant: str = "tiny", edit=None) -> str:
+        """The warehouse of `tiny_with_platform`."""
+        return self.tiny_with_platform(variant, edit)[1]
 
     def demo(self) -> tuple[str, str]:
         return self._once("demo", simulated_province)

@@ -125,7 +125,7 @@ def _area_chart(ctx: shell.Context, areas: pd.DataFrame, labels: dict[str, str])
         ctx,
         figures.area_figure(areas.head(30), ctx.lang, {**_series(ctx), "start": labels["start"]}),
         table,
-        key=f"certificates_area_chart_{ctx.scope_code}",
+        key=f"certificates_area_chart_{ctx.scope.code}",
         metrics=("backlog", "backlog_change", "certificate_lag"),
         column_config=config,
     )
@@ -139,7 +139,7 @@ def _top_sites(ctx: shell.Context, labels: dict[str, str]) -> None:
         return
     labels = {**labels, "area": ctx.t("certificates_site")}
     table, config = _shown(ctx, figures.area_table(top, labels), labels)
-    widgets.table(table, column_config=config, key=f"certificates_top_{ctx.scope_code}")
+    widgets.table(table, column_config=config, key=f"certificates_top_{ctx.scope.code}")
 
 
 def render(ctx: shell.Context) -> None:

@@ -127,7 +127,7 @@ def _site_chart(ctx: shell.Context, sites: pd.DataFrame, labels: dict[str, str])
         ctx,
         figures.site_figure(shown, ctx.lang, widgets.label(ctx, "throughput")),
         table,
-        key=f"flow_site_chart_{ctx.scope_code}",
+        key=f"flow_site_chart_{ctx.scope.code}",
         metrics=("throughput",),
         column_config=config,
     )

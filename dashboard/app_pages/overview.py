@@ -159,7 +159,7 @@ def _trend_section(ctx: shell.Context) -> None:
             numbers=[labels[c] for c in (*overview_q.DOSE_GROUPS, "total", "planned")],
             percents=[labels["plan_achievement"]],
         ),
-        key=f"overview_trend_{ctx.scope_code}_{ctx.period.start}_{ctx.period.end}",
+        key=f"overview_trend_{ctx.scope.code}_{ctx.period.start}_{ctx.period.end}",
         metrics=("doses", "planned_doses", "plan_achievement"),
     )
     st.caption(ctx.t("overview_dose3plus_note"))
