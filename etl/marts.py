@@ -235,70 +235,27 @@ def _running_backlog(conn: sa.Connection, full: bool) -> None:
 
 
 def rebuild_stock_marts(conn: sa.Connection, full: bool) -> None:
-    def touched(alias: str) -> str:
-        if full:
-            return ""
-        # A row-value IN: SQLite reads the series through the (store, vaccine, day) indexes.
-        return (
-            f" WHERE ({alias}.store_id, {alias}.vaccine_code) IN "
-            "(SELECT store_id, vaccine_code FROM touched_sv)"
+    """The stock marts (METRICS.md "Stock"). Incrementally, a touched series is rebuilt from
+    its earliest changed day on, its running on-hand continuing from the mart's last row
+    before that day; the waste and transfer marts, which have no running sum, on the changed
+    days only."""
+    if not full:
+        create_temp_table(
+            conn, "touched_sv_from", {"store_id": "TEXT", "vaccine_code": "TEXT", "day": "DATE"}
         )
-
-    flows = f"""
-      SELECT s.store_id, s.vaccine_code, s.txn_date AS date,
-        SUM(CASE WHEN s.txn_type IN ('receipt', 'transfer_in') THEN s.quantity_doses ELSE 0 END)
-          AS received,
-        SUM(CASE WHEN s.txn_type = 'transfer_out' THEN s.quantity_doses ELSE 0 END) AS issued_out,
-        SUM(CASE WHEN s.txn_type = 'administered' THEN s.quantity_doses ELSE 0 END)
-          AS administered,
-        SUM(CASE WHEN s.txn_type = 'wasted' THEN s.quantity_doses ELSE 0 END) AS wasted,
-        SUM(CASE WHEN s.txn_type = 'adjustment' THEN s.quantity_doses ELSE 0 END) AS adjustment
-      FROM stock_transaction s{touched("s")}
-      GROUP BY s.store_id, s.vaccine_code, s.txn_date"""
-    reports = f"""
-      SELECT store_id, vaccine_code, report_date AS date, received_doses, administered_doses,
-             remaining_doses
-      FROM (
-        SELECT r.*, ROW_NUMBER() OVER (
-          PARTITION BY r.store_id, r.vaccine_code, r.report_date
-          ORDER BY CASE WHEN r.submitted_at IS NULL THEN 1 ELSE 0 END, r.submitted_at DESC,
-                   r.updated_at DESC, r.report_id DESC) AS rn
-        FROM stock_report r{touched("r")}
-      ) ranked WHERE rn = 1"""
-    _rebuild(
-        conn,
-        "mart_stock_day",
-        touched("mart_stock_day"),
-        f"""
-        INSERT INTO mart_stock_day
-        WITH flows AS ({flows}), reports AS ({reports}),
-        days AS (SELECT store_id, vaccine_code, date FROM flows
-                 UNION SELECT store_id, vaccine_code, date FROM reports)
-        SELECT d.store_id, d.vaccine_code, d.date,
-          COALESCE(f.received, 0), COALESCE(f.issued_out, 0), COALESCE(f.administered, 0),
-          COALESCE(f.wasted, 0), COALESCE(f.adjustment, 0),
-          SUM(COALESCE(f.received, 0) - COALESCE(f.issued_out, 0) - COALESCE(f.administered, 0)
-              - COALESCE(f.wasted, 0) + COALESCE(f.adjustment, 0))
-            OVER (PARTITION BY d.store_id, d.vaccine_code ORDER BY d.date
-                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-          r.received_doses, r.administered_doses, r.remaining_doses
-        FROM days d
-        LEFT JOIN flows f ON f.store_id = d.store_id AND f.vaccine_code = d.vaccine_code
-                         AND f.date = d.date
-        LEFT JOIN reports r ON r.store_id = d.store_id AND r.vaccine_code = d.vaccine_code
-                           AND r.date = d.date
-        """,
-    )
-    waste_where = touched("s")
-    waste_where = (
-        f"{waste_where} AND s.txn_type = 'wasted'"
-        if waste_where
-        else " WHERE s.txn_type = 'wasted'"
-    )
+        conn.exec_driver_sql(
+            "INSERT INTO touched_sv_from SELECT store_id, vaccine_code, MIN(date) "
+            "FROM touched_sv GROUP BY store_id, vaccine_code"
+        )
+    _rebuild_stock_day(conn, full)
+    days = "(SELECT store_id, vaccine_code, date FROM touched_sv)"
+    waste_where = " WHERE s.txn_type = 'wasted'"
+    if not full:
+        waste_where += f" AND (s.store_id, s.vaccine_code, s.txn_date) IN {days}"
     _rebuild(
         conn,
         "mart_stock_waste_day",
-        touched("mart_stock_waste_day"),
+        "" if full else f" WHERE (store_id, vaccine_code, date) IN {days}",
         f"""
         INSERT INTO mart_stock_waste_day
         SELECT s.store_id, s.vaccine_code, s.txn_date, COALESCE(s.waste_reason, ''),
@@ -310,12 +267,89 @@ def rebuild_stock_marts(conn: sa.Connection, full: bool) -> None:
     _rebuild_transfers(conn, full)
 
 
+def _rebuild_stock_day(conn: sa.Connection, full: bool) -> None:
+    if full:
+        txn, rep, delete, base_join, base = "stock_transaction s", "stock_report r", "", "", "0"
+    else:
+        # From the small key table (CROSS JOIN keeps SQLite's join order) into each series'
+        # rows from its first changed day, through the (store, vaccine, day) indexes.
+        series = "touched_sv_from t CROSS JOIN "
+        txn = (
+            f"{series}stock_transaction s WHERE s.store_id = t.store_id "
+            "AND s.vaccine_code = t.vaccine_code AND s.txn_date >= t.day"
+        )
+        rep = (
+            f"{series}stock_report r WHERE r.store_id = t.store_id "
+            "AND r.vaccine_code = t.vaccine_code AND r.report_date >= t.day"
+        )
+        delete = (
+            " WHERE EXISTS (SELECT 1 FROM touched_sv_from t WHERE t.store_id = "
+            "mart_stock_day.store_id AND t.vaccine_code = mart_stock_day.vaccine_code "
+            "AND mart_stock_day.date >= t.day)"
+        )
+        # What the series held at the end of its last day before the change (the mart's
+        # rows from that day on are deleted first).
+        base_join = """
+        JOIN (SELECT t.store_id, t.vaccine_code, COALESCE((
+                SELECT m.on_hand FROM mart_stock_day m
+                WHERE m.store_id = t.store_id AND m.vaccine_code = t.vaccine_code
+                  AND m.date < t.day ORDER BY m.date DESC LIMIT 1), 0) AS on_hand
+              FROM touched_sv_from t) b
+          ON b.store_id = d.store_id AND b.vaccine_code = d.vaccine_code"""
+        base = "b.on_hand"
+    flows = f"""
+      SELECT s.store_id, s.vaccine_code, s.txn_date AS date,
+        SUM(CASE WHEN s.txn_type IN ('receipt', 'transfer_in') THEN s.quantity_doses ELSE 0 END)
+          AS received,
+        SUM(CASE WHEN s.txn_type = 'transfer_out' THEN s.quantity_doses ELSE 0 END) AS issued_out,
+        SUM(CASE WHEN s.txn_type = 'administered' THEN s.quantity_doses ELSE 0 END)
+          AS administered,
+        SUM(CASE WHEN s.txn_type = 'wasted' THEN s.quantity_doses ELSE 0 END) AS wasted,
+        SUM(CASE WHEN s.txn_type = 'adjustment' THEN s.quantity_doses ELSE 0 END) AS adjustment
+      FROM {txn}
+      GROUP BY s.store_id, s.vaccine_code, s.txn_date"""
+    reports = f"""
+      SELECT store_id, vaccine_code, report_date AS date, received_doses, administered_doses,
+             remaining_doses
+      FROM (
+        SELECT r.*, ROW_NUMBER() OVER (
+          PARTITION BY r.store_id, r.vaccine_code, r.report_date
+          ORDER BY CASE WHEN r.submitted_at IS NULL THEN 1 ELSE 0 END, r.submitted_at DESC,
+                   r.updated_at DESC, r.report_id DESC) AS rn
+        FROM {rep}
+      ) ranked WHERE rn = 1"""
+    _rebuild(
+        conn,
+        "mart_stock_day",
+        delete,
+        f"""
+        INSERT INTO mart_stock_day
+        WITH flows AS ({flows}), reports AS ({reports}),
+        days AS (SELECT store_id, vaccine_code, date FROM flows
+                 UNION SELECT store_id, vaccine_code, date FROM reports)
+        SELECT d.store_id, d.vaccine_code, d.date,
+          COALESCE(f.received, 0), COALESCE(f.issued_out, 0), COALESCE(f.administered, 0),
+          COALESCE(f.wasted, 0), COALESCE(f.adjustment, 0),
+          {base} + SUM(COALESCE(f.received, 0) - COALESCE(f.issued_out, 0)
+              - COALESCE(f.administered, 0) - COALESCE(f.wasted, 0) + COALESCE(f.adjustment, 0))
+            OVER (PARTITION BY d.store_id, d.vaccine_code ORDER BY d.date
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+          r.received_doses, r.administered_doses, r.remaining_doses
+        FROM days d{base_join}
+        LEFT JOIN flows f ON f.store_id = d.store_id AND f.vaccine_code = d.vaccine_code
+                         AND f.date = d.date
+        LEFT JOIN reports r ON r.store_id = d.store_id AND r.vaccine_code = d.vaccine_code
+                           AND r.date = d.date
+        """,
+    )
+
+
 def _rebuild_transfers(conn: sa.Connection, full: bool) -> None:
-    """mart_transfer_day from the receivers' `transfer_in` rows: a receiver's series is
-    rebuilt when its (store, vaccine) was touched, like the other stock marts."""
-    series = "(SELECT store_id, vaccine_code FROM touched_sv)"
-    touched = "" if full else f" AND (s.store_id, s.vaccine_code) IN {series}"
-    delete = "" if full else f" WHERE (to_store_id, vaccine_code) IN {series}"
+    """mart_transfer_day from the receivers' `transfer_in` rows: a receiver's changed days are
+    rebuilt, like the waste mart's."""
+    days = "(SELECT store_id, vaccine_code, date FROM touched_sv)"
+    touched = "" if full else f" AND (s.store_id, s.vaccine_code, s.txn_date) IN {days}"
+    delete = "" if full else f" WHERE (to_store_id, vaccine_code, date) IN {days}"
     _rebuild(
         conn,
         "mart_transfer_day",

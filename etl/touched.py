@@ -3,7 +3,9 @@
 Temporary tables, filled while the core tables are upserted and read by the mart rebuilds:
 - touched_fd (facility_id, date): facility-day marts (sessions, doses, screening,
   certificates, AEFI, plans);
-- touched_sv (store_id, vaccine_code): stock series and the transfers a store received;
+- touched_sv (store_id, vaccine_code, date): the stock days changed; a series' marts are
+  rebuilt from its earliest changed day on, the day-grain ones (waste, transfers received)
+  on the changed days only;
 - affected_visit, affected_person: visits and persons whose rows changed, resolved into the
   keys above once every table is loaded.
 A changed row counts under the keys of both its old and its new version: the old keys are
@@ -18,7 +20,7 @@ import sqlalchemy as sa
 from etl.sqlutil import add_keys_frame, create_temp_table
 
 TOUCHED_FD = {"facility_id": "TEXT", "date": "DATE"}
-TOUCHED_SV = {"store_id": "TEXT", "vaccine_code": "TEXT"}
+TOUCHED_SV = {"store_id": "TEXT", "vaccine_code": "TEXT", "date": "DATE"}
 AFFECTED_VISIT = {"visit_id": "TEXT"}
 AFFECTED_PERSON = {"person_key": "TEXT"}
 
@@ -59,8 +61,10 @@ def keys_after(conn: sa.Connection, name: str, valid: pd.DataFrame) -> None:
         add_keys_frame(conn, "affected_visit", valid[["visit_id"]])
     elif name == "citizen":
         add_keys_frame(conn, "affected_person", valid[["person_key"]])
-    elif name in ("stock_transaction", "stock_report"):
-        add_keys_frame(conn, "touched_sv", valid[["store_id", "vaccine_code"]])
+    elif name == "stock_transaction":
+        add_keys_frame(conn, "touched_sv", _sv(valid, "txn_date"))
+    elif name == "stock_report":
+        add_keys_frame(conn, "touched_sv", _sv(valid, "report_date"))
 
 
 def final_keys(conn: sa.Connection) -> None:
@@ -71,6 +75,16 @@ def final_keys(conn: sa.Connection) -> None:
 
 def _fd(frame: pd.DataFrame, fac: str, day: str) -> pd.DataFrame:
     return pd.DataFrame({"facility_id": frame[fac], "date": frame[day].dt.strftime("%Y-%m-%d")})
+
+
+def _sv(frame: pd.DataFrame, day: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "store_id": frame["store_id"],
+            "vaccine_code": frame["vaccine_code"],
+            "date": frame[day].dt.strftime("%Y-%m-%d"),
+        }
+    )
 
 
 # SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT to parse it unambiguously.
@@ -141,10 +155,20 @@ _KEYS_BEFORE = {
     ],
     "citizen": [_insert(_AP, "c.person_key", f"{_INC} citizen c", "c.citizen_key = i.k")],
     "stock_transaction": [
-        _insert(_SV, "s.store_id, s.vaccine_code", f"{_INC} stock_transaction s", "s.txn_id = i.k")
+        _insert(
+            _SV,
+            "s.store_id, s.vaccine_code, s.txn_date",
+            f"{_INC} stock_transaction s",
+            "s.txn_id = i.k",
+        )
     ],
     "stock_report": [
-        _insert(_SV, "s.store_id, s.vaccine_code", f"{_INC} stock_report s", "s.report_id = i.k")
+        _insert(
+            _SV,
+            "s.store_id, s.vaccine_code, s.report_date",
+            f"{_INC} stock_report s",
+            "s.report_id = i.k",
+        )
     ],
 }
 _AFFECTED = "affected_visit a CROSS JOIN visit v"

@@ -586,3 +586,51 @@ def test_incremental_equals_full_after_late_entries_and_a_facility_after_its_vis
         scalar(incremental, "SELECT checked_in FROM mart_session_day WHERE facility_id = 'F9'") == 1
     )
     _assert_equals_a_full_load(dbs, platform, incremental)
+
+
+def test_incremental_equals_full_after_stock_changes_in_the_past(dbs):
+    """Stock series are rebuilt from their first changed day on, continuing the on-hand of
+    the day before: a transaction moved to an earlier and one to a later day, a quantity
+    corrected in the middle of a series, a transaction entered late for a day that had none,
+    a waste reason corrected, and a declared report re-submitted."""
+    platform = dbs.new_url("platform")
+    rows = tiny_platform_rows()
+    create_platform(platform, rows)
+    incremental = dbs.new_url("wh")
+    load(platform, incremental)
+    on_hand = (
+        "SELECT on_hand FROM mart_stock_day WHERE store_id = 'SF1' AND vaccine_code = 'AZ' "
+        "AND date = '2021-09-19'"
+    )
+    assert scalar(incremental, on_hand) == 200 - 10 - 2 - 3
+    t = "2021-09-22T03:00:00+00:00"
+    update_rows(
+        platform,
+        "stock_transaction",
+        "txn_id",
+        [
+            {"txn_id": "T08", "txn_date": "2021-09-16", "updated_at": t},  # 18 Sep -> 16 Sep
+            {"txn_id": "T10", "txn_date": "2021-09-20", "updated_at": t},  # 19 Sep -> 20 Sep
+            {"txn_id": "T06", "quantity_doses": 80, "updated_at": t},
+            {"txn_id": "T09", "waste_reason": "broken_vial", "updated_at": t},
+        ],
+    )
+    template = next(r for r in rows["stock_transaction"] if r["txn_id"] == "T09")
+    insert_rows(
+        platform,
+        "stock_transaction",
+        [dict(template, txn_id="T20", txn_date="2021-09-17", quantity_doses=4, updated_at=t)],
+    )
+    report = next(r for r in rows["stock_report"] if r["report_id"] == "R01")
+    insert_rows(
+        platform,
+        "stock_report",
+        [dict(report, report_id="R06", remaining_doses=199, submitted_at=t, updated_at=t)],
+    )
+    load(platform, incremental)
+    # 200 in, 10 administered, 2 + 4 wasted; the -3 adjustment now on 20 Sep.
+    assert scalar(incremental, on_hand.replace("2021-09-19", "2021-09-18")) == 200 - 10 - 6
+    assert scalar(incremental, on_hand.replace("2021-09-19", "2021-09-20")) == 200 - 10 - 6 - 3
+    declared = on_hand.replace("on_hand", "declared_remaining").replace("2021-09-19", "2021-09-15")
+    assert scalar(incremental, declared) == 199
+    _assert_equals_a_full_load(dbs, platform, incremental)
