@@ -43,7 +43,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.st_client import Client, MemorySampler, PageRun, Server, free_port, rss_mb  # noqa: E402
+from bench import st_client  # noqa: E402
+from bench.st_client import Client, MemorySampler, PageRun, Server  # noqa: E402
 from dashboard.i18n import text  # noqa: E402
 from queries import dimensions  # noqa: E402
 from queries.freshness import freshness  # noqa: E402
@@ -67,6 +68,7 @@ class Report:
     rss_peak: float | None = None
     rss_after: float | None = None
     seconds: float = 0.0
+    cpu_seconds: float | None = None  # the server's CPU time under load
 
     def runs(self) -> list[PageRun]:
         return [r for rnd in self.rounds for r in rnd]
@@ -162,6 +164,7 @@ def run_load(
     settle: float = 30.0,
     session_ttl: int = 5,
     log_dir: Path | None = None,
+    options: dict[str, str] | None = None,
 ) -> Report:
     """Starts a server on the warehouse, measures idle, load and close (see the module's
     description), stops the server and returns what was measured."""
@@ -169,22 +172,25 @@ def run_load(
     warm_up = views(warehouse_url, 0, 1, skip_weeks=weeks)[0]
     report = Report(sessions, queries)
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="concurrent_sessions_"))
-    server = Server(warehouse_url, port or free_port(), log_dir / "streamlit.log", session_ttl)
+    port = port or st_client.free_port()
+    server = Server(warehouse_url, port, log_dir / "streamlit.log", session_ttl, options)
     try:
         server.wait_ready()
-        report.rss_start = rss_mb(server.proc.pid)
+        report.rss_start = st_client.rss_mb(server.proc.pid)
         with MemorySampler(server.proc.pid) as sampler:
             warm = asyncio.run(_load(server.url, list(pages), [warm_up], 1, 1, timeout))
             for run in warm[0]:
                 if run.problems:
                     raise RuntimeError(f"warm-up failed: {run.problems}\n{server.tail()}")
             report.rss_idle = _settle(sampler, settle)
-            t0 = time.monotonic()
+            t0, cpu0 = time.monotonic(), st_client.cpu_seconds(server.proc.pid)
             report.rounds = asyncio.run(
                 _load(server.url, list(pages), queries, sessions, rounds, timeout)
             )
-            t1 = time.monotonic()
+            t1, cpu1 = time.monotonic(), st_client.cpu_seconds(server.proc.pid)
             report.seconds = t1 - t0
+            if cpu0 is not None and cpu1 is not None:
+                report.cpu_seconds = cpu1 - cpu0
             report.rss_after = _settle(sampler, settle)
             report.rss_peak = sampler.peak(t0, t1)
     finally:
@@ -246,8 +252,14 @@ def print_report(report: Report) -> None:
                 f"{label:<6} {page:<10} {len(mine):>5} {statistics.median(times):>9.2f} "
                 f"{p95(times):>7.2f} {max(times):>7.2f} {errors:>7}"
             )
+    if report.cpu_seconds is not None:
+        per_run = report.cpu_seconds / max(1, len(report.runs()))
+        print(
+            f"\nserver CPU under load: {report.cpu_seconds:,.1f} s, {per_run:.2f} s per page run "
+            "(less sensitive to the machine's load than the times)"
+        )
     print(
-        f"\nserver RSS: start {_mb(report.rss_start)}, idle {_mb(report.rss_idle)}, "
+        f"server RSS: start {_mb(report.rss_start)}, idle {_mb(report.rss_idle)}, "
         f"peak under load {_mb(report.rss_peak)}, after the sessions closed "
         f"{_mb(report.rss_after)}"
     )
@@ -262,6 +274,31 @@ def print_report(report: Report) -> None:
         print(f"  missed: {line}")
 
 
+def compare(baseline: Report, report: Report) -> None:
+    """Ratios baseline / this configuration, per round and page (median, p95), and of the
+    server's CPU time per page run."""
+    print("\nratio baseline / this configuration (above 1: faster now)")
+    print(f"{'round':<6} {'page':<10} {'median':>7} {'p95':>7}")
+    for rnd, (old, new) in enumerate(zip(baseline.rounds, report.rounds, strict=False), 1):
+        for page in dict.fromkeys(r.page for r in new):
+            a = [r.seconds for r in old if r.page == page]
+            b = [r.seconds for r in new if r.page == page]
+            if a and b:
+                med = statistics.median(a) / statistics.median(b)
+                label = "cold" if rnd == 1 else "warm"
+                print(f"{label:<6} {page:<10} {med:>6.1f}x {p95(a) / p95(b):>6.1f}x")
+    if baseline.cpu_seconds and report.cpu_seconds:
+        per = [r.cpu_seconds / max(1, len(r.runs())) for r in (baseline, report)]
+        print(f"server CPU per page run: {per[0]:.2f} s -> {per[1]:.2f} s ({per[0] / per[1]:.1f}x)")
+
+
+def _option(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected OPTION=VALUE, got {text!r}")
+    return key, value
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse-url", default=os.environ.get("VAX_WAREHOUSE_URL"))
@@ -273,25 +310,51 @@ def main() -> int:
     parser.add_argument("--port", type=int)
     parser.add_argument("--timeout", type=float, default=300.0, help="per page run, seconds")
     parser.add_argument("--settle", type=float, default=30.0, help="RSS settling, seconds")
+    parser.add_argument(
+        "--baseline-set",
+        type=_option,
+        action="append",
+        metavar="OPTION=VALUE",
+        help="first measure a baseline server with these Streamlit options (repeatable), then "
+        "the project's configuration, and print the ratios",
+    )
     args = parser.parse_args()
     if not args.warehouse_url:
         parser.error("no warehouse: pass --warehouse-url (or set VAX_WAREHOUSE_URL)")
     print(f"warehouse: {wh_engine.describe(args.warehouse_url)}")
-    print(f"load average before: {os.getloadavg()[0]:.2f} (cores: {os.cpu_count()})")
-    report = run_load(
-        args.warehouse_url,
-        sessions=args.sessions,
-        rounds=args.rounds,
-        pages=tuple(args.pages),
-        districts=args.districts,
-        weeks=args.weeks,
-        port=args.port,
-        timeout=args.timeout,
-        settle=args.settle,
-    )
-    print(f"load average after: {os.getloadavg()[0]:.2f}\n")
-    print_report(report)
-    return 1 if targets(report) else 0
+    runs = [("this configuration", None)]
+    if args.baseline_set:
+        runs.insert(
+            0,
+            (
+                "baseline " + " ".join(f"{k}={v}" for k, v in args.baseline_set),
+                dict(args.baseline_set),
+            ),
+        )
+    reports = []
+    for label, options in runs:
+        load = os.getloadavg()[0]
+        print(
+            f"\n== {label}\nload average before: {load:.2f} (cores: {os.cpu_count()})", flush=True
+        )
+        report = run_load(
+            args.warehouse_url,
+            sessions=args.sessions,
+            rounds=args.rounds,
+            pages=tuple(args.pages),
+            districts=args.districts,
+            weeks=args.weeks,
+            port=args.port,
+            timeout=args.timeout,
+            settle=args.settle,
+            options=options,
+        )
+        print(f"load average after: {os.getloadavg()[0]:.2f}\n")
+        print_report(report)
+        reports.append(report)
+    if len(reports) == 2:
+        compare(*reports)
+    return 1 if targets(reports[-1]) else 0
 
 
 if __name__ == "__main__":

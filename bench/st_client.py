@@ -129,10 +129,16 @@ def healthy(base_url: str) -> bool:
 class Server:
     """`streamlit run dashboard/app.py` on `port` reading the warehouse at `warehouse_url`; its
     output goes to `log`. `disconnected_ttl`: seconds a closed session's state is kept for a
-    reconnection (Streamlit's server.disconnectedSessionTTL)."""
+    reconnection (Streamlit's server.disconnectedSessionTTL); `options`: other Streamlit
+    options for this run ({"runner.postScriptGC": "true"}), over .streamlit/config.toml."""
 
     def __init__(
-        self, warehouse_url: str, port: int, log: Path, disconnected_ttl: int = 120
+        self,
+        warehouse_url: str,
+        port: int,
+        log: Path,
+        disconnected_ttl: int = 120,
+        options: dict[str, str] | None = None,
     ) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.log = log
@@ -143,6 +149,8 @@ class Server:
             "--browser.gatherUsageStats", "false",
             "--server.disconnectedSessionTTL", str(disconnected_ttl),
         ]  # fmt: skip
+        for key, value in (options or {}).items():
+            cmd += [f"--{key}", value]
         self._out = log.open("w")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._out, stderr=self._out)
 
@@ -176,6 +184,15 @@ def rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time the process has used, seconds (None once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class MemorySampler:

@@ -131,3 +131,13 @@ def test_different_cold_reads_do_not_wait_for_each_other(warehouses):
         ]
     )
     assert sorted(got) == sorted([Scope.province().code, "356"])
+
+
+def test_dashboard_connections_keep_a_small_sqlite_page_cache(warehouses):
+    """The dashboard's pooled SQLite connections keep a few MB of pages each, not the 200 MB
+    the loads use: under many sessions they held the server's memory above its idle level."""
+    _, url = warehouses.demo()
+    with cached.engine(url).connect() as conn:
+        kb = -conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    assert kb == cached.SQLITE_PAGE_CACHE_KB
+    assert kb * 1024 <= 16 * 2**20
