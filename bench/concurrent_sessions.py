@@ -69,12 +69,16 @@ class Report:
     rss_after: float | None = None
     seconds: float = 0.0
     cpu_seconds: float | None = None  # the server's CPU time under load
+    rss_after_waves: list[float | None] = field(default_factory=list)  # --waves after the first
+    later_runs: list[PageRun] = field(default_factory=list)  # the page runs of those waves
+    cache: dict[str, float] = field(default_factory=dict)  # st.cache_data use under load
 
     def runs(self) -> list[PageRun]:
         return [r for rnd in self.rounds for r in rnd]
 
     def errors(self) -> list[str]:
-        return [f"{r.page or 'overview'} ?{r.query}: {p}" for r in self.runs() for p in r.problems]
+        runs = self.runs() + self.later_runs
+        return [f"{r.page or 'overview'} ?{r.query}: {p}" for r in runs for p in r.problems]
 
 
 def page_problems(run: PageRun, page: str) -> None:
@@ -165,9 +169,12 @@ def run_load(
     session_ttl: int = 5,
     log_dir: Path | None = None,
     options: dict[str, str] | None = None,
+    waves: int = 1,
 ) -> Report:
     """Starts a server on the warehouse, measures idle, load and close (see the module's
-    description), stops the server and returns what was measured."""
+    description), stops the server and returns what was measured. With `waves` > 1 the same
+    sessions come back that many times in all, each wave followed by its close (does the
+    memory after a close keep growing?)."""
     queries = views(warehouse_url, districts, weeks)
     warm_up = views(warehouse_url, 0, 1, skip_weeks=weeks)[0]
     report = Report(sessions, queries)
@@ -183,6 +190,7 @@ def run_load(
                 if run.problems:
                     raise RuntimeError(f"warm-up failed: {run.problems}\n{server.tail()}")
             report.rss_idle = _settle(sampler, settle)
+            before = st_client.cache_stats(server.url)
             t0, cpu0 = time.monotonic(), st_client.cpu_seconds(server.proc.pid)
             report.rounds = asyncio.run(
                 _load(server.url, list(pages), queries, sessions, rounds, timeout)
@@ -191,8 +199,17 @@ def run_load(
             report.seconds = t1 - t0
             if cpu0 is not None and cpu1 is not None:
                 report.cpu_seconds = cpu1 - cpu0
+            after = st_client.cache_stats(server.url)
+            report.cache = {k: after[k] - before[k] for k in ("hits", "misses")}
+            report.cache["bytes"] = after["bytes"]
             report.rss_after = _settle(sampler, settle)
             report.rss_peak = sampler.peak(t0, t1)
+            for _ in range(waves - 1):
+                again = asyncio.run(
+                    _load(server.url, list(pages), queries, sessions, rounds, timeout)
+                )
+                report.later_runs += [r for rnd in again for r in rnd]
+                report.rss_after_waves.append(_settle(sampler, settle))
     finally:
         server.stop()
     return report
@@ -258,11 +275,20 @@ def print_report(report: Report) -> None:
             f"\nserver CPU under load: {report.cpu_seconds:,.1f} s, {per_run:.2f} s per page run "
             "(less sensitive to the machine's load than the times)"
         )
+    if report.cache:
+        c = report.cache
+        print(
+            f"cached reads under load: {c['misses']:,.0f} computed, {c['hits']:,.0f} served from "
+            f"the cache; the caches then held {c['bytes'] / 2**20:,.1f} MB"
+        )
     print(
         f"server RSS: start {_mb(report.rss_start)}, idle {_mb(report.rss_idle)}, "
         f"peak under load {_mb(report.rss_peak)}, after the sessions closed "
         f"{_mb(report.rss_after)}"
     )
+    if report.rss_after_waves:
+        waves = ", ".join(_mb(mb) for mb in report.rss_after_waves)
+        print(f"server RSS after each further wave of the same sessions: {waves}")
     for line in report.errors()[:20]:
         print(f"error: {line}")
     missed = targets(report)
@@ -311,6 +337,9 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=300.0, help="per page run, seconds")
     parser.add_argument("--settle", type=float, default=30.0, help="RSS settling, seconds")
     parser.add_argument(
+        "--waves", type=int, default=1, help="times the same sessions come (default 1)"
+    )
+    parser.add_argument(
         "--baseline-set",
         type=_option,
         action="append",
@@ -348,6 +377,7 @@ def main() -> int:
             timeout=args.timeout,
             settle=args.settle,
             options=options,
+            waves=args.waves,
         )
         print(f"load average after: {os.getloadavg()[0]:.2f}\n")
         print_report(report)

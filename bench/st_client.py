@@ -63,8 +63,14 @@ class Client:
         self._ws = None
 
     async def __aenter__(self) -> Client:
+        # No keepalive pings: a browser sends none, and a server busy for 20 s would have the
+        # client drop a session a browser keeps.
         self._ws = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60
+            self.ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=60,
+            ping_interval=None,
         )
         return self
 
@@ -173,6 +179,23 @@ class Server:
                 self.proc.kill()
                 self.proc.wait(timeout=15)
         self._out.close()
+
+
+def cache_stats(base_url: str) -> dict[str, float]:
+    """Totals over the app's st.cache_data caches from the server's /_stcore/metrics: "bytes"
+    held, "hits" and "misses" (a miss is a computation) of every lookup so far."""
+    with urllib.request.urlopen(f"{base_url}/_stcore/metrics", timeout=30) as response:
+        lines = response.read().decode().splitlines()
+    found = {"bytes": 0.0, "hits": 0.0, "misses": 0.0}
+    for line in lines:
+        if 'cache_type="st_cache_data"' not in line or line.startswith("#"):
+            continue
+        value = float(line.rsplit(" ", 1)[1])
+        if line.startswith("cache_memory_bytes{"):
+            found["bytes"] += value
+        elif line.startswith("cache_lookups_total{"):
+            found["hits" if 'result="hit"' in line else "misses"] += value
+    return found
 
 
 def rss_mb(pid: int) -> float | None:

@@ -4,6 +4,12 @@ Pages call query functions of `queries/` (the objects, not their names) with a f
 and `Period`; each read is cached by the warehouse URL, its data version, the function's
 qualified name and these small values, so a new load changes the data version and invalidates
 the caches by itself. Scopes are resolved from the cached reference frames, not in SQL.
+
+Sessions share these caches. When several sessions ask at once for a read nobody has made yet
+(a meeting opening the same view, every view after a new load), it is computed once: the first
+caller computes it and the others wait for its result, because st.cache_data holds a lock per
+cache key while it computes (tests/test_concurrent_sessions.py checks both that and that
+different reads do not wait for each other).
 """
 
 from __future__ import annotations
