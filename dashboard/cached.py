@@ -4,6 +4,12 @@ Pages call query functions of `queries/` (the objects, not their names) with a f
 and `Period`; each read is cached by the warehouse URL, its data version, the function's
 qualified name and these small values, so a new load changes the data version and invalidates
 the caches by itself. Scopes are resolved from the cached reference frames, not in SQL.
+
+Sessions share these caches. When several sessions ask at once for a read nobody has made yet
+(a meeting opening the same view, every view after a new load), it is computed once: the first
+caller computes it and the others wait for its result, because st.cache_data holds a lock per
+cache key while it computes (tests/test_concurrent_sessions.py checks both that and that
+different reads do not wait for each other).
 """
 
 from __future__ import annotations
@@ -21,6 +27,11 @@ from queries.scope import Period, Scope
 from warehouse import engine as wh_engine
 
 CACHE = {"max_entries": 256, "show_spinner": False}
+# SQLite's page cache per dashboard connection, KB. The warehouse's engines ask for 200 MB (the
+# loads write big tables); the dashboard only reads, its reads hit the operating system's file
+# cache as fast, and a pool of connections each keeping 200 MB of pages held the server's memory
+# far above its idle level after the sessions closed.
+SQLITE_PAGE_CACHE_KB = 8000
 R = TypeVar("R")
 
 
@@ -29,9 +40,19 @@ def warehouse_url() -> str:
     return wh_engine.warehouse_url()
 
 
+def _small_page_cache(dbapi_conn, _record) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_PAGE_CACHE_KB}")
+    cursor.close()
+
+
 @st.cache_resource(show_spinner=False)
 def engine(url: str) -> sa.Engine:
-    return wh_engine.make_engine(url, create_dir=False, must_exist=True)
+    made = wh_engine.make_engine(url, create_dir=False, must_exist=True)
+    if wh_engine.is_sqlite(made):
+        # after the warehouse's own connect listener, which sets its larger cache
+        sa.event.listen(made, "connect", _small_page_cache)
+    return made
 
 
 def warehouse_problem(url: str) -> str | None:
