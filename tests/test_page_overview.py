@@ -35,7 +35,8 @@ CARDS_VI = [
 DETAIL_PAGES = ("stock", "certificates", "aefi", "screening", "flow", "quality")
 LOW = (
     "[low_stock]\nmin_days_of_stock = 200\nserious_days_of_stock = 50\n"
-    "[deferral_spike]\nmin_screened = 1\n"
+    "[deferral_spike]\nmin_screened = 1\nmin_deferrals = 1\nsignificance = 1.0\n"
+    "min_baseline_screened = 1\n"
     "[certificate_backlog]\nmin_count = 1\nmin_days = 0\n"
 )
 
