@@ -98,7 +98,8 @@ def lots_to_move(
     `queries.stock.lots_near_expiry`) of which the site will not use `unused` doses before the
     expiry date at its recent pace (this lot used first), paired with the site of the same
     district that could use the most of them: its use until the expiry date beyond what it
-    holds of that vaccine (`can_use` = the smaller of the two). Most doses saved first."""
+    holds of that vaccine and what earlier lots were already proposed to it (`can_use` = the
+    smaller of the two; the lots expiring first are paired first). Most doses saved first."""
     t = t or Thresholds()
     lots = stock.lots_near_expiry(conn, scope, period, t.near_expiry_days)
     lots = lots[lots["level"] == "facility"]
@@ -106,48 +107,50 @@ def lots_to_move(
         return pd.DataFrame(columns=MOVE_COLUMNS)
     # Takers may be anywhere in the lots' districts, also outside a commune or site scope.
     use = _use(conn, Scope.province(), period, t.stockout_use_days)
-    use = use[use["level"] == "facility"]
-    names = _read(conn, "SELECT facility_id, name FROM facility", {}).set_index("facility_id")
-    own = use.set_index(["store_id", "vaccine_code"])
-    rows = []
-    taken: dict[str, float] = {}  # doses already proposed to each taker's store
-    for lot in lots.sort_values(["expiry_date", "on_hand"], ascending=[True, False]).itertuples():
-        key = (lot.store_id, lot.vaccine_code)
-        if key not in own.index:
-            continue
-        site = own.loc[key]
-        days = max(lot.days_left, 0)
-        unused = np.floor(lot.on_hand - site["daily_use"] * days)
-        takers = use[
-            (use["district_code"] == site["district_code"])
-            & (use["vaccine_code"] == lot.vaccine_code)
-            & (use["store_id"] != lot.store_id)
-        ]
-        room = np.floor(
-            takers["daily_use"] * days
-            - takers["on_hand"]
-            - np.array([taken.get(k, 0.0) for k in takers["store_id"]])
+    use = use[use["level"] == "facility"].reset_index(drop=True)
+    names = dict(_read(conn, "SELECT facility_id, name FROM facility", {}).values.tolist())
+    own = {(r.store_id, r.vaccine_code): r for r in use.itertuples()}
+    groups = {
+        key: (
+            part["store_id"].to_numpy(),
+            part["daily_use"].to_numpy(dtype="float64"),
+            part["on_hand"].to_numpy(dtype="float64"),
+            part.index.to_numpy(),
         )
-        if unused < 1 or takers.empty or room.max() < 1:
+        for key, part in use.groupby(["district_code", "vaccine_code"])
+    }
+    taken = np.zeros(len(use))  # doses already proposed to each store (row of `use`)
+    rows = []
+    for lot in lots.sort_values(["expiry_date", "on_hand"], ascending=[True, False]).itertuples():
+        site = own.get((lot.store_id, lot.vaccine_code))
+        group = groups.get((site.district_code, lot.vaccine_code)) if site else None
+        if group is None:
             continue
-        best = takers.loc[room.idxmax()]
+        days = max(lot.days_left, 0)
+        unused = np.floor(lot.on_hand - site.daily_use * days)
+        stores, daily, on_hand, index = group
+        room = np.floor(daily * days - on_hand - taken[index])
+        room[stores == lot.store_id] = 0
+        if unused < 1 or room.max() < 1:
+            continue
+        best = use.loc[index[int(np.argmax(room))]]
         can_use = int(min(unused, room.max()))
-        taken[best["store_id"]] = taken.get(best["store_id"], 0) + can_use
+        taken[index[int(np.argmax(room))]] += can_use
         rows.append(
             {
                 "store_id": lot.store_id,
-                "facility_id": site["facility_id"],
-                "facility_name": names["name"].get(site["facility_id"], site["facility_id"]),
-                "district_code": site["district_code"],
+                "facility_id": site.facility_id,
+                "facility_name": names.get(site.facility_id, site.facility_id),
+                "district_code": site.district_code,
                 "vaccine_code": lot.vaccine_code,
                 "lot_number": lot.lot_number,
                 "expiry_date": lot.expiry_date,
                 "days_left": lot.days_left,
                 "on_hand": lot.on_hand,
-                "daily_use": site["daily_use"],
+                "daily_use": site.daily_use,
                 "unused": int(unused),
                 "to_facility_id": best["facility_id"],
-                "to_facility_name": names["name"].get(best["facility_id"], best["facility_id"]),
+                "to_facility_name": names.get(best["facility_id"], best["facility_id"]),
                 "to_on_hand": int(best["on_hand"]),
                 "to_daily_use": float(best["daily_use"]),
                 "can_use": can_use,
