@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 import sqlalchemy as sa
+from handmade_marts import build, day, facility, read
 
 from queries import site_alerts, spike_test
 from queries.alerts import Thresholds
@@ -110,3 +111,43 @@ def test_false_alarms_on_the_simulated_province_stay_under_the_level(small_provi
     print(f"simulated province: {flagged} of {tested} site-weeks flagged at level {level}")
     assert tested >= 300  # enough site-weeks to measure a rate
     assert flagged / tested <= level + 3 * math.sqrt(level * (1 - level) / tested)
+
+
+def screening(fid: str, date: str, screened: int, deferred: int) -> dict:
+    return {"facility_id": fid, "date": day(date), "checked_in": screened, "screened": screened,
+            "eligible": screened - deferred, "deferred": deferred}  # fmt: skip
+
+
+def test_each_site_against_its_own_baseline_or_its_districts(dbs):
+    """Week 20-26/06/2022, baseline the four weeks before. F1 has its own baseline (12 of
+    400); F2's (1 of 50) is under 100 screened and F4 has none: both are tested against the
+    district's 13 of 450."""
+    url = build(
+        dbs.new_url("spikes"),
+        {
+            "facility": [facility(f, "356", "13633") for f in ("F1", "F2", "F4")],
+            "mart_session_day": [
+                screening("F1", "2022-06-01", 400, 12),
+                screening("F2", "2022-06-01", 50, 1),
+                screening("F1", "2022-06-21", 40, 12),  # 30 %: a spike
+                screening("F2", "2022-06-21", 32, 4),  # 12.5 %: chance
+                screening("F4", "2022-06-21", 30, 8),  # 26.7 %: a spike
+            ],
+        },
+    )
+    week = Period(day("2022-06-20"), day("2022-06-26"))
+    df = read(url, site_alerts._deferral_spike, Scope.province(), week, Thresholds())
+    got = {r.facility_id: r for r in df.itertuples()}
+    assert set(got) == {"F1", "F4"}
+    assert got["F1"].baseline_source == "site"
+    assert got["F1"].p_value == pytest.approx(fisher_by_hand(12, 40, 12, 400), rel=1e-9)
+    assert got["F4"].baseline_source == "district"
+    assert got["F4"].baseline_rate == pytest.approx(13 / 450)
+    assert got["F4"].p_value == pytest.approx(binomial_by_hand(8, 30, 13 / 450), rel=1e-9)
+    # F2 at the district's rate: p about 0.013, above 0.001, and 4 deferrals are under the
+    # minimum of 5 (the old rule flagged it: 12.5 % is over twice 2 % with 32 screened).
+    assert 0.01 < binomial_by_hand(4, 32, 13 / 450) < 0.1
+    # With a level that lets chance through and no minimum count, F2 is flagged too.
+    loose = Thresholds(spike_significance=0.1, spike_min_deferrals=1)
+    flagged = read(url, site_alerts._deferral_spike, Scope.province(), week, loose)
+    assert set(flagged["facility_id"]) == {"F1", "F2", "F4"}
