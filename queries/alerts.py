@@ -31,6 +31,9 @@ class Thresholds:
     spike_min_rate: float = 0.05
     spike_baseline_weeks: int = 4
     spike_serious_factor: float = 4.0
+    spike_significance: float = 0.001
+    spike_min_deferrals: int = 5
+    spike_min_baseline_screened: int = 100
     # [certificate_backlog]
     backlog_min_count: int = 50
     backlog_min_days: float = 3.0
@@ -38,6 +41,24 @@ class Thresholds:
     # [no_data]
     no_data_min_days: int = 1
     no_data_serious_days: int = 3
+    # [throughput]
+    max_doses_per_table_hour: float = 60.0
+    throughput_serious_sessions: int = 3
+    # [stock_report]
+    repeat_min_reports: int = 5
+    round_multiple: int = 100
+    round_min_reports: int = 3
+    round_min_share: float = 0.5
+    # [recording_lag]
+    late_min_share: float = 0.2
+    late_min_doses: int = 50
+    late_serious_share: float = 0.5
+    # [expiry]
+    near_expiry_days: int = 30
+    # [decisions]
+    stockout_within_days: float = 7.0
+    stockout_use_days: int = 14
+    backlog_decision_days: float = 7.0
 
 
 # (section, key in the file) -> Thresholds field
@@ -49,11 +70,27 @@ _SETTINGS: dict[tuple[str, str], str] = {
     ("deferral_spike", "min_rate"): "spike_min_rate",
     ("deferral_spike", "baseline_weeks"): "spike_baseline_weeks",
     ("deferral_spike", "serious_factor"): "spike_serious_factor",
+    ("deferral_spike", "significance"): "spike_significance",
+    ("deferral_spike", "min_deferrals"): "spike_min_deferrals",
+    ("deferral_spike", "min_baseline_screened"): "spike_min_baseline_screened",
     ("certificate_backlog", "min_count"): "backlog_min_count",
     ("certificate_backlog", "min_days"): "backlog_min_days",
     ("certificate_backlog", "serious_days"): "backlog_serious_days",
     ("no_data", "min_days"): "no_data_min_days",
     ("no_data", "serious_days"): "no_data_serious_days",
+    ("throughput", "max_doses_per_table_hour"): "max_doses_per_table_hour",
+    ("throughput", "serious_sessions"): "throughput_serious_sessions",
+    ("stock_report", "repeat_min_reports"): "repeat_min_reports",
+    ("stock_report", "round_multiple"): "round_multiple",
+    ("stock_report", "round_min_reports"): "round_min_reports",
+    ("stock_report", "round_min_share"): "round_min_share",
+    ("recording_lag", "min_late_share"): "late_min_share",
+    ("recording_lag", "min_doses"): "late_min_doses",
+    ("recording_lag", "serious_late_share"): "late_serious_share",
+    ("expiry", "near_days"): "near_expiry_days",
+    ("decisions", "stockout_within_days"): "stockout_within_days",
+    ("decisions", "stockout_use_days"): "stockout_use_days",
+    ("decisions", "backlog_days"): "backlog_decision_days",
 }
 _TYPES = {f.name: f.type for f in fields(Thresholds)}
 
@@ -107,6 +144,14 @@ def parse_thresholds(data: dict) -> Thresholds:
         raise AlertsConfigError("deferral_spike.baseline_weeks must be at least 1")
     if thresholds.no_data_min_days < 1:
         raise AlertsConfigError("no_data.min_days must be at least 1")
+    if not 0 < thresholds.spike_significance <= 1:
+        raise AlertsConfigError("deferral_spike.significance must be above 0 and at most 1")
+    if thresholds.round_multiple < 2:
+        raise AlertsConfigError("stock_report.round_multiple must be at least 2")
+    if thresholds.repeat_min_reports < 2:
+        raise AlertsConfigError("stock_report.repeat_min_reports must be at least 2")
+    if thresholds.stockout_use_days < 1:
+        raise AlertsConfigError("decisions.stockout_use_days must be at least 1")
     return thresholds
 
 

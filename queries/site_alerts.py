@@ -11,17 +11,19 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from queries import measures, quality
+from queries import anomalies, measures, quality, spike_test
 from queries.alerts import Thresholds
 from queries.overview import BACKLOG_PACE_DAYS, STOCK_USE_DAYS, _read
 from queries.scope import Period, Scope
 
-ALERT_KINDS = ("low_stock", "deferral_spike", "certificate_backlog", "no_data")
+ALERT_KINDS = ("low_stock", "deferral_spike", "certificate_backlog", "no_data", *anomalies.KINDS)
 ALERT_COLUMNS = [
     "kind", "severity", "score", "facility_id", "facility_name", "commune_code",
-    "district_code", "value", "threshold", "on_hand", "daily_use", "screened", "baseline_rate",
-    "backlog_days", "dates", "no_visit_days", "no_report_days", "shown_value",
-    "shown_threshold", "shown_backlog_days",
+    "district_code", "value", "threshold", "on_hand", "daily_use", "screened", "deferrals",
+    "baseline_rate", "baseline_source", "p_value", "backlog_days", "dates", "no_visit_days",
+    "no_report_days", "sessions", "vaccine_code", "declared", "reports", "declarations",
+    "doses", "recorded_late", "lag_days", "shown_value", "shown_threshold",
+    "shown_backlog_days",
 ]  # fmt: skip
 # Digits the page shows: days with one decimal, rates as percentages with one decimal.
 DAYS_DIGITS = 1
@@ -73,14 +75,34 @@ def _low_stock(
     return df
 
 
+def _district_baselines(
+    conn: sa.Connection, districts: list[str], base_start, start
+) -> pd.DataFrame:
+    """Each district's deferrals and screened over the baseline weeks (all its sites)."""
+    if not districts:
+        return pd.DataFrame(columns=["district_code", "d_screened", "d_deferrals"])
+    names = {f"d{i}": code for i, code in enumerate(districts)}
+    return _read(
+        conn,
+        "SELECT f.district_code, SUM(m.screened) AS d_screened, "
+        "SUM(m.deferred + m.contraindicated + m.referred) AS d_deferrals "
+        "FROM mart_session_day m JOIN facility f ON f.facility_id = m.facility_id "
+        f"WHERE f.district_code IN ({', '.join(':' + k for k in names)}) "
+        "AND m.date >= :base_start AND m.date < :start GROUP BY f.district_code",
+        {**names, "base_start": base_start, "start": start},
+    )
+
+
 def _deferral_spike(
     conn: sa.Connection, scope: Scope, period: Period, t: Thresholds
 ) -> pd.DataFrame:
+    """Sites whose deferrals of the period are more than chance explains against their own
+    baseline (or their district's when theirs is thin): see `queries.spike_test`."""
     where, params = scope.facility_filter("f")
     base_start = period.start - timedelta(weeks=t.spike_baseline_weeks)
     df = _read(
         conn,
-        "SELECT m.facility_id, "
+        "SELECT m.facility_id, f.district_code, "
         "SUM(CASE WHEN m.date >= :start THEN m.screened ELSE 0 END) AS screened, "
         "SUM(CASE WHEN m.date >= :start THEN m.deferred + m.contraindicated + m.referred "
         "ELSE 0 END) AS deferrals, "
@@ -88,20 +110,45 @@ def _deferral_spike(
         "SUM(CASE WHEN m.date < :start THEN m.deferred + m.contraindicated + m.referred "
         "ELSE 0 END) AS base_deferrals "
         "FROM mart_session_day m JOIN facility f ON f.facility_id = m.facility_id "
-        f"WHERE {where} AND m.date BETWEEN :base_start AND :end GROUP BY m.facility_id",
+        f"WHERE {where} AND m.date BETWEEN :base_start AND :end "
+        "GROUP BY m.facility_id, f.district_code",
         {**params, **period.params(), "base_start": base_start},
     )
-    df = df[(df["screened"] >= t.spike_min_screened) & (df["base_screened"] > 0)].copy()
-    df["value"] = df["deferrals"] / df["screened"]
-    df["baseline_rate"] = df["base_deferrals"] / df["base_screened"]
+    for c in ("screened", "deferrals", "base_screened", "base_deferrals"):
+        df[c] = pd.to_numeric(df[c]).fillna(0).astype("int64")
+    df = df[
+        (df["screened"] >= t.spike_min_screened)
+        & (df["deferrals"] >= max(t.spike_min_deferrals, 1))
+    ].copy()
+    df["value"] = df["deferrals"] / df["screened"].where(df["screened"] > 0)
+    df = df[df["value"] >= t.spike_min_rate]
+    own = df["base_screened"] >= max(t.spike_min_baseline_screened, 1)
+    districts = _district_baselines(
+        conn, sorted(df.loc[~own, "district_code"].dropna().unique()), base_start, period.start
+    ).set_index("district_code")
+    d_screened = df["district_code"].map(districts["d_screened"]).astype("float64")
+    d_deferrals = df["district_code"].map(districts["d_deferrals"]).astype("float64")
+    df["baseline_source"] = np.where(own, "site", "district")
+    df["baseline_rate"] = np.where(
+        own,
+        df["base_deferrals"] / df["base_screened"].where(df["base_screened"] > 0),
+        d_deferrals / d_screened.where(d_screened > 0),
+    )
+    df = df[df["baseline_rate"].notna()].copy()
+    df["p_value"] = [
+        spike_test.fisher_upper(r.deferrals, r.screened, r.base_deferrals, r.base_screened)
+        if r.baseline_source == "site"
+        else spike_test.binomial_upper(r.deferrals, r.screened, r.baseline_rate)
+        for r in df.itertuples()
+    ]
     df["threshold"] = t.spike_factor * df["baseline_rate"]
-    df = df[(df["value"] > df["threshold"]) & (df["value"] >= t.spike_min_rate)].copy()
+    df = df[(df["value"] > df["threshold"]) & (df["p_value"] < t.spike_significance)].copy()
     times = df["value"] / df["baseline_rate"].where(df["baseline_rate"] > 0)
     times = times.fillna(np.inf)
     df["kind"] = "deferral_spike"
     df["severity"] = np.where(times >= t.spike_serious_factor, "serious", "warning")
     df["score"] = times / t.spike_factor
-    return df
+    return df.drop(columns="district_code")
 
 
 def _certificate_backlog(
@@ -189,6 +236,9 @@ def _shown_row(row: pd.Series, t: Thresholds) -> tuple[float, float, float]:
     if kind == "deferral_spike":
         shown = measures.shown_over(value, threshold, RATE_DIGITS)
         return shown, measures.shown_threshold(threshold, shown, RATE_DIGITS, below=False), days
+    if kind == "high_throughput":
+        shown = measures.shown_over(value, threshold, DAYS_DIGITS)
+        return shown, measures.shown_threshold(threshold, shown, DAYS_DIGITS, below=False), days
     if kind == "certificate_backlog" and math.isfinite(row["backlog_days"]):
         days = measures.shown_under(row["backlog_days"], t.backlog_serious_days, DAYS_DIGITS)
     return value, threshold, days
@@ -203,14 +253,20 @@ def alerts(
     - `low_stock`: the site's stores hold fewer than `min_days_of_stock` days of stock at the
       period end (value: days of stock; 0 when out of stock with an approved plan in the
       period); `on_hand`, `daily_use` (mean daily ledger use over the last 7 days);
-    - `deferral_spike`: the period's deferral rate (value) is above `factor` x the site's rate
-      over the `baseline_weeks` before (threshold), with enough people screened;
+    - `deferral_spike`: the period's deferral rate (value, `deferrals` of `screened`) is more
+      than chance explains against the site's own rate over the `baseline_weeks` before, or
+      its district's when the site's baseline is thin (`baseline_rate`, `baseline_source`
+      "site" or "district"; one-sided test of `queries.spike_test`, `p_value` under
+      `significance`), with at least `min_deferrals` deferrals and above `factor` x the
+      baseline rate (threshold);
     - `certificate_backlog`: the backlog at the period end (value) is at least `min_count` and
       at least `min_days` days of the site's mean daily doses over 28 days (`backlog_days`);
     - `no_data`: the site is late (METRICS.md "late sites", `queries.quality.late_sites`) on
       at least `no_data.min_days` days: days of the period with an approved plan and no visit
       or no stock report (value; the days in `dates`, ISO, comma-separated; of those,
-      `no_visit_days` without a visit and `no_report_days` without a stock report).
+      `no_visit_days` without a visit and `no_report_days` without a stock report);
+    - the anomaly kinds of `queries.anomalies` (`high_throughput`, `repeated_stock_report`,
+      `round_stock_report`, `late_recording`), with their own columns.
     `shown_value`, `shown_threshold` and `shown_backlog_days` are those numbers rounded for
     display (days to 0.1, rates to 0.1 %) so that what is shown never contradicts its
     threshold or the severity (2.96 days under a 3-day threshold shows as 2.9).
@@ -224,6 +280,7 @@ def alerts(
         _deferral_spike(conn, scope, period, t),
         _certificate_backlog(conn, scope, period, t),
         _no_data(conn, scope, period, t),
+        *anomalies.anomalies(conn, scope, period, t),
     ]
     parts = [p for p in parts if not p.empty]
     if not parts:
@@ -246,6 +303,7 @@ def alerts(
         "low_stock": "daily_use",
         "deferral_spike": "screened",
         "certificate_backlog": "value",
+        "late_recording": "doses",
     }
     out["_volume"] = 0.0
     for kind, column in volume.items():

@@ -115,6 +115,9 @@ def alert(kind: str, **values) -> dict:
         "daily_use": 20 / 7,
         "screened": 40.0,
         "baseline_rate": 0.04,
+        "deferrals": 3.0,
+        "baseline_source": "site",
+        "p_value": 0.00042,
         "backlog_days": math.nan,
         "shown_backlog_days": math.nan,
         "dates": "",
@@ -134,8 +137,56 @@ def test_low_stock_reads_the_rounded_value_against_its_threshold():
 def test_a_deferral_spike_reads_its_rate_over_its_threshold():
     row = alert("deferral_spike", value=0.0834, shown_value=0.084, shown_threshold=0.083)
     text = alerts.message(row, Thresholds(), "vi")
-    assert "tỷ lệ hoãn tiêm 8,4 %" in text and "(ngưỡng > 8,3 %)" in text
+    assert text.startswith("3 lượt hoãn tiêm trên 40 lượt khám sàng lọc (8,4 %)")
+    assert "(ngưỡng > 8,3 %; p = 0,0004)" in text
     assert alerts.value_and_threshold(row, "en") == ("8.4%", "> 8.3%")
+    row = {**row, "baseline_source": "district", "p_value": 1e-7}
+    text = alerts.message(row, Thresholds(), "en")
+    assert "the district's rate over the 4 weeks before: 4.0%" in text
+    assert "p = < 0.0001" in text
+
+
+def test_the_spike_rule_states_the_test_its_level_and_minimum_count():
+    rule = alerts.rule("deferral_spike", Thresholds(), "vi")
+    assert "kiểm định chính xác Fisher một phía" in rule and "p < 0,001," in rule
+    assert "từ 5 lượt hoãn tiêm" in rule
+    assert "one-sided binomial test" in alerts.rule("deferral_spike", Thresholds(), "en")
+
+
+def test_each_anomaly_reads_its_value_against_its_bound():
+    t = Thresholds()
+    row = alert(
+        "high_throughput", value=72.4, shown_value=72.4, shown_threshold=60.0, sessions=2,
+        dates="2022-06-21,2022-06-23",
+    )  # fmt: skip
+    assert alerts.message(row, t, "vi") == (
+        "72,4 mũi/bàn/giờ (ngưỡng > 60,0); 2 buổi vượt ngưỡng (21/06, 23/06)."
+    )
+    assert alerts.value_and_threshold(row, "en") == (
+        "72.4 doses/table-hour",
+        "> 60.0 doses/table-hour",
+    )
+    row = alert(
+        "repeated_stock_report", value=6.0, shown_value=6.0, shown_threshold=5.0,
+        vaccine_code="AZ", declared=300, dates="2022-06-15,2022-06-22",
+    )  # fmt: skip
+    assert alerts.message(row, t, "en") == (
+        "declared 300 doses of AZ on 6 declarations in a row (15/06 – 22/06) while the "
+        "ledger changed."
+    )
+    row = alert(
+        "round_stock_report", value=0.75, shown_value=0.75, shown_threshold=0.5, reports=3,
+        declarations=4,
+    )  # fmt: skip
+    assert alerts.message(row, t, "vi").startswith("3 trên 4 báo cáo tồn kho")
+    assert alerts.value_and_threshold(row, "vi") == ("75,0 %", "≥ 50 %")
+    row = alert(
+        "late_recording", value=0.4, shown_value=0.4, shown_threshold=0.2, recorded_late=40,
+        doses=100, lag_days=1.25,
+    )  # fmt: skip
+    assert alerts.message(row, t, "en") == (
+        "40 of 100 injections recorded after the session day (40.0%); mean recording lag 1.2 days."
+    )
 
 
 def test_a_certificate_backlog_without_injections_says_so():

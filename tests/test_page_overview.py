@@ -9,7 +9,7 @@ from datetime import date
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from page_support import default_period, open_page, read
+from page_support import default_period, open_page, read, table_with
 from test_queries_overview import add_missing_day
 
 from dashboard import format as fmt
@@ -35,7 +35,8 @@ CARDS_VI = [
 DETAIL_PAGES = ("stock", "certificates", "aefi", "screening", "flow", "quality")
 LOW = (
     "[low_stock]\nmin_days_of_stock = 200\nserious_days_of_stock = 50\n"
-    "[deferral_spike]\nmin_screened = 1\n"
+    "[deferral_spike]\nmin_screened = 1\nmin_deferrals = 1\nsignificance = 1.0\n"
+    "min_baseline_screened = 1\n"
     "[certificate_backlog]\nmin_count = 1\nmin_days = 0\n"
 )
 
@@ -128,6 +129,8 @@ def test_the_province_view_shows_what_the_queries_return(monkeypatch, demo):
     assert shown["Số mũi đã tiêm"][1] == fmt.signed(doses["current"] - doses["previous"])
     assert [s.value for s in at.subheader] == [
         "Chỉ số chính",
+        "Cần quyết định",
+        "Vắc xin đã hết hạn và sắp hết hạn",
         "Số mũi tiêm theo ngày",
         "Xếp hạng huyện, thành phố",
         "Cảnh báo",
@@ -141,7 +144,7 @@ def test_the_daily_trend_and_the_ranking_tables_match_the_queries(monkeypatch, d
     period = Period(date(2021, 10, 18), date(2021, 10, 24))
     trend = read(demo, overview.daily_trend, "36", period)
     ranking = read(demo, overview.ranking, "36", period)
-    shown = at.dataframe[0].value
+    shown = table_with(at, "Ngày")
     assert shown["Ngày"].tolist() == [fmt.day(d) for d in period.days]
     for group, column in (
         ("dose1", "Mũi 1"),
@@ -149,11 +152,11 @@ def test_the_daily_trend_and_the_ranking_tables_match_the_queries(monkeypatch, d
         ("dose3plus", "Mũi 3 trở lên, mũi nhắc lại"),
     ):
         assert shown[column].tolist() == trend[group].tolist()
-    coverage_table = at.dataframe[1].value
+    coverage_table = table_with(at, "Tỷ lệ bao phủ")
     best = ranking.sort_values("coverage_1plus", ascending=False).iloc[0]
     assert coverage_table.iloc[0]["Địa bàn"] == best["name"]
     assert coverage_table.iloc[0]["Tỷ lệ bao phủ"] == pytest.approx(best["coverage_1plus"])
-    doses_table = at.dataframe[2].value.set_index("Địa bàn")
+    doses_table = table_with(at, "Số mũi đã tiêm").set_index("Địa bàn")
     for row in ranking.itertuples():
         assert doses_table.loc[row.name, "Số mũi đã tiêm"] == row.doses
         assert doses_table.loc[row.name, "Tỷ lệ hoàn thành kế hoạch"] == pytest.approx(
@@ -168,7 +171,7 @@ def test_a_single_district_ranks_its_communes(monkeypatch, demo):
     expected = expected_cards(kpis(demo, "366", shown_period(at)))
     assert {k: shown[k][0] for k in CARDS_VI} == expected
     assert "Xếp hạng xã, phường, thị trấn — Huyện Hải Hậu" in [s.value for s in at.subheader]
-    names = set(at.dataframe[2].value["Địa bàn"])
+    names = set(table_with(at, "Địa bàn")["Địa bàn"])
     assert "Thị trấn Yên Định" in names and "Huyện Hải Hậu" not in names
 
 
@@ -221,7 +224,7 @@ def test_the_week_of_the_tiny_platform(monkeypatch, tiny):
     assert shown["Chưa cấp chứng nhận"][0] == "3"
     assert shown["Số tồn (sổ kho)"] == ("1.620", "+620")
     assert shown["Số ngày đủ dùng"][0] == "378,0 ngày"
-    plan = at.dataframe[0].value["Số mũi theo kế hoạch"].tolist()
+    plan = table_with(at, "Số mũi theo kế hoạch")["Số mũi theo kế hoạch"].tolist()
     assert plan == [0, 0, 100, 30, 60, 0, 0]
 
 

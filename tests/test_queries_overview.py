@@ -276,6 +276,9 @@ LOW = Thresholds(
     min_days_of_stock=200,
     serious_days_of_stock=50,
     spike_min_screened=1,
+    spike_min_deferrals=1,
+    spike_significance=1.0,
+    spike_min_baseline_screened=1,
     backlog_min_count=1,
     backlog_min_days=0,
 )

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import format as fmt
-from dashboard import navigation, shell, widgets
+from dashboard import navigation, overview_decisions, shell, widgets
 from dashboard.figures import overview as figures
 from dashboard.figures import overview_alerts as alert_texts
 from dashboard.state import to_params
@@ -27,12 +27,8 @@ TOP_ALERTS = 10
 # The operations pages behind the headline figures and alerts (same scope and period).
 DETAIL_PAGES = ("stock", "certificates", "aefi", "screening", "flow", "quality")
 DETAIL_COLUMNS = 3  # two rows of three: every page name fits at 1366 px
-ALERT_PAGES = {
-    "low_stock": "stock",
-    "deferral_spike": "screening",
-    "certificate_backlog": "certificates",
-    "no_data": "quality",
-}
+ALERT_PAGES = alert_texts.PAGES
+KIND_COLUMNS = 4  # the alert kinds' cards, four to a row
 ALERT_KINDS = alert_texts.KINDS
 
 
@@ -259,7 +255,10 @@ def _site_address(ctx: shell.Context, facility_id: str) -> str:
 
 def _kind_cards(ctx: shell.Context, alerts: pd.DataFrame, t: Thresholds) -> None:
     """The number of alerts of each kind (and how many are serious), with the page behind."""
-    for col, kind in zip(st.columns(len(ALERT_KINDS)), ALERT_KINDS, strict=True):
+    columns = [
+        c for _ in range(0, len(ALERT_KINDS), KIND_COLUMNS) for c in st.columns(KIND_COLUMNS)
+    ]
+    for col, kind in zip(columns, ALERT_KINDS, strict=False):
         of_kind = alerts[alerts["kind"] == kind]
         serious = int((of_kind["severity"] == "serious").sum())
         serious_text = ctx.t("overview_severity_serious").lower()
@@ -350,6 +349,7 @@ def render(ctx: shell.Context) -> None:
     thresholds, error = _thresholds()
     alerts = ctx.read(site_alerts_q.alerts, thresholds)
     _alerts_jump(ctx, alerts)
+    overview_decisions.render(ctx, thresholds)
     _trend_section(ctx)
     _ranking_section(ctx, measure, denominator)
     _alerts_section(ctx, alerts, thresholds, error)

@@ -154,12 +154,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "under {serious} days, or out of stock with a plan in the period).",
     },
     "overview_rule_deferral_spike": {
-        "vi": "Tỷ lệ hoãn tiêm trong kỳ cao hơn {factor} lần tỷ lệ của chính điểm tiêm trong "
-        "{weeks} tuần trước, từ {min_rate} trở lên, với ít nhất {screened} lượt khám sàng lọc "
-        "(nghiêm trọng: gấp {serious} lần).",
-        "en": "The period's deferral rate is over {factor} times the site's own rate over the "
-        "{weeks} weeks before, at least {min_rate}, with at least {screened} screened "
-        "(serious: {serious} times).",
+        "vi": "Số hoãn tiêm trong kỳ nhiều hơn mức ngẫu nhiên có thể giải thích so với tỷ lệ "
+        "của chính điểm tiêm trong {weeks} tuần trước (kiểm định chính xác Fisher một phía), "
+        "hoặc tỷ lệ của huyện khi điểm tiêm khám dưới {min_baseline} lượt trong các tuần đó "
+        "(kiểm định nhị thức một phía): cảnh báo khi p < {significance}, từ {min_deferrals} "
+        "lượt hoãn tiêm, {screened} lượt khám sàng lọc, tỷ lệ từ {min_rate} và cao hơn {factor} "
+        "lần tỷ lệ nền trở lên (nghiêm trọng: gấp {serious} lần).",
+        "en": "More deferrals in the period than chance explains against the site's own rate "
+        "over the {weeks} weeks before (one-sided Fisher exact test), or its district's rate "
+        "when the site screened under {min_baseline} people in those weeks (one-sided binomial "
+        "test): flagged when p < {significance}, with at least {min_deferrals} deferrals, "
+        "{screened} screened, a rate of at least {min_rate} and over {factor} times the "
+        "baseline (serious: {serious} times).",
     },
     "overview_rule_certificate_backlog": {
         "vi": "Cuối kỳ còn từ {count} mũi chưa cấp chứng nhận và bằng từ {days} ngày tiêm "
@@ -185,11 +191,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{days} days of stock (threshold < {threshold}): on hand {on_hand}, "
         "{use} used a day over the last 7 days.",
     },
-    "overview_msg_deferral_spike": {
-        "vi": "tỷ lệ hoãn tiêm {rate} trên {screened} lượt khám sàng lọc; {weeks} tuần trước "
-        "đó: {baseline} (ngưỡng > {threshold}).",
-        "en": "deferral rate {rate} of {screened} screened; {baseline} over the {weeks} "
-        "weeks before (threshold > {threshold}).",
+    "overview_msg_deferral_spike_site": {
+        "vi": "{deferrals} lượt hoãn tiêm trên {screened} lượt khám sàng lọc ({rate}); {weeks} "
+        "tuần trước đó: {baseline} (ngưỡng > {threshold}; p = {p}).",
+        "en": "{deferrals} deferrals of {screened} screened ({rate}); {baseline} over the "
+        "{weeks} weeks before (threshold > {threshold}; p = {p}).",
+    },
+    "overview_msg_deferral_spike_district": {
+        "vi": "{deferrals} lượt hoãn tiêm trên {screened} lượt khám sàng lọc ({rate}); tỷ lệ "
+        "của huyện {weeks} tuần trước đó: {baseline} (ngưỡng > {threshold}; p = {p}).",
+        "en": "{deferrals} deferrals of {screened} screened ({rate}); the district's rate over "
+        "the {weeks} weeks before: {baseline} (threshold > {threshold}; p = {p}).",
     },
     "overview_msg_certificate_backlog": {
         "vi": "{backlog} mũi tiêm chưa cấp chứng nhận, bằng {days} ngày tiêm của điểm "

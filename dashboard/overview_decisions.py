@@ -1,0 +1,180 @@
+"""The overview's "Cần quyết định" (decisions needed) and expired / near-expiry doses sections:
+what `queries.decisions` and `queries.expiry` find for the view, each item with its link to the
+page that shows it (same period, the item's site or area)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import format as fmt
+from dashboard import shell, widgets
+from queries import decisions as decisions_q
+from queries import expiry as expiry_q
+from queries.alerts import Thresholds
+
+SHOWN = 5  # items listed per kind of decision; the rest in a table under it
+EXPIRY_SHOWN = 10
+
+
+def _item(ctx: shell.Context, line: str, page: str, code: str | None, label: str) -> None:
+    """One decision: its sentence and a link to `page` narrowed to `code` (the view if None)."""
+    with st.container(border=True):
+        left, right = st.columns([6, 1.6], vertical_alignment="center")
+        left.markdown(line)
+        with right:
+            state = widgets.drilled(ctx, code) if code else None
+            widgets.page_link(ctx, page, label, state=state)
+
+
+def _stockout_line(ctx: shell.Context, row: dict) -> str:
+    days = row["days_left"]
+    when = (
+        ctx.t("decisions_out_now")
+        if days <= 0
+        else ctx.t("decisions_out_in", days=fmt.number(days, ctx.lang, 1))
+    )
+    return ctx.t(
+        "decisions_stockout",
+        site=ctx.scope_name(row["facility_id"]),
+        vaccine=row["vaccine_code"],
+        when=when,
+        on_hand=fmt.number(row["on_hand"], ctx.lang),
+        use=fmt.number(row["daily_use"], ctx.lang, 1),
+    )
+
+
+def _move_line(ctx: shell.Context, row: dict) -> str:
+    return ctx.t(
+        "decisions_move",
+        site=row["facility_name"],
+        vaccine=row["vaccine_code"],
+        lot=row["lot_number"],
+        day=fmt.day(row["expiry_date"]),
+        unused=fmt.number(row["unused"], ctx.lang),
+        on_hand=fmt.number(row["on_hand"], ctx.lang),
+        to=row["to_facility_name"],
+        can_use=fmt.number(row["can_use"], ctx.lang),
+        to_use=fmt.number(row["to_daily_use"], ctx.lang, 1),
+    )
+
+
+def _backlog_line(ctx: shell.Context, row: dict) -> str:
+    days = fmt.value(row["backlog_days"])
+    return ctx.t(
+        "decisions_backlog",
+        area=row["name"],
+        backlog=fmt.number(row["backlog"], ctx.lang),
+        days=fmt.number(days, ctx.lang, 1)
+        if days is not None and days != float("inf")
+        else ctx.t("decisions_no_doses"),
+    )
+
+
+def _kind(
+    ctx: shell.Context,
+    title: str,
+    df: pd.DataFrame,
+    line,
+    page: str,
+    code_column: str,
+) -> None:
+    st.markdown(f"**{title}** ({fmt.number(len(df), ctx.lang)})")
+    if df.empty:
+        st.caption(ctx.t("decisions_none"))
+        return
+    rows = df.to_dict("records")
+    for row in rows[:SHOWN]:
+        _item(ctx, line(ctx, row), page, row[code_column], ctx.t(f"page_{page}"))
+    if len(rows) > SHOWN:
+        with st.expander(ctx.t("decisions_all", total=fmt.number(len(rows), ctx.lang))):
+            widgets.table(pd.DataFrame({ctx.t("decisions_item"): [line(ctx, r) for r in rows]}))
+
+
+def decisions_section(ctx: shell.Context, t: Thresholds) -> None:
+    st.subheader(ctx.t("decisions_title"), anchor="can-quyet-dinh")
+    st.caption(
+        ctx.t(
+            "decisions_intro",
+            day=fmt.day(ctx.period.end),
+            within=fmt.number(t.stockout_within_days, ctx.lang),
+            use_days=fmt.number(t.stockout_use_days, ctx.lang),
+            near=fmt.number(t.near_expiry_days, ctx.lang),
+            backlog_days=fmt.number(t.backlog_decision_days, ctx.lang),
+            backlog_min=fmt.number(t.backlog_min_count, ctx.lang),
+        )
+    )
+    _kind(
+        ctx,
+        ctx.t("decisions_stockouts", days=fmt.number(t.stockout_within_days, ctx.lang)),
+        ctx.read(decisions_q.stockouts, t),
+        _stockout_line,
+        "stock",
+        "facility_id",
+    )
+    _kind(
+        ctx,
+        ctx.t("decisions_moves"),
+        ctx.read(decisions_q.lots_to_move, t),
+        _move_line,
+        "stock",
+        "district_code",
+    )
+    _kind(
+        ctx,
+        ctx.t("decisions_backlogs"),
+        ctx.read(decisions_q.certificate_backlogs, t),
+        _backlog_line,
+        "certificates",
+        "area_code",
+    )
+    st.markdown(f"**{ctx.t('decisions_targets')}**")
+    missing = ctx.read(decisions_q.districts_missing_target, t)
+    if missing is None:
+        st.caption(ctx.t("decisions_targets_unavailable"))
+    else:  # the projection's own rows, as it gives them
+        widgets.table(missing)
+        widgets.page_link(ctx, "coverage", ctx.t("page_coverage"))
+
+
+def expiry_section(ctx: shell.Context, t: Thresholds) -> None:
+    st.subheader(ctx.t("expiry_title"), anchor="het-han")
+    lots = ctx.read(expiry_q.lots, t)
+    summary = expiry_q.summary(lots).set_index("state")
+    cols = st.columns(2)
+    for col, state in zip(cols, ("expired", "near"), strict=True):
+        row = summary.loc[state]
+        col.metric(
+            ctx.t(f"expiry_{state}", days=fmt.number(t.near_expiry_days, ctx.lang)),
+            fmt.number(row["doses"], ctx.lang),
+            delta=ctx.t(
+                "expiry_lots",
+                lots=fmt.number(row["lots"], ctx.lang),
+                stores=fmt.number(row["stores"], ctx.lang),
+            ),
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+        )
+    if not lots.empty:
+        # The largest lots first: expired ones, then those about to expire.
+        top = lots.sort_values(["state", "on_hand"], ascending=[True, False]).head(EXPIRY_SHOWN)
+        table = pd.DataFrame(
+            {
+                ctx.t("expiry_state"): [ctx.t(f"expiry_state_{s}") for s in top["state"]],
+                ctx.t("expiry_store"): top["store_name"],
+                ctx.t("expiry_vaccine"): top["vaccine_code"],
+                ctx.t("expiry_lot"): top["lot_number"],
+                ctx.t("expiry_date"): [fmt.day(d) for d in top["expiry_date"]],
+                ctx.t("expiry_on_hand"): [fmt.number(v, ctx.lang) for v in top["on_hand"]],
+            }
+        )
+        st.caption(ctx.t("expiry_top", shown=len(top), total=fmt.number(len(lots), ctx.lang)))
+        widgets.table(table)
+    widgets.page_link(ctx, "stock", ctx.t("expiry_link"))
+
+
+def render(ctx: shell.Context, t: Thresholds) -> None:
+    """Both sections, decisions first."""
+    decisions_section(ctx, t)
+    expiry_section(ctx, t)

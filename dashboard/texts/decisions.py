@@ -1,0 +1,84 @@
+"""The overview's "Cần quyết định" (decisions needed) and expired / near-expiry sections."""
+
+TEXTS = {
+    "decisions_title": {"vi": "Cần quyết định", "en": "Decisions needed"},
+    "decisions_intro": {
+        "vi": "Tính đến {day}. Hết vắc xin: số tồn / số dùng trung bình mỗi ngày (tiêm, cấp đi, "
+        "hủy) trong {use_days} ngày qua, dưới {within} ngày. Lô sắp hết hạn: hết hạn trong "
+        "{near} ngày mà điểm tiêm không dùng hết kịp với tốc độ hiện tại, trong khi điểm khác "
+        "cùng huyện dùng được. Tồn đọng chứng nhận: từ {backlog_min} mũi và từ {backlog_days} "
+        "ngày tiêm (trung bình 28 ngày). Ngưỡng trong tệp cấu hình cảnh báo, mục [decisions].",
+        "en": "As of {day}. Stock-outs: on hand / mean daily use (administered, sent on, "
+        "wasted) over the last {use_days} days, under {within} days. Expiring lots: expiring "
+        "within {near} days, more than the site will use by then at its pace, while another "
+        "site of the same district could use them. Certificate backlogs: at least "
+        "{backlog_min} injections and {backlog_days} days of injections (28-day mean). "
+        "Thresholds in the alerts configuration file, section [decisions].",
+    },
+    "decisions_stockouts": {
+        "vi": "Điểm tiêm sắp hết vắc xin trong {days} ngày",
+        "en": "Sites running out within {days} days",
+    },
+    "decisions_out_now": {"vi": "đã hết", "en": "already out"},
+    "decisions_out_in": {"vi": "hết sau {days} ngày", "en": "out in {days} days"},
+    "decisions_stockout": {
+        "vi": "**{site}** · {vaccine}: {when} (tồn {on_hand} liều, dùng {use} liều/ngày).",
+        "en": "**{site}** · {vaccine}: {when} ({on_hand} on hand, {use} used a day).",
+    },
+    "decisions_moves": {
+        "vi": "Lô sắp hết hạn nên chuyển sang điểm tiêm khác cùng huyện",
+        "en": "Expiring lots another site of the district could use",
+    },
+    "decisions_move": {
+        "vi": "**{site}** · {vaccine} lô {lot}, hết hạn {day}: {unused} trong {on_hand} liều "
+        "sẽ không dùng kịp; **{to}** (dùng {to_use} liều/ngày) có thể dùng {can_use} liều.",
+        "en": "**{site}** · {vaccine} lot {lot}, expires {day}: {unused} of {on_hand} doses "
+        "will not be used in time; **{to}** ({to_use} a day) could use {can_use}.",
+    },
+    "decisions_backlogs": {
+        "vi": "Khu vực tồn đọng chứng nhận quá ngưỡng",
+        "en": "Areas with a certificate backlog past the threshold",
+    },
+    "decisions_backlog": {
+        "vi": "**{area}**: {backlog} mũi chưa cấp chứng nhận, bằng {days} ngày tiêm.",
+        "en": "**{area}**: {backlog} injections without a certificate, {days} days of injections.",
+    },
+    "decisions_no_doses": {"vi": "không tiêm trong 28 ngày", "en": "no injections in 28 days"},
+    "decisions_targets": {
+        "vi": "Huyện có ngày dự báo đạt mục tiêu muộn hơn mục tiêu của tỉnh",
+        "en": "Districts whose projected date misses the province's target",
+    },
+    "decisions_targets_unavailable": {
+        "vi": "Chưa có dự báo độ bao phủ trong hệ thống: mục này sẽ hiện khi có.",
+        "en": "No coverage projection is available yet: this item shows once there is one.",
+    },
+    "decisions_none": {"vi": "Không có.", "en": "None."},
+    "decisions_all": {"vi": "Xem tất cả {total} mục", "en": "All {total} items"},
+    "decisions_item": {"vi": "Nội dung", "en": "Item"},
+    "expiry_title": {
+        "vi": "Vắc xin đã hết hạn và sắp hết hạn",
+        "en": "Expired and near-expiry doses",
+    },
+    "expiry_expired": {
+        "vi": "Liều đã hết hạn còn trong kho",
+        "en": "Expired doses still on hand",
+    },
+    "expiry_near": {
+        "vi": "Liều hết hạn trong {days} ngày tới",
+        "en": "Doses expiring within {days} days",
+    },
+    "expiry_lots": {"vi": "{lots} lô ở {stores} kho", "en": "{lots} lots in {stores} stores"},
+    "expiry_top": {
+        "vi": "{shown} lô nhiều liều nhất trong {total} lô (đã hết hạn trước)",
+        "en": "The {shown} largest of {total} lots (expired first)",
+    },
+    "expiry_state": {"vi": "Tình trạng", "en": "State"},
+    "expiry_state_expired": {"vi": "Đã hết hạn", "en": "Expired"},
+    "expiry_state_near": {"vi": "Sắp hết hạn", "en": "Near expiry"},
+    "expiry_store": {"vi": "Kho", "en": "Store"},
+    "expiry_vaccine": {"vi": "Vắc xin", "en": "Vaccine"},
+    "expiry_lot": {"vi": "Số lô", "en": "Lot"},
+    "expiry_date": {"vi": "Hạn dùng", "en": "Expiry date"},
+    "expiry_on_hand": {"vi": "Số liều tồn", "en": "Doses on hand"},
+    "expiry_link": {"vi": "Xem trang Vắc xin & tồn kho", "en": "Open Vaccine and stock"},
+}
