@@ -22,7 +22,7 @@ WIDTH, HEIGHT, SCALE = 1600, 900, 2  # 16:9 slide, drawn at twice its pixels for
 FORMATS = ("png", "svg")
 MIME = {"png": "image/png", "svg": "image/svg+xml"}
 FONT_SIZE = 18
-TOP = 130  # title, subtitle and a legend row above the plot
+TOP = 165  # title, subtitle and a legend row above the plot
 BOTTOM = 150  # tick labels, axis title, the figure's own footnote, then the source line
 SIDE = 50
 SOURCE_FONT = 13
@@ -139,7 +139,7 @@ def annotated(
         },
     )
     if out.layout.showlegend is not False:
-        out.update_layout(legend={"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom"})
+        out.update_layout(legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
     # The source line in paper units, a few pixels above the picture's lower edge.
     out.add_annotation(
         text=source_line(source, data_as_of, lang),

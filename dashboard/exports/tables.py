@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,6 +30,7 @@ NUMBER_FORMATS = {
 }
 KINDS = (*NUMBER_FORMATS, "text")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SHOWN_DAY = re.compile(r"^\d{2}/\d{2}/\d{4}$")  # a day as the interface writes it
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 MAX_WIDTH = 60
 
@@ -73,6 +75,8 @@ def kinds_of(df: pd.DataFrame, given: Mapping[str, str] | None = None) -> dict[s
             if len(sample) and sample.map(lambda v: isinstance(v, date)).all():
                 is_dt = sample.map(lambda v: isinstance(v, datetime)).any()
                 kinds[col] = "datetime" if is_dt else "date"
+            elif len(sample) and sample.map(lambda v: bool(SHOWN_DAY.match(str(v)))).all():
+                kinds[col] = "date"  # "27/11/2021" as the page shows it: a date in Excel
             else:
                 kinds[col] = "text"
     return kinds
@@ -93,6 +97,8 @@ def _cell(value, kind: str):
             return None
         return int(number) if kind == "number" and number.is_integer() else number
     if kind in ("date", "datetime"):
+        if isinstance(value, str) and SHOWN_DAY.match(value):
+            return datetime.strptime(value, "%d/%m/%Y").date()
         stamp = pd.Timestamp(value)
         if stamp.tzinfo is not None:
             stamp = (stamp.tz_convert("UTC") + pd.Timedelta(hours=7)).tz_localize(None)
@@ -208,10 +214,13 @@ def table_xlsx(df: pd.DataFrame, info: TableInfo, kinds: Mapping[str, str] | Non
 def table_csv(df: pd.DataFrame) -> bytes:
     """UTF-8 CSV with a byte-order mark: a header row, raw numbers (a point as the decimal
     mark), dates as YYYY-MM-DD, formula-like text neutralised."""
+    kinds = kinds_of(df)
     out = df.copy()
-    out.columns = [neutralised(str(c)) for c in out.columns]
-    for col in out.columns:
+    for col in df.columns:
         s = out[col]
-        if pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
+        if kinds[col] == "date" and not pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = [_cell(v, "date") for v in s]  # "27/11/2021" -> 2021-11-27
+        elif pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
             out[col] = s.map(lambda v: neutralised(v) if isinstance(v, str) else v)
+    out.columns = [neutralised(str(c)) for c in out.columns]
     return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
