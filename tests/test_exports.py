@@ -245,3 +245,16 @@ def test_a_sites_detail_has_its_chart_downloads(monkeypatch, small_province):
     )
     assert len(at.get("plotly_chart")) == 2  # daily doses and the funnel (the map is pydeck)
     assert len(at.get("popover")) >= 2
+
+
+def test_the_slide_layout_makes_room_for_labels_and_keeps_a_figures_wider_margins():
+    fig = sample_figure().update_layout(margin={"l": 10, "r": 120}, height=1200)
+    fig.update_yaxes(automargin=False)
+    laid = images.annotated(
+        fig, title="T", area="A", period="P", source="S", data_as_of="D", lang="en"
+    )
+    assert laid.layout.yaxis.automargin is True and laid.layout.xaxis.automargin is True
+    assert laid.layout.margin.l == images.SIDE and laid.layout.margin.r == 120
+    assert laid.layout.height > images.HEIGHT  # a tall ranking keeps its bars readable
+    assert laid.layout.title.subtitle.text == "A · P"
+    assert laid.layout.annotations[-1].text == "Source: S · Data as of D"

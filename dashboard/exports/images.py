@@ -118,13 +118,15 @@ def annotated(
     if page_height > TALL_FIGURE:  # a long ranking: keep every bar readable
         height = max(height, int(page_height * 1.3) + TOP + BOTTOM)
     plot_height = height - TOP - BOTTOM
+    own = out.layout.margin  # a figure that sized its margins for its labels keeps them
+    left, right = max(SIDE, own.l or 0), max(SIDE, own.r or 0)
     out.update_layout(
         width=width,
         height=height,
         autosize=False,
         font={"size": FONT_SIZE},
         paper_bgcolor="white",
-        margin={"l": SIDE, "r": SIDE, "t": TOP, "b": BOTTOM, "autoexpand": True},
+        margin={"l": left, "r": right, "t": TOP, "b": BOTTOM, "autoexpand": True},
         title={
             "text": f"<b>{title}</b>",
             "subtitle": {"text": " · ".join(p for p in (area, period) if p)},
@@ -134,10 +136,12 @@ def annotated(
             "y": 1,
             "yref": "container",
             "yanchor": "top",
-            "pad": {"t": 20, "l": SIDE},
+            "pad": {"t": 20, "l": left},
             "font": {"size": 28},
         },
     )
+    out.update_xaxes(automargin=True)
+    out.update_yaxes(automargin=True)
     if out.layout.showlegend is not False:
         out.update_layout(legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
     # The source line in paper units, a few pixels above the picture's lower edge.
