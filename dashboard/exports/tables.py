@@ -192,7 +192,8 @@ def table_xlsx(df: pd.DataFrame, info: TableInfo, kinds: Mapping[str, str] | Non
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [len(str(c)) for c in columns]
+    widths = [len(str(c)) for c in columns] or [0]
+    widths[0] = max(widths[0], *(len(name) for name, _ in _header_block(info)))
     for i, values in enumerate(df.itertuples(index=False, name=None), start=header + 1):
         for j, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
             kind = kinds[col]
