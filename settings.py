@@ -84,6 +84,11 @@ VARIABLES: dict[str, Variable] = {
             "unset (approximate shapes)",
             "a GeoJSON of districts or communes keyed by GSO codes (or names) for the maps",
         ),
+        Variable(
+            "VAX_CHROMIUM_PATH",
+            "/usr/bin/chromium",
+            "the Chromium that draws chart images (PNG, SVG) for downloads and reports",
+        ),
     )
 }
 
@@ -150,3 +155,11 @@ def alerts_config() -> Path:
 def boundaries_path() -> str | None:
     """The boundaries file named by VAX_BOUNDARIES_PATH, or None."""
     return _get("VAX_BOUNDARIES_PATH")
+
+
+DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium"  # Debian's chromium package
+
+
+def chromium_path() -> str:
+    """The browser that renders static chart images: VAX_CHROMIUM_PATH, else Debian's."""
+    return _get("VAX_CHROMIUM_PATH") or DEFAULT_CHROMIUM_PATH

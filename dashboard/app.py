@@ -12,7 +12,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import navigation, shell  # noqa: E402
+from dashboard import navigation, print_style, shell  # noqa: E402
 from dashboard.i18n import text  # noqa: E402
 
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # served by the app itself
@@ -34,5 +34,6 @@ st.set_page_config(
     layout="wide",
 )
 navigation.leave_unknown_page(pages[0])
+print_style.inject()
 shell.begin(page=page.url_path)
 page.run()

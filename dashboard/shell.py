@@ -29,7 +29,7 @@ from queries.scope import Period, Scope, scope_of
 
 STALE_AFTER_HOURS = 36  # a daily load that missed a day
 _SYNCED = "_synced_params"
-_SYNCED_PAGE = "_synced_page"
+SYNCED_PAGE = "_synced_page"  # the address of the page shown
 _CTX = "_page_context"
 PENDING = "_pending_notices"  # notices to show after a switch of page
 R = TypeVar("R")
@@ -131,7 +131,7 @@ def go(state: ViewState, *, rerun: bool = True) -> None:
 def _url_params(page: str) -> dict[str, str]:
     params = st.query_params.to_dict()
     synced = st.session_state.get(_SYNCED)
-    changed_page = st.session_state.get(_SYNCED_PAGE) not in (None, page)
+    changed_page = st.session_state.get(SYNCED_PAGE) not in (None, page)
     if synced and changed_page and not any(k in params for k in CORE_KEYS if k != "lang"):
         # Streamlit clears the URL when the user changes page: keep the view, not the options
         # of the page left behind.
@@ -183,7 +183,7 @@ def _sync_url(state: ViewState, page: str) -> None:
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
     st.session_state[_SYNCED] = params
-    st.session_state[_SYNCED_PAGE] = page
+    st.session_state[SYNCED_PAGE] = page
 
 
 # --- the run ---------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import downloads, navigation, shell
 from dashboard import format as fmt
-from dashboard import navigation, shell
+from dashboard.exports import names
 from dashboard.figures.base import plotly_config
 from dashboard.shell import Context
 from dashboard.state import ViewState, drill_down, to_params
@@ -102,22 +103,46 @@ def styled(
     decimals: Sequence[str] = (),
 ):
     """A Styler showing Vietnamese number formats while the cells keep their values (so the
-    table still sorts by number)."""
+    table still sorts by number); the downloads read the same kinds (`export_kinds`)."""
     style = df.style
-    for cols, show in (
-        (numbers, lambda v: fmt.number(v, lang)),
-        (percents, lambda v: fmt.percent(v, lang)),
-        (decimals, lambda v: fmt.number(v, lang, 1)),
+    kinds: dict[str, str] = {}
+    for cols, show, kind in (
+        (numbers, lambda v: fmt.number(v, lang), "number"),
+        (percents, lambda v: fmt.percent(v, lang), "percent"),
+        (decimals, lambda v: fmt.number(v, lang, 1), "decimal"),
     ):
         present = [c for c in cols if c in df.columns]
         if present:
             style = style.format(show, subset=present, na_rep=fmt.MISSING)
+            kinds |= dict.fromkeys(present, kind)
+    style.export_kinds = kinds
     return style
 
 
-def table(data, **kwargs) -> None:
-    """A full-width table without the index."""
+def page_title(ctx: Context) -> str:
+    """The title of the page being shown (names files that have no title of their own)."""
+    path = st.session_state.get(shell.SYNCED_PAGE) or "home"
+    name = next((n for n, a in navigation.ADDRESSES.items() if a == path), "overview")
+    return ctx.t(f"page_{name}")
+
+
+def table(
+    data,
+    *,
+    title: str | None = None,
+    metrics: Sequence[str] = (),
+    **kwargs,
+) -> None:
+    """A full-width table without the index, with Excel and CSV downloads beside it (named by
+    `title`, else the page; the definitions of `metrics` go into the workbook)."""
     st.dataframe(data, hide_index=True, width="stretch", **kwargs)
+    ctx = shell.context()
+    if ctx is None:
+        return
+    definitions = [f"{label(ctx, m)}: {definition(ctx, m)}" for m in metrics if m in METRICS]
+    downloads.table_downloads(
+        ctx, data, title=title or page_title(ctx), key=kwargs.get("key"), definitions=definitions
+    )
 
 
 def no_data(ctx: Context) -> None:
@@ -131,22 +156,34 @@ def chart(
     data: pd.DataFrame | None,
     *,
     key: str,
+    title: str | None = None,
     metrics: tuple[str, ...] = (),
     on_select: str | Callable = "ignore",
     column_config: dict | None = None,
 ):
-    """A plotly chart with the definitions of its measures and, on request, its table."""
+    """A plotly chart with the definitions of its measures, an image download (made on the
+    server when asked for) and, on request, its table with its downloads. `title` names the
+    files and heads the image (else the figure's own title, else the page's)."""
+    title = title or downloads.figure_title(fig) or page_title(ctx)
+    stem = names.file_name(title, ctx.scope_name(), downloads.period_name(ctx), "x")[:-2]
     event = st.plotly_chart(
         fig,
         key=key,
         on_select=on_select,
-        config=plotly_config(ctx.lang, key),
+        config=plotly_config(ctx.lang, stem),
     )
     if metrics:
         st.caption(definitions_line(ctx, metrics))
+    downloads.chart_downloads(ctx, fig, key=key, title=title)
     if data is not None:
         with st.expander(ctx.t("show_table")):
-            table(data, column_config=column_config)
+            table(
+                data,
+                title=title,
+                metrics=metrics,
+                column_config=column_config,
+                key=f"{key}_table",
+            )
     return event
 
 
@@ -179,13 +216,21 @@ def drill_chart(
     data: pd.DataFrame | None,
     *,
     key: str,
+    title: str | None = None,
     metrics: tuple[str, ...] = (),
     column_config: dict | None = None,
 ) -> None:
     """A chart whose bars or points carry an area code or facility id as the first item of
     their `customdata`: a click narrows the view to it (the address changes, Back returns)."""
     event = chart(
-        ctx, fig, data, key=key, metrics=metrics, on_select="rerun", column_config=column_config
+        ctx,
+        fig,
+        data,
+        key=key,
+        title=title,
+        metrics=metrics,
+        on_select="rerun",
+        column_config=column_config,
     )
     code = clicked_code(event)
     if code and code != ctx.scope.code:

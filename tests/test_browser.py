@@ -65,6 +65,7 @@ _STATE_JS = """() => {
 class Server:
     url: str
     log: Path
+    warehouse: str = ""
 
     def tail(self, chars: int = 3000) -> str:
         """The end of the server's output, for failure messages."""
@@ -112,7 +113,7 @@ def server(chromium, tmp_path_factory) -> Iterator[Server]:
     platform, warehouse = f"sqlite:///{tmp / 'p.db'}", f"sqlite:///{tmp / 'w.db'}"
     env = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key", "VAX_WAREHOUSE_URL": warehouse}
     port = _free_port()
-    running = Server(f"http://127.0.0.1:{port}", tmp / "streamlit.log")
+    running = Server(f"http://127.0.0.1:{port}", tmp / "streamlit.log", warehouse)
     # The server starts (imports, binds) while the warehouse is built: no session reads the
     # warehouse before the browser connects.
     with running.log.open("w") as log:
@@ -400,3 +401,69 @@ def test_an_alerts_site_link_opens_the_sites_detail_with_the_whole_address(serve
     assert page.url == address
     assert wait_for(lambda: detail.count() == 1)
     assert not problems(page), problems(page)
+
+
+# --- downloads and print -----------------------------------------------------------------------
+def test_a_chart_image_download_delivers_a_slide_size_png(server, page):
+    from PIL import Image
+
+    page.goto(f"{server.url}/?week=2021-W40")
+    wait_idle(page)
+    page.locator("[data-testid='stPopoverButton']:visible").first.click()
+    page.get_by_role("button", name="Tạo ảnh PNG").click()
+    save = page.get_by_role("button", name="Lưu PNG")
+    save.wait_for(timeout=60_000)  # the first image starts the renderer's browser
+    with page.expect_download() as download:
+        save.click()
+    got = download.value
+    assert got.suggested_filename == "so-mui-tiem-theo-ngay_tinh-nam-dinh_2021-W40.png"
+    picture = Image.open(got.path())
+    assert picture.format == "PNG" and picture.size == (3200, 1800)
+    assert not problems(page), problems(page)
+
+
+def test_a_table_download_delivers_the_querys_numbers_as_a_workbook(server, page):
+    import io
+    from datetime import date
+
+    import pandas as pd
+    from openpyxl import load_workbook
+    from page_support import read
+
+    from queries import overview
+    from queries.scope import Period
+
+    page.goto(f"{server.url}/?week=2021-W40")
+    wait_idle(page)
+    page.get_by_text("Xem bảng số liệu").first.click()
+    button = page.get_by_role("button", name="Excel (XLSX)").first
+    button.wait_for()
+    with page.expect_download() as download:
+        button.click()
+    got = download.value
+    assert got.suggested_filename == "so-mui-tiem-theo-ngay_tinh-nam-dinh_2021-W40.xlsx"
+    with open(got.path(), "rb") as f:
+        ws = load_workbook(io.BytesIO(f.read())).active
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(i for i, r in enumerate(rows) if r[0] == "Ngày")
+    body = rows[header + 1 :]
+    trend = read(
+        server.warehouse, overview.daily_trend, "36", Period(date(2021, 10, 4), date(2021, 10, 10))
+    )
+    assert [r[0].date() for r in body] == [pd.Timestamp(d).date() for d in trend["date"]]
+    assert [r[4] for r in body] == trend["total"].tolist()
+
+
+def test_a_printed_page_has_no_sidebar_and_cards_on_one_line(server, page):
+    page.goto(f"{server.url}/?week=2021-W40")
+    wait_idle(page)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    assert wait_for(lambda: not page.locator("[data-testid='stSidebar']").is_visible())
+    assert not page.locator("[data-testid='stPopoverButton']:visible").count()
+    values = page.locator("[data-testid='stMetricValue']")
+    assert values.count() >= 8
+    for i in range(values.count()):
+        box = values.nth(i).bounding_box()
+        assert box and box["height"] < 60, (values.nth(i).inner_text(), box)  # one line
+    assert page.pdf(format="A4").startswith(b"%PDF")

@@ -82,6 +82,7 @@ def _vaccine_chart(ctx: shell.Context, vac: pd.DataFrame, labels: dict[str, str]
         ctx,
         figures.vaccine_figure(vac, ctx.lang, labels),
         _shown(ctx, figures.vaccine_table(vac, labels), labels),
+        title=ctx.t("aefi_by_vaccine"),
         key="aefi_vaccine_chart",
         metrics=("reports", "aefi_rate"),
     )
@@ -98,6 +99,7 @@ def _outcome_chart(ctx: shell.Context, out: pd.DataFrame, labels: dict[str, str]
         ctx,
         figures.outcome_figure(outcomes, ctx.lang, names),
         _shown(ctx, figures.outcome_table(outcomes, names, labels), labels),
+        title=ctx.t("aefi_outcome"),
         key="aefi_outcome_chart",
         metrics=("aefi_serious",),
     )
@@ -113,6 +115,7 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame, labels: dict[str, str
         ctx,
         figures.rate_figure(weekly, ctx.lang, widgets.label(ctx, "aefi_rate")),
         _shown(ctx, figures.rate_table(weekly, short), short),
+        title=ctx.t("aefi_trend", n=TREND_WEEKS),
         key="aefi_trend_chart",
         metrics=("aefi_rate",),
     )
@@ -125,7 +128,10 @@ def _channel_table(ctx: shell.Context, ch: pd.DataFrame, labels: dict[str, str])
         widgets.no_data(ctx)
         return
     names = {c: ctx.t(f"aefi_ch_{c}") for c in CHANNELS}
-    widgets.table(_shown(ctx, figures.channel_table(ch, names, labels), labels))
+    widgets.table(
+        _shown(ctx, figures.channel_table(ch, names, labels), labels),
+        title=ctx.t("aefi_channel"),
+    )
 
 
 def _lot_section(ctx: shell.Context, lots: pd.DataFrame, labels: dict[str, str]) -> None:
@@ -141,10 +147,14 @@ def _lot_section(ctx: shell.Context, lots: pd.DataFrame, labels: dict[str, str])
         ctx,
         figures.lot_figure(lots.head(LOTS_CHARTED), ctx.lang, labels),
         None,
+        title=ctx.t("aefi_by_lot"),
         key="aefi_lot_chart",
     )
     widgets.table(
-        _shown(ctx, table, labels), height=min(38 + 35 * len(table), 420), key="aefi_lot_table"
+        _shown(ctx, table, labels),
+        height=min(38 + 35 * len(table), 420),
+        key="aefi_lot_table",
+        title=ctx.t("aefi_by_lot"),
     )
 
 

@@ -87,6 +87,7 @@ def _trend_chart(ctx: shell.Context, weekly: pd.DataFrame, labels: dict[str, str
         ctx,
         figures.trend_figure(weekly, ctx.lang, _series(ctx)),
         table,
+        title=ctx.t("certificates_trend", n=TREND_WEEKS),
         key="certificates_trend_chart",
         metrics=("issued", "backlog"),
         column_config=config,
@@ -105,6 +106,7 @@ def _lag_chart(ctx: shell.Context, weekly: pd.DataFrame, labels: dict[str, str])
         ctx,
         figures.lag_figure(weekly, ctx.lang, name, ctx.t("certificates_hours")),
         table,
+        title=ctx.t("certificates_lag_trend"),
         key="certificates_lag_chart",
         metrics=("certificate_lag",),
         column_config=config,
@@ -125,6 +127,7 @@ def _area_chart(ctx: shell.Context, areas: pd.DataFrame, labels: dict[str, str])
         ctx,
         figures.area_figure(areas.head(30), ctx.lang, {**_series(ctx), "start": labels["start"]}),
         table,
+        title=ctx.t("certificates_by_" + level),
         key=f"certificates_area_chart_{ctx.scope.code}",
         metrics=("backlog", "backlog_change", "certificate_lag"),
         column_config=config,
@@ -139,7 +142,12 @@ def _top_sites(ctx: shell.Context, labels: dict[str, str]) -> None:
         return
     labels = {**labels, "area": ctx.t("certificates_site")}
     table, config = _shown(ctx, figures.area_table(top, labels), labels)
-    widgets.table(table, column_config=config, key=f"certificates_top_{ctx.scope.code}")
+    widgets.table(
+        table,
+        column_config=config,
+        key=f"certificates_top_{ctx.scope.code}",
+        title=ctx.t("certificates_top"),
+    )
 
 
 def render(ctx: shell.Context) -> None:

@@ -282,6 +282,7 @@ def _residence(ctx, areas, summary, denominator: str, labels: dict) -> None:
         _styled(ctx, table, labels, target),
         height=min(35 * (len(table) + 1) + 3, 760),
         column_config=_columns(ctx, labels, target),
+        title=ctx.t("coverage_table_title"),
     )
     if figures.any_flagged(table, figures.percent_columns(labels)):
         st.caption(f"⚠ {labels['flag_legend']}")

@@ -109,6 +109,7 @@ def _funnel(ctx: shell.Context, now: pd.Series, labels: dict[str, str]) -> None:
         ctx,
         figures.funnel_figure(funnel, ctx.lang, names),
         table,
+        title=ctx.t("flow_funnel"),
         key="flow_funnel_chart",
         metrics=STEPS,
         column_config=config,
@@ -127,6 +128,7 @@ def _site_chart(ctx: shell.Context, sites: pd.DataFrame, labels: dict[str, str])
         ctx,
         figures.site_figure(shown, ctx.lang, widgets.label(ctx, "throughput")),
         table,
+        title=ctx.t("flow_sites", n=len(shown)),
         key=f"flow_site_chart_{ctx.scope.code}",
         metrics=("throughput",),
         column_config=config,
@@ -140,7 +142,9 @@ def _below_table(ctx: shell.Context, sessions: pd.DataFrame, labels: dict[str, s
         st.info(ctx.t("flow_below_none"))
         return
     table, config = _shown(ctx, figures.below_table(sessions, labels, _area(ctx)), labels)
-    widgets.table(table, column_config=config, key="flow_below_table")
+    widgets.table(
+        table, column_config=config, key="flow_below_table", title=ctx.t("flow_below_title")
+    )
 
 
 def _late_chart(ctx: shell.Context, weekly: pd.DataFrame, labels: dict[str, str]) -> None:
@@ -153,6 +157,7 @@ def _late_chart(ctx: shell.Context, weekly: pd.DataFrame, labels: dict[str, str]
         ctx,
         figures.late_figure(weekly, ctx.lang, widgets.label(ctx, "recorded_late_share")),
         table,
+        title=ctx.t("flow_lag", n=TREND_WEEKS),
         key="flow_lag_chart",
         metrics=("recorded_late_share", "recording_lag"),
         column_config=config,

@@ -155,6 +155,7 @@ def _trend_section(ctx: shell.Context) -> None:
             numbers=[labels[c] for c in (*overview_q.DOSE_GROUPS, "total", "planned")],
             percents=[labels["plan_achievement"]],
         ),
+        title=ctx.t("overview_trend"),
         key=f"overview_trend_{ctx.scope.code}_{ctx.period.start}_{ctx.period.end}",
         metrics=("doses", "planned_doses", "plan_achievement"),
     )
@@ -217,7 +218,7 @@ def _ranking_section(ctx: shell.Context, measure: str, denominator: str) -> None
     for column, (title, fig, table, key, metrics) in zip(columns, panels, strict=True):
         with column:
             st.markdown(f"**{title}**")
-            widgets.drill_chart(ctx, fig, table, key=key, metrics=metrics)
+            widgets.drill_chart(ctx, fig, table, key=key, title=title, metrics=metrics)
     columns[1].caption(ctx.t("overview_rank_doses_note"))
 
 
@@ -334,7 +335,7 @@ def _alert_table(ctx: shell.Context, rows: list[dict], t: Thresholds) -> None:
         ),
     }
     with st.expander(ctx.t("overview_alerts_all", total=fmt.number(len(rows), ctx.lang))):
-        widgets.table(table, column_config=columns)
+        widgets.table(table, column_config=columns, title=ctx.t("overview_alerts"))
 
 
 # --- the page --------------------------------------------------------------------------------

@@ -93,6 +93,7 @@ def _runs(ctx: shell.Context, runs: pd.DataFrame) -> None:
     widgets.table(
         widgets.styled(table, ctx.lang, numbers=counts, decimals=[columns["seconds"]]),
         height=min(38 + 35 * len(table), 250),
+        title=ctx.t("quality_runs"),
     )
 
 
@@ -127,6 +128,7 @@ def _reconciliation(ctx: shell.Context, recon: pd.DataFrame) -> None:
             numbers=numbers,
             percents=[columns["gap_rate"]],
         ),
+        title=ctx.t("quality_recon"),
         key="quality_recon",
         metrics=("doses", "declared_administered", "declared_gap"),
     )
@@ -162,6 +164,8 @@ def _late(ctx: shell.Context, late: pd.DataFrame) -> None:
             fig.late_table(late, columns, missing), ctx.lang, numbers=[columns["planned"]]
         ),
         height=min(38 + 35 * len(late), 320),
+        title=ctx.t("quality_late"),
+        metrics=("late_sites",),
     )
 
 
@@ -170,7 +174,11 @@ def _coords(ctx: shell.Context, coords: pd.DataFrame) -> None:
         return
     columns = _cols(ctx, "site", "problem", "lat", "lon", "commune", "district")
     problems = {p: ctx.t(f"quality_coord_{p}") for p in ("missing", "outside_province")}
-    widgets.table(fig.coords_table(coords, ctx.lang, columns, problems))
+    widgets.table(
+        fig.coords_table(coords, ctx.lang, columns, problems),
+        title=ctx.t("quality_coords"),
+        metrics=("bad_coordinates",),
+    )
 
 
 def _rejects(ctx: shell.Context, summary: pd.DataFrame) -> None:
@@ -183,7 +191,11 @@ def _rejects(ctx: shell.Context, summary: pd.DataFrame) -> None:
     columns = _cols(ctx, "table", "kind", "open", "resolved")
     table = fig.rejects_summary_table(summary, ctx.lang, columns, SOURCE_TABLES, KINDS)
     counts = [columns["open"], columns["resolved"]]
-    widgets.table(widgets.styled(table, ctx.lang, numbers=counts))
+    widgets.table(
+        widgets.styled(table, ctx.lang, numbers=counts),
+        title=ctx.t("quality_rejects"),
+        metrics=("rejected_rows",),
+    )
     tables = list(summary.loc[summary["open"] > 0, "source_table"].drop_duplicates())
     index = 1 if ctx.lang == "en" else 0
     picked = widgets.url_option(
@@ -200,7 +212,11 @@ def _rejects(ctx: shell.Context, summary: pd.DataFrame) -> None:
         shown, total = fmt.number(len(rows), ctx.lang), fmt.number(total, ctx.lang)
         st.caption(ctx.t("quality_rows_capped", shown=shown, total=total))
     columns = {k: ctx.t(f"quality_col_{v}") for k, v in REJECT_COLUMNS.items()}
-    widgets.table(fig.reject_rows_table(rows, ctx.lang, columns, FIELDS, KINDS), height=320)
+    widgets.table(
+        fig.reject_rows_table(rows, ctx.lang, columns, FIELDS, KINDS),
+        height=320,
+        title=f"{ctx.t('quality_rejects')} {picked}",
+    )
 
 
 ctx = shell.context()

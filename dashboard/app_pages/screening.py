@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import downloads, shell, widgets
 from dashboard import format as fmt
-from dashboard import shell, widgets
 from dashboard.figures import screening as figures
 from queries import screening as screening_q
 from queries.periods import WEEK_DEFINITION
@@ -81,6 +81,7 @@ def _reason_chart(ctx: shell.Context, reasons: pd.DataFrame, labels: dict[str, s
         ctx,
         figures.reason_figure(named, ctx.lang, labels),
         _styled(ctx, figures.reason_table(named, labels), labels),
+        title=ctx.t("screening_by_reason"),
         key="screening_reason_chart",
         metrics=RESULTS,
     )
@@ -100,6 +101,7 @@ def _trend_chart(
         ctx,
         figures.trend_figure(weekly, province, ctx.lang, labels),
         _styled(ctx, figures.trend_table(weekly, province, labels), labels),
+        title=ctx.t("screening_trend", n=TREND_WEEKS),
         key="screening_trend_chart",
         metrics=("deferral_rate",),
     )
@@ -129,6 +131,7 @@ def _area_chart(
         ctx,
         figures.area_figure(shown, overall, ctx.lang, labels),
         _styled(ctx, figures.area_table(shown, labels), labels),
+        title=ctx.t("screening_by_" + level),
         key=f"screening_area_chart_{ctx.scope.code}",
         metrics=("deferral_rate",),
     )
@@ -154,14 +157,18 @@ def _top_sites(ctx: shell.Context, labels: dict[str, str]) -> None:
         for m in ("screened", "deferral_rate", "deferrals")
     }
     short[labels["main_reason"]] = st.column_config.Column(ctx.t("screening_short_main_reason"))
+    shown = _styled(ctx, figures.top_sites_table(top, where, reasons, labels), labels)
     event = st.dataframe(
-        _styled(ctx, figures.top_sites_table(top, where, reasons, labels), labels),
+        shown,
         hide_index=True,
         width="stretch",
         column_config=short,
         key=f"screening_top_{ctx.scope.code}",
         on_select="rerun",
         selection_mode="single-row",
+    )
+    downloads.table_downloads(
+        ctx, shown, title=ctx.t("screening_top"), key=f"screening_top_{ctx.scope.code}"
     )
     rows = event.selection.rows if event else []
     target = widgets.drilled(ctx, str(top["facility_id"].iloc[rows[0]])) if rows else None

@@ -176,7 +176,11 @@ def _off_map(ctx: shell.Context, off: pd.DataFrame) -> None:
     reasons = {s: ctx.t(f"sites_reason_{s}") for s in ("missing", "outside_province")}
     columns = _columns(ctx)
     table = fig.off_map_table(off, columns, _area(ctx), reasons, ctx.lang)
-    widgets.table(_styled(ctx, table, columns), key="sites_off_map_table")
+    widgets.table(
+        _styled(ctx, table, columns),
+        key="sites_off_map_table",
+        title=ctx.t("sites_off_map_title", n=len(off)),
+    )
 
 
 def _detail_caption(ctx: shell.Context, row: pd.Series) -> str:
@@ -232,6 +236,7 @@ def _detail(ctx: shell.Context) -> None:
             ctx,
             fig.daily_chart(daily, ctx.lang, names),
             fig.daily_table(daily, ctx.t("sites_date"), names),
+            title=ctx.t("sites_daily"),
             key="sites_daily_chart",
             metrics=fig.DAILY_MEASURES,
         )
@@ -243,6 +248,7 @@ def _detail(ctx: shell.Context) -> None:
             ctx,
             fig.funnel_chart(funnel, ctx.lang, steps),
             fig.funnel_table(funnel, ctx.lang, steps, headers),
+            title=ctx.t("sites_funnel"),
             key="sites_funnel_chart",
             metrics=sites_q.FUNNEL_STEPS,
         )
@@ -282,7 +288,9 @@ def render(ctx: shell.Context) -> None:
         with expander:
             columns = _columns(ctx)
             table = fig.site_table(sites, columns)
-            widgets.table(_styled(ctx, table, columns), key="sites_table")
+            widgets.table(
+                _styled(ctx, table, columns), key="sites_table", title=ctx.t("sites_table")
+            )
     if ctx.state.site:
         _detail(ctx)
 

@@ -52,7 +52,7 @@ def _reason(ctx: shell.Context, code: str) -> str:
     return ctx.t(key) if key in i18n.TEXTS else str(code)
 
 
-def _text_table(ctx: shell.Context, table: pd.DataFrame, key: str, left: int) -> None:
+def _text_table(ctx: shell.Context, table: pd.DataFrame, key: str, left: int, title: str) -> None:
     """A long table of text, every column after the first `left` ones right-aligned; a
     measure's header short enough for the table to fit a 1366-pixel screen, its full label
     and definition in the header's help."""
@@ -66,7 +66,13 @@ def _text_table(ctx: shell.Context, table: pd.DataFrame, key: str, left: int) ->
             help=f"{column}: {widgets.definition(ctx, metric)}" if metric else None,
             alignment="right",
         )
-    widgets.table(table, height=min(420, 36 * len(table) + 40), key=key, column_config=config)
+    widgets.table(
+        table,
+        height=min(420, 36 * len(table) + 40),
+        key=key,
+        column_config=config,
+        title=title,
+    )
 
 
 def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series) -> None:
@@ -110,6 +116,7 @@ def _plan_chart(ctx: shell.Context, daily: pd.DataFrame, now: pd.Series, labels:
         ctx,
         figures.plan_figure(daily, ctx.lang, labels),
         widgets.styled(table, ctx.lang, numbers=list(table.columns[1:])),
+        title=ctx.t("stock_plan_chart"),
         key="stock_plan_chart",
         metrics=("planned_doses", "plan_achievement"),
     )
@@ -130,6 +137,7 @@ def _waste_chart(
         ctx,
         figures.waste_figure(named, ctx.lang, labels),
         widgets.styled(figures.waste_table(named, labels), ctx.lang, numbers=[labels["wasted"]]),
+        title=ctx.t("stock_waste_chart"),
         key="stock_waste_chart",
         metrics=("wasted", "wastage_rate"),
     )
@@ -155,6 +163,7 @@ def _flow_chart(
         ctx,
         figures.flow_figure(flow, pairs, ctx.lang, labels),
         table,
+        title=ctx.t("stock_flow_chart"),
         key="stock_flow_chart",
         metrics=("dose_flow",),
         column_config={labels["received"]: right},
@@ -172,7 +181,13 @@ def _store_table(ctx: shell.Context, stores: pd.DataFrame, labels: dict) -> None
         st.caption(ctx.t("stock_sites_hint"))
         stores = stores[stores["level"] != "facility"]
     st.caption(widgets.definitions_line(ctx, ("on_hand", "days_of_stock")))
-    _text_table(ctx, figures.store_table(stores, ctx.lang, labels), "stock_by_store_table", 3)
+    _text_table(
+        ctx,
+        figures.store_table(stores, ctx.lang, labels),
+        "stock_by_store_table",
+        3,
+        ctx.t("stock_by_store"),
+    )
 
 
 def _gaps_table(ctx: shell.Context, gaps: pd.DataFrame, labels: dict) -> None:
@@ -181,7 +196,9 @@ def _gaps_table(ctx: shell.Context, gaps: pd.DataFrame, labels: dict) -> None:
     if gaps.empty:
         st.info(ctx.t("stock_gaps_none"))
         return
-    _text_table(ctx, figures.gaps_table(gaps, ctx.lang, labels), "stock_gaps_table", 2)
+    _text_table(
+        ctx, figures.gaps_table(gaps, ctx.lang, labels), "stock_gaps_table", 2, ctx.t("stock_gaps")
+    )
 
 
 def _lots_table(ctx: shell.Context, lots: pd.DataFrame, vaccines: dict, labels: dict) -> None:
@@ -190,7 +207,13 @@ def _lots_table(ctx: shell.Context, lots: pd.DataFrame, vaccines: dict, labels: 
     if lots.empty:
         st.info(ctx.t("stock_lots_none"))
         return
-    _text_table(ctx, figures.lots_table(lots, vaccines, ctx.lang, labels), "stock_lots_table", 5)
+    _text_table(
+        ctx,
+        figures.lots_table(lots, vaccines, ctx.lang, labels),
+        "stock_lots_table",
+        5,
+        ctx.t("stock_lots"),
+    )
 
 
 def render(ctx: shell.Context) -> None:

@@ -257,6 +257,8 @@ def as_text(table: pd.DataFrame, lang: str, formats: Mapping[str, str]) -> pd.Da
     out = table.copy()
     for column, kind in formats.items():
         out[column] = [show[kind](v, lang) for v in out[column]]
+    # What the downloads read back as numbers (`exports.tables.from_shown`).
+    out.attrs["shown_as_text"] = {"lang": lang, "kinds": dict(formats)}
     return out
 
 
