@@ -31,7 +31,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 import settings
-from queries.scope import Scope
+from queries.scope import Period, Scope
 
 KINDS = ("primary", "booster")
 COUNTS = ["waiting", "due_soon", "due", "overdue", "no_interval"]
@@ -240,3 +240,15 @@ def summarise(counts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in [*by, *COUNTS]})
     out = counts.groupby(by, as_index=False)[COUNTS].sum()
     return out.sort_values(by).reset_index(drop=True)
+
+
+def waiting_for_period(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
+    """`waiting_as_of` the period's last day (the pages' cached read; the intervals are applied
+    after it, on every page view)."""
+    return waiting_as_of(conn, scope, period.end)
+
+
+def vaccine_names(conn: sa.Connection) -> dict[str, str]:
+    """The catalogue's name of each vaccine code (the code where it has none)."""
+    df = pd.read_sql_query(sa.text("SELECT vaccine_code, name FROM vaccine"), conn)
+    return {c: (n or c) for c, n in zip(df["vaccine_code"], df["name"], strict=True)}
