@@ -216,8 +216,8 @@ def render(ctx: shell.Context) -> None:
     if not ctx.state.site:
         flow, pairs = ctx.read(stock_q.flow), ctx.read(stock_q.transfers)
         _flow_chart(ctx, flow, pairs, vaccines, labels)
-    stock_outlook.render(ctx, vaccines)
     _store_table(ctx, stores, labels)
+    stock_outlook.render(ctx, vaccines)
     _gaps_table(ctx, ctx.read(stock_q.gaps), labels)
     _lots_table(ctx, ctx.read(stock_q.lots_near_expiry), vaccines, labels)
 
