@@ -18,6 +18,7 @@ DATA_DIR = ROOT / "data"
 DEFAULT_WAREHOUSE_URL = f"sqlite:///{DATA_DIR / 'warehouse.db'}"
 DEFAULT_PLATFORM_URL = f"sqlite:///{DATA_DIR / 'platform.db'}"
 DEFAULT_ALERTS_PATH = ROOT / "config" / "alerts.toml"
+DEFAULT_DOSE_INTERVALS_PATH = ROOT / "config" / "dose_intervals.toml"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,13 @@ VARIABLES: dict[str, Variable] = {
             "the alert thresholds of the weekly overview (days of stock, deferral-rate spikes, "
             "certificate backlogs, sites that sent no data); each setting is explained in the "
             "file",
+        ),
+        Variable(
+            "VAX_DOSE_INTERVALS_CONFIG",
+            "config/dose_intervals.toml",
+            "the minimum interval to the next primary dose and to a booster of each vaccine, "
+            "with its source, and the grace period after which a person due is overdue (who is "
+            "due, on the coverage page); each setting is explained in the file",
         ),
         Variable(
             "VAX_BOUNDARIES_PATH",
@@ -150,6 +158,13 @@ def alerts_config() -> Path:
     """The alerts file in use: VAX_ALERTS_CONFIG if set, else `config/alerts.toml`."""
     explicit = _get("VAX_ALERTS_CONFIG")
     return Path(explicit) if explicit else DEFAULT_ALERTS_PATH
+
+
+def dose_intervals_config() -> Path:
+    """The dose-interval file in use: VAX_DOSE_INTERVALS_CONFIG if set, else
+    `config/dose_intervals.toml`."""
+    explicit = _get("VAX_DOSE_INTERVALS_CONFIG")
+    return Path(explicit) if explicit else DEFAULT_DOSE_INTERVALS_PATH
 
 
 def boundaries_path() -> str | None:

@@ -45,7 +45,7 @@ def status_report(conn: sa.Connection, runs: int = 5) -> str:
         lines.append("  (none)")
     lines.append("")
     lines.append("Rows:")
-    for table in (*schema.CORE_TABLES, schema.person_vax, *schema.MART_TABLES):
+    for table in (*schema.CORE_TABLES, schema.person_vax, schema.person_wait, *schema.MART_TABLES):
         count = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
         lines.append(f"  {table.name:24} {count:>12,}")
     lines.append("")

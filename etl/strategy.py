@@ -21,6 +21,7 @@ import sqlalchemy as sa
 import settings
 from etl import marts, touched
 from etl.coverage import coverage_rows, milestones_from_frames, refresh_people
+from etl.due import refresh_waits, waits_from_frames
 from etl.marts_memory import facility_day_marts
 from etl.result import Lap, RunResult, TableStats
 
@@ -86,6 +87,9 @@ class Incremental:
         step = time.perf_counter()
         persons = refresh_people(conn, self.full_coverage)
         steps["coverage"] = time.perf_counter() - step
+        step = time.perf_counter()
+        refresh_waits(conn, self.full_coverage)
+        steps["waits"] = time.perf_counter() - step
         return persons
 
 
@@ -99,6 +103,7 @@ READ_BY_KEY = (
     "stock_transaction",
     "stock_report",
     "person_vax",
+    "person_wait",
     "mart_certificate_day",
     "mart_coverage_day",
 )
@@ -138,6 +143,7 @@ class Full(Incremental):
         # is computed from them while the server writes.
         self.frames: dict[str, list[pd.DataFrame]] = {}
         self.people_written: int | None = None  # person_vax rows, once written
+        self.waits_written = False  # person_wait and mart_wait
         self.visit_marts: dict[str, pd.DataFrame] | None = None
 
     def part_rows(self, total: int) -> int:
@@ -185,11 +191,13 @@ class Full(Incremental):
         elif name == "visit":
             # People's milestones, while the visits are copied and indexed.
             self.frames["visit"] = [self._frame("visit")]
-            milestones = milestones_from_frames(
-                self._frame("citizen"), self.frames["visit"][0], self._frame("vaccine")
-            )
+            citizen, vaccine = self._frame("citizen"), self._frame("vaccine")
+            milestones = milestones_from_frames(citizen, self.frames["visit"][0], vaccine)
             lap("milestones (while writing)")
             self.submit(partial(self._people, milestones, coverage_rows(milestones)))
+            waits = waits_from_frames(citizen, self.frames["visit"][0], vaccine, milestones)
+            lap("waits (while writing)")
+            self.submit(partial(self._waits, waits))
         elif name == "certificate":
             # The visit-grain facility-day marts, while the certificates are copied.
             unit = "us" if self.conn.dialect.name == "postgresql" else "s"
@@ -230,6 +238,13 @@ class Full(Incremental):
         self.people_written = refresh_people(self.conn, True, milestones, coverage)
         lap("people and coverage (while writing)")
 
+    def _waits(self, waits: pd.DataFrame) -> None:
+        """person_wait and its mart, written after person_vax."""
+        lap = Lap(self.result.steps)
+        refresh_waits(self.conn, True, waits)
+        self.waits_written = True
+        lap("waits (while writing)")
+
     def refresh_marts(self) -> int:
         conn, steps = self.conn, self.result.steps
         step = time.perf_counter()
@@ -241,4 +256,8 @@ class Full(Incremental):
         if persons is None:
             persons = refresh_people(conn, True)
         steps["coverage"] = time.perf_counter() - step
+        if not self.waits_written:
+            step = time.perf_counter()
+            refresh_waits(conn, True)
+            steps["waits"] = time.perf_counter() - step
         return persons

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy.exc import OperationalError
 
 from queries.datasets import COLUMNS, dataset
+from queries.due import DoseIntervalsError
 from queries.scope import Period, ScopeError, data_bounds, resolve_scope
 from warehouse import engine as wh_engine
 from warehouse import setup
@@ -64,7 +65,13 @@ def main(argv: list[str] | None = None) -> int:
                 df = pd.DataFrame(columns=COLUMNS[args.dataset])
             else:
                 df = dataset(conn, args.dataset, scope, Period(start, end))
-    except (wh_engine.DatabaseUrlError, setup.SchemaVersionError, ScopeError, ValueError) as exc:
+    except (
+        wh_engine.DatabaseUrlError,
+        setup.SchemaVersionError,
+        ScopeError,
+        DoseIntervalsError,
+        ValueError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OperationalError as exc:

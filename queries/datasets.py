@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import due as due_queries
 from queries.scope import Period, Scope
 from warehouse import reference
 
@@ -26,6 +27,7 @@ COLUMNS = {
     ],
     "certificates": ["facility_id", "date", "issued", "backlog"],
     "aefi": ["facility_id", "date", "severity", "reports"],
+    "due": ["date", *due_queries.COLUMNS],
 }  # fmt: skip
 
 
@@ -242,6 +244,14 @@ def stock(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
     return res[COLUMNS["stock"]]
 
 
+def due(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
+    """Who is due for their next dose at the end of the period (queries/due.py): per residence
+    commune, vaccine of the last dose and dose waited for."""
+    df = due_queries.due_counts(conn, scope, period.end)
+    df.insert(0, "date", pd.Timestamp(period.end))
+    return df[COLUMNS["due"]]
+
+
 DATASETS = {
     "sessions": sessions,
     "doses": doses,
@@ -249,6 +259,7 @@ DATASETS = {
     "stock": stock,
     "certificates": certificates,
     "aefi": aefi,
+    "due": due,
 }
 
 

@@ -13,6 +13,7 @@ _IGNORED = {"etl_reject": {"first_run_id", "last_run_id", "resolved_run_id"}}
 SNAPSHOT_TABLES = [
     *schema.CORE_TABLES,
     schema.person_vax,
+    schema.person_wait,
     *schema.MART_TABLES,
     schema.area,
     schema.population,

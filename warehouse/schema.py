@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 metadata = sa.MetaData()
 
@@ -231,6 +231,20 @@ person_vax = sa.Table(
     sa.Index("ix_person_vax_commune", "residence_commune_code"),
 )
 
+# Each person's waits for their next dose (etl/due.py): one row per day on which they were
+# injected and after which a next dose is expected (`primary` while the primary series is
+# incomplete, then `booster`; none once boosted), until the day of their next dose.
+person_wait = sa.Table(
+    "person_wait",
+    metadata,
+    _col("person_key", T, pk=True),
+    _col("start_date", D, pk=True),  # the day of the dose the wait follows
+    _col("residence_commune_code", T, nullable=False),
+    _col("vaccine_code", T, nullable=False),  # the vaccine of that dose
+    _col("next_kind", T, nullable=False),  # primary, booster
+    _col("end_date", D, nullable=False),  # the next dose's day; STILL_WAITING if none yet
+)
+
 # --- marts ------------------------------------------------------------------------------------
 mart_session_day = sa.Table(
     "mart_session_day",
@@ -367,6 +381,25 @@ mart_coverage_day = sa.Table(
     _col("new_boosted", I, nullable=False),
 )
 
+# People waiting for their next dose, by residence commune, the vaccine of their last dose,
+# the dose they wait for, and the days their wait started and ended (person_wait summed). Who
+# waits on day D: start_date <= D < end_date; the intervals that make them due are applied when
+# read (queries/due.py), so the mart holds none.
+mart_wait = sa.Table(
+    "mart_wait",
+    metadata,
+    _col("commune_code", T, pk=True),
+    _col("vaccine_code", T, pk=True),
+    _col("next_kind", T, pk=True),
+    _col("start_date", D, pk=True),
+    _col("end_date", D, pk=True),  # STILL_WAITING while they wait
+    _col("people", I, nullable=False),
+    sa.Index("ix_mart_wait_end", "end_date"),
+)
+
+# The end_date of a wait that has not ended (a date: both dialects index it with the others).
+STILL_WAITING = "2199-12-31"
+
 # --- ETL bookkeeping --------------------------------------------------------------------------
 warehouse_meta = sa.Table(
     "warehouse_meta",
@@ -435,4 +468,5 @@ MART_TABLES = (
     mart_stock_waste_day,
     mart_transfer_day,
     mart_coverage_day,
+    mart_wait,
 )

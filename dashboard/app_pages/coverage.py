@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard import boundaries, shell, widgets
 from dashboard import format as fmt
+from dashboard.app_pages import coverage_due
 from dashboard.figures import coverage as figures
 from dashboard.figures.coverage_map import map_figure
 from dashboard.state import drill_up
@@ -345,6 +346,7 @@ def render(ctx: shell.Context) -> None:
     _trend(ctx, trend, measure, denominator, labels, notes)
     _residence(ctx, areas, summary, denominator, labels)
     st.caption(source_line)
+    coverage_due.render(ctx)
     _boundary_issues(ctx, shapes)
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import format as fmt
 from dashboard import i18n, shell, widgets
+from dashboard.app_pages import stock_outlook
 from dashboard.figures import stock as figures
 from queries import measures
 from queries import stock as stock_q
@@ -239,6 +240,7 @@ def render(ctx: shell.Context) -> None:
         flow, pairs = ctx.read(stock_q.flow), ctx.read(stock_q.transfers)
         _flow_chart(ctx, flow, pairs, vaccines, labels)
     _store_table(ctx, stores, labels)
+    stock_outlook.render(ctx, vaccines)
     _gaps_table(ctx, ctx.read(stock_q.gaps), labels)
     _lots_table(ctx, ctx.read(stock_q.lots_near_expiry), vaccines, labels)
 

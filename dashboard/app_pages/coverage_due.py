@@ -1,0 +1,109 @@
+"""The "who is due" section of the coverage page (not a page of its own): people due and
+overdue for their next primary dose and for a booster at the end of the period, by district
+(the province) or commune (a district, a commune, a site) and by the vaccine of their last
+dose. Definitions in `queries/due.py`; intervals and their sources in the file
+`config/dose_intervals.toml` (VAX_DOSE_INTERVALS_CONFIG), read on every page view."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import format as fmt
+from dashboard import shell, widgets
+from dashboard.figures import due as figures
+from queries import due as due_q
+
+KINDS = ("primary", "booster")
+
+
+def _labels(ctx: shell.Context) -> dict[str, str]:
+    labels = {f"{k}_{s}": ctx.t(f"due_{k}_{s}") for k in KINDS for s in ("due", "overdue")}
+    labels.update(
+        {
+            k: ctx.t(f"due_{k}")
+            for k in ("vaccine", "kind", "interval", "waiting", "due", "overdue", "people", "area")
+        }  # fmt: skip
+    )
+    labels.update(due_soon=ctx.t("due_soon"), name=ctx.t("due_area"))
+    labels.update({f"kind_{k}": ctx.t(f"due_kind_{k}") for k in KINDS})
+    return labels
+
+
+def render(ctx: shell.Context) -> None:
+    """The section, under its own header, for the context's scope and the period's last day."""
+    st.subheader(ctx.t("due_title", day=fmt.day(ctx.period.end)))
+    try:
+        intervals = due_q.load_intervals()
+    except due_q.DoseIntervalsError as exc:
+        st.warning(ctx.t("due_config_error", error=str(exc)), icon="⚠️")
+        return
+    st.caption(
+        ctx.t("due_definition", grace=intervals.grace_days, upcoming=intervals.upcoming_days)
+    )
+    counts = due_q.classify(ctx.read(due_q.waiting_for_period), ctx.period.end, intervals)
+    if counts.empty:
+        st.info(ctx.t("due_none"))
+        return
+    labels = _labels(ctx)
+    by_kind = counts.groupby("next_kind")[due_q.COUNTS].sum()
+    cols = st.columns(4)
+    for col, (kind, status) in zip(cols, figures.SERIES, strict=True):
+        value = int(by_kind[status].get(kind, 0))
+        with col:
+            st.metric(labels[f"{kind}_{status}"], fmt.number(value, ctx.lang), border=True)
+    soon = {k: fmt.number(int(by_kind["due_soon"].get(k, 0)), ctx.lang) for k in KINDS}
+    line = ctx.t("due_soon_line", upcoming=intervals.upcoming_days, **soon)
+    unknown = int(by_kind["no_interval"].sum())
+    if unknown:
+        line += " " + ctx.t("due_no_interval_line", n=fmt.number(unknown, ctx.lang))
+    st.caption(line)
+    vaccines = ctx.read_plain(due_q.vaccine_names)
+    left, right = st.columns([3, 2])
+    with left:
+        _by_area(ctx, counts, labels)
+    with right:
+        st.markdown(f"**{ctx.t('due_by_vaccine')}**")
+        table = figures.vaccine_table(counts, vaccines, labels)
+        widgets.table(
+            widgets.styled(table, ctx.lang, numbers=list(table.columns[2:])),
+            key="due_vaccine_table",
+        )
+    _sources(ctx, intervals, vaccines, labels)
+
+
+def _by_area(ctx: shell.Context, counts, labels: dict) -> None:
+    district_level = ctx.scope.level == "province"
+    column = "district_code" if district_level else "commune_code"
+    level = ctx.t("coverage_level_district" if district_level else "coverage_level_commune")
+    st.markdown(f"**{ctx.t('due_by_area', level=level)}**")
+    areas = figures.by_area(counts, column, ctx.names)
+    table = figures.area_table(areas, labels)
+    widgets.chart(
+        ctx,
+        figures.area_figure(areas, ctx.lang, labels),
+        widgets.styled(table, ctx.lang, numbers=list(table.columns[1:])),
+        key="due_area_chart",
+    )
+
+
+def _sources(ctx: shell.Context, intervals, vaccines: dict, labels: dict) -> None:
+    file = due_q.config_path().name
+    with st.expander(ctx.t("due_sources", file=file)):
+        table = intervals.table()
+        rows = []
+        for r in table.itertuples():
+            for kind, days, source in (
+                ("primary", r.next_primary_days, r.next_primary_source),
+                ("booster", r.booster_days, r.booster_source),
+            ):
+                if pd.notna(days) and isinstance(source, str):
+                    rows.append(
+                        {
+                            labels["vaccine"]: vaccines.get(r.vaccine_code, r.vaccine_code),
+                            labels["kind"]: labels[f"kind_{kind}"],
+                            labels["interval"]: int(days),
+                            ctx.t("due_source"): source,
+                        }
+                    )
+        widgets.table(pd.DataFrame(rows), key="due_sources_table")

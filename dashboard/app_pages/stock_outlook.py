@@ -1,0 +1,72 @@
+"""The days-until-stock-out section of the stock page (not a page of its own): per store and
+vaccine at the end of the period, on hand and in transit against the larger of the recent and
+the planned daily use (the formula of `queries/stockout.py`, stated on the page)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import format as fmt
+from dashboard import shell, widgets
+from dashboard.figures import due as figures
+from queries import stockout as stockout_q
+
+SOONEST = 15  # bars in the chart
+WITHIN_DAYS = 7  # the count of site stores that run out soon
+
+
+def _labels(ctx: shell.Context) -> dict[str, str]:
+    keys = ("store", "district", "vaccine", "on_hand", "in_transit", "recent", "planned",
+            "days", "date")  # fmt: skip
+    return {k: ctx.t(f"stockout_{k}") for k in keys}
+
+
+def render(ctx: shell.Context, vaccines: dict[str, str]) -> None:
+    """The section for the context's scope, as of the period's last day."""
+    st.markdown(f"**{ctx.t('stockout_title', day=fmt.day(ctx.period.end))}**")
+    st.caption(ctx.t("stockout_formula"))
+    outlook = ctx.read(stockout_q.outlook_for_period)
+    counted = outlook[outlook["days_left"].notna()]
+    if counted.empty:
+        st.info(ctx.t("stockout_none"))
+        return
+    soon = counted[(counted["level"] == "facility") & (counted["days_left"] <= WITHIN_DAYS)]
+    st.caption(ctx.t("stockout_within", n=fmt.number(len(soon), ctx.lang), days=WITHIN_DAYS))
+    labels = _labels(ctx)
+    names = outlook["name"].fillna(outlook["store_id"]).astype(str)
+    named = outlook.assign(
+        label=[
+            f"{n} · {vaccines.get(v, v)}"
+            for n, v in zip(names, outlook["vaccine_code"], strict=True)
+        ]
+    )
+    soonest = named[named["days_left"].notna()].head(SOONEST)
+    table = _table(ctx, named, vaccines, labels)
+    st.markdown(f"*{ctx.t('stockout_chart')}*")
+    widgets.chart(
+        ctx,
+        figures.stockout_figure(soonest, ctx.lang, labels),
+        table,
+        key="stockout_chart",
+    )
+
+
+def _table(ctx: shell.Context, df: pd.DataFrame, vaccines: dict, labels: dict) -> pd.DataFrame:
+    """Every store and vaccine, soonest first, numbers as Vietnamese text."""
+    never = ctx.t("stockout_never")
+    return pd.DataFrame(
+        {
+            labels["store"]: df["name"].fillna(df["store_id"]),
+            labels["district"]: df["district_name"].fillna(""),
+            labels["vaccine"]: [vaccines.get(v, v) for v in df["vaccine_code"]],
+            labels["on_hand"]: [fmt.number(v, ctx.lang) for v in df["on_hand"]],
+            labels["in_transit"]: [fmt.number(v, ctx.lang) for v in df["in_transit"]],
+            labels["recent"]: [fmt.number(v, ctx.lang, 1) for v in df["recent_daily_use"]],
+            labels["planned"]: [fmt.number(v, ctx.lang, 1) for v in df["planned_daily_use"]],
+            labels["days"]: [
+                never if pd.isna(d) else fmt.number(int(d), ctx.lang) for d in df["days_left"]
+            ],
+            labels["date"]: [fmt.day(d) if d is not None else "" for d in df["stockout_date"]],
+        }
+    )
