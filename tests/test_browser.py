@@ -467,3 +467,34 @@ def test_a_printed_page_has_no_sidebar_and_cards_on_one_line(server, page):
         box = values.nth(i).bounding_box()
         assert box and box["height"] < 60, (values.nth(i).inner_text(), box)  # one line
     assert page.pdf(format="A4").startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "lang, heading, expiry, link",
+    [
+        (
+            "vi",
+            "Cần quyết định",
+            "Vắc xin đã hết hạn và sắp hết hạn",
+            "Xem trang Vắc xin & tồn kho",
+        ),
+        ("en", "Decisions needed", "Expired and near-expiry doses", "Open Vaccine and stock"),
+    ],
+)
+def test_the_decisions_and_expiry_sections_lead_to_the_stock_page(
+    server, page, lang, heading, expiry, link
+):
+    page.goto(f"{server.url}/?week=2021-W40&lang={lang}")
+    wait_idle(page)
+    main = page.locator("[data-testid='stMain']")
+    for text in (heading, expiry):
+        assert wait_for(lambda t=text: main.get_by_role("heading", name=t).count() == 1), text
+    target = page.get_by_role("link", name=link)
+    assert wait_for(lambda: target.count() == 1)
+    target.click()
+    wait_idle(page)
+    assert wait_for(lambda: "/stock?" in page.url), page.url
+    assert "week=2021-W40" in page.url, page.url
+    if lang == "en":  # Vietnamese is the default, left out of the address
+        assert "lang=en" in page.url, page.url
+    assert not problems(page), problems(page)
