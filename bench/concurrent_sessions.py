@@ -72,6 +72,7 @@ class Report:
     rss_after_waves: list[float | None] = field(default_factory=list)  # --waves after the first
     later_runs: list[PageRun] = field(default_factory=list)  # the page runs of those waves
     cache: dict[str, float] = field(default_factory=dict)  # st.cache_data use under load
+    sessions_after: float | None = None  # sessions the server still held after the close
 
     def runs(self) -> list[PageRun]:
         return [r for rnd in self.rounds for r in rnd]
@@ -203,6 +204,7 @@ def run_load(
             report.cache = {k: after[k] - before[k] for k in ("hits", "misses")}
             report.cache["bytes"] = after["bytes"]
             report.rss_after = _settle(sampler, settle)
+            report.sessions_after = st_client.cache_stats(server.url)["sessions"]
             report.rss_peak = sampler.peak(t0, t1)
             for _ in range(waves - 1):
                 again = asyncio.run(
@@ -284,7 +286,7 @@ def print_report(report: Report) -> None:
     print(
         f"server RSS: start {_mb(report.rss_start)}, idle {_mb(report.rss_idle)}, "
         f"peak under load {_mb(report.rss_peak)}, after the sessions closed "
-        f"{_mb(report.rss_after)}"
+        f"{_mb(report.rss_after)} ({report.sessions_after or 0:.0f} sessions left)"
     )
     if report.rss_after_waves:
         waves = ", ".join(_mb(mb) for mb in report.rss_after_waves)

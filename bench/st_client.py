@@ -183,11 +183,14 @@ class Server:
 
 def cache_stats(base_url: str) -> dict[str, float]:
     """Totals over the app's st.cache_data caches from the server's /_stcore/metrics: "bytes"
-    held, "hits" and "misses" (a miss is a computation) of every lookup so far."""
+    held, "hits" and "misses" (a miss is a computation) of every lookup so far; and the
+    server's "sessions" still active."""
     with urllib.request.urlopen(f"{base_url}/_stcore/metrics", timeout=30) as response:
         lines = response.read().decode().splitlines()
-    found = {"bytes": 0.0, "hits": 0.0, "misses": 0.0}
+    found = {"bytes": 0.0, "hits": 0.0, "misses": 0.0, "sessions": 0.0}
     for line in lines:
+        if line.startswith("active_sessions"):
+            found["sessions"] += float(line.rsplit(" ", 1)[1])
         if 'cache_type="st_cache_data"' not in line or line.startswith("#"):
             continue
         value = float(line.rsplit(" ", 1)[1])
