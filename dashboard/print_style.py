@@ -51,6 +51,31 @@ PRINT_CSS = """
 """
 
 
+# Charts are drawn at the width they had on screen and the browser does not redraw them for
+# paper: when the page turns to print, each chart wider than A4's printable width (190 mm,
+# 718 CSS pixels) is scaled down to it, and set back afterwards.
+FIT_CHARTS_JS = """
+<script>
+(() => {
+  if (window.vaxPrintFit) return;
+  window.vaxPrintFit = true;
+  const PAPER = 718;
+  const charts = () => document.querySelectorAll(".stPlotlyChart .svg-container");
+  const fit = () => charts().forEach((el) => {
+    el.style.zoom = "";
+    const width = el.getBoundingClientRect().width;
+    if (width > PAPER) el.style.zoom = (PAPER / width).toFixed(3);
+  });
+  const unfit = () => charts().forEach((el) => { el.style.zoom = ""; });
+  window.addEventListener("beforeprint", fit);
+  window.addEventListener("afterprint", unfit);
+})();
+</script>
+"""
+
+
 def inject() -> None:
-    """Add the print stylesheet to the page (once per run, from the app's entry point)."""
+    """Add the print stylesheet, and the script fitting charts to the paper, to the page (once
+    per run, from the app's entry point)."""
     st.html(PRINT_CSS)
+    st.html(FIT_CHARTS_JS, unsafe_allow_javascript=True)

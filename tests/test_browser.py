@@ -457,6 +457,15 @@ def test_a_table_download_delivers_the_querys_numbers_as_a_workbook(server, page
 def test_a_printed_page_has_no_sidebar_and_cards_on_one_line(server, page):
     page.goto(f"{server.url}/?week=2021-W40")
     wait_idle(page)
+    # What the browser announces before it lays the page out for paper: every chart is
+    # scaled to A4's printable width (190 mm, 718 CSS pixels), then set back afterwards.
+    charts = page.locator(".stPlotlyChart .svg-container")
+    assert wait_for(lambda: charts.count() >= 3)
+    assert max(c.bounding_box()["width"] for c in charts.all()) > 718  # as drawn on screen
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    assert all(c.bounding_box()["width"] <= 719 for c in charts.all())
+    page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    assert max(c.bounding_box()["width"] for c in charts.all()) > 718
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     assert wait_for(lambda: not page.locator("[data-testid='stSidebar']").is_visible())

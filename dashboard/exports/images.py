@@ -10,6 +10,7 @@ image costs a few seconds, later ones a fraction of one.
 from __future__ import annotations
 
 import atexit
+import copy
 import os
 import threading
 
@@ -99,8 +100,8 @@ def source_line(source: str, data_as_of: str, lang: str) -> str:
     return text("export_source_line", lang).format(source=source, data_as_of=data_as_of)
 
 
-def annotated(
-    fig: go.Figure,
+def slide_spec(
+    fig: go.Figure | dict,
     *,
     title: str,
     area: str,
@@ -110,22 +111,24 @@ def annotated(
     lang: str = "vi",
     width: int = WIDTH,
     height: int = HEIGHT,
-) -> go.Figure:
-    """A copy of `fig` laid out for a slide: the title with area and period under it at the
-    top, the legend below them, and the source and data-as-of line at the foot."""
-    out = go.Figure(fig)
-    page_height = out.layout.height or 0
+) -> dict:
+    """The figure as a plain dict laid out for a slide: the title with area and period under
+    it at the top, the legend below them, and the source and data-as-of line at the foot.
+    (A dict: a second validated figure would cost more than drawing it.)"""
+    spec = fig.to_dict() if isinstance(fig, go.Figure) else copy.deepcopy(fig)
+    layout = spec.setdefault("layout", {})
+    page_height = layout.get("height") or 0
     if page_height > TALL_FIGURE:  # a long ranking: keep every bar readable
         height = max(height, int(page_height * 1.3) + TOP + BOTTOM)
     plot_height = height - TOP - BOTTOM
-    own = out.layout.margin  # a figure that sized its margins for its labels keeps them
-    left, right = max(SIDE, own.l or 0), max(SIDE, own.r or 0)
-    out.update_layout(
+    own = layout.get("margin") or {}  # a figure that sized its margins for its labels keeps them
+    left, right = max(SIDE, own.get("l") or 0), max(SIDE, own.get("r") or 0)
+    layout.update(
         width=width,
         height=height,
         autosize=False,
-        font={"size": FONT_SIZE},
         paper_bgcolor="white",
+        font={**(layout.get("font") or {}), "size": FONT_SIZE},
         margin={"l": left, "r": right, "t": TOP, "b": BOTTOM, "autoexpand": True},
         title={
             "text": f"<b>{title}</b>",
@@ -140,33 +143,45 @@ def annotated(
             "font": {"size": 28},
         },
     )
-    out.update_xaxes(automargin=True)
-    out.update_yaxes(automargin=True)
-    if out.layout.showlegend is not False:
-        out.update_layout(legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
+    axes = {"xaxis", "yaxis", *(k for k in layout if k.startswith(("xaxis", "yaxis")))}
+    for key in axes:
+        layout[key] = {**(layout.get(key) or {}), "automargin": True}
+    if layout.get("showlegend") is not False:
+        legend = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}
+        layout["legend"] = {**(layout.get("legend") or {}), **legend}
     # The source line in paper units, a few pixels above the picture's lower edge.
-    out.add_annotation(
-        text=source_line(source, data_as_of, lang),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=-(BOTTOM - 10) / plot_height,
-        xanchor="left",
-        yanchor="bottom",
-        showarrow=False,
-        align="left",
-        font={"size": SOURCE_FONT, "color": "#444444"},
-    )
-    return out
+    layout["annotations"] = [
+        *(layout.get("annotations") or []),
+        {
+            "text": source_line(source, data_as_of, lang),
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": -(BOTTOM - 10) / plot_height,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "align": "left",
+            "font": {"size": SOURCE_FONT, "color": "#444444"},
+        },
+    ]
+    return spec
 
 
-def render(fig: go.Figure, fmt: str = "png", *, scale: float = SCALE) -> bytes:
-    """The figure as PNG or SVG bytes, at the size its layout says (PNG at `scale`)."""
+def annotated(fig: go.Figure, **marks) -> go.Figure:
+    """`slide_spec` as a figure (to look at or test; `figure_image` draws the dict)."""
+    return go.Figure(slide_spec(fig, **marks))
+
+
+def render(fig: go.Figure | dict, fmt: str = "png", *, scale: float = SCALE) -> bytes:
+    """The figure (or its dict) as PNG or SVG bytes, at the size its layout says (PNG at
+    `scale`)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown image format {fmt!r}; use one of {FORMATS}")
     import kaleido
 
-    opts = {"format": fmt, "width": fig.layout.width, "height": fig.layout.height}
+    layout = fig.get("layout", {}) if isinstance(fig, dict) else fig.layout.to_plotly_json()
+    opts = {"format": fmt, "width": layout.get("width"), "height": layout.get("height")}
     if fmt == "png":
         opts["scale"] = scale
     with _LOCK:
@@ -195,7 +210,7 @@ def figure_image(
     """The chart as a file for slides and reports (PNG `width`x`height` at `scale`, or SVG),
     with its title, area, period, source and data-as-of drawn in. Raises BrowserMissing when
     there is no Chromium, RenderFailed when it could not draw."""
-    laid_out = annotated(
+    laid_out = slide_spec(
         fig,
         title=title,
         area=area,
