@@ -172,9 +172,9 @@ def waiting_as_of(conn: sa.Connection, scope: Scope, as_of: date) -> pd.DataFram
     df = pd.read_sql_query(
         sa.text(
             "SELECT m.commune_code, a.district_code, m.vaccine_code, m.next_kind, m.start_date, "
-            "SUM(m.people) AS people FROM mart_wait m JOIN area a "
-            "ON a.area_code = m.commune_code AND a.area_level = 'commune' "
-            f"WHERE m.end_date > :day AND m.start_date <= :day AND {where} "
+            "SUM(m.people) AS people FROM area a CROSS JOIN mart_wait m "
+            "WHERE a.area_code = m.commune_code AND a.area_level = 'commune' "
+            f"AND m.end_date > :day AND m.start_date <= :day AND {where} "
             "GROUP BY m.commune_code, a.district_code, m.vaccine_code, m.next_kind, m.start_date"
         ),
         conn,
@@ -191,13 +191,15 @@ def classify(waiting: pd.DataFrame, as_of: date, intervals: DoseIntervals) -> pd
     if waiting.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
     day = pd.Timestamp(as_of)
+    pairs = waiting[["vaccine_code", "next_kind"]].drop_duplicates()
+    pairs["interval"] = [
+        intervals.interval(v, k) for v, k in pairs.itertuples(index=False, name=None)
+    ]
     interval = pd.Series(
-        [
-            intervals.interval(v, k)
-            for v, k in zip(waiting["vaccine_code"], waiting["next_kind"], strict=True)
-        ],  # fmt: skip
+        waiting[["vaccine_code", "next_kind"]]
+        .merge(pairs, on=["vaccine_code", "next_kind"], how="left")["interval"]
+        .to_numpy(dtype="float64"),
         index=waiting.index,
-        dtype="float64",
     )
     known = interval.notna().to_numpy()
     waited = (day - waiting["start_date"]).dt.days.to_numpy(np.int64)

@@ -16,6 +16,7 @@ from warehouse_snapshot import assert_same, read_tables, snapshot
 
 from etl import marts
 from etl.coverage import refresh_people
+from etl.due import refresh_waits
 from warehouse import engine as wh_engine
 from warehouse import schema
 
@@ -79,6 +80,8 @@ def test_the_marts_computed_from_a_full_loads_frames_equal_those_from_rows_read_
         schema.mart_screening_day,
         schema.mart_certificate_day,
         schema.mart_coverage_day,
+        schema.person_wait,
+        schema.mart_wait,
     ]
     engine = wh_engine.make_engine(warehouse, create_dir=False)
     try:
@@ -90,6 +93,7 @@ def test_the_marts_computed_from_a_full_loads_frames_equal_those_from_rows_read_
                 marts.create_key_tables(conn)
                 marts.rebuild_facility_day_marts(conn, full=True)
                 refresh_people(conn, full=True)
+                refresh_waits(conn, full=True)
                 rebuilt = read_tables(conn, tables)
                 tx.rollback()
     finally:

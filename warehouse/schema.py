@@ -394,7 +394,7 @@ mart_wait = sa.Table(
     _col("start_date", D, pk=True),
     _col("end_date", D, pk=True),  # STILL_WAITING while they wait
     _col("people", I, nullable=False),
-    sa.Index("ix_mart_wait_end", "end_date"),
+    sa.Index("ix_mart_wait_commune_end", "commune_code", "end_date"),  # who waits on a day
 )
 
 # The end_date of a wait that has not ended (a date: both dialects index it with the others).

@@ -59,16 +59,13 @@ def render(ctx: shell.Context) -> None:
         line += " " + ctx.t("due_no_interval_line", n=fmt.number(unknown, ctx.lang))
     st.caption(line)
     vaccines = ctx.read_plain(due_q.vaccine_names)
-    left, right = st.columns([3, 2])
-    with left:
-        _by_area(ctx, counts, labels)
-    with right:
-        st.markdown(f"**{ctx.t('due_by_vaccine')}**")
-        table = figures.vaccine_table(counts, vaccines, labels)
-        widgets.table(
-            widgets.styled(table, ctx.lang, numbers=list(table.columns[2:])),
-            key="due_vaccine_table",
-        )
+    _by_area(ctx, counts, labels)
+    st.markdown(f"**{ctx.t('due_by_vaccine')}**")
+    table = figures.vaccine_table(counts, vaccines, labels)
+    widgets.table(
+        widgets.styled(table, ctx.lang, numbers=list(table.columns[2:])),
+        key="due_vaccine_table",
+    )
     _sources(ctx, intervals, vaccines, labels)
 
 

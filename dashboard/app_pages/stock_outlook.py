@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import format as fmt
 from dashboard import shell, widgets
 from dashboard.figures import due as figures
+from dashboard.figures.stock import short_store, short_vaccine
 from queries import stockout as stockout_q
 
 SOONEST = 15  # bars in the chart
@@ -34,19 +35,24 @@ def render(ctx: shell.Context, vaccines: dict[str, str]) -> None:
     soon = counted[(counted["level"] == "facility") & (counted["days_left"] <= WITHIN_DAYS)]
     st.caption(ctx.t("stockout_within", n=fmt.number(len(soon), ctx.lang), days=WITHIN_DAYS))
     labels = _labels(ctx)
-    names = outlook["name"].fillna(outlook["store_id"]).astype(str)
+    names = outlook["name"].fillna(outlook["store_id"]).map(short_store)
     named = outlook.assign(
         label=[
-            f"{n} · {vaccines.get(v, v)}"
+            f"{n} · {short_vaccine(vaccines.get(v, v))}"
             for n, v in zip(names, outlook["vaccine_code"], strict=True)
         ]
     )
-    soonest = named[named["days_left"].notna()].head(SOONEST)
     table = _table(ctx, named, vaccines, labels)
+    # Site stores, where doses are given: province and district stores pass their doses on
+    # and often hold none between deliveries (they are in the table).
+    sites = named[(named["level"] == "facility") & named["days_left"].notna()]
+    if sites.empty:
+        widgets.table(table, key="stockout_table")
+        return
     st.markdown(f"*{ctx.t('stockout_chart')}*")
     widgets.chart(
         ctx,
-        figures.stockout_figure(soonest, ctx.lang, labels),
+        figures.stockout_figure(sites.head(SOONEST), ctx.lang, labels),
         table,
         key="stockout_chart",
     )
@@ -57,9 +63,9 @@ def _table(ctx: shell.Context, df: pd.DataFrame, vaccines: dict, labels: dict) -
     never = ctx.t("stockout_never")
     return pd.DataFrame(
         {
-            labels["store"]: df["name"].fillna(df["store_id"]),
+            labels["store"]: df["name"].fillna(df["store_id"]).map(short_store),
             labels["district"]: df["district_name"].fillna(""),
-            labels["vaccine"]: [vaccines.get(v, v) for v in df["vaccine_code"]],
+            labels["vaccine"]: [short_vaccine(vaccines.get(v, v)) for v in df["vaccine_code"]],
             labels["on_hand"]: [fmt.number(v, ctx.lang) for v in df["on_hand"]],
             labels["in_transit"]: [fmt.number(v, ctx.lang) for v in df["in_transit"]],
             labels["recent"]: [fmt.number(v, ctx.lang, 1) for v in df["recent_daily_use"]],

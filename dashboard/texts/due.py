@@ -98,7 +98,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "stockout_date": {"vi": "Dự kiến hết", "en": "Runs out on"},
     "stockout_never": {"vi": "không dùng", "en": "no use"},
     "stockout_chart": {
-        "vi": "Các kho hết sớm nhất",
-        "en": "The stores that run out first",
+        "vi": "Các kho điểm tiêm hết vắc xin sớm nhất",
+        "en": "The site stores that run out first",
     },
 }
