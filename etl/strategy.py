@@ -196,7 +196,7 @@ class Full(Incremental):
             lap("milestones (while writing)")
             self.submit(partial(self._people, milestones, coverage_rows(milestones)))
             waits = waits_from_frames(citizen, self.frames["visit"][0], vaccine, milestones)
-            lap("waits (while writing)")
+            lap("waits computed (while writing)")
             self.submit(partial(self._waits, waits))
         elif name == "certificate":
             # The visit-grain facility-day marts, while the certificates are copied.
@@ -243,7 +243,7 @@ class Full(Incremental):
         lap = Lap(self.result.steps)
         refresh_waits(self.conn, True, waits)
         self.waits_written = True
-        lap("waits (while writing)")
+        lap("waits written (while writing)")
 
     def refresh_marts(self) -> int:
         conn, steps = self.conn, self.result.steps

@@ -424,4 +424,45 @@ METRICS: dict[str, Metric] = {
         "On hand (ledger) by lot at the end of the period, for lots expiring within 30 days of "
         "the period end.",
     ),
+    # Who is due for their next dose (queries/due.py), as of the end of a day D.
+    "interval_days": Metric(
+        "Khoảng cách (ngày)",
+        "Interval (days)",
+        "Khoảng cách tối thiểu từ mũi gần nhất đến mũi chờ tiêm, theo vắc xin (tệp cấu hình, "
+        "hướng dẫn của Bộ Y tế).",
+        "Minimum interval from the last dose to the dose awaited, by vaccine (the configuration "
+        "file, the Ministry of Health's guidance).",
+    ),
+    "waiting": Metric(
+        "Đang chờ",
+        "Waiting",
+        "Người có mũi gần nhất trước hoặc trong ngày D và chưa tiêm mũi tiếp theo đến hết ngày D.",
+        "People whose last dose was on or before D and who had no next dose by the end of D.",
+    ),
+    "due_soon": Metric(
+        "Sắp đến hạn",
+        "Due soon",
+        "Người đang chờ có ngày đến hạn trong upcoming_days ngày sau ngày D (mặc định 7).",
+        "People waiting whose due date falls within upcoming_days days after D (7 by default).",
+    ),
+    "due": Metric(
+        "Đến hạn",
+        "Due",
+        "Người đang chờ đã tới ngày đến hạn (mũi gần nhất + khoảng cách), chưa quá grace_days "
+        "ngày (mặc định 28).",
+        "People waiting whose due date (last dose + interval) is reached, by at most grace_days "
+        "days (28 by default).",
+    ),
+    "overdue": Metric(
+        "Quá hạn",
+        "Overdue",
+        "Người đang chờ đã quá ngày đến hạn hơn grace_days ngày (mặc định 28).",
+        "People waiting more than grace_days days (28 by default) past their due date.",
+    ),
+    "no_interval": Metric(
+        "Chưa có khoảng cách",
+        "No interval",
+        "Người đang chờ sau một vắc xin mà tệp cấu hình không cho khoảng cách đến mũi đó.",
+        "People waiting after a vaccine the configuration file gives no interval for that dose.",
+    ),
 }

@@ -168,6 +168,9 @@ def test_every_exported_measure_has_a_definition_in_both_languages():
         "area_level",
         "store_id",
         "severity",
+        "commune_code",
+        "district_code",
+        "next_kind",
     }
     measures = {c for cols in COLUMNS.values() for c in cols} - keys
     assert not measures - set(METRICS)
