@@ -29,6 +29,8 @@ _SIMPLIFY = 0.0002  # degrees (about 20 m): lighter maps, invisible at district 
 #   bad_geometry       a feature without a usable polygon (detail: its code or name)
 #   missing_area       an area with no shape in the file (detail: the area code)
 #   no_point           an area without a point, left out of the approximate shapes
+#   holds_districts    (a note) names under properties that do not say their level turned out
+#   holds_communes     to be districts / communes
 ISSUE_KINDS = (
     "unreadable",
     "not_geojson",
@@ -40,6 +42,8 @@ ISSUE_KINDS = (
     "bad_geometry",
     "missing_area",
     "no_point",
+    "holds_districts",
+    "holds_communes",
 )
 
 _CODE_KEYS = (
@@ -158,7 +162,66 @@ def _polygon(feature: Mapping):
 def match_features(
     features: list[Mapping], areas: pd.DataFrame
 ) -> tuple[dict[str, dict[str, object]], list[Issue]]:
-    """Geometries by level and GSO code for the features of a file, and what went wrong."""
+    """Geometries by level and GSO code for the features of a file, and what went wrong.
+
+    Features are matched by the properties that say what they hold (a code, a commune or
+    district name); when that leaves areas unmatched, every name-like property of each feature
+    is tried against districts and communes both, and the way that matches more areas is kept
+    (a file of districts under `NAME_3`, which usually holds communes, matches so)."""
+    by_keys = _match_by_keys(features, areas)
+    if all(i.kind != "unmatched_feature" for i in by_keys[1]):
+        return by_keys
+    by_any = _match_any_property(features, areas)
+    kept = sum(len(v) for v in by_keys[0].values())
+    return by_any if sum(len(v) for v in by_any[0].values()) > kept else by_keys
+
+
+def _match_any_property(
+    features: list[Mapping], areas: pd.DataFrame
+) -> tuple[dict[str, dict[str, object]], list[Issue]]:
+    """Features matched by the one property and level under which the most areas match (for
+    communes, within the district another property names when a name fits several)."""
+    index = {level: _NameIndex(areas[areas["area_level"] == level]) for level in LEVELS}
+    props = [_lower_props(f) for f in features]
+    keys = sorted(
+        {k for p in props for k, v in p.items() if isinstance(v, str) and k not in _CODE_KEYS}
+    )
+
+    def matched(key: str, level: str, parents: list[str | None] | None = None) -> list:
+        out = []
+        for i, p in enumerate(props):
+            name = p.get(key)
+            found = index[level].find(str(name)) if isinstance(name, str) else []
+            if len(found) > 1 and parents is not None and parents[i] is not None:
+                found = index[level].find(str(name), parents[i])
+            out.append(found[0] if len(found) == 1 else None)
+        return out
+
+    def score(codes: list) -> int:
+        return len({c for c in codes if c})
+
+    best_districts = max(([matched(k, "district") for k in keys]), key=score, default=[])
+    parents = best_districts or [None] * len(features)
+    choices = [(score(matched(k, "district")), "district", k) for k in keys]
+    choices += [(score(matched(k, "commune", parents)), "commune", k) for k in keys]
+    if not choices:
+        return {"district": {}, "commune": {}}, []
+    _, level, key = max(choices, key=lambda c: (c[0], c[1] == "commune"))
+    out: dict[str, dict[str, object]] = {"district": {}, "commune": {}}
+    issues: list[Issue] = [Issue(f"holds_{level}s", level)]
+    codes = matched(key, level, parents if level == "commune" else None)
+    for feature, p, code in zip(features, props, codes, strict=True):
+        label = str(p.get(key) or feature.get("id") or "?")
+        if code is None:
+            issues.append(Issue("unmatched_feature", label, level))
+        else:
+            _keep(out, issues, level, code, feature, label)
+    return out, issues
+
+
+def _match_by_keys(
+    features: list[Mapping], areas: pd.DataFrame
+) -> tuple[dict[str, dict[str, object]], list[Issue]]:
     districts = areas[areas["area_level"] == "district"]
     communes = areas[areas["area_level"] == "commune"]
     known = {"district": set(districts["area_code"]), "commune": set(communes["area_code"])}

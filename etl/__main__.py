@@ -11,10 +11,10 @@ from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from etl.run import EtlError, run_load
-from etl.status import status_report
+from etl.status import run_in_progress, status_report
 from etl.watch import watch
 from warehouse import engine as wh_engine
 from warehouse import setup
@@ -86,10 +86,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     try:
         engine = wh_engine.make_engine(url, create_dir=False, must_exist=True)
         with engine.connect() as conn:
-            print(status_report(conn))
+            setup.check_schema(conn)
+        in_progress = run_in_progress(engine)
+        with engine.connect() as conn:
+            print(status_report(conn, in_progress=in_progress))
     except wh_engine.DatabaseUrlError as exc:
         raise EtlError(f"warehouse database: {exc}") from None
-    except OperationalError as exc:
+    except DatabaseError as exc:  # OperationalError, or a file that is not a database
         raise EtlError(f"cannot connect to {wh_engine.describe(url)}: {exc.orig}") from None
     except setup.SchemaVersionError as exc:
         raise EtlError(f"warehouse {wh_engine.describe(url)}: {exc}") from None

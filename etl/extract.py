@@ -49,7 +49,10 @@ def _extract_sqlite(
     cols = ", ".join(f"COALESCE(CAST({c} AS TEXT), '') AS {c}" for c in table.columns)
     where, params = "", ()
     if since is not None:
-        where, params = " WHERE updated_at >= ?", (_since_text(since),)
+        # (Rows without an updated_at are read every time: each load rejects them again,
+        # with their reason, until they get one.)
+        where = " WHERE updated_at >= ? OR updated_at IS NULL OR updated_at = ''"
+        params = (_since_text(since),)
     path = conn.engine.url.database
     batches = []
     total = 0
@@ -94,7 +97,7 @@ def _extract_postgres(
     snapshot = shared_snapshot(conn)
     where = ""
     if since is not None:
-        where = f" WHERE updated_at >= '{since.isoformat()}'::timestamptz"
+        where = f" WHERE updated_at >= '{since.isoformat()}'::timestamptz OR updated_at IS NULL"
     url = conn.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     with adbc_pg.connect(url, autocommit=True) as source, source.cursor() as cur:
         cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -29,6 +30,8 @@ from etl.watermarks import highest_timestamp, read_from, read_watermarks, save_w
 from warehouse import schema, setup
 
 LOG = logging.getLogger("etl")
+# A column of raw rows: why a key the source holds more than once is rejected.
+DUPLICATE = "_duplicate"
 
 
 def pause_for_tests(stage: str) -> None:
@@ -50,8 +53,10 @@ class Load:
         overlap: timedelta,
         started: datetime,
         every: float | None = None,
+        run_id: int | None = None,
     ) -> None:
         self.conn = conn
+        self.run_id = run_id  # the run's row in etl_run, logged as started before the load
         self.source = source
         self.key = key
         self.pseudonymizer = Pseudonymizer(key)
@@ -67,6 +72,8 @@ class Load:
         self._run_visits: KeyIndex | None = None
         self._table_writer: TableWriter | None = None  # the table being written, in parts
         self.open_reject_tables: set[str] = set()
+        # The citizens loaded in this run, by the integer standing for each (CITIZEN_CODE).
+        self.run_citizens = np.zeros(0, dtype=bool)
 
     def run(self) -> RunResult:
         try:
@@ -79,9 +86,18 @@ class Load:
         conn = self.conn
         t0 = time.perf_counter()
         self._check_key()
-        run_id = conn.execute(
-            schema.etl_run.insert().values(started_at=self.started, status="running")
-        ).inserted_primary_key[0]
+        run_id = self.run_id
+        if run_id is None:
+            run_id = conn.execute(
+                schema.etl_run.insert().values(started_at=self.started, status="running")
+            ).inserted_primary_key[0]
+        # Runs logged as started that never finished (killed): none is running now, as this
+        # one holds the lock.
+        conn.execute(
+            schema.etl_run.update()
+            .where(schema.etl_run.c.status == "running", schema.etl_run.c.run_id != run_id)
+            .values(status="interrupted")
+        )
         result = RunResult(run_id=run_id, status="running", high_water=None, seconds=0)
         self.result = result
         setup.refresh_reference(conn)
@@ -178,6 +194,31 @@ class Load:
         )
         self.known.stores = set(conn.execute(sa.select(schema.store.c.store_id)).scalars())
         self.known.visit_exists = self._visit_exists
+        self.known.citizen_exists = self._citizen_exists
+
+    def _citizen_exists(self, visits: pd.DataFrame) -> pd.Series:
+        """Whether each visit's citizen is loaded: in this run (by the integer standing for the
+        citizen) or before (looked up in the warehouse)."""
+        codes = visits.get(transform.CITIZEN_CODE, pd.Series(-1, index=visits.index))
+        codes = codes.fillna(-1).to_numpy(dtype=np.int64)
+        seen = self.run_citizens
+        in_run = (codes >= 0) & (codes < len(seen))
+        in_run[in_run] = seen[codes[in_run]]
+        found = pd.Series(in_run, index=visits.index)
+        keys = visits["citizen_key"]
+        outside = pd.unique(keys[~found & keys.notna()])
+        if len(outside):
+            self.strategy.sync()
+            create_temp_table(self.conn, "check_citizen", {"citizen_key": "TEXT"})
+            add_keys_frame(self.conn, "check_citizen", pd.DataFrame({"citizen_key": outside}))
+            stored = set(
+                self.conn.exec_driver_sql(
+                    "SELECT c.citizen_key FROM check_citizen c CROSS JOIN citizen t "
+                    "WHERE t.citizen_key = c.citizen_key"
+                ).scalars()
+            )
+            found |= keys.isin(list(stored))
+        return found
 
     def _visit_exists(self, ids: pd.Series) -> pd.Series:
         if self._run_visits is None:
@@ -212,6 +253,7 @@ class Load:
         raw = reader.read(name)
         stats.extracted = len(raw)
         lap("extract")
+        raw = self._resolve_duplicates(name, raw, stats)
         new_mark = highest_timestamp(raw["updated_at"]) if len(raw) else None
         retry = pd.DataFrame()
         loaded = {table: stats.loaded for table, stats in self.result.tables.items()}
@@ -247,6 +289,11 @@ class Load:
         pk = next(iter(target.primary_key.columns)).name
         prepared = transform.PREPARE[name](raw, self.pseudonymizer)
         prepared["_source_pk"] = raw[spec.key].astype("string").str.strip()
+        if DUPLICATE in raw:
+            problem = prepared.get(transform.PROBLEM, pd.Series(pd.NA, index=prepared.index))
+            prepared[transform.PROBLEM] = raw[DUPLICATE].fillna(problem).astype("string")
+        if name == "facility" and len(prepared):
+            self._keep_good_coordinates(prepared, stats)
         lap("transform")
         # Source keys are unique, and retried rejects exclude keys re-read now: no duplicates.
         frame = pd.concat([prepared, retry], ignore_index=True) if len(retry) else prepared
@@ -295,9 +342,72 @@ class Load:
                 f"{name}: {stats.extracted:,} extracted, {stats.loaded:,} loaded, "
                 f"{stats.rejected:,} rejected"
                 + (f", {stats.unchanged:,} unchanged" if stats.unchanged else "")
+                + (
+                    f", {stats.superseded:,} older duplicates superseded"
+                    if stats.superseded
+                    else ""
+                )
+                + (
+                    f", {stats.kept_coordinates:,} kept their earlier coordinates"
+                    if stats.kept_coordinates
+                    else ""
+                )
                 + (f", {stats.retried:,} earlier rejects retried" if stats.retried else "")
                 + f" ({stats.seconds:.1f} s)"
             )
+
+    def _resolve_duplicates(self, name: str, raw: pd.DataFrame, stats: TableStats) -> pd.DataFrame:
+        """A key the source holds more than once (an export without constraints): the row
+        with the latest updated_at is read, older ones are superseded; rows tied at the latest
+        are all rejected (column DUPLICATE), leaving the loaded row as it was."""
+        key = BY_NAME[name].key
+        keys = raw[key].astype("string").str.strip()
+        dup = keys.duplicated(keep=False) & keys.notna() & (keys != "")
+        if not dup.any():
+            return raw
+        ts = transform.timestamp(raw.loc[dup, "updated_at"])
+        group = keys[dup]
+        latest = ts.groupby(group).transform("max")
+        is_latest = (ts == latest).fillna(False).astype(bool)
+        at_latest = is_latest.groupby(group).transform("sum")
+        tied = (is_latest & (at_latest > 1)) | latest.isna()
+        superseded = dup.copy()
+        superseded[dup] = ~is_latest & ~latest.isna()
+        raw = raw[~superseded].copy()
+        stats.superseded = int(superseded.sum())
+        tied_rows = tied[tied].index
+        raw[DUPLICATE] = pd.Series(pd.NA, index=raw.index, dtype="string")
+        if len(tied_rows):
+            count = group[tied_rows].map(group[tied_rows].value_counts())
+            raw.loc[tied_rows, DUPLICATE] = (
+                f"duplicate {key} '"
+                + group[tied_rows]
+                + "': "
+                + count.astype("string")
+                + " rows share the latest updated_at"
+            )
+        return raw.reset_index(drop=True)
+
+    def _keep_good_coordinates(self, prepared: pd.DataFrame, stats: TableStats) -> None:
+        """A facility whose new coordinates are missing or outside the province keeps the
+        coordinates loaded before when those were inside it (never a good point for a worse)."""
+        worse = prepared["coordinate_status"] != "ok"
+        if not worse.any():
+            return
+        self.strategy.sync()
+        stored = read_frame(
+            self.conn,
+            "SELECT facility_id, latitude, longitude FROM facility WHERE coordinate_status = 'ok'",
+        ).set_index("facility_id")
+        keep = worse & prepared["facility_id"].isin(stored.index)
+        if not keep.any():
+            return
+        ids = prepared.loc[keep, "facility_id"]
+        for column in ("latitude", "longitude"):
+            values = pd.to_numeric(ids.map(stored[column]), errors="coerce")
+            prepared.loc[keep, column] = values.to_numpy(dtype="float64")
+        prepared.loc[keep, "coordinate_status"] = "ok"
+        stats.kept_coordinates = int(keep.sum())
 
     def _drop_unchanged(self, frame, target, pk, mark, stats) -> pd.DataFrame:
         """Drop re-read rows (overlap window) identical to what the warehouse holds."""
@@ -332,6 +442,15 @@ class Load:
         elif name == "visit":
             self.run_visit_parts.append(valid[pk].dropna().astype("string"))
             self._run_visits = None
+        elif name == "citizen" and transform.CITIZEN_CODE in valid:
+            codes = valid[transform.CITIZEN_CODE].fillna(-1).to_numpy(dtype=np.int64)
+            codes = codes[codes >= 0]
+            if len(codes):
+                if codes.max() >= len(self.run_citizens):
+                    grown = np.zeros(int(codes.max()) + 1, dtype=bool)
+                    grown[: len(self.run_citizens)] = self.run_citizens
+                    self.run_citizens = grown
+                self.run_citizens[codes] = True
 
 
 def _empty(conn: sa.Connection, table: sa.Table) -> bool:

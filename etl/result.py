@@ -20,6 +20,8 @@ class TableStats:
     extracted: int = 0
     retried: int = 0
     unchanged: int = 0
+    superseded: int = 0  # older rows of a key the source holds more than once
+    kept_coordinates: int = 0  # facilities keeping their earlier, better coordinates
     loaded: int = 0
     rejected: int = 0
     seconds: float = 0.0

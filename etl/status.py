@@ -10,8 +10,40 @@ import sqlalchemy as sa
 from warehouse import schema, setup
 
 
-def status_report(conn: sa.Connection, runs: int = 5) -> str:
-    """A plain-text report for `python -m etl status`."""
+def run_in_progress(engine: sa.Engine) -> bool:
+    """Whether a load holds the warehouse's lock now (without taking it on PostgreSQL; on
+    SQLite by trying the write lock for an instant)."""
+    from etl.run import LOCK_KEY
+
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            return bool(
+                conn.execute(
+                    sa.text(
+                        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+                        "AND granted AND classid = 0 AND objid = :k AND database = "
+                        "(SELECT oid FROM pg_database WHERE datname = current_database()))"
+                    ),
+                    {"k": LOCK_KEY},
+                ).scalar()
+            )
+    raw = engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        driver.execute("PRAGMA busy_timeout = 0")
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except Exception as exc:  # noqa: BLE001 - sqlite3.OperationalError: locked, or read only
+            return "locked" in str(exc).lower()
+        driver.execute("ROLLBACK")
+        return False
+    finally:
+        raw.close()
+
+
+def status_report(conn: sa.Connection, runs: int = 5, in_progress: bool = False) -> str:
+    """A plain-text report for `python -m etl status`. `in_progress`: whether a load holds
+    the lock now (a run logged as running is otherwise one that was killed)."""
     setup.check_schema(conn)
     lines = []
     run = schema.etl_run
@@ -29,13 +61,19 @@ def status_report(conn: sa.Connection, runs: int = 5) -> str:
     lines.append("")
     lines.append("Last runs:")
     lines.append(
-        f"  {'run':>4}  {'started (UTC)':19}  {'status':8}  {'seconds':>8}  "
+        f"  {'run':>4}  {'started (UTC)':19}  {'status':11}  {'seconds':>8}  "
         f"{'extracted':>10}  {'loaded':>10}  {'rejected':>8}"
     )
     recent = conn.execute(sa.select(run).order_by(run.c.run_id.desc()).limit(runs)).all()
+    latest_running = conn.execute(
+        sa.select(sa.func.max(run.c.run_id)).where(run.c.status == "running")
+    ).scalar()
     for r in recent:
+        status = r.status
+        if status == "running" and not (in_progress and r.run_id == latest_running):
+            status = "interrupted"  # killed before it finished: nothing of it was kept
         lines.append(
-            f"  {r.run_id:>4}  {_ts(r.started_at):19}  {r.status:8}  "
+            f"  {r.run_id:>4}  {_ts(r.started_at):19}  {status:11}  "
             f"{(r.seconds or 0):>8.1f}  {(r.rows_extracted or 0):>10,}  "
             f"{(r.rows_loaded or 0):>10,}  {(r.rows_rejected or 0):>8,}"
         )
@@ -43,6 +81,17 @@ def status_report(conn: sa.Connection, runs: int = 5) -> str:
             lines.append(f"        error: {r.error}")
     if not recent:
         lines.append("  (none)")
+    unfinished = conn.execute(
+        sa.select(sa.func.count()).where(run.c.status.in_(["running", "interrupted"]))
+    ).scalar()
+    if in_progress:
+        unfinished -= 1
+        lines.append("  A load is in progress now.")
+    if unfinished:
+        lines.append(
+            f"  Unfinished runs: {unfinished:,} interrupted (stopped before they finished: "
+            "nothing of them was kept)"
+        )
     lines.append("")
     lines.append("Rows:")
     for table in (*schema.CORE_TABLES, schema.person_vax, schema.person_wait, *schema.MART_TABLES):

@@ -103,10 +103,44 @@ def integer(s: pd.Series) -> pd.Series:
             return pd.Series(ints.to_pandas(types_mapper=_INT64.get).array, index=s.index)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
             pass
-    return pd.to_numeric(s, errors="coerce").round().astype("Int64")
+    values = pd.to_numeric(s, errors="coerce")
+    # A fraction is no count: 1.5 doses is unreadable, not 2 (unreadable() says so).
+    return values.where(values == values.round()).astype("Int64")
 
 
 _INT64 = {pa.int64(): pd.Int64Dtype()}
+
+
+def _present(raw: pd.Series) -> pd.Series:
+    """Whether each raw value is there (not NULL, not an empty text)."""
+    if pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_datetime64_any_dtype(raw):
+        return raw.notna()
+    return pd.Series(_arrow_text(raw).is_valid().to_numpy(zero_copy_only=False), index=raw.index)
+
+
+# A column of prepared rows (not stored, but kept with a rejected row): why the row cannot load
+# as read, found while reading it. A value present in the source that could not be read (an
+# unparseable timestamp, a fractional count, a boolean written 'yes') rejects the row rather
+# than loading it as if the value were missing; so does a key the source holds twice.
+PROBLEM = "_problem"
+
+
+def unreadable(checks: list[tuple[pd.Series, pd.Series, str]]) -> pd.Series:
+    """For each row, the first of `checks` (raw value, parsed value, what it should be) whose
+    raw value is present but did not parse: "<column> '<value>' <what it should be>"."""
+    index = checks[0][0].index
+    reason = pd.Series(pd.NA, index=index, dtype="string")
+    for raw, parsed, message in checks:
+        failed = parsed.isna()
+        if not failed.any():
+            continue
+        failed &= _present(raw)
+        failed &= reason.isna()
+        if failed.any():
+            column, what = message.split(" ", 1)
+            value = raw[failed].astype("string").str.slice(0, 40)
+            reason[failed] = column + " '" + value + "' " + what
+    return reason
 
 
 def number(s: pd.Series) -> pd.Series:
@@ -115,7 +149,8 @@ def number(s: pd.Series) -> pd.Series:
 
 def boolean(s: pd.Series) -> pd.Series:
     text = s.astype("string").str.strip().str.lower()
-    return text.map({"1": True, "t": True, "true": True, "0": False, "f": False, "false": False})
+    mapped = text.map({"1": True, "t": True, "true": True, "0": False, "f": False, "false": False})
+    return mapped.astype("boolean")
 
 
 # --- prepare: raw source frame -> warehouse-shaped frame ------------------------------------
@@ -145,6 +180,7 @@ def prepare_facility(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
             "outside_province",
         ),
     )
+    active = boolean(raw["active"])
     return pd.DataFrame(
         {
             "facility_id": code(raw["facility_id"]),
@@ -161,8 +197,9 @@ def prepare_facility(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
             "emergency_staff_count": integer(raw["emergency_staff_count"]),
             "person_in_charge": clean_text(raw["person_in_charge"]),
             "person_in_charge_title": clean_text(raw["person_in_charge_title"]),
-            "active": boolean(raw["active"]),
+            "active": active,
             "updated_at": timestamp(raw["updated_at"]),
+            PROBLEM: unreadable([(raw["active"], active, "active is not a boolean")]),
         }
     )
 
@@ -219,22 +256,28 @@ def prepare_citizen(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
 
 
 def prepare_vaccination_plan(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
+    planned = integer(raw["planned_doses"])
     return pd.DataFrame(
         {
             "plan_id": code(raw["plan_id"]),
             "facility_id": code(raw["facility_id"]),
             "session_date": day(raw["session_date"]),
             "vaccine_code": code(raw["vaccine_code"]),
-            "planned_doses": integer(raw["planned_doses"]),
+            "planned_doses": planned,
             "status": code(raw["status"]),
             "approved_at": timestamp(raw["approved_at"]),
             "updated_at": timestamp(raw["updated_at"]),
+            PROBLEM: unreadable(
+                [(raw["planned_doses"], planned, "planned_doses is not a whole number")]
+            ),
         }
     )
 
 
 def prepare_visit(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
     citizen_key, citizen_code = pz.hash_coded(code(raw["citizen_id"]), "cid")
+    injected = timestamp(raw["injected_at"])
+    dose = integer(raw["dose_number"])
     return pd.DataFrame(
         {
             "visit_id": code(raw["visit_id"]),
@@ -246,16 +289,22 @@ def prepare_visit(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
             "screened_at": timestamp(raw["screened_at"]),
             "screening_result": code(raw["screening_result"]),
             "deferral_reason": code(raw["deferral_reason"]),
-            "injected_at": timestamp(raw["injected_at"]),
+            "injected_at": injected,
             "vaccine_code": code(raw["vaccine_code"]),
             "lot_number": code(raw["lot_number"]),
-            "dose_number": integer(raw["dose_number"]),
+            "dose_number": dose,
             "dose_kind": code(raw["dose_kind"]),
             "observed_until": timestamp(raw["observed_until"]),
             "immediate_reaction": code(raw["immediate_reaction"]),
             "status": code(raw["status"]),
             "recorded_at": timestamp(raw["recorded_at"]),
             "updated_at": timestamp(raw["updated_at"]),
+            PROBLEM: unreadable(
+                [
+                    (raw["injected_at"], injected, "injected_at is not a timestamp"),
+                    (raw["dose_number"], dose, "dose_number is not a whole number"),
+                ]
+            ),
         }
     )
 
@@ -293,6 +342,7 @@ def prepare_aefi_report(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
 
 
 def prepare_stock_transaction(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
+    quantity = integer(raw["quantity_doses"])
     return pd.DataFrame(
         {
             "txn_id": code(raw["txn_id"]),
@@ -302,26 +352,33 @@ def prepare_stock_transaction(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFr
             "lot_number": code(raw["lot_number"]),
             "expiry_date": day(raw["expiry_date"]),
             "txn_type": code(raw["txn_type"]),
-            "quantity_doses": integer(raw["quantity_doses"]),
+            "quantity_doses": quantity,
             "counterparty_store_id": code(raw["counterparty_store_id"]),
             "waste_reason": code(raw["waste_reason"]),
             "updated_at": timestamp(raw["updated_at"]),
+            PROBLEM: unreadable(
+                [(raw["quantity_doses"], quantity, "quantity_doses is not a whole number")]
+            ),
         }
     )
 
 
 def prepare_stock_report(raw: pd.DataFrame, pz: Pseudonymizer) -> pd.DataFrame:
+    counts = {
+        c: integer(raw[c]) for c in ("received_doses", "administered_doses", "remaining_doses")
+    }
     return pd.DataFrame(
         {
             "report_id": code(raw["report_id"]),
             "store_id": code(raw["store_id"]),
             "report_date": day(raw["report_date"]),
             "vaccine_code": code(raw["vaccine_code"]),
-            "received_doses": integer(raw["received_doses"]),
-            "administered_doses": integer(raw["administered_doses"]),
-            "remaining_doses": integer(raw["remaining_doses"]),
+            **counts,
             "submitted_at": timestamp(raw["submitted_at"]),
             "updated_at": timestamp(raw["updated_at"]),
+            PROBLEM: unreadable(
+                [(raw[c], v, f"{c} is not a whole number") for c, v in counts.items()]
+            ),
         }
     )
 
@@ -348,13 +405,19 @@ def rows_to_json(df: pd.DataFrame) -> list[str]:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].map(lambda v: None if pd.isna(v) else v.isoformat())
     records = out.astype(object).where(out.notna(), None).to_dict("records")
+    if PROBLEM in out:  # kept only where there is one
+        for r in records:
+            if r[PROBLEM] is None:
+                del r[PROBLEM]
     return [json.dumps(r, ensure_ascii=False, default=str) for r in records]
 
 
 def rows_from_json(table: str, texts: list[str]) -> pd.DataFrame:
     """The inverse of rows_to_json, typed like prepare_* output."""
     spec = schema.metadata.tables[table]
-    frame = pd.DataFrame([json.loads(t) for t in texts], columns=[c.name for c in spec.columns])
+    records = [json.loads(t) for t in texts]
+    frame = pd.DataFrame(records, columns=[c.name for c in spec.columns])
+    frame[PROBLEM] = pd.array([r.get(PROBLEM) for r in records], dtype="string")
     for col in spec.columns:
         s = frame[col.name]
         if isinstance(col.type, sa.DateTime):

@@ -6,10 +6,13 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from etl import bounds
+from etl.contract import BY_NAME
 from etl.transform import (
     DEFERRAL_REASONS,
     DOSE_KINDS,
     PLAN_STATUSES,
+    PROBLEM,
     SCREENING_RESULTS,
     SEVERITIES,
     STORE_LEVELS,
@@ -27,6 +30,8 @@ class Known:
         self.facilities: set[str] = set()
         self.stores: set[str] = set()
         self.visit_exists: Callable[[pd.Series], pd.Series] = lambda s: s.isna() & False
+        # Whether each visit's citizen is known (prepared visit rows in, booleans out).
+        self.citizen_exists: Callable[[pd.DataFrame], pd.Series] = lambda df: df.index == df.index
 
 
 class Rules:
@@ -52,13 +57,25 @@ def _quoted(prefix: str, s: pd.Series) -> Callable[[pd.Series], pd.Series]:
     return lambda bad: prefix + " '" + s[bad].astype("string").fillna("") + "'"
 
 
+def _negative(s: pd.Series, column: str) -> tuple[pd.Series, Callable[[pd.Series], pd.Series]]:
+    return s.notna() & (s < 0), _quoted(f"{column} must not be negative, got", s)
+
+
+def _outside_campaign(days: pd.Series, column: str) -> tuple[pd.Series, Callable]:
+    text = days.dt.strftime("%Y-%m-%d")
+    quoted = _quoted(column, text)
+    return bounds.outside_campaign(days), lambda bad: quoted(bad) + " " + bounds.campaign_text()
+
+
 def validate(table: str, df: pd.DataFrame, known: Known) -> pd.Series:
     """The reason each row cannot be loaded, or <NA> when it can."""
     spec = schema.metadata.tables[table]
     pk = next(iter(spec.primary_key.columns)).name
     r = Rules(df)
-    r.check(df[pk].isna(), f"missing {pk}")
+    r.check(df[pk].isna(), f"missing {BY_NAME[table].key}")
     r.check(df["updated_at"].isna(), "missing or unreadable updated_at")
+    if PROBLEM in df:
+        r.check(df[PROBLEM].notna(), lambda bad: df[PROBLEM][bad])
     if table == "vaccine":
         r.check(
             df["primary_series_doses"].isna() | (df["primary_series_doses"] < 1),
@@ -83,8 +100,17 @@ def validate(table: str, df: pd.DataFrame, known: Known) -> pd.Series:
         r.check(
             df["sex"].notna() & _not_in(df["sex"], {"M", "F"}), _quoted("unknown sex", df["sex"])
         )
+        year, last = df["birth_year"], bounds.last_birth_year()
+        r.check(
+            year.notna() & ((year < bounds.FIRST_BIRTH_YEAR) | (year > last)),
+            lambda bad: (
+                _quoted("birth year", year)(bad) + f" outside {bounds.FIRST_BIRTH_YEAR}..{last}"
+            ),
+        )
     elif table == "vaccination_plan":
         r.check(df["session_date"].isna(), "missing or unreadable session_date")
+        r.check(*_outside_campaign(df["session_date"], "session_date"))
+        r.check(*_negative(df["planned_doses"], "planned_doses"))
         r.check(_not_in(df["status"], PLAN_STATUSES), _quoted("unknown plan status", df["status"]))
         r.check(
             _not_in(df["facility_id"], known.facilities),
@@ -93,6 +119,7 @@ def validate(table: str, df: pd.DataFrame, known: Known) -> pd.Series:
     elif table == "visit":
         r.check(df["citizen_key"].isna(), "missing citizen_id")
         r.check(df["session_date"].isna(), "missing or unreadable session_date")
+        r.check(*_outside_campaign(df["session_date"], "session_date"))
         r.check(
             _not_in(df["status"], VISIT_STATUSES), _quoted("unknown visit status", df["status"])
         )
@@ -115,14 +142,27 @@ def validate(table: str, df: pd.DataFrame, known: Known) -> pd.Series:
             injected & _not_in(df["vaccine_code"], known.vaccines),
             _quoted("injected with unknown vaccine_code", df["vaccine_code"]),
         )
+        dose = df["dose_number"]
+        r.check(injected & dose.isna(), "injected without a valid dose_number")
         r.check(
-            injected & (df["dose_number"].isna() | (df["dose_number"] < 1)),
-            "injected without a valid dose_number",
+            injected & ((dose < 1) | (dose > bounds.MAX_DOSE_NUMBER)),
+            lambda bad: (
+                _quoted("injected with dose_number", dose)(bad)
+                + f" outside 1..{bounds.MAX_DOSE_NUMBER}"
+            ),
         )
         r.check(
             injected & _not_in(df["dose_kind"], DOSE_KINDS),
             _quoted("injected with unknown dose_kind", df["dose_kind"]),
         )
+        # Last: the look-up of citizens the run has not loaded costs a query.
+        unchecked = r.reason.isna()
+        if unchecked.any():
+            known_citizen = known.citizen_exists(df[unchecked])
+            r.check(
+                ~known_citizen.reindex(df.index, fill_value=True),
+                "unknown citizen_id (no such citizen loaded)",
+            )
     elif table in ("certificate", "aefi_report"):
         ts_col = "issued_at" if table == "certificate" else "onset_at"
         r.check(df[ts_col].isna(), f"missing or unreadable {ts_col}")
@@ -133,6 +173,7 @@ def validate(table: str, df: pd.DataFrame, known: Known) -> pd.Series:
         r.check(~known.visit_exists(df["visit_id"]), _quoted("unknown visit_id", df["visit_id"]))
     elif table == "stock_transaction":
         r.check(df["txn_date"].isna(), "missing or unreadable txn_date")
+        r.check(*_outside_campaign(df["txn_date"], "txn_date"))
         r.check(_not_in(df["txn_type"], TXN_TYPES), _quoted("unknown txn_type", df["txn_type"]))
         qty = df["quantity_doses"]
         r.check(qty.isna(), "missing quantity_doses")
@@ -147,6 +188,9 @@ def validate(table: str, df: pd.DataFrame, known: Known) -> pd.Series:
         )
     elif table == "stock_report":
         r.check(df["report_date"].isna(), "missing or unreadable report_date")
+        r.check(*_outside_campaign(df["report_date"], "report_date"))
+        for column in ("received_doses", "administered_doses", "remaining_doses"):
+            r.check(*_negative(df[column], column))
         r.check(_not_in(df["store_id"], known.stores), _quoted("unknown store_id", df["store_id"]))
         r.check(
             _not_in(df["vaccine_code"], known.vaccines),

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 
 import pandas as pd
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 
 from queries.datasets import COLUMNS, dataset
 from queries.due import DoseIntervalsError
@@ -41,6 +41,25 @@ def write(df: pd.DataFrame, fmt: str, stream) -> None:
         df.to_csv(stream, index=False, lineterminator="\n")
 
 
+def _clamp(start: date, end: date, bounds: Period) -> tuple[date, date]:
+    """The period within the data's days (a period of decades would only add empty rows, by
+    the million for daily series), saying so on standard error."""
+    if start < bounds.start:
+        print(
+            f"note: --from {start} is before the data; the export starts at its first day, "
+            f"{bounds.start}",
+            file=sys.stderr,
+        )
+        start = bounds.start
+    if end > bounds.end:
+        print(
+            f"note: --to {end} is after the data; the export ends at its last day, {bounds.end}",
+            file=sys.stderr,
+        )
+        end = bounds.end
+    return start, end
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m queries", description="Export a dataset from the warehouse."
@@ -61,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
             bounds = data_bounds(conn)
             start = args.start or (bounds.start if bounds else None)
             end = args.end or (bounds.end if bounds else None)
-            if start is None or end is None:
+            if bounds is not None:
+                start, end = _clamp(start, end, bounds)
+            if start is None or end is None or start > end:
                 df = pd.DataFrame(columns=COLUMNS[args.dataset])
             else:
                 df = dataset(conn, args.dataset, scope, Period(start, end))
@@ -74,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except OperationalError as exc:
+    except DatabaseError as exc:  # OperationalError, or a file that is not a database
         print(f"error: cannot read {wh_engine.describe(url)}: {exc.orig}", file=sys.stderr)
         return 2
     sys.stdout.reconfigure(encoding="utf-8")

@@ -94,6 +94,9 @@ def loader_status(conn: sa.Connection, look_back: int = 50) -> LoaderStatus:
     ).all()
     failures = 0
     success = None
+    # A run is logged as running when it starts: in progress (or killed, until the next run
+    # marks it interrupted), neither a success nor a failure yet.
+    rows = [row for row in rows if row.status != "running"]
     for row in rows:
         if row.status == "success":
             success = row

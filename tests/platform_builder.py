@@ -179,13 +179,15 @@ def _sql_type(kind: str, dialect: str) -> sa.types.TypeEngine:
     }[kind]
 
 
-def _table(metadata: sa.MetaData, name: str, dialect: str, omit: Iterable[str] = ()) -> sa.Table:
+def _table(
+    metadata: sa.MetaData, name: str, dialect: str, omit: Iterable[str] = (), keyed: bool = True
+) -> sa.Table:
     omitted = set(omit)
     key = PRIMARY_KEYS[name]
     if key in omitted:
         raise ValueError(f"cannot omit the primary key {name}.{key}")
     columns = [
-        sa.Column(col, _sql_type(kind, dialect), primary_key=(col == key))
+        sa.Column(col, _sql_type(kind, dialect), primary_key=keyed and (col == key))
         for col, kind in PLATFORM_SCHEMA[name]
         if col not in omitted
     ]
@@ -262,11 +264,14 @@ def create_platform(
     *,
     omit_tables: Iterable[str] = (),
     omit_columns: Mapping[str, Iterable[str]] | None = None,
+    unkeyed: Iterable[str] = (),
 ) -> None:
     """Create every platform table at `url` (an empty database) and insert `tables`' rows.
 
     `tables` maps a table name to a list of dicts (missing columns are NULL). `omit_tables` and
-    `omit_columns` leave tables or columns out, to build platforms that break the contract.
+    `omit_columns` leave tables or columns out, to build platforms that break the contract;
+    `unkeyed` tables have no primary key (an export without constraints: duplicate or NULL
+    keys).
     """
     tables = dict(tables or {})
     omitted_tables = set(omit_tables)
@@ -279,7 +284,9 @@ def create_platform(
         dialect = engine.dialect.name
         metadata = sa.MetaData()
         built = {
-            name: _table(metadata, name, dialect, omit_columns.get(name, ()))
+            name: _table(
+                metadata, name, dialect, omit_columns.get(name, ()), name not in set(unkeyed)
+            )
             for name in PLATFORM_SCHEMA
             if name not in omitted_tables
         }

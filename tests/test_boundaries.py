@@ -204,3 +204,39 @@ def test_shapes_are_wound_the_way_plotly_geo_fills_them(areas):
             geom = shape(feature["geometry"])
             for polygon in getattr(geom, "geoms", [geom]):
                 assert not polygon.exterior.is_ccw, feature["id"]
+
+
+def test_districts_under_a_commune_property_are_matched_and_the_level_said(areas, tmp_path):
+    # An older district-level layout: NAME_1 the province, NAME_2 empty, NAME_3 the district.
+    import json
+
+    districts = areas[areas["area_level"] == "district"].sort_values("area_code")
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"NAME_1": "Nam Định", "NAME_2": "", "NAME_3": name},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [106.0 + 0.1 * i, 20.0],
+                        [106.1 + 0.1 * i, 20.0],
+                        [106.1 + 0.1 * i, 20.2],
+                        [106.0 + 0.1 * i, 20.2],
+                        [106.0 + 0.1 * i, 20.0],
+                    ]
+                ],
+            },
+        }  # fmt: skip
+        for i, name in enumerate(districts["name"])
+    ]
+    path = tmp_path / "old_layout.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
+    result = boundaries.load(areas, path)
+    drawn = shapes_of(result.districts)
+    assert sorted(drawn) == DISTRICTS
+    for i, code in enumerate(districts["area_code"]):
+        assert drawn[code].bounds[0] == pytest.approx(106.0 + 0.1 * i), code
+    assert [i.kind for i in result.issues if i.kind.startswith("holds_")] == ["holds_districts"]
+    assert kinds(result, "unmatched_feature") == []
+    assert not result.is_approximate("district")

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from warehouse import reference, schema
 
 NO_WAREHOUSE = "the database holds no warehouse yet"
+NOT_A_WAREHOUSE = "not a warehouse"
 
 
 class SchemaVersionError(RuntimeError):
@@ -17,8 +18,10 @@ def schema_version(conn: sa.Connection) -> str | None:
     """The warehouse's schema version, None when the database holds no warehouse at all."""
     tables = set(sa.inspect(conn).get_table_names())
     if "warehouse_meta" not in tables:
+        # Tables of the warehouse's names without its meta table (the platform shares some
+        # names): not a warehouse, and nothing here may advise deleting it.
         if tables & {t.name for t in schema.metadata.sorted_tables}:
-            return "unknown"
+            return NOT_A_WAREHOUSE
         return None
     row = conn.execute(
         sa.select(schema.warehouse_meta.c.value).where(
@@ -33,6 +36,12 @@ def check_schema(conn: sa.Connection) -> None:
     found = schema_version(conn)
     if found is None:
         raise SchemaVersionError(f"{NO_WAREHOUSE}: run `python -m etl run` (or `etl demo`) first")
+    if found == NOT_A_WAREHOUSE:
+        raise SchemaVersionError(
+            "the database holds tables but no warehouse (no warehouse_meta table): it is not a "
+            "warehouse; the platform perhaps? Give the warehouse's URL (--warehouse-url or "
+            "VAX_WAREHOUSE_URL). Nothing was changed."
+        )
     if found != schema.SCHEMA_VERSION:
         raise SchemaVersionError(
             f"the warehouse has schema version {found!r}; this program needs version "

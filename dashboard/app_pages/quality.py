@@ -14,7 +14,7 @@ from dashboard.figures import quality as fig
 from dashboard.texts.quality import FIELDS, KINDS, SOURCE_TABLES
 from queries import quality as quality_q
 
-RUN_STATUSES = ("success", "failed", "running")
+RUN_STATUSES = ("success", "failed", "running", "interrupted")
 MISSING = ("visits", "stock_report", "both")  # what a late site did not send
 RECON_COLUMNS = {"visit_doses": "visits", "declared_doses": "declared", "ledger_doses": "ledger",
                  "gap": "gap", "gap_rate": "gap_rate"}  # fmt: skip

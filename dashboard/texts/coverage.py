@@ -170,6 +170,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Địa bàn {detail} không có ranh giới trong tệp.",
         "en": "Area {detail} has no shape in the file.",
     },
+    "coverage_issue_holds_districts": {
+        "vi": "Tệp ranh giới chứa ranh giới cấp huyện (nhận ra theo tên địa bàn).",
+        "en": "The boundaries file holds districts (recognised by their names).",
+    },
+    "coverage_issue_holds_communes": {
+        "vi": "Tệp ranh giới chứa ranh giới cấp xã (nhận ra theo tên địa bàn).",
+        "en": "The boundaries file holds communes (recognised by their names).",
+    },
     "coverage_issue_no_point": {
         "vi": "Xã {detail} không có tọa độ tâm; không vẽ được.",
         "en": "Commune {detail} has no centre point; not drawn.",

@@ -15,6 +15,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "quality_status_success": {"vi": "Thành công", "en": "Succeeded"},
     "quality_status_failed": {"vi": "Lỗi", "en": "Failed"},
     "quality_status_running": {"vi": "Đang chạy", "en": "Running"},
+    "quality_status_interrupted": {"vi": "Bị ngắt giữa chừng", "en": "Interrupted"},
     "quality_col_run": {"vi": "Lần nạp", "en": "Run"},
     "quality_col_finished": {"vi": "Kết thúc", "en": "Finished"},
     "quality_col_status": {"vi": "Trạng thái", "en": "Status"},
