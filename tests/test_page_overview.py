@@ -63,8 +63,8 @@ def run_page(monkeypatch, url: str, alerts: str | None = None, tmp=None, **param
     return open_page(PAGE, monkeypatch, url, **params)
 
 
-def kpis(url: str, code: str, period: Period, denominator: str = "18plus"):
-    return read(url, overview.kpis, code, period, denominator).set_index("window")
+def kpis(url: str, code: str, period: Period, group: str = "18+"):
+    return read(url, overview.kpis, code, period, group).set_index("window")
 
 
 def metrics(at) -> dict[str, tuple[str, str]]:
@@ -133,7 +133,7 @@ def test_the_province_view_shows_what_the_queries_return(monkeypatch, demo):
         "Cảnh báo",
     ]
     # Opening the page adds nothing to the address (Back leaves in one press).
-    assert "measure" not in at.query_params and "denominator" not in at.query_params
+    assert "measure" not in at.query_params and "group" not in at.query_params
 
 
 def test_the_daily_trend_and_the_ranking_tables_match_the_queries(monkeypatch, demo):
@@ -286,11 +286,11 @@ def test_a_broken_thresholds_file_is_reported_and_the_defaults_used(monkeypatch,
     assert len(site_links(at)) == 1  # the default thresholds: F3's missing data only
 
 
-def test_coverage_measure_and_denominator_are_page_options(monkeypatch, tiny):
-    at = run_page(monkeypatch, tiny, week="2021-W37", measure="full", denominator="total")
+def test_coverage_measure_and_target_group_are_page_options(monkeypatch, tiny):
+    at = run_page(monkeypatch, tiny, week="2021-W37", measure="full", group="all")
     card = next(m for m in at.metric if m.label.startswith("Bao phủ"))
     assert card.label == "Bao phủ đủ liều (tổng DS)"
-    cur = kpis(tiny, "36", W37, "total").loc["current"]
+    cur = kpis(tiny, "36", W37, "all").loc["current"]
     assert card.value == fmt.percent(cur["coverage_full"])
     at.segmented_control(key="opt_measure").set_value("boosted").run()
     assert at.query_params["measure"] in ("boosted", ["boosted"])
