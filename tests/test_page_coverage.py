@@ -301,6 +301,20 @@ def test_page_renders_for_the_province_and_shows_what_the_reads_return(monkeypat
     assert vu_ban[target] == fmt.number(expected["population"], "vi")
 
 
+def test_page_projects_the_targets_at_the_recent_pace(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week=WEEK)
+    assert "Dự báo ngày đạt mục tiêu tiêm đủ liều cơ bản" in [s.value for s in at.subheader]
+    table = next(d.value for d in at.dataframe if "Mục tiêu" in d.value.columns)
+    province = table[table["Địa bàn"] == "Tỉnh Nam Định"]
+    # 3 people fully vaccinated in 14 days against 1,322,989 aged 18+: never at this pace.
+    assert province["Mục tiêu"].tolist() == ["70 %", "90 %"]
+    assert set(province["Ngày đạt (dự báo)"]) == {"chưa đạt với tốc độ hiện tại"}
+    assert len(table) == 2 * 11  # the province and its ten districts
+    en = open_page(monkeypatch, tiny, week=WEEK, lang="en")
+    table = next(d.value for d in en.dataframe if "Target" in d.value.columns)
+    assert set(table["Reached on (projected)"]) == {"not at this pace"}
+
+
 def test_page_in_english(monkeypatch, tiny):
     at = open_page(monkeypatch, tiny, week=WEEK, lang="en")
     assert at.title[0].value == "Coverage by district"

@@ -289,13 +289,38 @@ def test_a_broken_thresholds_file_is_reported_and_the_defaults_used(monkeypatch,
 def test_coverage_measure_and_target_group_are_page_options(monkeypatch, tiny):
     at = run_page(monkeypatch, tiny, week="2021-W37", measure="full", group="all")
     card = next(m for m in at.metric if m.label.startswith("Bao phủ"))
-    assert card.label == "Bao phủ đủ liều (tổng DS)"
+    assert card.label == "Bao phủ đủ liều (mọi tuổi)"
     cur = kpis(tiny, "36", W37, "all").loc["current"]
     assert card.value == fmt.percent(cur["coverage_full"])
+    assert cur["population"] == 1780393  # the 2019 census total
+    notes = " ".join(c.value for c in at.caption)
+    assert "Mẫu số: tổng dân số theo Tổng điều tra dân số và nhà ở 2019" in notes
     at.segmented_control(key="opt_measure").set_value("boosted").run()
     assert at.query_params["measure"] in ("boosted", ["boosted"])
     card = next(m for m in at.metric if m.label.startswith("Bao phủ"))
-    assert card.label == "Bao phủ nhắc lại (tổng DS)"
+    assert card.label == "Bao phủ nhắc lại (mọi tuổi)"
+    # Everyone on the tiny platform was born in 1980: nobody aged 12-17.
+    at.selectbox(key="opt_group").set_value("12-17").run()
+    assert at.query_params["group"] in ("12-17", ["12-17"])
+    card = next(m for m in at.metric if m.label.startswith("Bao phủ"))
+    assert (card.label, card.value) == ("Bao phủ nhắc lại (12–17)", "0,0 %")
+    notes = " ".join(c.value for c in at.caption)
+    assert "Mẫu số: dân số 12–17 năm 2021, ước tính từ Tổng điều tra dân số" in notes
+    assert "số người từ 12 đến 17 tuổi đã tiêm" in notes
+
+
+def test_the_coverage_card_in_english_with_a_group_chosen(monkeypatch, tiny):
+    at = run_page(monkeypatch, tiny, week="2021-W37", group="18+", lang="en")
+    card = next(m for m in at.metric if m.label.startswith("Coverage"))
+    cur = kpis(tiny, "36", W37, "18+").loc["current"]
+    assert card.label == "Coverage ≥ 1 dose (18+)"
+    assert card.value == fmt.percent(cur["coverage_1plus"], "en")
+    assert cur["people_1plus"] == 6 and cur["population"] == 1322989  # 18+ in 2021
+    notes = " ".join(c.value for c in at.caption)
+    assert "Denominator: population 18+ in 2021, estimated from the 2019 Population" in notes
+    at.selectbox(key="opt_group").set_value("65+").run()
+    card = next(m for m in at.metric if m.label.startswith("Coverage"))
+    assert (card.label, card.value) == ("Coverage ≥ 1 dose (65+)", "0.0%")
 
 
 def test_an_area_without_activity_says_so(monkeypatch, tiny):

@@ -22,8 +22,10 @@ from dashboard import format as fmt
 from dashboard import target_group as tg
 from dashboard.figures import coverage as figures
 from dashboard.figures.coverage_map import map_figure
+from dashboard.figures.coverage_projection import projection_table
 from dashboard.state import drill_up
 from queries import coverage as coverage_q
+from queries import projections as projections_q
 from queries.coverage import MEASURES
 
 DEFAULT_MEASURE = "1plus"
@@ -251,6 +253,36 @@ def _trend(ctx, trend: pd.DataFrame, measure: str, group: str, labels, notes) ->
         st.caption(note)
 
 
+def _projections(ctx, trend: pd.DataFrame, group: str) -> None:
+    """When 70 % and 90 % of the group would be fully vaccinated at the last 14 days' pace:
+    the scope, then its children."""
+    if trend.empty:
+        return
+    st.subheader(ctx.t("coverage_projection_title"))
+    rows = trend[trend["role"].isin(["scope", "child"])]
+    result = projections_q.projections(rows)
+    names = dict(zip(rows["area_code"], rows["name"], strict=False))
+    labels = {
+        "area": ctx.t("coverage_col_area"),
+        "target": ctx.t("coverage_projection_target"),
+        "date": ctx.t("coverage_projection_date"),
+        "range": ctx.t("coverage_projection_range"),
+        "pace": ctx.t("coverage_projection_pace"),
+        "reached": ctx.t("coverage_projection_reached"),
+        "never": ctx.t("coverage_projection_never"),
+    }
+    table = projection_table(result, names, ctx.lang, labels)
+    widgets.table(table, height=min(35 * (len(table) + 1) + 3, 420))
+    st.caption(
+        ctx.t(
+            "coverage_projection_note",
+            group=tg.name(ctx, group).lower(),
+            days=projections_q.PACE_DAYS,
+            day=fmt.day(ctx.period.end),
+        )
+    )
+
+
 def _residence(ctx, areas, summary, group: str, labels: dict) -> None:
     st.subheader(ctx.t("coverage_table_title"))
     level = str(areas["area_level"].iloc[0])
@@ -327,6 +359,7 @@ def render(ctx: shell.Context) -> None:
     labels = _labels(ctx)
     _maps(ctx, areas, measure, group, labels, notes)
     _trend(ctx, trend, measure, group, labels, notes)
+    _projections(ctx, trend, group)
     _residence(ctx, areas, summary, group, labels)
     st.caption(source_line)
     _boundary_issues(ctx, shapes)

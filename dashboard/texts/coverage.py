@@ -66,6 +66,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Bold line: {scope}. Light lines: each {level}; highlighted, the highest and "
         "lowest {level} on {day}.",
     },
+    "coverage_projection_title": {
+        "vi": "Dự báo ngày đạt mục tiêu tiêm đủ liều cơ bản",
+        "en": "When the full-vaccination targets would be reached",
+    },
+    "coverage_projection_target": {"vi": "Mục tiêu", "en": "Target"},
+    "coverage_projection_date": {"vi": "Ngày đạt (dự báo)", "en": "Reached on (projected)"},
+    "coverage_projection_range": {"vi": "Khoảng dự báo", "en": "Range"},
+    "coverage_projection_pace": {"vi": "Tốc độ (người/ngày)", "en": "Pace (people a day)"},
+    "coverage_projection_reached": {"vi": "đã đạt ngày {day}", "en": "reached on {day}"},
+    "coverage_projection_never": {
+        "vi": "chưa đạt với tốc độ hiện tại",
+        "en": "not at this pace",
+    },
+    "coverage_projection_note": {
+        "vi": "Mục tiêu: tỷ lệ người {group} tiêm đủ liều cơ bản trên dân số ước tính của nhóm. "
+        "Tốc độ: số người tiêm đủ liều tăng thêm bình quân mỗi ngày trong {days} ngày đến hết "
+        "{day}; khoảng dự báo theo tốc độ của tuần nhanh hơn và tuần chậm hơn trong {days} ngày "
+        "đó. Không tính biến động dân số sau đó.",
+        "en": "Target: the share of people {group} fully vaccinated over the group's estimated "
+        "population. Pace: the people fully vaccinated gained a day on average over the {days} "
+        "days to {day}; the range, at the pace of the faster and the slower week of those "
+        "{days} days. Later changes of the population are not modelled.",
+    },
     "coverage_table_title": {"vi": "Độ bao phủ theo nơi cư trú", "en": "Coverage by residence"},
     "coverage_approx": {
         "vi": "Ranh giới gần đúng (dựng từ tâm xã)",
