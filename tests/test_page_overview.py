@@ -21,8 +21,8 @@ W37 = Period(date(2021, 9, 13), date(2021, 9, 19))
 CARDS_VI = [
     "Số mũi đã tiêm",
     "Tỷ lệ hoàn thành kế hoạch",
-    "Người đã tiêm ≥ 1 mũi",
-    "Người tiêm đủ liều cơ bản",
+    "Người đã tiêm ≥ 1 mũi (18+)",
+    "Người tiêm đủ liều cơ bản (18+)",
     "Bao phủ ≥ 1 mũi (18+)",
     "Số hoãn tiêm",
     "Tỷ lệ hoãn tiêm",
@@ -84,8 +84,8 @@ def expected_cards(df, lang: str = "vi") -> dict[str, str]:
     return {
         "Số mũi đã tiêm": fmt.number(cur["doses"], lang),
         "Tỷ lệ hoàn thành kế hoạch": fmt.percent(cur["plan_achievement"], lang),
-        "Người đã tiêm ≥ 1 mũi": fmt.number(cur["people_1plus"], lang),
-        "Người tiêm đủ liều cơ bản": fmt.number(cur["people_full"], lang),
+        "Người đã tiêm ≥ 1 mũi (18+)": fmt.number(cur["people_1plus"], lang),
+        "Người tiêm đủ liều cơ bản (18+)": fmt.number(cur["people_full"], lang),
         "Bao phủ ≥ 1 mũi (18+)": fmt.percent(cur["coverage_1plus"], lang),
         "Số hoãn tiêm": fmt.number(cur["deferrals"], lang),
         "Tỷ lệ hoãn tiêm": fmt.percent(cur["deferral_rate"], lang),
@@ -212,8 +212,8 @@ def test_the_week_of_the_tiny_platform(monkeypatch, tiny):
     shown = metrics(at)
     assert shown["Số mũi đã tiêm"] == ("8", "+8")
     assert shown["Tỷ lệ hoàn thành kế hoạch"][0] == "4,2 %"  # 8 / 190
-    assert shown["Người đã tiêm ≥ 1 mũi"] == ("6", "+3")
-    assert shown["Người tiêm đủ liều cơ bản"] == ("4", "+3")
+    assert shown["Người đã tiêm ≥ 1 mũi (18+)"] == ("6", "+3")
+    assert shown["Người tiêm đủ liều cơ bản (18+)"] == ("4", "+3")
     assert shown["Số hoãn tiêm"][0] == "3"
     assert shown["Tỷ lệ hoãn tiêm"][0] == "25,0 %"
     assert shown["Tai biến nặng sau tiêm"][0] == "1"

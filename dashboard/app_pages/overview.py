@@ -69,11 +69,15 @@ def _kpi_section(ctx: shell.Context, measure: str, group: str) -> pd.Series:
         measure=ctx.t(f"overview_card_measure_{measure}"),
         denominator=tg.short(ctx, group),
     )
+
+    def people(title: str) -> str:
+        return f"{title} ({tg.short(ctx, group)})"
+
     cards = [
         ("doses", "doses", {}),
         ("plan_achievement", "plan_achievement", {"kind": "percent"}),
-        ("people_1plus", "people_1plus", {"title": ctx.t("overview_card_people_1plus")}),
-        ("people_full", "people_full", {"title": ctx.t("overview_card_people_full")}),
+        ("people_1plus", "people_1plus", {"title": people(ctx.t("overview_card_people_1plus"))}),
+        ("people_full", "people_full", {"title": people(ctx.t("overview_card_people_full"))}),
         (_coverage_metric(measure), f"coverage_{measure}", {"kind": "percent", "title": cover}),
         ("deferrals", "deferrals", {"inverse": True}),
         ("deferral_rate", "deferral_rate", {"kind": "percent", "inverse": True}),
