@@ -25,7 +25,7 @@ from warehouse import schema
 
 
 def person_milestones(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
-    """Milestones from citizen rows (person_key, residence_commune_code, updated_at,
+    """Milestones from citizen rows (person_key, residence_commune_code, birth_year, updated_at,
     citizen_key) and injected active visits (person_key, session_date, dose_number, dose_kind,
     primary_series_doses)."""
     persons = pd.Series(pd.unique(residence["person_key"]), dtype="string")
@@ -62,16 +62,17 @@ def _milestones(persons: pd.Series, residence: pd.DataFrame, doses: pd.DataFrame
     done = per_day[per_day["distinct_so_far"] >= per_day["needed"]].reset_index()
     full = done.groupby("p")["session_date"].min().rename("full_date")
     out = pd.concat([first, full, boosted], axis=1)
-    out["residence_commune_code"] = res.reindex(out.index)
+    out["residence_commune_code"] = res["residence_commune_code"].reindex(out.index)
+    out["birth_year"] = res["birth_year"].reindex(out.index).astype("Int64")
     out = out[out["residence_commune_code"].notna()]
     out.insert(0, "person_key", persons.to_numpy()[out.index.to_numpy()])
     return out.reset_index(drop=True)
 
 
-def _residence(residence: pd.DataFrame) -> pd.Series:
-    """Each person's commune: that of their most recently updated citizen row (the greatest
-    citizen_key among rows updated at the same time). Text is compared only for the few
-    persons with more than one row."""
+def _residence(residence: pd.DataFrame) -> pd.DataFrame:
+    """Each person's commune and birth year: those of their most recently updated citizen row
+    (the greatest citizen_key among rows updated at the same time), indexed by person code.
+    Text is compared only for the few persons with more than one row."""
     p = residence["p"].to_numpy()
     several = np.bincount(p[p >= 0], minlength=1)[np.maximum(p, 0)] > 1
     single = residence[~several & (p >= 0)]
@@ -81,7 +82,13 @@ def _residence(residence: pd.DataFrame) -> pd.Series:
         .drop_duplicates("p", keep="last")
     )
     both = pd.concat([single, picked])
-    return pd.Series(both["residence_commune_code"].to_numpy(), index=both["p"].to_numpy())
+    return pd.DataFrame(
+        {
+            "residence_commune_code": both["residence_commune_code"].to_numpy(),
+            "birth_year": pd.array(both["birth_year"], dtype="Int64"),
+        },
+        index=both["p"].to_numpy(),
+    )
 
 
 def milestones_from_frames(
@@ -95,6 +102,7 @@ def milestones_from_frames(
         {
             "p": citizen_p,
             "residence_commune_code": citizen["residence_commune_code"].array,
+            "birth_year": citizen["birth_year"].array,
             "updated_at": citizen["updated_at"].array,
             "citizen_key": citizen["citizen_key"].array,
         }
@@ -130,20 +138,25 @@ def _integers(frame: pd.DataFrame, column: str) -> np.ndarray | None:
 
 def coverage_rows(milestones: pd.DataFrame) -> pd.DataFrame:
     """mart_coverage_day from everyone's milestones: people reaching each milestone, by
-    residence commune and day: the mart's one definition, for full and incremental loads."""
+    residence commune, day and birth year (UNKNOWN_BIRTH_YEAR when none is recorded): the
+    mart's one definition, for full and incremental loads."""
+    born = milestones["birth_year"].astype("Int64").fillna(UNKNOWN_BIRTH_YEAR).astype("int64")
+    frame = milestones.assign(birth_year=born)
     parts = [
-        milestones[["residence_commune_code", column]]
+        frame[["residence_commune_code", column, "birth_year"]]
         .dropna()
-        .groupby(["residence_commune_code", column])
+        .groupby(["residence_commune_code", column, "birth_year"])
         .size()
         .rename(name)
-        .rename_axis(["commune_code", "date"])
+        .rename_axis(COVERAGE_KEY)
         for column, name in (
             ("first_dose_date", "new_1plus"),
             ("full_date", "new_full"),
             ("boosted_date", "new_boosted"),
         )
     ]
+    if all(part.empty for part in parts):
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in COVERAGE_KEY + COVERAGE_COUNTS})
     out = pd.concat(parts, axis=1).fillna(0).astype("int64")
     return out.reset_index()
 
@@ -155,7 +168,8 @@ def _read_inputs(conn: sa.Connection, full: bool) -> tuple[pd.DataFrame, pd.Data
     of_persons = "" if full else " AND c.person_key = ap.person_key"
     residence = read_frame(
         conn,
-        "SELECT c.person_key, c.residence_commune_code, c.updated_at, c.citizen_key "
+        "SELECT c.person_key, c.residence_commune_code, c.birth_year, c.updated_at, "
+        "c.citizen_key "
         f"FROM {persons}citizen c WHERE 1 = 1{of_persons}",
     )
     doses = read_frame(
@@ -172,7 +186,8 @@ def _read_inputs(conn: sa.Connection, full: bool) -> tuple[pd.DataFrame, pd.Data
 def milestones_of(residence: pd.DataFrame, doses: pd.DataFrame) -> pd.DataFrame:
     """person_milestones of inputs read from the warehouse (text)."""
     residence = residence.assign(
-        updated_at=pd.to_datetime(residence["updated_at"], utc=True, format="ISO8601")
+        updated_at=pd.to_datetime(residence["updated_at"], utc=True, format="ISO8601"),
+        birth_year=pd.to_numeric(residence["birth_year"]).astype("Int64"),
     )
     doses = doses.assign(
         session_date=pd.to_datetime(doses["session_date"]),
@@ -209,8 +224,8 @@ def refresh_people(
     before = _dated(
         read_frame(
             conn,
-            "SELECT p.person_key, p.residence_commune_code, p.first_dose_date, p.full_date, "
-            "p.boosted_date FROM affected_person ap CROSS JOIN person_vax p "
+            "SELECT p.person_key, p.residence_commune_code, p.birth_year, p.first_dose_date, "
+            "p.full_date, p.boosted_date FROM affected_person ap CROSS JOIN person_vax p "
             "WHERE p.person_key = ap.person_key",
         ),
         MILESTONES,
@@ -225,13 +240,19 @@ def refresh_people(
 
 
 MILESTONES = ("first_dose_date", "full_date", "boosted_date")
-COVERAGE_KEY = ["commune_code", "date"]
+COVERAGE_KEY = ["commune_code", "date", "birth_year"]
+# The mart's birth year of people whose citizen row has none (a key cannot be NULL).
+UNKNOWN_BIRTH_YEAR = 0
 COVERAGE_COUNTS = ["new_1plus", "new_full", "new_boosted"]
 
 
 def _dated(frame: pd.DataFrame, columns) -> pd.DataFrame:
-    """Date columns read back from the warehouse (text) as the load's datetime64 values."""
-    return frame.assign(**{c: pd.to_datetime(frame[c], format="ISO8601") for c in columns})
+    """Date columns read back from the warehouse (text) as the load's datetime64 values, and a
+    birth year as a nullable integer."""
+    frame = frame.assign(**{c: pd.to_datetime(frame[c], format="ISO8601") for c in columns})
+    if "birth_year" in frame:
+        frame["birth_year"] = pd.to_numeric(frame["birth_year"]).astype("Int64")
+    return frame
 
 
 def _coverage_change(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
@@ -249,16 +270,19 @@ def _add_to_coverage_mart(conn: sa.Connection, change: pd.DataFrame) -> None:
     no such rows)."""
     if change.empty:
         return
-    create_temp_table(conn, "touched_cd", {"commune_code": "TEXT", "date": "DATE"})
+    create_temp_table(
+        conn, "touched_cd", {"commune_code": "TEXT", "date": "DATE", "birth_year": "INTEGER"}
+    )
     keys = change[COVERAGE_KEY].assign(date=change["date"].dt.strftime("%Y-%m-%d"))
     add_keys_frame(conn, "touched_cd", keys)
     now = read_frame(
         conn,
-        "SELECT m.commune_code, m.date, m.new_1plus, m.new_full, m.new_boosted "
+        "SELECT m.commune_code, m.date, m.birth_year, m.new_1plus, m.new_full, m.new_boosted "
         "FROM touched_cd t CROSS JOIN mart_coverage_day m "
-        "WHERE m.commune_code = t.commune_code AND m.date = t.date",
+        "WHERE m.commune_code = t.commune_code AND m.date = t.date "
+        "AND m.birth_year = t.birth_year",
     )
-    now = _dated(now, ["date"]).astype({c: "int64" for c in COVERAGE_COUNTS})
+    now = _dated(now, ["date"]).astype({c: "int64" for c in [*COVERAGE_COUNTS, "birth_year"]})
     rows = (
         now.set_index(COVERAGE_KEY)[COVERAGE_COUNTS]
         .add(change.set_index(COVERAGE_KEY)[COVERAGE_COUNTS], fill_value=0)
@@ -266,7 +290,7 @@ def _add_to_coverage_mart(conn: sa.Connection, change: pd.DataFrame) -> None:
     )
     rows = rows[(rows != 0).any(axis=1)].reset_index()
     conn.exec_driver_sql(
-        "DELETE FROM mart_coverage_day WHERE (commune_code, date) IN "
-        "(SELECT commune_code, date FROM touched_cd)"
+        "DELETE FROM mart_coverage_day WHERE (commune_code, date, birth_year) IN "
+        "(SELECT commune_code, date, birth_year FROM touched_cd)"
     )
     upsert(conn, schema.mart_coverage_day, rows)

@@ -7,8 +7,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from queries import due as due_queries
+from queries import groups
 from queries.scope import Period, Scope
-from warehouse import reference
 
 SESSION_COUNTS = [
     "checked_in", "screened", "eligible", "deferred", "contraindicated", "referred", "doses",
@@ -19,8 +19,8 @@ COLUMNS = {
     "sessions": ["facility_id", "date", *SESSION_COUNTS],
     "doses": ["facility_id", "date", "vaccine_code", "dose_number", "dose_kind", "doses"],
     "coverage": [
-        "area_code", "area_level", "date", "people_1plus", "people_full", "people_boosted",
-        "population_total", "population_18plus",
+        "area_code", "area_level", "date", "target_group", "people_1plus", "people_full",
+        "people_boosted", "population",
     ],
     "stock": [
         "store_id", "vaccine_code", "date", *STOCK_FLOWS, "on_hand", "declared_remaining",
@@ -141,65 +141,46 @@ def scope_areas(conn: sa.Connection, scope: Scope) -> pd.DataFrame:
 
 
 def coverage(conn: sa.Connection, scope: Scope, period: Period) -> pd.DataFrame:
-    """People with >= 1 dose, fully vaccinated and boosted, by residence, as of each day.
+    """People with >= 1 dose, fully vaccinated and boosted, by residence and target group, as
+    of each day.
 
-    One row per area of the scope and day of the period (cumulative counts), with the
-    census denominators.
+    One row per area of the scope, day of the period and target group (cumulative counts of
+    the group's people on that day), with the group's estimated population in the day's year
+    (empty when unknown). People without a valid birth year are in `all` only.
     """
     areas = scope_areas(conn, scope)
-    communes = areas.loc[areas["area_level"] == "commune", "area_code"].tolist()
-    new = _read(
-        conn,
-        "SELECT commune_code, date, new_1plus, new_full, new_boosted FROM mart_coverage_day "
-        "WHERE date <= :end",
-        {"end": period.end},
-    )
-    new = new[new["commune_code"].isin(communes)]
-    new["date"] = _dates(new["date"])
-    days = period.days
-    measures = {"people_1plus": "new_1plus", "people_full": "new_full",
-                "people_boosted": "new_boosted"}  # fmt: skip
-    by_commune = {}
-    for measure, column in measures.items():
-        wide = new.pivot_table(
-            index="date", columns="commune_code", values=column, aggfunc="sum", fill_value=0
-        ).reindex(columns=communes, fill_value=0)
-        before = wide[wide.index < days[0]].sum()
-        within = wide[wide.index >= days[0]].reindex(days, fill_value=0)
-        by_commune[measure] = within.cumsum() + before
     frames = []
-    district_of = areas.set_index("area_code")["district_code"]
-    for level in ("province", "district", "commune"):
-        level_areas = areas.loc[areas["area_level"] == level, "area_code"].tolist()
-        if not level_areas:
+    for level, key in (("province", None), ("district", "a.district_code"),
+                       ("commune", "a.area_code")):  # fmt: skip
+        codes = areas.loc[areas["area_level"] == level, "area_code"].tolist()
+        if not codes:
             continue
-        parts = {}
-        for measure, wide in by_commune.items():
-            if level == "commune":
-                grouped = wide
-            elif level == "district":
-                grouped = wide.T.groupby(district_of.reindex(wide.columns).to_numpy()).sum().T
-            else:
-                grouped = pd.DataFrame({reference.PROVINCE_CODE: wide.sum(axis=1)})
-            grouped = grouped.reindex(columns=level_areas, fill_value=0)
-            parts[measure] = grouped.stack()
-        long = pd.DataFrame(parts).reset_index()
-        long.columns = ["date", "area_code", *measures]
-        long["area_level"] = level
-        frames.append(long)
+        marks = ", ".join(f":a{i}" for i in range(len(codes)))
+        column = "a.district_code" if level == "district" else "a.area_code"
+        where = "1 = 1" if level == "province" else f"{column} IN ({marks})"
+        params = {} if level == "province" else {f"a{i}": c for i, c in enumerate(codes)}
+        people = groups.people(
+            conn, where, params, key, groups.GROUPS, period.days, None if key is None else codes
+        )
+        if key is None:
+            people["area_code"] = codes[0]
+        frames.append(people.assign(area_level=level))
     if not frames:
         return pd.DataFrame(columns=COLUMNS["coverage"])
-    out = pd.concat(frames, ignore_index=True)
-    pop = _read(conn, "SELECT area_code, denominator, population FROM population", {})
-    pop = pop.pivot_table(index="area_code", columns="denominator", values="population")
-    out["population_total"] = out["area_code"].map(pop["total"]).astype("Int64")
-    out["population_18plus"] = out["area_code"].map(pop["18plus"]).astype("Int64")
-    for measure in measures:
+    out = groups.with_population(conn, pd.concat(frames, ignore_index=True))
+    out["population"] = out["population"].round().astype("Int64")
+    out["date"] = _dates(out["date"])
+    for measure in groups.PEOPLE:
         out[measure] = out[measure].astype("int64")
     order = {"province": 0, "district": 1, "commune": 2}
+    rank = {g: i for i, g in enumerate(groups.GROUPS)}
     out = out.sort_values(
-        ["area_level", "area_code", "date"],
-        key=lambda s: s.map(order) if s.name == "area_level" else s,
+        ["area_level", "area_code", "date", "target_group"],
+        key=lambda s: (
+            s.map(order)
+            if s.name == "area_level"
+            else (s.map(rank) if s.name == "target_group" else s)
+        ),
     )
     return out.reset_index(drop=True)[COLUMNS["coverage"]]
 

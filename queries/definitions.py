@@ -99,23 +99,42 @@ METRICS: dict[str, Metric] = {
     "coverage": Metric(
         "Tỷ lệ bao phủ",
         "Coverage",
-        "Số người / dân số mục tiêu của địa bàn (tổng dân số, từ 18, 12 hoặc 5 tuổi trở lên; "
-        "Tổng điều tra dân số 2019). Vượt 100 % nghĩa là mẫu số sai và được đánh dấu.",
-        "People / the area's target population (total, 18+, 12+ or 5+; 2019 census). Above "
-        "100 % means the denominator is wrong, and is flagged.",
+        "Số người của nhóm đối tượng / dân số ước tính của nhóm tại địa bàn (mọi lứa tuổi, từ 18 "
+        "tuổi, 12-17, 5-11, từ 50, từ 65 tuổi; tuổi = năm của ngày − năm sinh). Vượt 100 % "
+        "nghĩa là dân số ước tính thấp và được đánh dấu.",
+        "People of the target group / the group's estimated population in the area (all ages, "
+        "18+, 12-17, 5-11, 50+, 65+; age = year of the day − birth year). Above 100 % means the "
+        "estimate is low, and is flagged.",
     ),
-    "population_total": Metric(
-        "Tổng dân số",
-        "Total population",
-        "Dân số theo Tổng điều tra dân số và nhà ở 2019 (Tổng cục Thống kê).",
-        "Population at the 2019 Population and Housing Census (GSO).",
+    "target_group": Metric(
+        "Nhóm đối tượng",
+        "Target group",
+        "Nhóm tuổi tính bao phủ: all (mọi lứa tuổi), 18+, 12-17, 5-11, 50+, 65+. Tuổi trong năm = "
+        "năm − năm sinh, nên mỗi tháng Giêng một lớp tuổi chuyển sang nhóm trên. Người không có "
+        "năm sinh hợp lệ chỉ được tính trong «mọi lứa tuổi».",
+        "The age group coverage is computed for: all (all ages), 18+, 12-17, 5-11, 50+, 65+. "
+        "The age in a year is the year − birth year, so each January one birth year moves up a "
+        "group. People without a valid birth year count in «all ages» only.",
     ),
-    "population_18plus": Metric(
-        "Dân số từ 18 tuổi trở lên",
-        "Population aged 18 and over",
-        "Ước tính từ Tổng điều tra 2019: cơ cấu tuổi của huyện áp cho xã; nhóm 15-19 tính 2/5.",
-        "Estimated from the 2019 census: the district's age structure applied to the commune; "
-        "2/5 of the 15-19 band.",
+    "population": Metric(
+        "Dân số mục tiêu (ước tính)",
+        "Target population (estimate)",
+        "Dân số của nhóm trong năm của ngày, ước tính từ Tổng điều tra dân số 2019 (Tổng cục "
+        "Thống kê) theo huyện và nhóm 5 tuổi: mỗi nhóm chia đều cho từng tuổi, cộng thêm số năm "
+        "từ 2019 (không tính sinh, tử, di cư); xã lấy cơ cấu tuổi của huyện nhân với dân số "
+        "2019 của xã. «Mọi lứa tuổi» là tổng dân số 2019.",
+        "The group's population in the year of the day, estimated from the 2019 Population and "
+        "Housing Census (GSO) by district and five-year band: each band spread evenly over its "
+        "ages, aged forward by the years since 2019 (no births, deaths or migration); a commune "
+        "gets its district's age shares times its own 2019 total. «All ages» is the 2019 total.",
+    ),
+    "unknown_birth_year": Metric(
+        "Không có năm sinh hợp lệ",
+        "No valid birth year",
+        "Số người đã tiêm ít nhất 1 mũi không có năm sinh hợp lệ (trống, trước 1900 hoặc sau năm "
+        "của ngày): chỉ được tính trong «mọi lứa tuổi».",
+        "People with at least one dose without a valid birth year (none, before 1900 or after "
+        "the year of the day): counted in «all ages» only.",
     ),
     "drop_out": Metric(
         "Tỷ lệ bỏ mũi",
@@ -233,39 +252,27 @@ METRICS: dict[str, Metric] = {
         "Tỷ lệ bao phủ: ít nhất 1 mũi",
         "Coverage: at least one dose",
         "Số người đã tiêm ít nhất 1 mũi (theo nơi cư trú, đến hết ngày) / dân số mục tiêu đã "
-        "chọn. Vượt 100 % nghĩa là mẫu số sai: được đánh dấu, không cắt bớt.",
-        "People with at least one dose (by residence, by the end of the day) / the chosen target "
-        "population. Above 100% means the denominator is wrong: flagged, never clipped.",
+        "chọn. Vượt 100 % nghĩa là ước tính thấp: được đánh dấu, không cắt bớt.",
+        "People of the chosen target group with at least one dose (by residence, by the end of "
+        "the day) / its estimated population. Above 100% means the estimate is low: flagged, "
+        "never clipped.",
     ),
     "coverage_full": Metric(
         "Tỷ lệ bao phủ: đủ liều cơ bản",
         "Coverage: fully vaccinated (primary series)",
         "Số người tiêm đủ liều cơ bản (theo nơi cư trú, đến hết ngày) / dân số mục tiêu đã chọn. "
-        "Vượt 100 % nghĩa là mẫu số sai: được đánh dấu, không cắt bớt.",
+        "Vượt 100 % nghĩa là ước tính thấp: được đánh dấu, không cắt bớt.",
         "People fully vaccinated with the primary series (by residence, by the end of the day) / "
-        "the chosen target population. Above 100% means the denominator is wrong: flagged.",
+        "the chosen target population. Above 100% means the estimate is low: flagged.",
     ),
     "coverage_boosted": Metric(
         "Tỷ lệ bao phủ: mũi nhắc lại",
         "Coverage: booster",
         "Số người đã tiêm mũi nhắc lại (theo nơi cư trú, đến hết ngày) / dân số mục tiêu đã chọn. "
-        "Vượt 100 % nghĩa là mẫu số sai: được đánh dấu, không cắt bớt.",
-        "People with a booster dose (by residence, by the end of the day) / the chosen target "
-        "population. Above 100% means the denominator is wrong: flagged, never clipped.",
-    ),
-    "population_12plus": Metric(
-        "Dân số từ 12 tuổi trở lên",
-        "Population aged 12 and over",
-        "Ước tính từ Tổng điều tra 2019: cơ cấu tuổi của huyện áp cho xã; nhóm 10-14 tính 3/5.",
-        "Estimated from the 2019 census: the district's age structure applied to the commune; "
-        "3/5 of the 10-14 band.",
-    ),
-    "population_5plus": Metric(
-        "Dân số từ 5 tuổi trở lên",
-        "Population aged 5 and over",
-        "Ước tính từ Tổng điều tra 2019: cơ cấu tuổi của huyện áp cho xã; từ nhóm 5-9 trở lên.",
-        "Estimated from the 2019 census: the district's age structure applied to the commune; "
-        "the 5-9 band and above.",
+        "Vượt 100 % nghĩa là ước tính thấp: được đánh dấu, không cắt bớt.",
+        "People of the chosen target group with a booster dose (by residence, by the end of the "
+        "day) / its estimated population. Above 100% means the estimate is low: flagged, never "
+        "clipped.",
     ),
     "data_as_of": Metric(
         "Dữ liệu cập nhật đến",

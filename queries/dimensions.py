@@ -51,8 +51,13 @@ def vaccines(conn: sa.Connection) -> pd.DataFrame:
 
 
 def population(conn: sa.Connection) -> pd.DataFrame:
-    """Denominators by area: columns area_code, denominator, population, source, year."""
-    return _read(conn, "SELECT area_code, denominator, population, source, year FROM population")
+    """Target-group populations by area and year: columns area_code, target_group, year,
+    population, source, source_year, method."""
+    return _read(
+        conn,
+        "SELECT area_code, target_group, year, population, source, source_year, method "
+        "FROM population",
+    )
 
 
 def children(conn: sa.Connection, scope: Scope, level: str) -> pd.DataFrame:

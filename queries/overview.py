@@ -6,30 +6,29 @@ Every figure follows METRICS.md and is read from the marts with the scope filter
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 
 import pandas as pd
 import sqlalchemy as sa
 
-from queries import measures, periods
+from queries import groups, measures, periods
 from queries.scope import Period, Scope
+from warehouse.target_groups import DEFAULT_GROUP, check_group
 
 SPARK_WEEKS = 8
 STOCK_USE_DAYS = 7  # days of stock: mean daily ledger use over the 7 days ending on the day
 BACKLOG_PACE_DAYS = 28  # certificate backlog in days of the site's work over these days
 DOSE_GROUPS = ("dose1", "dose2", "dose3plus")
-DENOMINATORS = ("total", "18plus", "12plus", "5plus")
 KPI_COLUMNS = [
     "window", "start", "end", "doses", "planned", "plan_achievement", "screened", "deferrals",
     "deferral_rate", "issued", "backlog", "aefi_serious", "people_1plus", "people_full",
-    "people_boosted", "population", "coverage_1plus", "coverage_full", "coverage_boosted",
-    "on_hand", "used_7d", "days_of_stock",
+    "people_boosted", "unknown_birth_year", "target_group", "population", "coverage_1plus",
+    "coverage_full", "coverage_boosted", "on_hand", "used_7d", "days_of_stock",
 ]  # fmt: skip
 RANKING_COLUMNS = [
     "area_code", "name", "area_level", "people_1plus", "people_full", "people_boosted",
-    "population", "coverage_1plus", "coverage_full", "coverage_boosted", "doses", "planned",
-    "plan_achievement",
+    "target_group", "population", "coverage_1plus", "coverage_full", "coverage_boosted", "doses",
+    "planned", "plan_achievement",
 ]  # fmt: skip
 
 
@@ -83,21 +82,6 @@ def _scope_area_code(conn: sa.Connection, scope: Scope) -> str | None:
     ).scalar()
 
 
-def _population(conn: sa.Connection, area_code: str | None, denominator: str) -> float:
-    if area_code is None:
-        return math.nan
-    value = conn.execute(
-        sa.text("SELECT population FROM population WHERE area_code = :a AND denominator = :d"),
-        {"a": area_code, "d": denominator},
-    ).scalar()
-    return float(value) if value is not None else math.nan
-
-
-def _check_denominator(denominator: str) -> None:
-    if denominator not in DENOMINATORS:
-        raise ValueError(f"unknown denominator {denominator!r}; use one of {DENOMINATORS}")
-
-
 def kpi_windows(period: Period) -> list[tuple[str, date, date]]:
     """The windows the headline figures are computed for: the period ("current"), the period of
     the same length just before ("previous"), and the 8 ISO weeks ending with the week of the
@@ -112,7 +96,7 @@ def kpi_windows(period: Period) -> list[tuple[str, date, date]]:
 
 # --- headline figures -----------------------------------------------------------------------
 def kpis(
-    conn: sa.Connection, scope: Scope, period: Period, denominator: str = "18plus"
+    conn: sa.Connection, scope: Scope, period: Period, group: str = DEFAULT_GROUP
 ) -> pd.DataFrame:
     """The headline figures of the scope, one row per window (see `kpi_windows`).
 
@@ -122,14 +106,15 @@ def kpis(
       referred) and the deferral rate (deferrals / screened), certificates issued, serious AEFI
       reports (by onset day);
     - stocks at the end of the window's last day: certificate backlog, people with >= 1 dose,
-      fully vaccinated and boosted (by residence; a site counts for its commune), coverage
-      (people / the `denominator` census population of the area), doses on hand over the
-      scope's stores (the running ledger balance; the latest row per store and vaccine on or
-      before the day), doses used over the 7 days ending on the day (ledger), and days of
-      stock = on hand / (used over those 7 days / 7), NaN when nothing was used.
+      fully vaccinated and boosted of the target `group` (by residence; a site counts for its
+      commune), those with >= 1 dose without a valid birth year (counted in `all` only),
+      coverage (people / the group's estimated population in the year of the day), doses on
+      hand over the scope's stores (the running ledger balance; the latest row per store and
+      vaccine on or before the day), doses used over the 7 days ending on the day (ledger),
+      and days of stock = on hand / (used over those 7 days / 7), NaN when nothing was used.
     Ratios with a zero denominator are NaN.
     """
-    _check_denominator(denominator)
+    check_group(group)
     windows = kpi_windows(period)
     first = min(start for _, start, _ in windows)
     end = period.end
@@ -177,16 +162,10 @@ def kpis(
         )
     )
     com_where, com_params = _commune_filter(scope, "a")
-    people = _day_index(
-        _read(
-            conn,
-            "SELECT m.date, SUM(m.new_1plus) AS p1, SUM(m.new_full) AS pf, "
-            "SUM(m.new_boosted) AS pb FROM mart_coverage_day m "
-            "JOIN area a ON a.area_code = m.commune_code AND a.area_level = 'commune' "
-            f"WHERE {com_where} AND m.date <= :end GROUP BY m.date",
-            {**com_params, "end": end},
-        )
-    )
+    ends = [stop for _, _, stop in windows]
+    people = groups.people(conn, com_where, com_params, None, [group], ends)
+    people = groups.with_population(conn, people.assign(area_code=_scope_area_code(conn, scope)))
+    people = people.set_index("date")
     store_where, store_params = scope.store_filter("s")
     stock = _day_index(
         _read(
@@ -198,7 +177,6 @@ def kpis(
             {**store_params, "end": end},
         )
     )
-    population = _population(conn, _scope_area_code(conn, scope), denominator)
 
     rows = []
     for name, start, stop in windows:
@@ -209,7 +187,9 @@ def kpis(
         backlog = _sum_to(certs, "backlog_in", stop, before=True) - _sum_to(
             certs, "backlog_out", stop
         )
-        p1, pf, pb = (_sum_to(people, c, stop) for c in ("p1", "pf", "pb"))
+        row = people.loc[pd.Timestamp(stop)]
+        p1, pf, pb = (int(row[c]) for c in groups.PEOPLE)
+        population = float(row["population"])
         on_hand = _sum_to(stock, "net", stop)
         used = _sum(stock, "used", stop - timedelta(days=STOCK_USE_DAYS - 1), stop)
         rows.append(
@@ -229,6 +209,8 @@ def kpis(
                 "people_1plus": p1,
                 "people_full": pf,
                 "people_boosted": pb,
+                "unknown_birth_year": int(row[groups.UNKNOWN]),
+                "target_group": group,
                 "population": population,
                 "coverage_1plus": measures.ratio(p1, population),
                 "coverage_full": measures.ratio(pf, population),
@@ -241,10 +223,12 @@ def kpis(
     out = pd.DataFrame(rows, columns=KPI_COLUMNS)
     counts = [
         "doses", "planned", "screened", "deferrals", "issued", "backlog", "aefi_serious",
-        "people_1plus", "people_full", "people_boosted", "on_hand", "used_7d",
+        "people_1plus", "people_full", "people_boosted", "unknown_birth_year", "on_hand",
+        "used_7d",
     ]  # fmt: skip
     out[counts] = out[counts].astype("int64")
-    ratios = [c for c in KPI_COLUMNS if c not in counts and c not in ("window", "start", "end")]
+    texts = ("window", "start", "end", "target_group")
+    ratios = [c for c in KPI_COLUMNS if c not in counts and c not in texts]
     out[ratios] = out[ratios].astype("float64")  # a missing ratio is NaN
     return out
 
@@ -315,17 +299,18 @@ def ranking_level(scope: Scope) -> str:
 
 
 def ranking(
-    conn: sa.Connection, scope: Scope, period: Period, denominator: str = "18plus"
+    conn: sa.Connection, scope: Scope, period: Period, group: str = DEFAULT_GROUP
 ) -> pd.DataFrame:
     """The areas one level down, for ranking: the province's districts, or the communes of a
     district (for a commune or a site: the communes of its district).
 
     Per area: people with >= 1 dose, fully vaccinated and boosted at the end of the period, by
-    residence, the `denominator` population and the coverages; doses administered in the
+    residence, of the target `group`, its estimated population in the year of the period's end
+    and the coverages; doses administered in the
     period at the sites of the area (a site's area is its commune); approved planned doses and
     plan achievement (doses / planned). Every area, in code order.
     """
-    _check_denominator(denominator)
+    check_group(group)
     if scope.level == "province":
         key_area, key_fac, child_where = "a.district_code", "f.district_code", "1 = 1"
         areas = _read(
@@ -357,15 +342,12 @@ def ranking(
         level = "commune"
     area_where = child_where.format(alias="a")
     fac_where = child_where.format(alias="f")
-    people = _read(
-        conn,
-        f"SELECT {key_area} AS area_code, SUM(m.new_1plus) AS people_1plus, "
-        "SUM(m.new_full) AS people_full, SUM(m.new_boosted) AS people_boosted "
-        "FROM mart_coverage_day m "
-        "JOIN area a ON a.area_code = m.commune_code AND a.area_level = 'commune' "
-        f"WHERE {area_where} AND m.date <= :end GROUP BY {key_area}",
-        {**params, "end": period.end},
+    people = groups.people(
+        conn, area_where, params, key_area, [group], [period.end], areas["area_code"].tolist()
     )
+    people = groups.with_population(conn, people)[
+        ["area_code", *groups.PEOPLE, "target_group", "population"]
+    ]
     flows = [
         _read(
             conn,
@@ -379,15 +361,8 @@ def ranking(
             ("mart_plan_day", "planned_doses", "planned"),
         )
     ]
-    population = _read(
-        conn,
-        "SELECT p.area_code, p.population FROM population p "
-        f"JOIN area a ON a.area_code = p.area_code AND a.area_level = '{level}' "
-        "WHERE p.denominator = :d",
-        {"d": denominator},
-    )
     out = areas.assign(area_level=level)
-    for part in (people, *flows, population):
+    for part in (people, *flows):
         out = out.merge(part, on="area_code", how="left")
     counts = ["people_1plus", "people_full", "people_boosted", "doses", "planned"]
     out[counts] = out[counts].fillna(0).astype("int64")

@@ -20,10 +20,13 @@ Reading choices, where METRICS.md leaves room, are marked "Reading:" below.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.util
+import math
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +35,7 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMUNES_CSV = ROOT / "reference" / "communes.csv"
+DISTRICT_AGE_CSV = ROOT / "reference" / "district_age_2019.csv"
 PROVINCE_CODE = "36"
 # Asia/Ho_Chi_Minh has been UTC+7 without daylight saving since 1975.
 LOCAL_OFFSET = pd.Timedelta(hours=7)
@@ -54,9 +58,11 @@ COLUMNS: dict[str, list[str]] = {
         "area_code",
         "area_level",
         "date",
+        "target_group",
         "people_1plus",
         "people_full",
         "people_boosted",
+        "population",
     ],
     "stock": [
         "store_id",
@@ -76,7 +82,7 @@ COLUMNS: dict[str, list[str]] = {
 KEYS: dict[str, list[str]] = {
     "sessions": ["facility_id", "date"],
     "doses": ["facility_id", "date", "vaccine_code", "dose_number", "dose_kind"],
-    "coverage": ["area_code", "area_level", "date"],
+    "coverage": ["area_code", "area_level", "date", "target_group"],
     "stock": ["store_id", "vaccine_code", "date"],
     "certificates": ["facility_id", "date"],
     "aefi": ["facility_id", "date", "severity"],
@@ -144,7 +150,7 @@ _DATES = {
 # Only the columns the metrics need (personal data such as names is never read).
 _READ_COLUMNS = {
     "facility": ["facility_id", "commune_code", "active"],
-    "citizen": ["citizen_id", "national_id", "residence_commune_code", "updated_at"],
+    "citizen": ["citizen_id", "national_id", "residence_commune_code", "updated_at", "birth_date"],
     "visit": [
         "visit_id",
         "citizen_id",
@@ -355,20 +361,25 @@ def doses(platform: Platform, date_from: str, date_to: str) -> pd.DataFrame:
 
 
 def persons(platform: Platform) -> pd.DataFrame:
-    """citizen_id -> person and the person's residence commune.
+    """citizen_id -> person, the person's residence commune and birth year.
 
     A person is the national_id when one is recorded (non-empty after stripping), else the
     citizen_id; the residence is that of the most recently updated of the person's rows.
-    Reading: ties on updated_at go to the larger citizen_id, so the answer is deterministic.
+    Reading: ties on updated_at go to the larger citizen_id, so the answer is deterministic;
+    the birth year is that of the same row (missing when its birth date is missing or not a
+    date).
     """
     citizens = platform.table("citizen").copy()
+    text = citizens["birth_date"].astype(object).map(lambda v: None if pd.isna(v) else str(v))
+    born = pd.to_datetime(text.str.strip().str[:10], format="%Y-%m-%d", errors="coerce")
+    citizens["birth_year"] = born.dt.year.astype("Int64")
     has_nid = citizens["national_id"].notna()
     citizens["person"] = np.where(
         has_nid, "nid:" + citizens["national_id"].fillna(""), "cid:" + citizens["citizen_id"]
     )
     latest = citizens.sort_values(["person", "updated_at", "citizen_id"]).drop_duplicates(
         "person", keep="last"
-    )[["person", "residence_commune_code"]]
+    )[["person", "residence_commune_code", "birth_year"]]
     return citizens[["citizen_id", "person"]].merge(latest, on="person", how="left")
 
 
@@ -410,13 +421,92 @@ def _cumulative_by_commune(
     return new.groupby(level="commune", sort=False).cumsum()
 
 
+# Target groups (METRICS.md, "Age and target groups"): (youngest, oldest) age in the year, None
+# where open. Age on day D = year(D) - birth year.
+GROUPS: dict[str, tuple[int | None, int | None]] = {
+    "all": (None, None),
+    "18+": (18, None),
+    "12-17": (12, 17),
+    "5-11": (5, 11),
+    "50+": (50, None),
+    "65+": (65, None),
+}
+CENSUS_YEAR = 2019
+# Reading: a birth year is valid when it lies between 1900 and the year of the day counted.
+FIRST_VALID_BIRTH_YEAR = 1900
+
+
+def in_group(birth_year: pd.Series, group: str, year: int) -> pd.Series:
+    """Whether people of these birth years belong to `group` on a day of `year`."""
+    youngest, oldest = GROUPS[group]
+    if youngest is None:
+        return pd.Series(True, index=birth_year.index)
+    valid = birth_year.notna() & (birth_year >= FIRST_VALID_BIRTH_YEAR) & (birth_year <= year)
+    age = year - birth_year
+    keep = valid & (age >= youngest)
+    if oldest is not None:
+        keep &= age <= oldest
+    return keep.fillna(False).astype(bool)
+
+
+def _band_bounds(band: str) -> tuple[int, int | None]:
+    """`0-04` -> (0, 4); `85+` -> (85, None)."""
+    if band.endswith("+"):
+        return int(band[:-1]), None
+    first, last = band.split("-")
+    return int(first), int(last)
+
+
+@functools.cache
+def district_population(group: str, year: int) -> dict[str, Fraction]:
+    """METRICS.md "Denominators", per district: each census band spread evenly over its single
+    years, aged forward by year - 2019; a group's ages in `year` are ages
+    [youngest - shift, oldest - shift] at the census. Exact fractions."""
+    ages = pd.read_csv(DISTRICT_AGE_CSV, dtype={"district_code": str})
+    youngest, oldest = GROUPS[group]
+    shift = year - CENSUS_YEAR
+    out: dict[str, Fraction] = {}
+    for row in ages.itertuples(index=False):
+        first, last = _band_bounds(row.age_band)
+        count = Fraction(int(row.population_2019))
+        if youngest is None:
+            part = count
+        elif last is None:  # the open band: wholly in an open group reaching down to it
+            assert oldest is not None or youngest - shift <= first
+            part = count if oldest is None else Fraction(0)
+        else:
+            low = youngest - shift
+            high = last if oldest is None else oldest - shift
+            overlap = max(0, min(last, high) - max(first, low) + 1)
+            part = count * overlap / (last - first + 1)
+        out[row.district_code] = out.get(row.district_code, Fraction(0)) + part
+    return out
+
+
+@functools.cache
+def commune_population(group: str, year: int) -> pd.Series:
+    """commune_code -> the commune's population of `group` in `year`: its district's share of
+    the group times its own 2019 total, rounded to whole persons (halves up)."""
+    communes = pd.read_csv(COMMUNES_CSV, dtype=str)
+    totals = communes.assign(p=communes["population_2019"].astype(int))
+    district_total = totals.groupby("district_code")["p"].sum()
+    group_pop = district_population(group, year)
+    values = {}
+    for row in totals.itertuples(index=False):
+        share = group_pop[row.district_code] / int(district_total[row.district_code])
+        values[row.commune_code] = int(math.floor(share * row.p + Fraction(1, 2)))
+    return pd.Series(values)
+
+
 def coverage(platform: Platform, date_from: str, date_to: str) -> pd.DataFrame:
     days = _days(date_from, date_to)
     communes = load_communes()
     commune_codes = communes["commune_code"].tolist()
 
     people = persons(platform)
-    residence = people.drop_duplicates("person").set_index("person")["residence_commune_code"]
+    person_rows = people.drop_duplicates("person").set_index("person")
+    residence = person_rows["residence_commune_code"]
+    birth_year = person_rows["birth_year"]
     visits = _active_visits(platform)
     visits = visits[visits["injected_at"].notna() & (visits["session_date"] <= days[-1])]
     # Assigning a visit to a person needs its citizen row: no row, no person.
@@ -430,29 +520,46 @@ def coverage(platform: Platform, date_from: str, date_to: str) -> pd.DataFrame:
         how="left",
     )
     full = _first_full_day(primary)
-
-    tables = {
-        "people_1plus": _cumulative_by_commune(first_dose, residence, commune_codes, days),
-        "people_full": _cumulative_by_commune(full, residence, commune_codes, days),
-        "people_boosted": _cumulative_by_commune(boosted, residence, commune_codes, days),
-    }
-    long = pd.DataFrame(tables).rename_axis(["commune_code", "day"]).reset_index()
+    firsts = {"people_1plus": first_dose, "people_full": full, "people_boosted": boosted}
 
     district_of = communes.set_index("commune_code")["district_code"]
-    metrics = list(tables)
-    commune_rows = long.assign(area_code=long["commune_code"], area_level="commune")
-    district_rows = (
-        long.assign(area_code=long["commune_code"].map(district_of))
-        .groupby(["area_code", "day"], as_index=False)[metrics]
-        .sum()
-        .assign(area_level="district")
-    )
-    province_rows = (
-        long.groupby("day", as_index=False)[metrics]
-        .sum()
-        .assign(area_code=PROVINCE_CODE, area_level="province")
-    )
-    out = pd.concat([commune_rows, district_rows, province_rows], ignore_index=True)
+    parts = []
+    for group in GROUPS:
+        for year in sorted(set(days.year)):
+            year_days = days[days.year == year]
+            members = birth_year.index[in_group(birth_year, group, year).to_numpy()]
+            tables = {
+                name: _cumulative_by_commune(
+                    first[first.index.isin(members)], residence, commune_codes, days
+                )
+                for name, first in firsts.items()
+            }
+            long = pd.DataFrame(tables).rename_axis(["commune_code", "day"]).reset_index()
+            long = long[long["day"].isin(year_days)]
+            metrics = list(tables)
+            commune_rows = long.assign(area_code=long["commune_code"], area_level="commune")
+            district_rows = (
+                long.assign(area_code=long["commune_code"].map(district_of))
+                .groupby(["area_code", "day"], as_index=False)[metrics]
+                .sum()
+                .assign(area_level="district")
+            )
+            province_rows = (
+                long.groupby("day", as_index=False)[metrics]
+                .sum()
+                .assign(area_code=PROVINCE_CODE, area_level="province")
+            )
+            pop = commune_population(group, year)
+            population = {
+                **pop.to_dict(),
+                **pop.groupby(district_of.reindex(pop.index).to_numpy()).sum().to_dict(),
+                PROVINCE_CODE: int(pop.sum()),
+            }
+            part = pd.concat([commune_rows, district_rows, province_rows], ignore_index=True)
+            part["target_group"] = group
+            part["population"] = part["area_code"].map(population)
+            parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
     out["date"] = _fmt(out["day"])
     return _finish(out, "coverage")
 

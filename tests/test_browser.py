@@ -507,3 +507,14 @@ def test_the_decisions_and_expiry_sections_lead_to_the_stock_page(
     if lang == "en":  # Vietnamese is the default, left out of the address
         assert "lang=en" in page.url, page.url
     assert not problems(page), problems(page)
+
+
+def test_a_target_group_with_a_plus_sign_survives_the_address(server, page):
+    # "18+" and "65+" are the group names of the address: the "+" must come back as "+".
+    page.goto(f"{server.url}/coverage?week=2021-W40&group=65%2B")
+    wait_idle(page)
+    assert not problems(page), problems(page)
+    main = page.locator("[data-testid='stMain']")
+    assert wait_for(lambda: "Mẫu số: dân số 65+ năm 2021" in main.inner_text()), main.inner_text()
+    assert "không phải là lựa chọn" not in main.inner_text()
+    assert "group=65%2B" in page.url or "group=65+" not in page.url

@@ -36,7 +36,7 @@ APP = str(ROOT / "dashboard" / "app.py")
         {"lang": "en", "week": "2021-W37"},
         {"lang": "vi", "from": "2021-09-01", "to": "2021-09-30", "district": "360"},
         {"lang": "vi", "week": "2021-W40", "district": "356", "commune": "13633", "site": "F1"},
-        {"lang": "en", "week": "2022-W01", "denominator": "18plus", "measure": "full"},
+        {"lang": "en", "week": "2022-W01", "group": "18+", "measure": "full"},
     ],
 )
 def test_url_round_trip(params):
@@ -228,7 +228,7 @@ def test_a_range_before_the_data_opens_its_first_week(monkeypatch, tiny_warehous
         ({"from": "2021-07-01", "to": "soon"}, "Khoảng thời gian “01/07/2021” – “soon”"),
         ({"district": "356", "commune": "00000"}, "Không có xã mã 00000"),
         ({"site": "NO-SUCH-SITE"}, "Không có điểm tiêm mã “NO-SUCH-SITE”"),
-        ({"denominator": "everyone"}, "“everyone” không phải là lựa chọn"),
+        ({"group": "everyone"}, "“everyone” không phải là lựa chọn"),
     ],
 )
 def test_each_bad_parameter_gets_one_line(monkeypatch, tiny_warehouse, params, start):
@@ -251,11 +251,11 @@ def test_a_notice_is_shown_once_then_the_address_is_the_valid_view(monkeypatch, 
 
 
 def test_first_change_of_district_is_kept_with_a_page_option(monkeypatch, tiny_warehouse):
-    at = run_app(monkeypatch, tiny_warehouse, district="359", denominator="total")
+    at = run_app(monkeypatch, tiny_warehouse, district="359", group="all")
     at.selectbox(key="f_district").set_value("356").run()
     assert at.query_params["district"] in ("356", ["356"])
     assert "Thành phố Nam Định" in at.caption[0].value
-    assert at.query_params["denominator"] in ("total", ["total"])
+    assert at.query_params["group"] in ("all", ["all"])
 
 
 def test_opening_a_page_adds_nothing_to_its_address(monkeypatch, tiny_warehouse):

@@ -155,6 +155,19 @@ def test_the_map_draws_offline_colours_coverage_and_flags_above_100_percent():
     assert [clicked(shapes, i) for i in range(3)] == ["356", "359", "366"]
 
 
+def test_late_in_the_campaign_the_colour_scale_starts_below_the_lowest_area():
+    # 94 %, 96 % and 98 %: on a scale from 0 they would all be the darkest blue.
+    late = coverage_rows(
+        [("356", "A", 94, 90, 50, 100), ("359", "B", 96, 90, 50, 100),
+         ("366", "C", 98, 90, 50, 100)],
+        area_level="district",
+        is_scope=False,
+    )  # fmt: skip
+    shapes = next(t for t in map_figure(SHAPES, late, "1plus", "district", "vi", TEXTS).data
+                  if t.type == "choropleth")  # fmt: skip
+    assert (shapes.zmin, shapes.zmax) == (80, 100)  # 94 rounded down to 90, less ten
+
+
 def test_a_commune_map_draws_the_districts_behind_and_each_shape_drills_into_its_area():
     communes = coverage_rows(
         [("13633", "Phường A", 5, 4, 1, 100), ("13771", "Xã B", 2, 1, 0, 100)],

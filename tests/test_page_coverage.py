@@ -63,10 +63,13 @@ def warehouse(request, tmp_path_factory, pg_available, warehouses):
             factory.drop_all()
 
 
-def population(conn, code: str, denominator: str) -> int:
+def population(conn, code: str, group: str, year: int = 2021) -> int:
     return conn.execute(
-        sa.text("SELECT population FROM population WHERE area_code = :c AND denominator = :d"),
-        {"c": code, "d": denominator},
+        sa.text(
+            "SELECT population FROM population WHERE area_code = :c AND target_group = :g "
+            "AND year = :y"
+        ),
+        {"c": code, "g": group, "y": year},
     ).scalar()
 
 
@@ -78,7 +81,7 @@ def people(frame: pd.DataFrame, code: str) -> tuple[int, int, int]:
 # --- the reads, against METRICS.md ------------------------------------------------------------
 def test_summary_counts_people_by_residence_as_of_the_period_end_and_the_day_before(warehouse):
     conn = warehouse
-    summary = cv.coverage_summary(conn, resolve_scope(conn, "36"), PERIOD, "18plus")
+    summary = cv.coverage_summary(conn, resolve_scope(conn, "36"), PERIOD, "18+")
     before, end = summary.iloc[0], summary.iloc[1]
     assert before["as_of"] == pd.Timestamp("2021-09-12")
     assert end["as_of"] == pd.Timestamp("2021-09-19")
@@ -88,8 +91,9 @@ def test_summary_counts_people_by_residence_as_of_the_period_end_and_the_day_bef
     # C10 boosted. C07 lives in Hà Nội: outside the numerator, counted apart.
     assert (end["people_1plus"], end["people_full"], end["people_boosted"]) == (6, 4, 1)
     assert (before["outside_residents"], end["outside_residents"]) == (0, 1)
-    pop = population(conn, "36", "18plus")
-    assert end["population"] == pop and end["year"] == 2019
+    pop = population(conn, "36", "18+")
+    assert end["population"] == pop and end["year"] == 2021 and end["source_year"] == 2019
+    assert end["method"] == "aged_estimate" and end["target_group"] == "18+"
     assert end["coverage_1plus"] == pytest.approx(6 / pop)
     assert end["coverage_boosted"] == pytest.approx(1 / pop)
     assert end["drop_out"] == pytest.approx((6 - 4) / 6)
@@ -98,14 +102,14 @@ def test_summary_counts_people_by_residence_as_of_the_period_end_and_the_day_bef
 
 def test_by_area_compares_the_districts_of_the_province(warehouse):
     conn = warehouse
-    areas = cv.coverage_by_area(conn, resolve_scope(conn, "36"), PERIOD, "total")
+    areas = cv.coverage_by_area(conn, resolve_scope(conn, "36"), PERIOD, "all")
     assert len(areas) == 10 and set(areas["area_level"]) == {"district"}
     assert people(areas, "356") == (3, 2, 0)
     assert people(areas, "359") == (3, 2, 1)
     assert people(areas, "366") == (0, 0, 0)
     row = areas[areas["area_code"] == "359"].iloc[0]
-    assert row["population"] == population(conn, "359", "total")
-    assert row["coverage_full"] == pytest.approx(2 / population(conn, "359", "total"))
+    assert row["population"] == population(conn, "359", "all")
+    assert row["coverage_full"] == pytest.approx(2 / population(conn, "359", "all"))
     assert row["name"] == "Huyện Vụ Bản" and not row["is_scope"]
     # Highest coverage of >= 1 dose first.
     assert areas["coverage_1plus"].is_monotonic_decreasing
@@ -114,18 +118,18 @@ def test_by_area_compares_the_districts_of_the_province(warehouse):
 
 def test_a_district_compares_its_communes_and_a_commune_or_site_its_siblings(warehouse):
     conn = warehouse
-    district = cv.coverage_by_area(conn, resolve_scope(conn, "359"), PERIOD, "18plus")
+    district = cv.coverage_by_area(conn, resolve_scope(conn, "359"), PERIOD, "18+")
     assert len(district) == 18 and set(district["area_level"]) == {"commune"}
     assert people(district, "13771") == (3, 2, 1)
     assert (
         district.drop(district.index[district["area_code"] == "13771"])["people_1plus"].eq(0).all()
     )
-    commune = cv.coverage_by_area(conn, resolve_scope(conn, "13633"), PERIOD, "18plus")
+    commune = cv.coverage_by_area(conn, resolve_scope(conn, "13633"), PERIOD, "18+")
     assert set(commune["parent_code"]) == {"356"}
     assert commune.loc[commune["is_scope"], "area_code"].tolist() == ["13633"]
     assert people(commune, "13633") == (3, 2, 0)
     # A site stands for its commune: coverage is by residence.
-    site = cv.coverage_summary(conn, resolve_scope(conn, "F2"), PERIOD, "18plus")
+    site = cv.coverage_summary(conn, resolve_scope(conn, "F2"), PERIOD, "18+")
     assert site["area_code"].iloc[-1] == "13771"
     assert people(site.iloc[[-1]], "13771") == (3, 2, 1)
 
@@ -133,13 +137,13 @@ def test_a_district_compares_its_communes_and_a_commune_or_site_its_siblings(war
 def test_the_period_end_decides_who_is_counted(warehouse):
     conn = warehouse
     early = Period(date(2021, 9, 14), date(2021, 9, 16))
-    summary = cv.coverage_summary(conn, resolve_scope(conn, "359"), early, "18plus")
+    summary = cv.coverage_summary(conn, resolve_scope(conn, "359"), early, "18+")
     assert people(summary.iloc[[-1]], "359") == (2, 2, 0)  # P1 full on 09-16, no booster yet
 
 
 def test_trend_is_cumulative_per_day_for_scope_children_and_parent(warehouse):
     conn = warehouse
-    trend = cv.coverage_trend(conn, resolve_scope(conn, "36"), PERIOD, "5plus")
+    trend = cv.coverage_trend(conn, resolve_scope(conn, "36"), PERIOD, "18+")
     scope = trend[trend["role"] == "scope"].set_index("date")
     assert scope.index.min() == pd.Timestamp("2021-06-01")  # C10's first dose
     assert scope.index.max() == pd.Timestamp("2021-09-19")
@@ -152,13 +156,13 @@ def test_trend_is_cumulative_per_day_for_scope_children_and_parent(warehouse):
         4,
         1,
     ]
-    pop = population(conn, "36", "5plus")
+    pop = population(conn, "36", "18+")
     assert scope.loc["2021-09-19", "coverage_1plus"] == pytest.approx(6 / pop)
     assert set(trend.loc[trend["role"] == "child", "area_code"]) == {
         "356", "358", "359", "360", "361", "362", "363", "364", "365", "366",
     }  # fmt: skip
     assert (trend["role"] == "parent").sum() == 0
-    district = cv.coverage_trend(conn, resolve_scope(conn, "359"), PERIOD, "5plus")
+    district = cv.coverage_trend(conn, resolve_scope(conn, "359"), PERIOD, "18+")
     parent = district[district["role"] == "parent"].set_index("date")
     assert set(parent["area_code"]) == {"36"}
     assert parent.loc["2021-09-19", "people_1plus"] == 6
@@ -176,7 +180,7 @@ def test_reads_agree_with_the_coverage_export(warehouse):
     conn = warehouse
     scope = resolve_scope(conn, "36")
     exported = export(conn, scope, Period(PERIOD.end, PERIOD.end))
-    areas = cv.coverage_by_area(conn, scope, PERIOD, "18plus")
+    areas = cv.coverage_by_area(conn, scope, PERIOD, "18+")
     for code in areas["area_code"]:
         assert people(areas, code) == people(exported, code)
 
@@ -188,7 +192,7 @@ def test_coverage_above_100_percent_is_flagged_not_clipped(tmp_path, tiny):
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE population SET population = 2 WHERE area_code = '359'"))
     with engine.connect() as conn:
-        areas = cv.coverage_by_area(conn, resolve_scope(conn, "36"), PERIOD, "total")
+        areas = cv.coverage_by_area(conn, resolve_scope(conn, "36"), PERIOD, "all")
     engine.dispose()
     row = areas[areas["area_code"] == "359"].iloc[0]
     assert row["coverage_1plus"] == pytest.approx(1.5)  # 3 people / 2
@@ -196,14 +200,14 @@ def test_coverage_above_100_percent_is_flagged_not_clipped(tmp_path, tiny):
     assert areas.iloc[0]["area_code"] == "359"  # ranked first, not capped at 100 %
 
 
-def test_unknown_denominator_is_refused(warehouse):
-    with pytest.raises(ValueError, match="denominator"):
+def test_unknown_target_group_is_refused(warehouse):
+    with pytest.raises(ValueError, match="target group"):
         cv.coverage_by_area(warehouse, resolve_scope(warehouse, "36"), PERIOD, "65plus")
 
 
 def test_scope_weekly_is_the_last_day_of_each_iso_week_with_its_drop_out(warehouse):
     conn = warehouse
-    trend = cv.coverage_trend(conn, resolve_scope(conn, "36"), PERIOD, "18plus")
+    trend = cv.coverage_trend(conn, resolve_scope(conn, "36"), PERIOD, "18+")
     weekly = cv.scope_weekly(trend)
     assert len(weekly) == 16
     assert weekly["date"].dt.day_of_week.eq(0).all()  # labelled by their Mondays
@@ -218,10 +222,17 @@ def test_scope_weekly_is_the_last_day_of_each_iso_week_with_its_drop_out(warehou
 
 def test_population_source_is_the_most_common_one():
     frame = pd.DataFrame(
-        {"source": ["A", "B", "B", None], "year": pd.array([2019, 2020, 2020, None], "Int64")}
+        {
+            "source": ["A", "B", "B", None],
+            "source_year": pd.array([2019, 2019, 2019, None], "Int64"),
+            "year": pd.array([2021, 2022, 2022, None], "Int64"),
+            "method": ["census", "aged_estimate", "aged_estimate", None],
+        }
     )
-    assert cv.population_source(frame) == ("B", 2020)
-    assert cv.population_source(frame.iloc[3:]) == (None, None)
+    assert cv.population_source(frame) == {
+        "source": "B", "source_year": 2019, "year": 2022, "method": "aged_estimate",
+    }  # fmt: skip
+    assert cv.population_source(frame.iloc[3:]) is None
 
 
 # --- the page -----------------------------------------------------------------------------------
@@ -254,7 +265,7 @@ def residence_table(at, display: bool = False) -> pd.DataFrame:
 def test_page_renders_for_the_province_and_shows_what_the_reads_return(monkeypatch, tiny):
     at = open_page(monkeypatch, tiny, week=WEEK)
     assert at.title[0].value == "Độ bao phủ"
-    summary = read(tiny, cv.coverage_summary, "36", "18plus")
+    summary = read(tiny, cv.coverage_summary, "36", "18+")
     end, before = summary.iloc[-1], summary.iloc[0]
     kpi = metric(at, "Tỷ lệ ít nhất 1 mũi")
     assert kpi.value == fmt.percent(end["coverage_1plus"], "vi")
@@ -265,11 +276,15 @@ def test_page_renders_for_the_province_and_shows_what_the_reads_return(monkeypat
     assert kpi.help == METRICS["coverage_1plus"].definition_vi
     captions = " ".join(c.value for c in at.caption)
     assert "6 người / " + fmt.number(int(end["population"]), "vi") in captions
-    assert "Tổng điều tra dân số và nhà ở 2019 (Tổng cục Thống kê), năm 2019" in captions
+    assert (
+        "Mẫu số: dân số 18+ năm 2021, ước tính từ Tổng điều tra dân số và nhà ở 2019 "
+        "(Tổng cục Thống kê)" in captions
+    )
+    assert "Vượt 100 % nghĩa là dân số ước tính thấp" in captions
     assert "Ranh giới gần đúng" not in captions  # it is in the map's own footnote
     assert "1 người cư trú ngoài tỉnh" in captions
     assert "Đường đậm: Tỉnh Nam Định. Đường nhạt: từng huyện, thành phố" in captions
-    areas = read(tiny, cv.coverage_by_area, "36", "18plus")
+    areas = read(tiny, cv.coverage_by_area, "36", "18+")
     expected = areas[areas["area_code"] == "359"].iloc[0]
     table = residence_table(at)
     vu_ban = table[table["Địa bàn"] == "Huyện Vụ Bản"].iloc[0]
@@ -286,28 +301,44 @@ def test_page_renders_for_the_province_and_shows_what_the_reads_return(monkeypat
     assert vu_ban[target] == fmt.number(expected["population"], "vi")
 
 
+def test_page_projects_the_targets_at_the_recent_pace(monkeypatch, tiny):
+    at = open_page(monkeypatch, tiny, week=WEEK)
+    assert "Dự báo ngày đạt mục tiêu tiêm đủ liều cơ bản" in [s.value for s in at.subheader]
+    table = next(d.value for d in at.dataframe if "Mục tiêu" in d.value.columns)
+    province = table[table["Địa bàn"] == "Tỉnh Nam Định"]
+    # 3 people fully vaccinated in 14 days against 1,322,989 aged 18+: never at this pace.
+    assert province["Mục tiêu"].tolist() == ["70 %", "90 %"]
+    assert set(province["Ngày đạt (dự báo)"]) == {"chưa đạt với tốc độ hiện tại"}
+    assert len(table) == 2 * 11  # the province and its ten districts
+    en = open_page(monkeypatch, tiny, week=WEEK, lang="en")
+    table = next(d.value for d in en.dataframe if "Target" in d.value.columns)
+    assert set(table["Reached on (projected)"]) == {"not at this pace"}
+
+
 def test_page_in_english(monkeypatch, tiny):
     at = open_page(monkeypatch, tiny, week=WEEK, lang="en")
     assert at.title[0].value == "Coverage by district"
     assert metric(at, "Coverage, at least one dose").help == METRICS["coverage_1plus"].definition_en
     captions = " ".join(c.value for c in at.caption)
-    assert "Population and Housing Census 2019 (General Statistics Office), 2019" in captions
+    assert (
+        "Denominator: population 18+ in 2021, estimated from the 2019 Population and Housing "
+        "Census (GSO)" in captions
+    )
+    assert "Numerator: people aged 18 and over (age = year − birth year)" in captions
 
 
 def test_page_for_one_district_with_options_from_the_url(monkeypatch, tiny):
-    at = open_page(
-        monkeypatch, tiny, week=WEEK, district="359", measure="full", denominator="total"
-    )
+    at = open_page(monkeypatch, tiny, week=WEEK, district="359", measure="full", group="all")
     assert "Huyện Vụ Bản" in at.caption[0].value
-    assert at.selectbox(key="opt_denominator").value == "total"
+    assert at.selectbox(key="opt_group").value == "all"
     assert at.button_group(key="opt_measure").value == "full"
-    summary = read(tiny, cv.coverage_summary, "359", "total")
+    summary = read(tiny, cv.coverage_summary, "359", "all")
     end = summary.iloc[-1]
     assert metric(at, "Tỷ lệ đủ liều cơ bản").value == fmt.percent(end["coverage_full"], "vi")
     table = residence_table(at)
-    areas = read(tiny, cv.coverage_by_area, "359", "total")
+    areas = read(tiny, cv.coverage_by_area, "359", "all")
     assert len(table) == len(areas) + 1  # the communes of Vụ Bản and their total
-    target = "Dân số mục tiêu (Tổng dân số)"
+    target = "Dân số mục tiêu (Mọi lứa tuổi)"
     held = dict(zip(table["Địa bàn"], table[target], strict=True))
     for name, pop in zip(areas["name"], areas["population"], strict=True):
         assert held[name] == int(pop)
@@ -316,17 +347,21 @@ def test_page_for_one_district_with_options_from_the_url(monkeypatch, tiny):
 
 def test_changing_the_options_writes_the_url_and_back_returns_to_the_province(monkeypatch, tiny):
     at = open_page(monkeypatch, tiny, week=WEEK, district="359")
-    at.selectbox(key="opt_denominator").set_value("5plus").run()
+    at.selectbox(key="opt_group").set_value("65+").run()
     assert not at.exception
-    assert at.query_params["denominator"] in ("5plus", ["5plus"])
-    assert any("Mẫu số: Dân số từ 5 tuổi trở lên" in c.value for c in at.caption)
+    assert at.query_params["group"] in ("65+", ["65+"])
+    # Everyone on the tiny platform was born in 1980.
+    assert any("Chưa có người nào (từ 65 tuổi trở lên)" in i.value for i in at.info)
+    at.selectbox(key="opt_group").set_value("all").run()
+    assert at.query_params["group"] in ("all", ["all"])
+    assert any("Mẫu số: tổng dân số theo Tổng điều tra dân số" in c.value for c in at.caption)
     at.button_group(key="opt_measure").set_value("boosted").run()
     assert at.query_params["measure"] in ("boosted", ["boosted"])
     at.button(key="coverage_back_province").click().run()
     assert not at.exception
     assert "district" not in at.query_params
     assert "Tỉnh Nam Định" in at.caption[0].value
-    assert at.query_params["denominator"] in ("5plus", ["5plus"])  # the options stay
+    assert at.query_params["group"] in ("all", ["all"])  # the options stay
 
 
 def test_opening_the_page_adds_nothing_and_a_default_option_leaves_the_address(monkeypatch, tiny):
@@ -335,16 +370,16 @@ def test_opening_the_page_adds_nothing_and_a_default_option_leaves_the_address(m
     the option (it used to stay as `denominator=18plus`)."""
     at = open_page(monkeypatch, tiny, week=WEEK)
     assert set(at.query_params) <= {"lang", "week"}
-    # Opened after the overview, whose own denominator control shares the option's name: the
+    # Opened after the overview, whose own group control shares the option's name: the
     # page shows its default, as its address says (it showed the overview's first choice).
-    assert at.selectbox(key="opt_denominator").value == "18plus"
-    assert any("Mẫu số: Dân số từ 18 tuổi trở lên" in c.value for c in at.caption)
+    assert at.selectbox(key="opt_group").value == "18+"
+    assert any("Mẫu số: dân số 18+ năm 2021" in c.value for c in at.caption)
     at.selectbox(key="f_district").set_value("359").run()  # the first change is kept
     assert at.query_params["district"] in ("359", ["359"])
-    at.selectbox(key="opt_denominator").set_value("5plus").run()
-    assert at.query_params["denominator"] in ("5plus", ["5plus"])
-    at.selectbox(key="opt_denominator").set_value("18plus").run()
-    assert "denominator" not in at.query_params
+    at.selectbox(key="opt_group").set_value("5-11").run()
+    assert at.query_params["group"] in ("5-11", ["5-11"])
+    at.selectbox(key="opt_group").set_value("18+").run()
+    assert "group" not in at.query_params
     assert at.query_params["district"] in ("359", ["359"])
     at.selectbox(key="f_district").set_value("356").run()
     assert "Thành phố Nam Định" in at.caption[0].value
@@ -352,13 +387,13 @@ def test_opening_the_page_adds_nothing_and_a_default_option_leaves_the_address(m
 
 def test_an_unknown_option_in_a_link_says_so_in_one_line(monkeypatch, tiny):
     """`?measure=all` used to fall back to the default without a word."""
-    at = open_page(monkeypatch, tiny, week=WEEK, denominator="total")
+    at = open_page(monkeypatch, tiny, week=WEEK, group="all")
     at.query_params["measure"] = "all"  # the address edited by hand
     at.run()
     lines = [w.value for w in at.warning if "“all”" in w.value]
     assert len(lines) == 1 and "không phải là lựa chọn" in lines[0]
     assert at.button_group(key="opt_measure").value == "1plus"
-    assert at.selectbox(key="opt_denominator").value == "total"
+    assert at.selectbox(key="opt_group").value == "all"
     assert "measure" not in at.query_params
 
 
@@ -379,7 +414,7 @@ def test_flags_on_the_page_when_coverage_passes_100_percent(monkeypatch, tiny, t
     row = display[display["Địa bàn"] == "Huyện Vụ Bản"].iloc[0]
     assert row["Tỷ lệ bao phủ: ít nhất 1 mũi"] == "150,0 % ⚠"  # the flag in its cell
     assert row["Tỷ lệ bao phủ: mũi nhắc lại"] == "50,0 %"
-    assert "⚠ Vượt 100 %: mẫu số có thể sai" in [c.value for c in at.caption]
+    assert "⚠ Vượt 100 %: dân số ước tính có thể thấp" in [c.value for c in at.caption]
 
 
 def test_page_with_no_people_in_the_marts_says_so(monkeypatch, tiny, tmp_path):

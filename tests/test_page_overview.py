@@ -21,8 +21,8 @@ W37 = Period(date(2021, 9, 13), date(2021, 9, 19))
 CARDS_VI = [
     "Số mũi đã tiêm",
     "Tỷ lệ hoàn thành kế hoạch",
-    "Người đã tiêm ≥ 1 mũi",
-    "Người tiêm đủ liều cơ bản",
+    "Người đã tiêm ≥ 1 mũi (18+)",
+    "Người tiêm đủ liều cơ bản (18+)",
     "Bao phủ ≥ 1 mũi (18+)",
     "Số hoãn tiêm",
     "Tỷ lệ hoãn tiêm",
@@ -64,8 +64,8 @@ def run_page(monkeypatch, url: str, alerts: str | None = None, tmp=None, **param
     return open_page(PAGE, monkeypatch, url, **params)
 
 
-def kpis(url: str, code: str, period: Period, denominator: str = "18plus"):
-    return read(url, overview.kpis, code, period, denominator).set_index("window")
+def kpis(url: str, code: str, period: Period, group: str = "18+"):
+    return read(url, overview.kpis, code, period, group).set_index("window")
 
 
 def metrics(at) -> dict[str, tuple[str, str]]:
@@ -85,8 +85,8 @@ def expected_cards(df, lang: str = "vi") -> dict[str, str]:
     return {
         "Số mũi đã tiêm": fmt.number(cur["doses"], lang),
         "Tỷ lệ hoàn thành kế hoạch": fmt.percent(cur["plan_achievement"], lang),
-        "Người đã tiêm ≥ 1 mũi": fmt.number(cur["people_1plus"], lang),
-        "Người tiêm đủ liều cơ bản": fmt.number(cur["people_full"], lang),
+        "Người đã tiêm ≥ 1 mũi (18+)": fmt.number(cur["people_1plus"], lang),
+        "Người tiêm đủ liều cơ bản (18+)": fmt.number(cur["people_full"], lang),
         "Bao phủ ≥ 1 mũi (18+)": fmt.percent(cur["coverage_1plus"], lang),
         "Số hoãn tiêm": fmt.number(cur["deferrals"], lang),
         "Tỷ lệ hoãn tiêm": fmt.percent(cur["deferral_rate"], lang),
@@ -136,7 +136,7 @@ def test_the_province_view_shows_what_the_queries_return(monkeypatch, demo):
         "Cảnh báo",
     ]
     # Opening the page adds nothing to the address (Back leaves in one press).
-    assert "measure" not in at.query_params and "denominator" not in at.query_params
+    assert "measure" not in at.query_params and "group" not in at.query_params
 
 
 def test_the_daily_trend_and_the_ranking_tables_match_the_queries(monkeypatch, demo):
@@ -215,8 +215,8 @@ def test_the_week_of_the_tiny_platform(monkeypatch, tiny):
     shown = metrics(at)
     assert shown["Số mũi đã tiêm"] == ("8", "+8")
     assert shown["Tỷ lệ hoàn thành kế hoạch"][0] == "4,2 %"  # 8 / 190
-    assert shown["Người đã tiêm ≥ 1 mũi"] == ("6", "+3")
-    assert shown["Người tiêm đủ liều cơ bản"] == ("4", "+3")
+    assert shown["Người đã tiêm ≥ 1 mũi (18+)"] == ("6", "+3")
+    assert shown["Người tiêm đủ liều cơ bản (18+)"] == ("4", "+3")
     assert shown["Số hoãn tiêm"][0] == "3"
     assert shown["Tỷ lệ hoãn tiêm"][0] == "25,0 %"
     assert shown["Tai biến nặng sau tiêm"][0] == "1"
@@ -289,16 +289,41 @@ def test_a_broken_thresholds_file_is_reported_and_the_defaults_used(monkeypatch,
     assert len(site_links(at)) == 1  # the default thresholds: F3's missing data only
 
 
-def test_coverage_measure_and_denominator_are_page_options(monkeypatch, tiny):
-    at = run_page(monkeypatch, tiny, week="2021-W37", measure="full", denominator="total")
+def test_coverage_measure_and_target_group_are_page_options(monkeypatch, tiny):
+    at = run_page(monkeypatch, tiny, week="2021-W37", measure="full", group="all")
     card = next(m for m in at.metric if m.label.startswith("Bao phủ"))
-    assert card.label == "Bao phủ đủ liều (tổng DS)"
-    cur = kpis(tiny, "36", W37, "total").loc["current"]
+    assert card.label == "Bao phủ đủ liều (mọi tuổi)"
+    cur = kpis(tiny, "36", W37, "all").loc["current"]
     assert card.value == fmt.percent(cur["coverage_full"])
+    assert cur["population"] == 1780393  # the 2019 census total
+    notes = " ".join(c.value for c in at.caption)
+    assert "Mẫu số: tổng dân số theo Tổng điều tra dân số và nhà ở 2019" in notes
     at.segmented_control(key="opt_measure").set_value("boosted").run()
     assert at.query_params["measure"] in ("boosted", ["boosted"])
     card = next(m for m in at.metric if m.label.startswith("Bao phủ"))
-    assert card.label == "Bao phủ nhắc lại (tổng DS)"
+    assert card.label == "Bao phủ nhắc lại (mọi tuổi)"
+    # Everyone on the tiny platform was born in 1980: nobody aged 12-17.
+    at.selectbox(key="opt_group").set_value("12-17").run()
+    assert at.query_params["group"] in ("12-17", ["12-17"])
+    card = next(m for m in at.metric if m.label.startswith("Bao phủ"))
+    assert (card.label, card.value) == ("Bao phủ nhắc lại (12–17)", "0,0 %")
+    notes = " ".join(c.value for c in at.caption)
+    assert "Mẫu số: dân số 12–17 năm 2021, ước tính từ Tổng điều tra dân số" in notes
+    assert "số người từ 12 đến 17 tuổi đã tiêm" in notes
+
+
+def test_the_coverage_card_in_english_with_a_group_chosen(monkeypatch, tiny):
+    at = run_page(monkeypatch, tiny, week="2021-W37", group="18+", lang="en")
+    card = next(m for m in at.metric if m.label.startswith("Coverage"))
+    cur = kpis(tiny, "36", W37, "18+").loc["current"]
+    assert card.label == "Coverage ≥ 1 dose (18+)"
+    assert card.value == fmt.percent(cur["coverage_1plus"], "en")
+    assert cur["people_1plus"] == 6 and cur["population"] == 1322989  # 18+ in 2021
+    notes = " ".join(c.value for c in at.caption)
+    assert "Denominator: population 18+ in 2021, estimated from the 2019 Population" in notes
+    at.selectbox(key="opt_group").set_value("65+").run()
+    card = next(m for m in at.metric if m.label.startswith("Coverage"))
+    assert (card.label, card.value) == ("Coverage ≥ 1 dose (65+)", "0.0%")
 
 
 def test_an_area_without_activity_says_so(monkeypatch, tiny):

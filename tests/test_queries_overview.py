@@ -103,15 +103,16 @@ def read(wh: str, name: str, code: str = "36", period: Period = WEEK, *extra):
         engine.dispose()
 
 
-def population(wh: str, area: str, denominator: str = "18plus") -> int:
+def population(wh: str, area: str, group: str = "18+", year: int = 2021) -> int:
     engine = wh_engine.make_engine(wh, create_dir=False, must_exist=True)
     try:
         with engine.connect() as conn:
             return conn.execute(
                 sa.text(
-                    "SELECT population FROM population WHERE area_code = :a AND denominator = :d"
+                    "SELECT population FROM population WHERE area_code = :a "
+                    "AND target_group = :g AND year = :y"
                 ),
-                {"a": area, "d": denominator},
+                {"a": area, "g": group, "y": year},
             ).scalar()
     finally:
         engine.dispose()
@@ -205,11 +206,11 @@ def test_a_site_is_counted_with_the_people_of_its_commune(warehouse):
     assert cur["on_hand"] == 0 and math.isnan(cur["days_of_stock"])
 
 
-def test_coverage_follows_the_chosen_denominator(warehouse):
-    cur = window(read(warehouse, "kpis", "36", WEEK, "total"), "current")
-    assert cur["population"] == population(warehouse, "36", "total")
+def test_coverage_follows_the_chosen_target_group(warehouse):
+    cur = window(read(warehouse, "kpis", "36", WEEK, "all"), "current")
+    assert cur["population"] == population(warehouse, "36", "all")
     assert cur["coverage_1plus"] == pytest.approx(6 / cur["population"])
-    with pytest.raises(ValueError, match="unknown denominator"):
+    with pytest.raises(ValueError, match="unknown target group"):
         read(warehouse, "kpis", "36", WEEK, "adults")
 
 

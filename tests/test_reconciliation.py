@@ -51,7 +51,7 @@ ENV = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key"}
 
 # Exports that may leave out days with nothing to count; compared without all-zero rows.
 SPARSE = {"sessions", "doses", "certificates", "aefi"}
-PEOPLE = ["people_1plus", "people_full", "people_boosted"]
+COVERAGE_VALUES = ["people_1plus", "people_full", "people_boosted", "population"]
 
 
 def run_cli(*args: str) -> str:
@@ -168,7 +168,7 @@ def loaded(request, tmp_path_factory, pg_available) -> Iterator[LoadedPlatform]:
 def parse_export(dataset: str, text: str) -> pd.DataFrame:
     """The CSV export as a frame shaped like the reference (keys as text, counts as ints)."""
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    wanted = COLUMNS[dataset] if dataset != "coverage" else [*KEYS[dataset], *PEOPLE]
+    wanted = COLUMNS[dataset] if dataset != "coverage" else [*KEYS[dataset], *COVERAGE_VALUES]
     missing = [c for c in wanted if c not in frame.columns]
     assert not missing, f"{dataset} export lacks columns {missing}; it has {list(frame.columns)}"
     frame = frame[wanted].copy()
@@ -187,7 +187,9 @@ def parse_export(dataset: str, text: str) -> pd.DataFrame:
 
 def _shape(dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
     keys = KEYS[dataset]
-    values = PEOPLE if dataset == "coverage" else [c for c in COLUMNS[dataset] if c not in keys]
+    values = (
+        COVERAGE_VALUES if dataset == "coverage" else [c for c in COLUMNS[dataset] if c not in keys]
+    )
     frame = frame[[*keys, *values]].copy()
     if dataset in SPARSE:
         counts = COUNT_COLUMNS[dataset]

@@ -47,9 +47,10 @@ def rows(frame: pd.DataFrame) -> list[tuple]:
     ]
 
 
-def coverage_of(frame: pd.DataFrame, area: str) -> list[tuple]:
-    """(date, people_1plus, people_full, people_boosted) of one area over the period."""
-    area_rows = frame[frame["area_code"] == area]
+def coverage_of(frame: pd.DataFrame, area: str, group: str = "all") -> list[tuple]:
+    """(date, people_1plus, people_full, people_boosted) of one area and target group over the
+    period."""
+    area_rows = frame[(frame["area_code"] == area) & (frame["target_group"] == group)]
     return rows(area_rows[["date", "people_1plus", "people_full", "people_boosted"]])
 
 
@@ -119,8 +120,9 @@ def test_coverage_has_every_area_and_day_with_zeros(tiny_url):
     assert set(areas["area_code"]) == (
         set(communes["commune_code"]) | set(communes["district_code"]) | {"36"}
     )
-    assert len(result) == 237 * 7
-    assert result.groupby("area_code")["date"].apply(list).map(PERIOD.__eq__).all()
+    assert len(result) == 237 * 7 * 6  # areas, days, target groups
+    by_group = result.groupby(["area_code", "target_group"])["date"].apply(list)
+    assert by_group.map(PERIOD.__eq__).all()
     assert coverage_of(result, "13636") == [(day, 0, 0, 0) for day in PERIOD]
     assert coverage_of(result, "366") == [(day, 0, 0, 0) for day in PERIOD]
 
@@ -518,3 +520,67 @@ def test_full_series_counts_two_doses_entered_on_the_same_day(tmp_path):
     result = reference_dataset(url, "coverage", FROM, TO)
 
     assert coverage_of(result, "13771")[-2:] == [(day, 4, 3, 1), ("2021-09-20", 4, 3, 1)]
+
+
+# --------------------------------------------------------------------------------------------
+# Target groups (tests/ages_platform.py: six residents of 13741 around the New Year of 2022)
+# --------------------------------------------------------------------------------------------
+NEW_YEAR = ["2021-12-31", "2022-01-01", "2022-01-02", "2022-01-03"]
+
+
+@pytest.fixture(scope="module")
+def ages_url(tmp_path_factory) -> str:
+    from ages_platform import create_ages_platform
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('ages') / 'platform.db'}"
+    create_ages_platform(url)
+    return url
+
+
+def test_groups_follow_the_age_reached_in_the_year_of_each_day(ages_url):
+    result = reference_dataset(ages_url, "coverage", NEW_YEAR[0], NEW_YEAR[-1])
+
+    def first_doses(group):
+        return [row[1] for row in coverage_of(result, "13741", group)]
+
+    # (people with >= 1 dose on 31/12/2021, 01/01, 02/01, 03/01/2022)
+    assert first_doses("all") == [5, 5, 5, 6]  # A1, A2, A3, A5, A6; A4 from 03/01
+    # A1 (born 2004) turns 18 in 2022: 17 on 31/12/2021, in 18+ from 01/01/2022.
+    assert first_doses("18+") == [1, 2, 2, 3]  # A2; + A1; + A4
+    assert first_doses("12-17") == [1, 1, 1, 1]  # A1 in 2021, A5 (born 2010) in 2022
+    assert first_doses("5-11") == [1, 0, 0, 0]  # A5, 11 in 2021
+    assert first_doses("50+") == [0, 0, 0, 1]  # A4 (born 1956)
+    assert first_doses("65+") == [0, 0, 0, 1]
+    # A3 (no birth date) and A6 (born 1899) count in all ages only.
+    full = [row[2] for row in coverage_of(result, "13741", "18+")]
+    assert full == [0, 0, 1, 1]  # A2's dose 2 on 02/01/2022
+
+
+def test_a_communes_estimated_denominator_worked_out_by_hand(ages_url):
+    result = reference_dataset(ages_url, "coverage", NEW_YEAR[0], NEW_YEAR[1])
+    pop = result[result["area_code"] == "13741"].set_index(["date", "target_group"])["population"]
+    # Vụ Bản (359) at the 2019 census: 130,862 people; Thị trấn Gôi: 7,340. Aged forward by
+    # two years, 18+ in 2021 is everyone aged 16 or more in 2019: 4/5 of the 15-19 band
+    # (7,560) = 6,048, plus the bands from 20-24 up (92,063) = 98,111. Gôi's share:
+    # 7,340 x 98,111 / 130,862 = 5,503.01 -> 5,503.
+    assert pop[("2021-12-31", "18+")] == 5503
+    # In 2022 (three years): ages 15+ in 2019 = 7,560 + 92,063 = 99,623;
+    # 7,340 x 99,623 / 130,862 = 5,587.8 -> 5,588.
+    assert pop[("2022-01-01", "18+")] == 5588
+    # 12-17 in 2021: ages 10-15 in 2019 = 8,823 + 7,560 / 5 = 10,335 -> 579.68 -> 580.
+    assert pop[("2021-12-31", "12-17")] == 580
+    # 5-11 in 2021: ages 3-9 in 2019 = 2/5 x 11,275 + 11,141 = 15,651 -> 877.87 -> 878.
+    assert pop[("2021-12-31", "5-11")] == 878
+    assert pop[("2021-12-31", "all")] == pop[("2022-01-01", "all")] == 7340
+    # A district is the sum of its communes; the province, of its districts.
+    district = result[(result["area_level"] == "commune") & (result["date"] == "2021-12-31")]
+    district = district[district["target_group"] == "18+"]
+    communes = load_communes()
+    in_359 = district["area_code"].isin(
+        communes.loc[communes["district_code"] == "359", "commune_code"]
+    )
+    row = result[(result["area_code"] == "359") & (result["date"] == "2021-12-31")]
+    assert (
+        row.set_index("target_group").loc["18+", "population"]
+        == district.loc[in_359, "population"].sum()
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,23 +17,6 @@ POPULATION_YEAR = 2019
 ADMIN_MAP_VALID_FROM = date(2020, 1, 1)
 ADMIN_MAP_VALID_TO = date(2024, 12, 31)
 
-# Share of each five-year band at or above an age threshold (uniform within the band).
-_BAND_START = {
-    "0-04": 0, "05-09": 5, "10-14": 10, "15-19": 15, "20-24": 20, "25-29": 25, "30-34": 30,
-    "35-39": 35, "40-44": 40, "45-49": 45, "50-54": 50, "55-59": 55, "60-64": 60, "65-69": 65,
-    "70-74": 70, "75-79": 75, "80-84": 80, "85+": 85,
-}  # fmt: skip
-DENOMINATOR_MIN_AGE = {"total": 0, "18plus": 18, "12plus": 12, "5plus": 5}
-
-
-def _share_at_or_above(band: str, min_age: int) -> Fraction:
-    start = _BAND_START[band]
-    if start >= min_age:
-        return Fraction(1)
-    if start + 5 <= min_age:
-        return Fraction(0)
-    return Fraction(start + 5 - min_age, 5)
-
 
 @lru_cache(maxsize=1)
 def communes() -> pd.DataFrame:
@@ -48,6 +30,8 @@ def communes() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def district_age() -> pd.DataFrame:
+    """The 2019 census by district and five-year age band (district_code, age_band,
+    population_2019)."""
     return pd.read_csv(REFERENCE_DIR / "district_age_2019.csv", dtype={"district_code": str})
 
 
@@ -101,53 +85,6 @@ def area_rows() -> list[dict]:
             }
         )
     return rows
-
-
-def commune_population() -> pd.DataFrame:
-    """Population by commune for each denominator (total, 18+, 12+, 5+), whole persons.
-
-    A commune's age structure is its district's (the census publishes ages by district only).
-    """
-    c = communes()[["commune_code", "district_code", "population_2019"]]
-    ages = district_age()
-    out = []
-    for denominator, min_age in DENOMINATOR_MIN_AGE.items():
-        share = {}
-        for district, group in ages.groupby("district_code"):
-            total = int(group["population_2019"].sum())
-            above = sum(
-                _share_at_or_above(band, min_age) * int(pop)
-                for band, pop in zip(group["age_band"], group["population_2019"], strict=True)
-            )
-            share[district] = Fraction(above) / total
-        pops = [
-            int(round(share[d] * int(p)))
-            for d, p in zip(c["district_code"], c["population_2019"], strict=True)
-        ]
-        out.append(
-            pd.DataFrame(
-                {"area_code": c["commune_code"], "denominator": denominator, "population": pops}
-            )
-        )
-    return pd.concat(out, ignore_index=True)
-
-
-def population_rows() -> list[dict]:
-    """Denominators for communes, districts (sum of communes) and the province."""
-    pop = commune_population()
-    district_of = communes().set_index("commune_code")["district_code"]
-    by_district = (
-        pop.assign(area_code=pop["area_code"].map(district_of))
-        .groupby(["area_code", "denominator"], as_index=False)["population"]
-        .sum()
-    )
-    province = pop.groupby("denominator", as_index=False)["population"].sum()
-    province["area_code"] = PROVINCE_CODE
-    allrows = pd.concat([pop, by_district, province], ignore_index=True)
-    allrows["source"] = POPULATION_SOURCE
-    allrows["year"] = POPULATION_YEAR
-    allrows["population"] = allrows["population"].astype(int)
-    return allrows.to_dict("records")
 
 
 def in_province(lat: float | None, lon: float | None) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 metadata = sa.MetaData()
 
@@ -45,14 +45,18 @@ area = sa.Table(
     _col("valid_to", D),
 )
 
+# The population of each target group (METRICS.md, "Denominators") in each year: the census
+# total for `all`, an estimate aged forward from the census's age bands for the others.
 population = sa.Table(
     "population",
     metadata,
     _col("area_code", T, pk=True),
-    _col("denominator", T, pk=True),  # total, 18plus, 12plus, 5plus
+    _col("target_group", T, pk=True),  # all, 18+, 12-17, 5-11, 50+, 65+
+    _col("year", I, pk=True),  # the year the population is estimated for
     _col("population", I, nullable=False),
     _col("source", T, nullable=False),
-    _col("year", I, nullable=False),
+    _col("source_year", I, nullable=False),  # the census year
+    _col("method", T, nullable=False),  # census (the total as counted) or aged_estimate
 )
 
 # --- core tables (from the platform) ---------------------------------------------------------
@@ -225,6 +229,7 @@ person_vax = sa.Table(
     metadata,
     _col("person_key", T, pk=True),
     _col("residence_commune_code", T, nullable=False),
+    _col("birth_year", I),  # that of the citizen row the residence comes from
     _col("first_dose_date", D),
     _col("full_date", D),
     _col("boosted_date", D),
@@ -371,11 +376,14 @@ mart_transfer_day = sa.Table(
     _col("doses", I, nullable=False),
 )
 
+# People reaching each milestone by residence commune, day and birth year (0: none recorded),
+# so that a target group can be counted by the age reached in the year of any day.
 mart_coverage_day = sa.Table(
     "mart_coverage_day",
     metadata,
     _col("commune_code", T, pk=True),
     _col("date", D, pk=True),
+    _col("birth_year", I, pk=True),
     _col("new_1plus", I, nullable=False),
     _col("new_full", I, nullable=False),
     _col("new_boosted", I, nullable=False),

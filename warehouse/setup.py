@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from warehouse import reference, schema
+from warehouse import denominators, reference, schema
 
 NO_WAREHOUSE = "the database holds no warehouse yet"
 NOT_A_WAREHOUSE = "not a warehouse"
@@ -105,7 +105,7 @@ def refresh_reference(conn: sa.Connection) -> None:
     conn.execute(schema.population.delete())
     conn.execute(schema.area.delete())
     conn.execute(schema.area.insert(), reference.area_rows())
-    conn.execute(schema.population.insert(), reference.population_rows())
+    conn.execute(schema.population.insert(), denominators.population_rows())
 
 
 def data_version(conn: sa.Connection) -> str:

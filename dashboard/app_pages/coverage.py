@@ -1,10 +1,11 @@
 """Coverage by district ("Độ bao phủ"): people with >= 1 dose, fully vaccinated and boosted,
-by residence, against a target population the user picks. A map of the districts (communes
+by residence, in the target group the user picks (all ages, 18+, 12-17, 5-11, 50+, 65+; people
+and population of the same ages). A map of the districts (communes
 once a district is chosen) and a ranked bar chart, both clickable to drill down; coverage over
 time; the table by residence. Coverage above 100 % is flagged, never clipped.
 
-Page options in the URL: `measure` (1plus | full | boosted, default 1plus) and `denominator`
-(total | 18plus | 12plus | 5plus, default 18plus). Texts in `dashboard/texts/coverage.py`,
+Page options in the URL: `measure` (1plus | full | boosted, default 1plus) and `group`
+(all | 18+ | 12-17 | 5-11 | 50+ | 65+, default 18+). Texts in `dashboard/texts/coverage.py`,
 figures and tables in `dashboard/figures/coverage.py` and `coverage_map.py`.
 """
 
@@ -18,25 +19,19 @@ import streamlit as st
 
 from dashboard import boundaries, shell, widgets
 from dashboard import format as fmt
+from dashboard import target_group as tg
 from dashboard.app_pages import coverage_due
 from dashboard.figures import coverage as figures
 from dashboard.figures.coverage_map import map_figure
+from dashboard.figures.coverage_projection import projection_table
 from dashboard.state import drill_up
 from queries import coverage as coverage_q
-from queries.coverage import DENOMINATORS, MEASURES
+from queries import projections as projections_q
+from queries.coverage import MEASURES
 
-DEFAULT_MEASURE, DEFAULT_DENOMINATOR = "1plus", "18plus"
-GSO_SOURCE = "GSO Population and Housing Census 2019"
+DEFAULT_MEASURE = "1plus"
 SERIOUS_ISSUES = ("unreadable", "not_geojson", "not_lonlat", "no_match")
 NAMED_ISSUES = ("missing_area", "duplicate_feature", "no_point")  # detail: an area code
-
-
-def _source_text(ctx: shell.Context, source: str | None, *, short: bool = False) -> str:
-    if not source:
-        return ctx.t("coverage_source_unknown")
-    if source == GSO_SOURCE:
-        return ctx.t("coverage_source_gso_short" if short else "coverage_source_gso")
-    return source
 
 
 def _measure_name(ctx: shell.Context, measure: str) -> str:
@@ -121,14 +116,8 @@ def _controls(ctx: shell.Context) -> tuple[str, str]:
             lambda m: _measure_name(ctx, m), kind="segmented",
         )  # fmt: skip
     with right:
-        current = ctx.state.option("denominator")
-        current = current if current in DENOMINATORS else DEFAULT_DENOMINATOR
-        denominator = widgets.url_option(
-            ctx, "denominator", DENOMINATORS, DEFAULT_DENOMINATOR, ctx.t("coverage_denominator"),
-            lambda d: ctx.t(f"coverage_denominator_{d}"),
-            help=widgets.definition(ctx, f"population_{current}"),
-        )  # fmt: skip
-    return measure, denominator
+        group = tg.selector(ctx)
+    return measure, group
 
 
 def _kpis(ctx: shell.Context, summary: pd.DataFrame, trend: pd.DataFrame) -> None:
@@ -173,7 +162,7 @@ def _kpis(ctx: shell.Context, summary: pd.DataFrame, trend: pd.DataFrame) -> Non
         st.caption(ctx.t("coverage_dropout_detail", gap=fmt.number(gap, ctx.lang)))
 
 
-def _flag_warning(ctx, areas, summary, measure: str, denominator: str, year) -> None:
+def _flag_warning(ctx, areas, summary, measure: str, year) -> None:
     """One warning naming the areas (and the scope) whose coverage passes 100 %."""
     names = areas.loc[areas[f"above_100_{measure}"], "name"].tolist()
     now = summary.iloc[-1]
@@ -192,11 +181,6 @@ def _flag_warning(ctx, areas, summary, measure: str, denominator: str, year) -> 
         names=shown,
         year=year or "—",
     )
-    if denominator != "total":
-        text += " " + ctx.t(
-            "coverage_flag_age_hint",
-            denominator=ctx.t(f"coverage_denominator_{denominator}").lower(),
-        )
     st.warning(text, icon="⚠️")
 
 
@@ -217,13 +201,13 @@ def _boundary_issues(ctx: shell.Context, shapes: boundaries.Boundaries) -> None:
         st.markdown("\n".join(lines[:200]))
 
 
-def _maps(ctx, areas, measure: str, denominator: str, labels: dict, notes: dict) -> None:
+def _maps(ctx, areas, measure: str, group: str, labels: dict, notes: dict) -> None:
     """The map and the ranking side by side, both drilling into the area clicked."""
     level = str(areas["area_level"].iloc[0])
     level_word = ctx.t(f"coverage_level_{level}")
     scope_area = notes["scope_area"]  # a site's or a commune's own commune is outlined
     highlight = scope_area if level == "commune" and ctx.scope.level != "district" else None
-    key = f"{ctx.scope.code}_{measure}_{denominator}"
+    key = f"{ctx.scope.code}_{measure}_{group}"
     table = _styled(ctx, figures.chart_table(areas, measure, labels), labels)
     measure_title = labels[f"coverage_{measure}"]
     st.caption(ctx.t("coverage_click_hint", level=level_word))
@@ -249,18 +233,18 @@ def _maps(ctx, areas, measure: str, denominator: str, labels: dict, notes: dict)
         fig = figures.ranked_figure(areas, measure, ctx.lang, texts, highlight=highlight)
         # The same table as the map's, shown once (under the map, where it has the room).
         widgets.drill_chart(
-            ctx, fig, None, key=f"coverage_bar_{key}", metrics=(f"population_{denominator}",)
+            ctx, fig, None, key=f"coverage_bar_{key}", metrics=("population", "target_group")
         )
 
 
-def _trend(ctx, trend: pd.DataFrame, measure: str, denominator: str, labels, notes) -> None:
+def _trend(ctx, trend: pd.DataFrame, measure: str, group: str, labels, notes) -> None:
     if trend.empty:
         return
     title = ctx.t("coverage_trend_title", measure=labels[f"coverage_{measure}"])
     texts = {**labels, "title": title, "footnote": [f"{notes['short']} · {notes['as_of']}"]}
     fig = figures.trend_figure(trend, measure, ctx.lang, texts)
     table = figures.trend_table(trend, measure, labels, ctx.lang)
-    key = f"coverage_trend_{ctx.scope.code}_{measure}_{denominator}"
+    key = f"coverage_trend_{ctx.scope.code}_{measure}_{group}"
     widgets.chart(ctx, fig, table, key=key, metrics=(f"coverage_{measure}",))
     if figures.shows_children(trend):
         scope = trend.loc[trend["role"] == "scope", "area_code"].iloc[0]
@@ -270,14 +254,44 @@ def _trend(ctx, trend: pd.DataFrame, measure: str, denominator: str, labels, not
         st.caption(note)
 
 
-def _residence(ctx, areas, summary, denominator: str, labels: dict) -> None:
+def _projections(ctx, trend: pd.DataFrame, group: str) -> None:
+    """When 70 % and 90 % of the group would be fully vaccinated at the last 14 days' pace:
+    the scope, then its children."""
+    if trend.empty:
+        return
+    st.subheader(ctx.t("coverage_projection_title"))
+    rows = trend[trend["role"].isin(["scope", "child"])]
+    result = projections_q.projections(rows)
+    names = dict(zip(rows["area_code"], rows["name"], strict=False))
+    labels = {
+        "area": ctx.t("coverage_col_area"),
+        "target": ctx.t("coverage_projection_target"),
+        "date": ctx.t("coverage_projection_date"),
+        "range": ctx.t("coverage_projection_range"),
+        "pace": ctx.t("coverage_projection_pace"),
+        "reached": ctx.t("coverage_projection_reached"),
+        "never": ctx.t("coverage_projection_never"),
+    }
+    table = projection_table(result, names, ctx.lang, labels)
+    widgets.table(table, height=min(35 * (len(table) + 1) + 3, 420))
+    st.caption(
+        ctx.t(
+            "coverage_projection_note",
+            group=tg.name(ctx, group).lower(),
+            days=projections_q.PACE_DAYS,
+            day=fmt.day(ctx.period.end),
+        )
+    )
+
+
+def _residence(ctx, areas, summary, group: str, labels: dict) -> None:
     st.subheader(ctx.t("coverage_table_title"))
     level = str(areas["area_level"].iloc[0])
     total = None
     if level != "commune" or ctx.scope.level == "district":
         total = summary.iloc[-1].copy()
         total["name"] = ctx.t("coverage_total_row", name=ctx.scope_name(str(total["area_code"])))
-    target = f"{labels['target']} ({ctx.t(f'coverage_denominator_{denominator}')})"
+    target = f"{labels['target']} ({tg.name(ctx, group)})"
     table = figures.residence_table(areas, total, labels, target)
     widgets.table(
         _styled(ctx, table, labels, target),
@@ -291,10 +305,10 @@ def _residence(ctx, areas, summary, denominator: str, labels: dict) -> None:
 
 def render(ctx: shell.Context) -> None:
     shell.header(ctx, "page_coverage")
-    measure, denominator = _controls(ctx)
-    summary = ctx.read(coverage_q.coverage_summary, denominator)
-    areas = ctx.read(coverage_q.coverage_by_area, denominator)
-    trend = ctx.read(coverage_q.coverage_trend, denominator)
+    measure, group = _controls(ctx)
+    summary = ctx.read(coverage_q.coverage_summary, group)
+    areas = ctx.read(coverage_q.coverage_by_area, group)
+    trend = ctx.read(coverage_q.coverage_trend, group)
     if summary.empty or areas.empty:
         widgets.no_data(ctx)
         return
@@ -302,27 +316,34 @@ def render(ctx: shell.Context) -> None:
     if ctx.state.site:
         st.info(ctx.t("coverage_site_note", commune=ctx.scope_name(str(now["area_code"]))))
     if int(now["people_1plus"]) == 0 and int(areas["people_1plus"].sum()) == 0:
-        st.info(ctx.t("coverage_no_people", day=fmt.day(ctx.period.end)))
+        day = fmt.day(ctx.period.end)
+        st.info(ctx.t("coverage_no_people", group=tg.name(ctx, group).lower(), day=day))
+        tg.unknown_note(ctx, now["unknown_birth_year"])
         widgets.no_data(ctx)
         return
 
-    source, year = coverage_q.population_source(areas)
-    denominator_label = widgets.label(ctx, f"population_{denominator}")
-    source_line = ctx.t(
-        "coverage_source",
-        denominator=denominator_label,
-        source=_source_text(ctx, source),
-        year=year or "—",
-        day=fmt.day(ctx.period.end),
+    origin = coverage_q.population_source(areas)
+    year = (origin or {}).get("year")
+    source_line = " ".join(
+        [
+            tg.denominator_text(ctx, group, origin),
+            ctx.t(
+                "coverage_people_line",
+                group=tg.name(ctx, group).lower(),
+                day=fmt.day(ctx.period.end),
+            ),
+            ctx.t("group_over_100"),
+        ]
     )
-    _flag_warning(ctx, areas, summary, measure, denominator, year)
+    _flag_warning(ctx, areas, summary, measure, year)
     _kpis(ctx, summary, trend)
     st.caption(source_line)
+    if group != "all":
+        tg.unknown_note(ctx, now["unknown_birth_year"])
     missing = areas[areas["population"].isna()]
     if len(missing):
         names = ", ".join(missing["name"].head(8))
-        denominator_word = denominator_label.lower()
-        st.warning(ctx.t("coverage_no_denominator", denominator=denominator_word, names=names))
+        st.warning(ctx.t("coverage_no_denominator", denominator=tg.name(ctx, group), names=names))
     if ctx.scope.level == "province" and int(now.get("outside_residents", 0) or 0) > 0:
         st.caption(ctx.t("coverage_outside", n=fmt.number(now["outside_residents"], ctx.lang)))
 
@@ -334,17 +355,14 @@ def render(ctx: shell.Context) -> None:
         "boundary": ctx.t("coverage_approx")
         if shapes.is_approximate(level)
         else ctx.t("coverage_boundaries_file", file=Path(shapes.source or "").name),
-        "short": ctx.t(
-            "coverage_source_short",
-            denominator=denominator_label,
-            source=_source_text(ctx, source, short=True),
-        ),
+        "short": tg.denominator_text(ctx, group, origin, short_form=True),
         "as_of": ctx.t("coverage_data_as_of", day=fmt.moment(ctx.fresh.high_water)),
     }
     labels = _labels(ctx)
-    _maps(ctx, areas, measure, denominator, labels, notes)
-    _trend(ctx, trend, measure, denominator, labels, notes)
-    _residence(ctx, areas, summary, denominator, labels)
+    _maps(ctx, areas, measure, group, labels, notes)
+    _trend(ctx, trend, measure, group, labels, notes)
+    _projections(ctx, trend, group)
+    _residence(ctx, areas, summary, group, labels)
     st.caption(source_line)
     coverage_due.render(ctx)
     _boundary_issues(ctx, shapes)

@@ -11,10 +11,10 @@ import streamlit as st
 
 from dashboard import format as fmt
 from dashboard import navigation, overview_decisions, shell, widgets
+from dashboard import target_group as tg
 from dashboard.figures import overview as figures
 from dashboard.figures import overview_alerts as alert_texts
 from dashboard.state import to_params
-from queries import dimensions as dimensions_q
 from queries import overview as overview_q
 from queries import site_alerts as site_alerts_q
 from queries.alerts import AlertsConfigError, Thresholds, config_path, load_thresholds
@@ -22,7 +22,6 @@ from queries.definitions import METRICS
 from queries.measures import above_100
 
 MEASURES = ("1plus", "full", "boosted")
-DENOMINATORS = ("total", "18plus", "12plus", "5plus")
 TOP_ALERTS = 10
 # The operations pages behind the headline figures and alerts (same scope and period).
 DETAIL_PAGES = ("stock", "certificates", "aefi", "screening", "flow", "quality")
@@ -39,7 +38,7 @@ def _coverage_metric(measure: str) -> str:
 
 # --- headline figures ------------------------------------------------------------------------
 def _controls(ctx: shell.Context) -> tuple[str, str]:
-    """The coverage measure and denominator (page options in the URL)."""
+    """The coverage measure and target group (page options in the URL)."""
     top = st.columns([2, 3, 2], vertical_alignment="bottom")
     top[0].subheader(ctx.t("overview_cards"))
     with top[1]:
@@ -53,31 +52,28 @@ def _controls(ctx: shell.Context) -> tuple[str, str]:
             kind="segmented",
         )
     with top[2]:
-        denominator = widgets.url_option(
-            ctx,
-            "denominator",
-            DENOMINATORS,
-            "18plus",
-            ctx.t("overview_denominator"),
-            lambda d: ctx.t(f"overview_denominator_{d}"),
-        )
-    return measure, denominator
+        group = tg.selector(ctx)
+    return measure, group
 
 
-def _kpi_section(ctx: shell.Context, measure: str, denominator: str) -> pd.Series:
-    table = ctx.read(overview_q.kpis, denominator).set_index("window")
+def _kpi_section(ctx: shell.Context, measure: str, group: str) -> pd.Series:
+    table = ctx.read(overview_q.kpis, group).set_index("window")
     cur, prev = table.loc["current"], table.loc["previous"]
     weeks = table.loc[[f"week_{k}" for k in range(1, overview_q.SPARK_WEEKS + 1)]]
     cover = ctx.t(
         "overview_coverage_card",
         measure=ctx.t(f"overview_card_measure_{measure}"),
-        denominator=ctx.t(f"overview_card_denominator_{denominator}"),
+        denominator=tg.short(ctx, group),
     )
+
+    def people(title: str) -> str:
+        return f"{title} ({tg.short(ctx, group)})"
+
     cards = [
         ("doses", "doses", {}),
         ("plan_achievement", "plan_achievement", {"kind": "percent"}),
-        ("people_1plus", "people_1plus", {"title": ctx.t("overview_card_people_1plus")}),
-        ("people_full", "people_full", {"title": ctx.t("overview_card_people_full")}),
+        ("people_1plus", "people_1plus", {"title": people(ctx.t("overview_card_people_1plus"))}),
+        ("people_full", "people_full", {"title": people(ctx.t("overview_card_people_full"))}),
         (_coverage_metric(measure), f"coverage_{measure}", {"kind": "percent", "title": cover}),
         ("deferrals", "deferrals", {"inverse": True}),
         ("deferral_rate", "deferral_rate", {"kind": "percent", "inverse": True}),
@@ -97,22 +93,24 @@ def _kpi_section(ctx: shell.Context, measure: str, denominator: str) -> pd.Serie
     return cur
 
 
-def _coverage_notes(ctx: shell.Context, cur: pd.Series, measure: str, denominator: str) -> None:
-    pop = ctx.read_plain(dimensions_q.population)
-    rows = pop[pop["denominator"] == denominator]
-    source = str(rows["source"].iloc[0]) if len(rows) else "—"
-    if "census" in source.lower():
-        source = ctx.t("overview_census_source")
+def _coverage_notes(ctx: shell.Context, cur: pd.Series, measure: str, group: str) -> None:
+    origin = {
+        "source": tg.GSO_SOURCE,
+        "year": ctx.period.end.year,
+        "method": "census" if group == "all" else "aged_estimate",
+    }
     notes = [
         ctx.t(
             "overview_coverage_note",
             measure=ctx.t(f"overview_measure_{measure}"),
             day=fmt.day(ctx.period.end),
-            pop=ctx.t(f"overview_denominator_short_{denominator}"),
-            source=source,
-            year=str(int(rows["year"].iloc[0])) if len(rows) else "—",
-        )
+            group=tg.name(ctx, group).lower(),
+        ),
+        tg.denominator_text(ctx, group, origin),
     ]
+    unknown = int(cur.get("unknown_birth_year", 0) or 0)
+    if group != "all" and unknown > 0:
+        notes.append(ctx.t("group_unknown_birth_year", n=fmt.number(unknown, ctx.lang)))
     if ctx.state.site:
         notes.append(ctx.t("overview_site_commune_note"))
     notes.append(ctx.t("overview_aefi_caveat"))
@@ -163,13 +161,13 @@ def _trend_section(ctx: shell.Context) -> None:
 
 
 # --- ranking ---------------------------------------------------------------------------------
-def _ranking_section(ctx: shell.Context, measure: str, denominator: str) -> None:
+def _ranking_section(ctx: shell.Context, measure: str, group: str) -> None:
     district = ctx.state.district  # the province ranks its districts, else the district's communes
     if district is None:
         st.subheader(ctx.t("overview_rank_districts"))
     else:
         st.subheader(ctx.t("overview_rank_communes", district=ctx.scope_name(district)))
-    df = ctx.read(overview_q.ranking, denominator, scope=ctx.scope_for(district))
+    df = ctx.read(overview_q.ranking, group, scope=ctx.scope_for(district))
     if df.empty or (df["doses"].sum() == 0 and df[f"people_{measure}"].sum() == 0):
         widgets.no_data(ctx)
         return
@@ -178,7 +176,7 @@ def _ranking_section(ctx: shell.Context, measure: str, denominator: str) -> None
     st.caption(ctx.t("overview_rank_hint"))
     cov = {
         "area": ctx.t("overview_area"),
-        "population": ctx.t(f"overview_denominator_{denominator}"),
+        "population": f"{widgets.label(ctx, 'population')} ({tg.short(ctx, group)})",
         "people": f"{ctx.t('overview_people')} ({measure_label})",
         "coverage": widgets.label(ctx, "coverage"),
     }
@@ -198,7 +196,7 @@ def _ranking_section(ctx: shell.Context, measure: str, denominator: str) -> None
                 numbers=[cov["population"], cov["people"]],
                 percents=[cov["coverage"]],
             ),
-            f"overview_rank_cov_{district}_{measure}_{denominator}_{ctx.period.end}",
+            f"overview_rank_cov_{district}_{measure}_{group}_{ctx.period.end}",
             (_coverage_metric(measure),),
         ),
         (
@@ -341,18 +339,18 @@ def _alert_table(ctx: shell.Context, rows: list[dict], t: Thresholds) -> None:
 # --- the page --------------------------------------------------------------------------------
 def render(ctx: shell.Context) -> None:
     shell.header(ctx, "page_overview")
-    measure, denominator = _controls(ctx)
-    cur = _kpi_section(ctx, measure, denominator)
+    measure, group = _controls(ctx)
+    cur = _kpi_section(ctx, measure, group)
     if cur["screened"] == 0 and cur["doses"] == 0:
         st.info(ctx.t("overview_no_activity"))
-    _coverage_notes(ctx, cur, measure, denominator)
+    _coverage_notes(ctx, cur, measure, group)
     _detail_links(ctx)
     thresholds, error = _thresholds()
     alerts = ctx.read(site_alerts_q.alerts, thresholds)
     _alerts_jump(ctx, alerts)
     overview_decisions.render(ctx, thresholds)
     _trend_section(ctx)
-    _ranking_section(ctx, measure, denominator)
+    _ranking_section(ctx, measure, group)
     _alerts_section(ctx, alerts, thresholds, error)
 
 

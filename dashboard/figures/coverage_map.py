@@ -67,10 +67,14 @@ def map_figure(
     col = f"coverage_{measure}"
     df = areas[areas["area_code"].isin(shapes.codes(level))].copy()
     values = df[col].astype("float64") * 100
-    # The colour scale starts at 0 and ends at the highest value rounded up to ten points, so
-    # early-campaign differences show; values above 100 % stay on the scale (never clipped).
+    # The colour scale ends at the highest value rounded up to ten points, so early-campaign
+    # differences show; values above 100 % stay on the scale (never clipped). It starts at 0,
+    # or, once every area is at 50 % or more, ten points below the lowest value rounded down
+    # to ten, so that areas a few points apart late in the campaign get different colours.
     top = float(values.max()) if values.notna().any() else 0.0
+    low = float(values.min()) if values.notna().any() else 0.0
     zmax = max(10.0, math.ceil(top / 10) * 10)
+    zmin = math.floor(low / 10) * 10 - 10.0 if low >= 50 else 0.0
     points = [shapes.points.get(c) for c in df["area_code"]]
     fig = go.Figure()
     labelled = level == "district"
@@ -83,7 +87,10 @@ def map_figure(
             marker={"size": 1, "opacity": 0},
             textfont={
                 "size": 12,
-                "color": ["#ffffff" if v / zmax > 0.55 else "#1a1a1a" for v in values.fillna(0)],
+                "color": [
+                    "#ffffff" if (v - zmin) / (zmax - zmin) > 0.55 else "#1a1a1a"
+                    for v in values.fillna(zmin)
+                ],
             },
             hoverinfo="skip",
             showlegend=False,
@@ -122,7 +129,7 @@ def map_figure(
             locations=df["area_code"].tolist(),
             z=values.tolist(),
             featureidkey="id",
-            zmin=0,
+            zmin=zmin,
             zmax=zmax,
             colorscale=base.SEQUENTIAL,
             marker={"line": {"color": "#7f7f7f", "width": 0.7}},

@@ -6,14 +6,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "coverage_measure_1plus": {"vi": "Ít nhất 1 mũi", "en": "At least one dose"},
     "coverage_measure_full": {"vi": "Đủ liều cơ bản", "en": "Fully vaccinated"},
     "coverage_measure_boosted": {"vi": "Mũi nhắc lại", "en": "Booster"},
-    "coverage_denominator": {
-        "vi": "Dân số mục tiêu (mẫu số)",
-        "en": "Target population (denominator)",
-    },
-    "coverage_denominator_total": {"vi": "Tổng dân số", "en": "Total population"},
-    "coverage_denominator_18plus": {"vi": "Từ 18 tuổi trở lên", "en": "Aged 18 and over"},
-    "coverage_denominator_12plus": {"vi": "Từ 12 tuổi trở lên", "en": "Aged 12 and over"},
-    "coverage_denominator_5plus": {"vi": "Từ 5 tuổi trở lên", "en": "Aged 5 and over"},
     "coverage_back_province": {"vi": "Về toàn tỉnh", "en": "Back to the province"},
     "coverage_up": {"vi": "Lên {name}", "en": "Up to {name}"},
     "coverage_click_hint": {
@@ -30,49 +22,35 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "{gap} người đã tiêm mũi 1 chưa tiêm đủ liều cơ bản",
         "en": "{gap} people with a first dose not yet fully vaccinated",
     },
-    "coverage_source": {
-        "vi": "Mẫu số: {denominator} — {source}, năm {year}. Số người tính theo nơi cư trú, "
-        "đến hết ngày {day}.",
-        "en": "Denominator: {denominator} — {source}, {year}. People counted by residence, "
-        "by the end of {day}.",
+    "coverage_people_line": {
+        "vi": "Tử số: người {group} (tuổi = năm − năm sinh), theo nơi cư trú, đến hết ngày {day}.",
+        "en": "Numerator: people {group} (age = year − birth year), by residence, by the end "
+        "of {day}.",
     },
-    "coverage_source_gso": {
-        "vi": "Tổng điều tra dân số và nhà ở 2019 (Tổng cục Thống kê)",
-        "en": "Population and Housing Census 2019 (General Statistics Office)",
-    },
-    "coverage_source_gso_short": {"vi": "Tổng điều tra 2019 (TCTK)", "en": "2019 census (GSO)"},
-    "coverage_source_short": {
-        "vi": "Mẫu số: {denominator}, {source}",
-        "en": "Denominator: {denominator}, {source}",
-    },
-    "coverage_source_unknown": {"vi": "không rõ nguồn", "en": "source unknown"},
     "coverage_no_denominator": {
         "vi": "Chưa có dân số mục tiêu ({denominator}) cho: {names}. Tỷ lệ của các địa bàn "
         "này để trống.",
         "en": "No target population ({denominator}) for: {names}. Their coverage is left blank.",
     },
     "coverage_no_people": {
-        "vi": "Chưa có người nào cư trú tại địa bàn này được tiêm tính đến hết ngày {day}.",
-        "en": "Nobody living in this area had been vaccinated by the end of {day}.",
+        "vi": "Chưa có người nào ({group}) cư trú tại địa bàn này được tiêm tính đến hết ngày "
+        "{day}.",
+        "en": "Nobody ({group}) living in this area had been vaccinated by the end of {day}.",
     },
     "coverage_flag": {"vi": "Vượt 100 %", "en": "Above 100%"},
     "coverage_flag_legend": {
-        "vi": "Vượt 100 %: mẫu số có thể sai",
-        "en": "Above 100%: denominator probably wrong",
+        "vi": "Vượt 100 %: dân số ước tính có thể thấp",
+        "en": "Above 100%: the population estimate is probably low",
     },
     "coverage_flag_warning": {
-        "vi": "**{n} địa bàn có tỷ lệ {measure} vượt 100 %** ({names}): mẫu số có thể sai "
-        "hoặc đã cũ (số liệu năm {year}); số liệu được giữ nguyên, không cắt bớt.",
-        "en": "**{n} areas have {measure} coverage above 100%** ({names}): the denominator "
-        "is probably wrong or out of date ({year} figures); values are kept, never clipped.",
+        "vi": "**{n} địa bàn có tỷ lệ {measure} vượt 100 %** ({names}): dân số ước tính cho "
+        "năm {year} thấp hơn số người đã tiêm (người chuyển đến, hoặc Tổng điều tra 2019 chưa "
+        "tính hết); số liệu được giữ nguyên, không cắt bớt.",
+        "en": "**{n} areas have {measure} coverage above 100%** ({names}): the population "
+        "estimated for {year} is below the people vaccinated (people moved in, or the 2019 "
+        "census missed them); values are kept, never clipped.",
     },
     "coverage_flag_more": {"vi": "và {n} địa bàn khác", "en": "and {n} more"},
-    "coverage_flag_age_hint": {
-        "vi": "Người ở mọi độ tuổi đều được tính, còn mẫu số «{denominator}» chỉ gồm một nhóm "
-        "tuổi: chọn «Tổng dân số» để so sánh cùng cơ sở.",
-        "en": "People of every age are counted, while the «{denominator}» denominator covers "
-        "one age group: choose «Total population» to compare like with like.",
-    },
     "coverage_map_title": {
         "vi": "{measure} theo {level}",
         "en": "{measure} by {level}",
@@ -87,6 +65,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "thấp nhất tại ngày {day}.",
         "en": "Bold line: {scope}. Light lines: each {level}; highlighted, the highest and "
         "lowest {level} on {day}.",
+    },
+    "coverage_projection_title": {
+        "vi": "Dự báo ngày đạt mục tiêu tiêm đủ liều cơ bản",
+        "en": "When the full-vaccination targets would be reached",
+    },
+    "coverage_projection_target": {"vi": "Mục tiêu", "en": "Target"},
+    "coverage_projection_date": {"vi": "Ngày đạt (dự báo)", "en": "Reached on (projected)"},
+    "coverage_projection_range": {"vi": "Khoảng dự báo", "en": "Range"},
+    "coverage_projection_pace": {"vi": "Tốc độ (người/ngày)", "en": "Pace (people a day)"},
+    "coverage_projection_reached": {"vi": "đã đạt ngày {day}", "en": "reached on {day}"},
+    "coverage_projection_never": {
+        "vi": "chưa đạt với tốc độ hiện tại",
+        "en": "not at this pace",
+    },
+    "coverage_projection_note": {
+        "vi": "Mục tiêu: tỷ lệ người {group} tiêm đủ liều cơ bản trên dân số ước tính của nhóm. "
+        "Tốc độ: số người tiêm đủ liều tăng thêm bình quân mỗi ngày trong {days} ngày đến hết "
+        "{day}; khoảng dự báo theo tốc độ của tuần nhanh hơn và tuần chậm hơn trong {days} ngày "
+        "đó. Không tính biến động dân số sau đó.",
+        "en": "Target: the share of people {group} fully vaccinated over the group's estimated "
+        "population. Pace: the people fully vaccinated gained a day on average over the {days} "
+        "days to {day}; the range, at the pace of the faster and the slower week of those "
+        "{days} days. Later changes of the population are not modelled.",
     },
     "coverage_table_title": {"vi": "Độ bao phủ theo nơi cư trú", "en": "Coverage by residence"},
     "coverage_approx": {

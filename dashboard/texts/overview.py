@@ -6,15 +6,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview_measure_1plus": {"vi": "≥ 1 mũi", "en": "≥ 1 dose"},
     "overview_measure_full": {"vi": "Đủ liều cơ bản", "en": "Fully vaccinated"},
     "overview_measure_boosted": {"vi": "Mũi nhắc lại", "en": "Boosted"},
-    "overview_denominator": {"vi": "Dân số mục tiêu", "en": "Target population"},
-    "overview_denominator_total": {"vi": "Tổng dân số", "en": "Total population"},
-    "overview_denominator_18plus": {"vi": "Từ 18 tuổi trở lên", "en": "Aged 18 and over"},
-    "overview_denominator_12plus": {"vi": "Từ 12 tuổi trở lên", "en": "Aged 12 and over"},
-    "overview_denominator_5plus": {"vi": "Từ 5 tuổi trở lên", "en": "Aged 5 and over"},
-    "overview_denominator_short_total": {"vi": "tổng dân số", "en": "total population"},
-    "overview_denominator_short_18plus": {"vi": "dân số 18+", "en": "population 18+"},
-    "overview_denominator_short_12plus": {"vi": "dân số 12+", "en": "population 12+"},
-    "overview_denominator_short_5plus": {"vi": "dân số 5+", "en": "population 5+"},
     "overview_coverage_card": {
         "vi": "Bao phủ {measure} ({denominator})",
         "en": "Coverage {measure} ({denominator})",
@@ -22,10 +13,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview_card_measure_1plus": {"vi": "≥ 1 mũi", "en": "≥ 1 dose"},
     "overview_card_measure_full": {"vi": "đủ liều", "en": "full"},
     "overview_card_measure_boosted": {"vi": "nhắc lại", "en": "boosted"},
-    "overview_card_denominator_total": {"vi": "tổng DS", "en": "total"},
-    "overview_card_denominator_18plus": {"vi": "18+", "en": "18+"},
-    "overview_card_denominator_12plus": {"vi": "12+", "en": "12+"},
-    "overview_card_denominator_5plus": {"vi": "5+", "en": "5+"},
     "overview_card_people_1plus": {
         "vi": "Người đã tiêm ≥ 1 mũi",
         "en": "People with ≥ 1 dose",
@@ -34,26 +21,22 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview_card_backlog": {"vi": "Chưa cấp chứng nhận", "en": "Certificate backlog"},
     "overview_days_unit": {"vi": "ngày", "en": "days"},
     "overview_coverage_note": {
-        "vi": "Tỷ lệ bao phủ = số người {measure} (theo nơi cư trú, đến hết {day}) / {pop} "
-        "của địa bàn — nguồn: {source}, năm {year}.",
-        "en": "Coverage = people {measure} (by residence, as of {day}) / the area's {pop} — "
-        "source: {source}, {year}.",
+        "vi": "Tỷ lệ bao phủ = số người {group} đã tiêm {measure} (theo nơi cư trú, đến hết "
+        "{day}) / dân số {group} của địa bàn.",
+        "en": "Coverage = people {group} with {measure} (by residence, as of {day}) / the "
+        "area's population {group}.",
     },
     "overview_site_commune_note": {
         "vi": "Với một điểm tiêm, số người và tỷ lệ bao phủ là của xã, phường nơi đặt điểm tiêm.",
         "en": "For a site, people and coverage are those of the commune the site is in.",
     },
-    "overview_census_source": {
-        "vi": "Tổng điều tra dân số và nhà ở (Tổng cục Thống kê)",
-        "en": "Population and Housing Census (GSO)",
-    },
     "overview_over_100": {
-        "vi": "Tỷ lệ bao phủ vượt 100 % ({value}): mẫu số (dân số mục tiêu) nhỏ hơn số người "
-        "đã tiêm — có thể do người ngoài nhóm tuổi cũng được tiêm hoặc dân số đã thay đổi. "
-        "Số liệu được giữ nguyên, không cắt về 100 %.",
-        "en": "Coverage above 100 % ({value}): the target population is smaller than the "
-        "people vaccinated — people outside the age band were vaccinated too, or the "
-        "population has changed. The figure is shown as is, not clipped to 100 %.",
+        "vi": "Tỷ lệ bao phủ vượt 100 % ({value}): dân số ước tính của nhóm nhỏ hơn số người "
+        "đã tiêm — có thể do người chuyển đến hoặc Tổng điều tra 2019 chưa tính hết. Số liệu "
+        "được giữ nguyên, không cắt về 100 %.",
+        "en": "Coverage above 100 % ({value}): the group's estimated population is smaller "
+        "than the people vaccinated — people moved in, or the 2019 census missed them. The "
+        "figure is shown as is, not clipped to 100 %.",
     },
     "overview_aefi_caveat": {
         "vi": "Phản ứng sau tiêm: số báo cáo chưa được xác minh, không giảm trừ sau điều tra.",
