@@ -253,6 +253,10 @@ def url_option(
     default is left out of the address (opening a page adds nothing to Back's history); a
     value that is not a choice gets one line and the default."""
     raw = ctx.state.option(key)
+    if raw is not None and raw not in choices and f"{raw.rstrip()}+" in choices:
+        # A hand-typed "+" (as in group=18+) reaches the server as a space.
+        raw = f"{raw.rstrip()}+"
+        shell.set_option(key, None if raw == default else raw)
     current = raw if raw in choices else default
     if raw is not None and raw not in choices:
         st.warning(

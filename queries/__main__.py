@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             setup.check_schema(conn)
             scope = resolve_scope(conn, args.scope)
             bounds = data_bounds(conn)
+            if args.start and args.end:
+                Period(args.start, args.end)  # a reversed period is refused, not clamped
             start = args.start or (bounds.start if bounds else None)
             end = args.end or (bounds.end if bounds else None)
             if bounds is not None:

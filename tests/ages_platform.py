@@ -1,6 +1,8 @@
 """A hand-made platform for target groups: the tiny platform plus six residents of commune
 13741 (Thị trấn Gôi, district 359) vaccinated around the New Year of 2022, with birth years on
-both sides of each group's edge, one without a birth date and one with an impossible one.
+both sides of each group's edge, one without a birth date and one born after the days counted
+(the ETL loads birth years up to the year of the load, rejecting those before 1900; a birth
+year after a day is not valid on that day).
 
 | citizen | born | age 2021 | age 2022 | first dose |
 |---|---|---|---|---|
@@ -9,7 +11,7 @@ both sides of each group's edge, one without a birth date and one with an imposs
 | A3 | none | - | - | 2021-12-22 |
 | A4 | 1956-03-01 | 65 (18+, 50+, 65+) | 66 | 2022-01-03 |
 | A5 | 2010-01-01 | 11 (5-11) | 12 (12-17) | 2021-12-22 |
-| A6 | 1899-07-01 (not valid) | - | - | 2021-12-22 |
+| A6 | 2024-07-01 (not valid before 2024) | - | - | 2021-12-22 |
 
 A2 also gets dose 2 (AZ) on 2022-01-02, so is fully vaccinated from then.
 The numbers they give are worked out in tests/test_reference_metrics.py.
@@ -26,7 +28,7 @@ BIRTHS = {
     "A3": None,
     "A4": "1956-03-01",
     "A5": "2010-01-01",
-    "A6": "1899-07-01",
+    "A6": "2024-07-01",
 }
 FIRST_DOSES = {
     "A1": "2021-12-20",

@@ -56,7 +56,7 @@ def test_reads_take_the_group_and_its_population_of_each_days_year(loaded):
     assert (before["people_1plus"], before["population"], before["year"]) == (1, 5503, 2021)
     assert (end["people_1plus"], end["people_full"], end["population"]) == (3, 1, 5588)
     assert end["coverage_1plus"] == pytest.approx(3 / 5588)
-    assert end["unknown_birth_year"] == 2  # A3 (no birth date) and A6 (born 1899)
+    assert end["unknown_birth_year"] == 2  # A3 (no birth date) and A6 (born 2024)
     assert end["method"] == "aged_estimate" and end["source_year"] == 2019
     every = read(warehouse, cv.coverage_summary, "13741", NEW_YEAR, "all").iloc[1]
     assert (every["people_1plus"], every["population"], every["method"]) == (6, 7340, "census")

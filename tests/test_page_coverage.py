@@ -397,6 +397,14 @@ def test_an_unknown_option_in_a_link_says_so_in_one_line(monkeypatch, tiny):
     assert "measure" not in at.query_params
 
 
+def test_a_hand_typed_plus_in_the_group_is_read_as_the_group(monkeypatch, tiny):
+    """`?group=65+` typed by hand reaches the server as "65 " (a "+" is a space in a query)."""
+    at = open_page(monkeypatch, tiny, week=WEEK, group="65 ")
+    assert at.selectbox(key="opt_group").value == "65+"
+    assert not [w.value for w in at.warning if "không phải là lựa chọn" in w.value]
+    assert at.query_params["group"] in ("65+", ["65+"])
+
+
 def test_flags_on_the_page_when_coverage_passes_100_percent(monkeypatch, tiny, tmp_path):
     copy = tmp_path / "w.db"
     shutil.copy(tiny.removeprefix("sqlite:///"), copy)

@@ -551,7 +551,7 @@ def test_groups_follow_the_age_reached_in_the_year_of_each_day(ages_url):
     assert first_doses("5-11") == [1, 0, 0, 0]  # A5, 11 in 2021
     assert first_doses("50+") == [0, 0, 0, 1]  # A4 (born 1956)
     assert first_doses("65+") == [0, 0, 0, 1]
-    # A3 (no birth date) and A6 (born 1899) count in all ages only.
+    # A3 (no birth date) and A6 (born 2024) count in all ages only.
     full = [row[2] for row in coverage_of(result, "13741", "18+")]
     assert full == [0, 0, 1, 1]  # A2's dose 2 on 02/01/2022
 
