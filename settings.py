@@ -80,6 +80,28 @@ VARIABLES: dict[str, Variable] = {
             "file",
         ),
         Variable(
+            "VAX_AUTH",
+            "on",
+            "`off` opens the dashboard without signing in, as a province user, for local "
+            "development only (a red banner says so on every page)",
+        ),
+        Variable(
+            "VAX_SESSION_IDLE_MINUTES",
+            "30",
+            "minutes without any action after which a dashboard session ends and the user "
+            "signs in again",
+        ),
+        Variable(
+            "VAX_SIGNIN_MAX_FAILURES",
+            "5",
+            "failed sign-ins in a row (per user name as typed) that lock the name out",
+        ),
+        Variable(
+            "VAX_SIGNIN_LOCK_MINUTES",
+            "15",
+            "how long a locked-out name is refused, counted from its last failed sign-in",
+        ),
+        Variable(
             "VAX_BOUNDARIES_PATH",
             "unset (approximate shapes)",
             "a GeoJSON of districts or communes keyed by GSO codes (or names) for the maps",
@@ -150,3 +172,23 @@ def alerts_config() -> Path:
 def boundaries_path() -> str | None:
     """The boundaries file named by VAX_BOUNDARIES_PATH, or None."""
     return _get("VAX_BOUNDARIES_PATH")
+
+
+def auth_enabled() -> bool:
+    """False only when VAX_AUTH is `off` (local development)."""
+    raw = (_get("VAX_AUTH") or "on").lower()
+    if raw not in ("on", "off"):
+        raise ValueError(f"VAX_AUTH must be on or off, not {raw!r}")
+    return raw == "on"
+
+
+def session_idle() -> timedelta:
+    return timedelta(minutes=_int("VAX_SESSION_IDLE_MINUTES", 30))
+
+
+def signin_max_failures() -> int:
+    return _int("VAX_SIGNIN_MAX_FAILURES", 5)
+
+
+def signin_lock_minutes() -> int:
+    return _int("VAX_SIGNIN_LOCK_MINUTES", 15)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.access import DEVELOPMENT_USER, User, can_open
 from dashboard.i18n import text
 from dashboard.shell import PENDING
 from dashboard.state import Notice
@@ -30,7 +31,8 @@ def script(name: str) -> str:
     return f"app_pages/{name}.py"
 
 
-def pages(lang: str) -> list[st.Page]:
+def pages(lang: str, user: User = DEVELOPMENT_USER) -> list[st.Page]:
+    """The pages `user` may open (the overview first)."""
     return [
         st.Page(
             script(name),
@@ -40,6 +42,7 @@ def pages(lang: str) -> list[st.Page]:
             default=(name == "overview"),
         )
         for name, icon in PAGES.items()
+        if can_open(user, name)
     ]
 
 

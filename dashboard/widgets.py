@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import format as fmt
 from dashboard import navigation, shell
+from dashboard.access import can_export, can_open
 from dashboard.figures.base import plotly_config
 from dashboard.shell import Context
 from dashboard.state import ViewState, drill_down, to_params
@@ -120,6 +121,20 @@ def table(data, **kwargs) -> None:
     st.dataframe(data, hide_index=True, width="stretch", **kwargs)
 
 
+# The tables' own "Download as CSV" button: Streamlit can only switch it off for every user at
+# once (client.disableDataExport), so it is hidden for users who may not export.
+_NO_TABLE_DOWNLOAD = (
+    "<style>[data-testid='stElementToolbar'] button[aria-label*='Download'],"
+    "[data-testid='stElementToolbar'] button[aria-label*='download']{display:none}</style>"
+)
+
+
+def hide_data_downloads(user) -> None:
+    """Hide the tables' CSV download for a user who may not export."""
+    if not can_export(user):
+        st.html(_NO_TABLE_DOWNLOAD)
+
+
 def no_data(ctx: Context) -> None:
     st.info(ctx.t("no_data_period"))
 
@@ -136,12 +151,10 @@ def chart(
     column_config: dict | None = None,
 ):
     """A plotly chart with the definitions of its measures and, on request, its table."""
-    event = st.plotly_chart(
-        fig,
-        key=key,
-        on_select=on_select,
-        config=plotly_config(ctx.lang, key),
-    )
+    config = plotly_config(ctx.lang, key)
+    if not can_export(ctx.user):  # a viewer gets no image download
+        config["modeBarButtonsToRemove"] = [*config["modeBarButtonsToRemove"], "toImage"]
+    event = st.plotly_chart(fig, key=key, on_select=on_select, config=config)
     if metrics:
         st.caption(definitions_line(ctx, metrics))
     if data is not None:
@@ -249,7 +262,9 @@ def page_link(
     **kwargs,
 ) -> None:
     """A link to another page with this view (or `state`): its core parameters, not this
-    page's options."""
+    page's options. Nothing for a page the user may not open."""
+    if not can_open(ctx.user, page):
+        return
     target = replace(state or ctx.state, options=())
     st.page_link(
         navigation.script(page),
