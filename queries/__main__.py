@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from queries import access, accounts
 from queries.datasets import COLUMNS, dataset
-from queries.scope import Allowed, Period, ScopeError, data_bounds, resolve_scope
+from queries.scope import Allowed, Period, ScopeError, ScopeRefused, data_bounds, resolve_scope
 from warehouse import engine as wh_engine
 from warehouse import setup
 
@@ -89,19 +89,26 @@ def main(argv: list[str] | None = None) -> int:
             bounds = data_bounds(conn)
             start = args.start or (bounds.start if bounds else None)
             end = args.end or (bounds.end if bounds else None)
+            refused = None
             try:
                 access.read(conn, allowed, _check_only, scope, None)
-            except ScopeError as exc:
-                if args.user:
-                    accounts.record(conn, args.user, "refused", str(exc), allowed.code)
-                raise
-            if start is None or end is None:
-                df = pd.DataFrame(columns=COLUMNS[args.dataset])
+            except ScopeRefused as exc:
+                refused = exc
             else:
-                df = access.read(conn, allowed, _dataset(args.dataset), scope, Period(start, end))
-            if args.user:
-                what = f"python -m queries {args.dataset} {start}..{end} ({args.format})"
-                accounts.record(conn, args.user, "export", what, scope.code)
+                if start is None or end is None:
+                    df = pd.DataFrame(columns=COLUMNS[args.dataset])
+                else:
+                    df = access.read(
+                        conn, allowed, _dataset(args.dataset), scope, Period(start, end)
+                    )
+                if args.user:
+                    what = f"python -m queries {args.dataset} {start}..{end} ({args.format})"
+                    accounts.record(conn, args.user, "export", what, scope.code)
+        if refused is not None:
+            if args.user:  # recorded apart: the refused request's own transaction wrote nothing
+                with engine.begin() as conn:
+                    accounts.record(conn, args.user, "refused", str(refused), allowed.code)
+            raise refused
     except (wh_engine.DatabaseUrlError, setup.SchemaVersionError, ScopeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
