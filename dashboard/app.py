@@ -22,20 +22,15 @@ lang = shell.language()
 navigation.answer_unknown_pages_in_our_language()
 user = auth.current_user()
 if user is None:
-
-    def signin() -> None:
-        auth.sign_in_page(lang)
-
-    # Nothing of the dashboard renders before signing in: one hidden page, the form.
-    sign_in = st.navigation(
-        [st.Page(signin, title=text("signin_title", lang), default=True)], position="hidden"
-    )
+    # Nothing of the dashboard renders before signing in: every address shows the form (and
+    # keeps its query), so after signing in the page asked for opens.
+    st.navigation(navigation.sign_in_pages(), position="hidden")
     st.set_page_config(
         page_title=f"{text('signin_title', lang)} · {text('app_short', lang)}",
         page_icon=str(FAVICON),
         layout="centered",
     )
-    sign_in.run()
+    auth.sign_in_page(lang)
     st.stop()
 
 pages = navigation.pages(lang, user)

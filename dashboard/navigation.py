@@ -46,6 +46,20 @@ def pages(lang: str, user: User = DEVELOPMENT_USER) -> list[st.Page]:
     ]
 
 
+def sign_in_pages() -> list[st.Page]:
+    """Before signing in, one page at every address of the dashboard, each showing nothing
+    (the app draws the sign-in form): a bookmarked page asks to sign in, then opens."""
+
+    def page_at(path: str) -> st.Page:
+        def nothing() -> None:
+            return None
+
+        nothing.__name__ = f"signin_{path or 'home'}"
+        return st.Page(nothing, url_path=path or None, default=not path, title=path or "home")
+
+    return [page_at(""), *(page_at(p) for p in sorted(KNOWN_PATHS - {""}))]
+
+
 def requested_path() -> str | None:
     """The page address the browser asked for, as Streamlit received it (None if unknown)."""
     try:

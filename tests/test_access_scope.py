@@ -223,7 +223,6 @@ def _links_to_other_areas(url: str) -> list[dict[str, str]]:
     engine.dispose()
     other = fac[fac["district_code"] != MINE].iloc[0]
     return [
-        {},
         {"district": str(other["district_code"])},
         {"commune": str(other["commune_code"])},
         {"site": str(other["facility_id"])},
@@ -235,21 +234,29 @@ def _links_to_other_areas(url: str) -> list[dict[str, str]]:
 def test_a_district_user_sees_no_other_district_on_any_page_or_link(
     district_warehouse, monkeypatch
 ):
+    """Every page in its default view, then with a link naming another district, commune or
+    site (each page one of them, in turn)."""
     facts = _other_district_facts(district_warehouse, PERIOD)
     assert facts["district_codes"] and facts["site_ids"] and facts["numbers"]
+    links = _links_to_other_areas(district_warehouse)
+    at = _signed_in_app(district_warehouse, monkeypatch, {"lang": "vi"})
     problems = {}
-    for params in _links_to_other_areas(district_warehouse):
-        at = _signed_in_app(district_warehouse, monkeypatch, {"lang": "vi", **params})
-        if params:
-            notices = " ".join(w.value for w in at.warning)
-            assert "nằm ngoài phạm vi được phép của tài khoản" in notices, params
-        for page in [p for p in PAGES if p != "quality"]:
+    pages = [p for p in PAGES if p != "quality"]
+    for i, page in enumerate(pages):
+        for params in ({"lang": "vi"}, {"lang": "vi", **links[i % len(links)]}):
             at.switch_page(script(page))
+            at.query_params.clear()
+            for key, value in params.items():
+                at.query_params[key] = value
             at.run()
             assert not at.exception, (page, params, [e.message for e in at.exception])
-            text, links = _everything(at)
-            assert "Chất lượng dữ liệu" not in links  # no link to the province's page
-            leaks = _leaks(text, links, facts)
+            assert SESSION in at.session_state  # still signed in
+            if len(params) > 1:
+                notices = " ".join(w.value for w in at.warning)
+                assert "nằm ngoài phạm vi được phép của tài khoản" in notices, (page, params)
+            text, shown_links = _everything(at)
+            assert "Chất lượng dữ liệu" not in shown_links  # no link to the province's page
+            leaks = _leaks(text, shown_links, facts)
             if leaks:
                 problems[(page, tuple(params.items()))] = leaks
     assert problems == {}

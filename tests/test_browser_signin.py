@@ -1,6 +1,6 @@
 """Signing in through a real browser, in Vietnamese and in English: the form comes before any
 page, a wrong password is refused with one line in the user's language, the right one opens the
-overview of the user's own district, and signing out returns to the form."""
+page the link asked for, in the user's own district, and signing out returns to the form."""
 
 from __future__ import annotations
 
@@ -84,17 +84,17 @@ def _fill(tab, name_label: str, password_label: str, name: str, password: str, s
         (
             "vi",
             ("Đăng nhập", "Tên đăng nhập", "Mật khẩu", "Tên đăng nhập hoặc mật khẩu không đúng.",
-             "Tổng quan tuần", "Đăng xuất", "Đã đăng xuất."),
+             "Độ bao phủ", "Đăng xuất", "Đã đăng xuất."),
         ),
         (
             "en",
             ("Sign in", "User name", "Password", "The user name or the password is not right.",
-             "Weekly overview", "Sign out", "Signed out."),
+             "Coverage by district", "Sign out", "Signed out."),
         ),
     ],
 )  # fmt: skip
 def test_sign_in_wrong_then_right_then_out(signin_server, page, lang, words):  # noqa: F811
-    heading, name_label, password_label, refused, overview, sign_out, signed_out = words
+    heading, name_label, password_label, refused, coverage, sign_out, signed_out = words
     page.goto(f"{signin_server.url}/coverage?lang={lang}")
     wait_idle(page)
     main = page.locator("[data-testid='stMain']")
@@ -106,7 +106,7 @@ def test_sign_in_wrong_then_right_then_out(signin_server, page, lang, words):  #
     assert page.get_by_text(refused, exact=True).count() == 1
     assert page.locator("[data-testid='stMetric']").count() == 0
     _fill(page, name_label, password_label, "huyen", PASSWORD, heading)
-    assert title(page) == overview and problems(page) == []
+    assert title(page) == coverage and problems(page) == []  # the page the link asked for
     sidebar = page.locator("[data-testid='stSidebar']")
     assert "Thành phố Nam Định" in sidebar.inner_text()
     if SHOTS:
