@@ -158,6 +158,27 @@ def test_unknown_name_and_wrong_password_take_the_same_time(tmp_path):
     assert abs(wrong - unknown) / max(wrong, unknown) < 0.35, (wrong, unknown)
 
 
+def test_loads_leave_the_users_and_the_audit_log_alone(dbs, tmp_path):
+    from page_support import etl
+    from platform_builder import create_platform, tiny_platform_rows
+
+    platform = f"sqlite:///{tmp_path / 'p.db'}"
+    rows = tiny_platform_rows()
+    create_platform(platform, rows)
+    url = etl(platform, dbs.new_url("keep"))
+    engine = wh_engine.make_engine(url)
+    with engine.begin() as conn:
+        accounts.add_user(conn, "an.vb", PASSWORD, "district", "356", NOW)
+        sign_in(conn, "an.vb", PASSWORD)
+    before = audit(engine)
+    etl(platform, url)  # a second load (nothing new)
+    with engine.begin() as conn:
+        assert [u["user_name"] for u in accounts.list_users(conn)] == ["an.vb"]
+        assert sign_in(conn, "an.vb", PASSWORD).outcome == "ok"
+    assert audit(engine)[: len(before)] == before
+    engine.dispose()
+
+
 def test_roles_decide_pages_and_exports():
     province, district = User("t", "province", "36"), User("h", "district", "356")
     viewer = User("v", "viewer", "356")
