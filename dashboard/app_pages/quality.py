@@ -213,6 +213,8 @@ def _audit(ctx: shell.Context) -> None:
     shown = events.assign(
         at=pd.to_datetime(events["at"], utc=True).map(fmt.moment),
         event=events["event"].map(lambda e: ctx.t(f"audit_event_{e}")),
+        what=events["what"].fillna(fmt.MISSING),
+        scope_code=events["scope_code"].fillna(fmt.MISSING),
     )
     shown.columns = [ctx.t(f"audit_col_{c}") for c in events.columns]
     widgets.table(shown, height=320)
