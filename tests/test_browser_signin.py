@@ -48,6 +48,7 @@ def signin_server(chromium, warehouses, tmp_path_factory) -> Iterator[Server]:  
     engine = wh_engine.make_engine(url)
     with engine.begin() as conn:
         accounts.add_user(conn, "huyen", PASSWORD, "district", "356", datetime.now(UTC))
+        accounts.add_user(conn, "xem", PASSWORD, "viewer", "356", datetime.now(UTC))
     engine.dispose()
     env = {k: v for k, v in os.environ.items() if k != "VAX_AUTH"}
     env["VAX_WAREHOUSE_URL"] = url
@@ -115,3 +116,19 @@ def test_sign_in_wrong_then_right_then_out(signin_server, page, lang, words):  #
     wait_idle(page)
     assert page.get_by_text(signed_out, exact=True).count() == 1
     assert page.locator("[data-testid='stMetric']").count() == 0
+
+
+@pytest.mark.parametrize("user, may_export", [("xem", False), ("huyen", True)])
+def test_a_viewer_gets_no_table_or_image_download(signin_server, page, user, may_export):  # noqa: F811
+    page.goto(f"{signin_server.url}/stock?lang=en&from=2021-06-01&to=2021-09-30")
+    wait_idle(page)
+    _fill(page, "User name", "Password", user, PASSWORD, "Sign in")
+    assert title(page) == "Vaccine and stock" and problems(page) == []
+    table = page.locator("[data-testid='stDataFrame']:visible").first
+    table.scroll_into_view_if_needed()
+    table.hover()
+    download = page.locator("[data-testid='stElementToolbar'] button[aria-label='Download as CSV']")
+    assert download.count() > 0  # the toolbar is there, its download button shown or not
+    assert any(download.nth(i).is_visible() for i in range(download.count())) == may_export
+    images = page.locator(".modebar-btn[data-title*='PNG'], .modebar-btn[data-title*='png']")
+    assert (images.count() > 0) == may_export
