@@ -38,6 +38,7 @@ test-venv: $(TEST_STAMP)
 
 run: venv
 	$(PY) -m etl demo
+	$(PY) -m dashboard.users demo
 	$(VENV)/bin/streamlit run dashboard/app.py
 
 postgres:

@@ -88,6 +88,28 @@ VARIABLES: dict[str, Variable] = {
             "due, on the coverage page); each setting is explained in the file",
         ),
         Variable(
+            "VAX_AUTH",
+            "on",
+            "`off` opens the dashboard without signing in, as a province user, for local "
+            "development only (a red banner says so on every page)",
+        ),
+        Variable(
+            "VAX_SESSION_IDLE_MINUTES",
+            "30",
+            "minutes without any action after which a dashboard session ends and the user "
+            "signs in again",
+        ),
+        Variable(
+            "VAX_SIGNIN_MAX_FAILURES",
+            "5",
+            "failed sign-ins in a row (per user name as typed) that lock the name out",
+        ),
+        Variable(
+            "VAX_SIGNIN_LOCK_MINUTES",
+            "15",
+            "how long a locked-out name is refused, counted from its last failed sign-in",
+        ),
+        Variable(
             "VAX_BOUNDARIES_PATH",
             "unset (approximate shapes)",
             "a GeoJSON of districts or communes keyed by GSO codes (or names) for the maps",
@@ -178,3 +200,23 @@ DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium"  # Debian's chromium package
 def chromium_path() -> str:
     """The browser that renders static chart images: VAX_CHROMIUM_PATH, else Debian's."""
     return _get("VAX_CHROMIUM_PATH") or DEFAULT_CHROMIUM_PATH
+
+
+def auth_enabled() -> bool:
+    """False only when VAX_AUTH is `off` (local development)."""
+    raw = (_get("VAX_AUTH") or "on").lower()
+    if raw not in ("on", "off"):
+        raise ValueError(f"VAX_AUTH must be on or off, not {raw!r}")
+    return raw == "on"
+
+
+def session_idle() -> timedelta:
+    return timedelta(minutes=_int("VAX_SESSION_IDLE_MINUTES", 30))
+
+
+def signin_max_failures() -> int:
+    return _int("VAX_SIGNIN_MAX_FAILURES", 5)
+
+
+def signin_lock_minutes() -> int:
+    return _int("VAX_SIGNIN_LOCK_MINUTES", 15)

@@ -517,6 +517,7 @@ def main() -> int:
     if not url:
         parser.error("no warehouse: pass --warehouse-url (or set VAX_WAREHOUSE_URL)")
     os.environ["VAX_WAREHOUSE_URL"] = url
+    os.environ["VAX_AUTH"] = "off"  # the pages as a province user, without the sign-in form
     # AppTest runs outside a Streamlit server: keep its "no runtime" notices out of the output.
     st_config.set_option("logger.level", "error")
     st_logger.set_log_level("error")

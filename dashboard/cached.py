@@ -10,6 +10,10 @@ Sessions share these caches. When several sessions ask at once for a read nobody
 caller computes it and the others wait for its result, because st.cache_data holds a lock per
 cache key while it computes (tests/test_concurrent_sessions.py checks both that and that
 different reads do not wait for each other).
+
+Every read goes through `queries.access` with the user's `Allowed` scope, which is part of the
+cache key: a cached result is only ever one that the same allowed scope was given after the
+check, and a refused request raises (and is not cached).
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from queries import dimensions, readiness
+from queries import access, dimensions, readiness
 from queries.freshness import Freshness, LoaderStatus, freshness, loader_status
-from queries.scope import Period, Scope
+from queries.scope import Allowed, Period, Scope
 from warehouse import engine as wh_engine
 
 # A view (district and week) opened on the five main pages makes about 36 reads, so 256 entries
@@ -88,41 +92,62 @@ def _name(query: Callable) -> str:
 
 
 @st.cache_data(**CACHE)
-def _read(url: str, version: str, name: str, scope: Scope, period: Period, extra: tuple, _q):
+def _read(
+    url: str, version: str, allowed: Allowed, name: str, scope: Scope, period: Period,
+    extra: tuple, _q,
+):  # fmt: skip
     with engine(url).connect() as conn:
-        return _q(conn, scope, period, *extra)
+        return access.read(conn, allowed, _q, scope, period, *extra)
 
 
 @st.cache_data(**CACHE)
-def _read_plain(url: str, version: str, name: str, args: tuple, _q):
+def _read_plain(url: str, version: str, allowed: Allowed, name: str, args: tuple, _q):
     with engine(url).connect() as conn:
-        return _q(conn, *args)
+        return access.read_plain(conn, allowed, _q, *args)
 
 
 def read(
     url: str,
     version: str,
+    allowed: Allowed,
     query: Callable[..., R],
     scope: Scope,
     period: Period,
     *extra,
 ) -> R:
-    """`query(conn, scope, period, *extra)`, cached; `extra` must be small hashable values."""
-    return _read(url, version, _name(query), scope, period, extra, query)
+    """`query(conn, scope, period, *extra)` if `scope` lies inside `allowed`, cached; `extra`
+    must be small hashable values."""
+    return _read(url, version, allowed, _name(query), scope, period, extra, query)
 
 
-def read_plain(url: str, version: str, query: Callable[..., R], *args) -> R:
-    """`query(conn, *args)` for reads without a scope and period, cached."""
-    return _read_plain(url, version, _name(query), args, query)
+def read_plain(url: str, version: str, allowed: Allowed, query: Callable[..., R], *args) -> R:
+    """`query(conn, *args)` for reads without a scope and period, if `allowed` may, cached."""
+    return _read_plain(url, version, allowed, _name(query), args, query)
 
 
 def freshness_info(url: str, version: str) -> Freshness:
-    return read_plain(url, version, freshness)
+    return read_plain(url, version, Allowed.province(), freshness)
 
 
-def areas(url: str, version: str) -> pd.DataFrame:
-    return read_plain(url, version, dimensions.areas)
+def areas(url: str, version: str, allowed: Allowed) -> pd.DataFrame:
+    """The province, and the districts and communes `allowed` covers."""
+    return read_plain(url, version, allowed, dimensions.areas)
 
 
-def facilities(url: str, version: str) -> pd.DataFrame:
-    return read_plain(url, version, dimensions.facilities)
+def facilities(url: str, version: str, allowed: Allowed) -> pd.DataFrame:
+    return read_plain(url, version, allowed, dimensions.facilities)
+
+
+def read_uncached(url: str, allowed: Allowed, query: Callable[..., R], *args) -> R:
+    """`query(conn, *args)` read now, for what changes without a load (the audit log)."""
+    with engine(url).connect() as conn:
+        return access.read_plain(conn, allowed, query, *args)
+
+
+@st.cache_data(**CACHE)
+def province_context(
+    url: str, version: str, allowed: Allowed, period: Period, denominator: str, measure: str
+) -> access.ProvinceContext | None:
+    """The province's totals and the district's rank, for a district user (None otherwise)."""
+    with engine(url).connect() as conn:
+        return access.province_context(conn, allowed, period, denominator, measure)

@@ -12,8 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import auth, sidebar
 from dashboard import format as fmt
-from dashboard import sidebar
+from dashboard.access import can_export
 from dashboard.exports import images, names, tables
 from dashboard.shell import Context
 
@@ -73,7 +74,10 @@ def chart_image(ctx: Context, fig: go.Figure, title: str, fmt_name: str) -> byte
 
 
 def chart_downloads(ctx: Context, fig: go.Figure, *, key: str, title: str) -> None:
-    """A small "Tải ảnh" menu: a click makes the PNG or SVG (with a spinner), then offers it."""
+    """A small "Tải ảnh" menu: a click makes the PNG or SVG (with a spinner, recorded in the
+    audit log), then offers it. None for a viewer."""
+    if not can_export(ctx.user):
+        return
     stem = names.file_name(title, ctx.scope_name(), period_name(ctx), "x")[:-2]
     stamp = (ctx.version, ctx.lang, title, ctx.scope.code, ctx.period)
     with st.popover(
@@ -95,6 +99,7 @@ def chart_downloads(ctx: Context, fig: go.Figure, *, key: str, title: str) -> No
                             st.error(exc.message(ctx.lang), icon=":material/error:")
                             continue
                     st.session_state[made] = (stamp, data)
+                    _record(ctx, f"{stem}.{fmt_name}")
                 got = st.session_state.get(made)
                 if got and got[0] == stamp:
                     st.download_button(
@@ -107,6 +112,12 @@ def chart_downloads(ctx: Context, fig: go.Figure, *, key: str, title: str) -> No
                         icon=":material/download:",
                         type="primary",
                     )
+
+
+def _record(ctx: Context, file_name: str) -> None:
+    """The file made, in the audit log (who, what, scope, when)."""
+    if ctx.user is not None:
+        auth.record_export(ctx.user, file_name, ctx.scope.code)
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -129,7 +140,10 @@ def table_downloads(
     key: str | None = None,
     definitions: Sequence[str] = (),
 ) -> None:
-    """Excel and CSV buttons for the table; the files are made when clicked."""
+    """Excel and CSV buttons for the table; the files are made when clicked (and recorded in
+    the audit log). None for a viewer."""
+    if not can_export(ctx.user):
+        return
     df, kinds = frame_of(data)
     if df.empty and not len(df.columns):
         return
@@ -151,7 +165,7 @@ def table_downloads(
     with left:
         st.download_button(
             ctx.t("export_xlsx"),
-            lambda: tables.table_xlsx(df, info, kinds),
+            lambda: _record(ctx, f"{stem}.xlsx") or tables.table_xlsx(df, info, kinds),
             file_name=f"{stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}_xlsx",
@@ -162,7 +176,7 @@ def table_downloads(
     with right:
         st.download_button(
             ctx.t("export_csv"),
-            lambda: tables.table_csv(df),
+            lambda: _record(ctx, f"{stem}.csv") or tables.table_csv(df),
             file_name=f"{stem}.csv",
             mime="text/csv",
             key=f"{key}_csv",

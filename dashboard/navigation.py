@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.access import DEVELOPMENT_USER, User, can_open
 from dashboard.i18n import text
 from dashboard.shell import PENDING
 from dashboard.state import Notice
@@ -30,7 +31,8 @@ def script(name: str) -> str:
     return f"app_pages/{name}.py"
 
 
-def pages(lang: str) -> list[st.Page]:
+def pages(lang: str, user: User = DEVELOPMENT_USER) -> list[st.Page]:
+    """The pages `user` may open (the overview first)."""
     return [
         st.Page(
             script(name),
@@ -40,7 +42,22 @@ def pages(lang: str) -> list[st.Page]:
             default=(name == "overview"),
         )
         for name, icon in PAGES.items()
+        if can_open(user, name)
     ]
+
+
+def sign_in_pages() -> list[st.Page]:
+    """Before signing in, one page at every address of the dashboard, each showing nothing
+    (the app draws the sign-in form): a bookmarked page asks to sign in, then opens."""
+
+    def page_at(path: str) -> st.Page:
+        def nothing() -> None:
+            return None
+
+        nothing.__name__ = f"signin_{path or 'home'}"
+        return st.Page(nothing, url_path=path or None, default=not path, title=path or "home")
+
+    return [page_at(""), *(page_at(p) for p in sorted(KNOWN_PATHS - {""}))]
 
 
 def requested_path() -> str | None:

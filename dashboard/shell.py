@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -22,17 +23,20 @@ import streamlit as st
 
 from dashboard import cached, sidebar
 from dashboard import format as fmt
+from dashboard.access import DEVELOPMENT_USER, User
 from dashboard.i18n import text
 from dashboard.state import CORE_KEYS, Known, Notice, ViewState, checked, parse, to_params
 from queries.freshness import Freshness
-from queries.scope import Period, Scope, scope_of
+from queries.scope import Allowed, Period, Scope, scope_of
 
 STALE_AFTER_HOURS = 36  # a daily load that missed a day
 _SYNCED = "_synced_params"
 SYNCED_PAGE = "_synced_page"  # the address of the page shown
 _CTX = "_page_context"
 PENDING = "_pending_notices"  # notices to show after a switch of page
+REFUSED = "_refused_codes"  # codes of a link outside the user's area, for the audit log
 R = TypeVar("R")
+log = logging.getLogger("dashboard.shell")
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,11 @@ class Context:
     areas: pd.DataFrame
     facilities: pd.DataFrame
     known: Known  # parents of communes and sites, for drilling down without a look-up
+    user: User = DEVELOPMENT_USER  # who is signed in; every read is limited to their area
+
+    @property
+    def allowed(self) -> Allowed:
+        return self.user.allowed
 
     @property
     def lang(self) -> str:
@@ -86,12 +95,18 @@ class Context:
         """`query(conn, scope, period, *extra)` for this view (or the given period or scope),
         cached by the data version."""
         return cached.read(
-            self.url, self.version, query, scope or self.scope, period or self.period, *extra
+            self.url,
+            self.version,
+            self.allowed,
+            query,
+            scope or self.scope,
+            period or self.period,
+            *extra,
         )
 
     def read_plain(self, query: Callable[..., R], *args) -> R:
         """`query(conn, *args)`, cached by the data version."""
-        return cached.read_plain(self.url, self.version, query, *args)
+        return cached.read_plain(self.url, self.version, self.allowed, query, *args)
 
 
 def language() -> str:
@@ -151,6 +166,28 @@ def _known(fresh: Freshness, areas: pd.DataFrame, fac: pd.DataFrame) -> Known:
     )
 
 
+def outside_allowed(
+    state: ViewState, known: Known, allowed: Allowed
+) -> tuple[ViewState, list[Notice]]:
+    """A district user's link naming a district, commune or site outside their district: each
+    such code is dropped, with a notice (the view opens on their own district)."""
+    if allowed.is_province:
+        return state, []
+    inside = {
+        "site": known.commune_of_site,
+        "commune": known.district_of_commune,
+        "district": known.districts,
+    }
+    notices = []
+    for key, codes in inside.items():
+        code = getattr(state, key)
+        if code is not None and code not in codes:
+            log.warning("refused %s=%s: outside the allowed scope %s", key, code, allowed.code)
+            notices.append(Notice("outside", (("value", code[:40]),)))
+            state = replace(state, **{key: None})
+    return state, notices
+
+
 def _period_text(state: ViewState) -> str:
     if state.is_custom_range:
         return f"{fmt.day(state.start)} – {fmt.day(state.end)}"
@@ -193,10 +230,11 @@ def _no_data(lang: str, key: str, detail: str | None = None) -> None:
     st.warning(f"{message}\n\n`{detail}`" if detail else message)
 
 
-def begin(url: str | None = None, page: str = "") -> Context | None:
-    """Render the shared filters and notices; None (with a message shown) when there is no
-    data to show."""
+def begin(url: str | None = None, page: str = "", user: User = DEVELOPMENT_USER) -> Context | None:
+    """Render the shared filters and notices for `user` (their area only); None (with a
+    message shown) when there is no data to show."""
     url = url or cached.warehouse_url()
+    allowed = user.allowed
     lang = language()
     st.session_state.pop(_CTX, None)
     problem = cached.warehouse_problem(url)
@@ -212,20 +250,32 @@ def begin(url: str | None = None, page: str = "") -> Context | None:
         st.title(text("app_title", lang))
         st.info(text("empty_warehouse", lang))
         return None
-    areas = cached.areas(url, version)
-    fac = cached.facilities(url, version)
+    areas = cached.areas(url, version, allowed)
+    fac = cached.facilities(url, version, allowed)
     params = _url_params(page)
     state, notices = parse(params)
     known = _known(fresh, areas, fac)
+    state, refused = outside_allowed(state, known, allowed)
     state, more = checked(state, known)
-    notices += more
+    if not allowed.is_province and state.district is None:
+        state = replace(state, district=allowed.code)
+    notices += refused + more
+    if refused:
+        st.session_state[REFUSED] = [n.get("value") for n in refused]
     if (
         st.session_state.get(_SYNCED) != params
         or sidebar.KEYS["mode"] not in st.session_state
         or notices
     ):
         sidebar.loaded(state, fresh.first_day, fresh.last_day)
-    state = sidebar.render(state, fresh.first_day, fresh.last_day, areas, fac)
+    state = sidebar.render(
+        state,
+        fresh.first_day,
+        fresh.last_day,
+        areas,
+        fac,
+        fixed_district=None if allowed.is_province else allowed.code,
+    )
     _sync_url(state, page)
     scope = scope_of(state.scope_code, areas, fac)
     ctx = Context(
@@ -239,6 +289,7 @@ def begin(url: str | None = None, page: str = "") -> Context | None:
         areas,
         fac,
         known,
+        user,
     )
     st.session_state[_CTX] = ctx
     _show_notices(notices, ctx)

@@ -87,14 +87,20 @@ def _period(state: ViewState, lang: str, first: date, last: date):
     return None, start, end
 
 
-def _area(lang: str, areas: pd.DataFrame, fac: pd.DataFrame) -> tuple[str, str, str]:
+def _area(
+    lang: str, areas: pd.DataFrame, fac: pd.DataFrame, fixed_district: str | None
+) -> tuple[str, str, str]:
     sb = st.sidebar
     sb.markdown(f"**{text('scope', lang)}**")
     districts = areas[areas["area_level"] == "district"].sort_values("name")
     names = dict(zip(areas["area_code"], areas["name"], strict=True))
+    # A district user has their district only: no "whole province" choice.
+    choices = [fixed_district] if fixed_district else ["", *districts["area_code"]]
+    if st.session_state.get(KEYS["district"]) not in choices:
+        st.session_state[KEYS["district"]] = choices[0]
     district = sb.selectbox(
         text("district", lang),
-        ["", *districts["area_code"]],
+        choices,
         key=KEYS["district"],
         format_func=lambda c: names.get(c, text("whole_province", lang)),
     )
@@ -129,9 +135,15 @@ def _area(lang: str, areas: pd.DataFrame, fac: pd.DataFrame) -> tuple[str, str, 
 
 
 def render(
-    state: ViewState, first: date, last: date, areas: pd.DataFrame, fac: pd.DataFrame
+    state: ViewState,
+    first: date,
+    last: date,
+    areas: pd.DataFrame,
+    fac: pd.DataFrame,
+    fixed_district: str | None = None,
 ) -> ViewState:
-    """Draw the filters and return the view they hold (page options kept from `state`)."""
+    """Draw the filters and return the view they hold (page options kept from `state`); a
+    district user's district is fixed."""
     st.sidebar.radio(
         text("language_label", state.lang),
         ["vi", "en"],
@@ -141,7 +153,7 @@ def render(
     )
     lang = st.session_state[KEYS["lang"]]
     week, start, end = _period(state, lang, first, last)
-    district, commune, site = _area(lang, areas, fac)
+    district, commune, site = _area(lang, areas, fac, fixed_district)
     return replace(
         state,
         lang=lang,

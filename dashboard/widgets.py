@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import downloads, navigation, shell
 from dashboard import format as fmt
+from dashboard.access import can_export, can_open
 from dashboard.exports import names
 from dashboard.figures.base import plotly_config
 from dashboard.shell import Context
@@ -145,6 +146,20 @@ def table(
     )
 
 
+# The tables' own "Download as CSV" button: Streamlit can only switch it off for every user at
+# once (client.disableDataExport), so it is hidden for users who may not export.
+_NO_TABLE_DOWNLOAD = (
+    "<style>[data-testid='stElementToolbar'] button[aria-label*='Download'],"
+    "[data-testid='stElementToolbar'] button[aria-label*='download']{display:none}</style>"
+)
+
+
+def hide_data_downloads(user) -> None:
+    """Hide the tables' CSV download for a user who may not export."""
+    if not can_export(user):
+        st.html(_NO_TABLE_DOWNLOAD)
+
+
 def no_data(ctx: Context) -> None:
     st.info(ctx.t("no_data_period"))
 
@@ -162,16 +177,14 @@ def chart(
     column_config: dict | None = None,
 ):
     """A plotly chart with the definitions of its measures, an image download (made on the
-    server when asked for) and, on request, its table with its downloads. `title` names the
-    files and heads the image (else the figure's own title, else the page's)."""
+    server when asked for; not for a viewer) and, on request, its table with its downloads.
+    `title` names the files and heads the image (else the figure's own title, else the page's)."""
     title = title or downloads.figure_title(fig) or page_title(ctx)
     stem = names.file_name(title, ctx.scope_name(), downloads.period_name(ctx), "x")[:-2]
-    event = st.plotly_chart(
-        fig,
-        key=key,
-        on_select=on_select,
-        config=plotly_config(ctx.lang, stem),
-    )
+    config = plotly_config(ctx.lang, stem)
+    if not can_export(ctx.user):  # a viewer gets no image download
+        config["modeBarButtonsToRemove"] = [*config["modeBarButtonsToRemove"], "toImage"]
+    event = st.plotly_chart(fig, key=key, on_select=on_select, config=config)
     if metrics:
         st.caption(definitions_line(ctx, metrics))
     downloads.chart_downloads(ctx, fig, key=key, title=title)
@@ -298,7 +311,9 @@ def page_link(
     **kwargs,
 ) -> None:
     """A link to another page with this view (or `state`): its core parameters, not this
-    page's options."""
+    page's options. Nothing for a page the user may not open."""
+    if not can_open(ctx.user, page):
+        return
     target = replace(state or ctx.state, options=())
     st.page_link(
         navigation.script(page),

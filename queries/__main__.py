@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from datetime import date
 
 import pandas as pd
 from sqlalchemy.exc import DatabaseError
 
+from queries import access, accounts
 from queries.datasets import COLUMNS, dataset
 from queries.due import DoseIntervalsError
-from queries.scope import Period, ScopeError, data_bounds, resolve_scope
+from queries.scope import Allowed, Period, ScopeError, ScopeRefused, data_bounds, resolve_scope
 from warehouse import engine as wh_engine
 from warehouse import setup
 
@@ -60,6 +62,28 @@ def _clamp(start: date, end: date, bounds: Period) -> tuple[date, date]:
     return start, end
 
 
+def _allowed(conn, user: str | None) -> Allowed:
+    """The whole province for the operator (who reads the warehouse directly anyway); a named
+    dashboard user's own area."""
+    if user is None:
+        return Allowed.province()
+    found = accounts.account(conn, user)
+    if found is None:
+        raise ValueError(f"no active dashboard user {user!r}")
+    return Allowed(found.scope_code if found.role != "province" else "36")
+
+
+def _check_only(conn, scope, period) -> None:
+    return None
+
+
+def _dataset(name: str):
+    def read(conn, scope, period):
+        return dataset(conn, name, scope, period)
+
+    return read
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m queries", description="Export a dataset from the warehouse."
@@ -70,13 +94,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", dest="end", type=_day, help="last day, YYYY-MM-DD")
     parser.add_argument("--scope", help="36, a district or commune code, or a facility id")
     parser.add_argument("--format", choices=["csv", "json"], default="csv")
+    parser.add_argument(
+        "--user",
+        help="export on behalf of a dashboard user: only their area, and recorded in the audit log",
+    )
     args = parser.parse_args(argv)
     url = wh_engine.warehouse_url(args.warehouse_url)
     try:
         engine = wh_engine.make_engine(url, create_dir=False, must_exist=True)
-        with engine.connect() as conn:
+        with engine.begin() as conn:
             setup.check_schema(conn)
-            scope = resolve_scope(conn, args.scope)
+            allowed = _allowed(conn, args.user)
+            scope = resolve_scope(conn, args.scope) if args.scope else allowed.default_scope()
             bounds = data_bounds(conn)
             if args.start and args.end:
                 Period(args.start, args.end)  # a reversed period is refused, not clamped
@@ -84,10 +113,26 @@ def main(argv: list[str] | None = None) -> int:
             end = args.end or (bounds.end if bounds else None)
             if bounds is not None:
                 start, end = _clamp(start, end, bounds)
-            if start is None or end is None or start > end:
-                df = pd.DataFrame(columns=COLUMNS[args.dataset])
+            refused = None
+            try:
+                access.read(conn, allowed, _check_only, scope, None)
+            except ScopeRefused as exc:
+                refused = exc
             else:
-                df = dataset(conn, args.dataset, scope, Period(start, end))
+                if start is None or end is None or start > end:
+                    df = pd.DataFrame(columns=COLUMNS[args.dataset])
+                else:
+                    df = access.read(
+                        conn, allowed, _dataset(args.dataset), scope, Period(start, end)
+                    )
+                if args.user:
+                    what = f"python -m queries {args.dataset} {start}..{end} ({args.format})"
+                    accounts.record(conn, args.user, "export", what, scope.code)
+        if refused is not None:
+            if args.user:  # recorded apart: the refused request's own transaction wrote nothing
+                with engine.begin() as conn:
+                    accounts.record(conn, args.user, "refused", str(refused), allowed.code)
+            raise refused
     except (
         wh_engine.DatabaseUrlError,
         setup.SchemaVersionError,
@@ -110,4 +155,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # A refused request is reported in the one error line (and in the audit log for --user).
+    logging.basicConfig(level=logging.ERROR)
     sys.exit(main())

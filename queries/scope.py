@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,10 +12,23 @@ import sqlalchemy as sa
 from warehouse import reference
 
 LEVELS = ("province", "district", "commune", "facility")
+log = logging.getLogger("queries.scope")
 
 
 class ScopeError(ValueError):
     """An area or facility code the warehouse does not know."""
+
+
+class ScopeRefused(ScopeError):
+    """A request for an area or site outside what the user may see."""
+
+    def __init__(self, allowed: Allowed, scope: Scope) -> None:
+        super().__init__(
+            f"refused: {scope.level} {scope.code} is outside the allowed scope "
+            f"(district {allowed.code})"
+        )
+        self.allowed = allowed
+        self.scope = scope
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,49 @@ class Scope:
             self.level, "facility_id"
         )
         return f"{alias}.{column} = :scope_code", {"scope_code": self.code}
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What a user may read: the whole province (`36`), or one district (its code) with its
+    communes and sites. Every read takes one and refuses a scope outside it."""
+
+    code: str
+
+    @classmethod
+    def province(cls) -> Allowed:
+        return cls(reference.PROVINCE_CODE)
+
+    @property
+    def is_province(self) -> bool:
+        return self.code == reference.PROVINCE_CODE
+
+    def default_scope(self) -> Scope:
+        return Scope.province() if self.is_province else Scope("district", self.code)
+
+
+def district_of(conn: sa.Connection, scope: Scope) -> str | None:
+    """The district a scope lies in (None for the province or an unknown code)."""
+    if scope.level == "province":
+        return None
+    if scope.level == "district":
+        return scope.code
+    if scope.level == "commune":
+        sql = "SELECT parent_code FROM area WHERE area_code = :c AND area_level = 'commune'"
+    else:
+        sql = "SELECT district_code FROM facility WHERE facility_id = :c"
+    return conn.execute(sa.text(sql), {"c": scope.code}).scalar()
+
+
+def check_allowed(conn: sa.Connection, allowed: Allowed, scope: Scope) -> None:
+    """Raise (and log) ScopeRefused unless `scope` lies inside `allowed`."""
+    if allowed.is_province:
+        return
+    if scope.level in LEVELS and district_of(conn, scope) == allowed.code:
+        return
+    refused = ScopeRefused(allowed, scope)
+    log.warning("%s", refused)
+    raise refused
 
 
 @dataclass(frozen=True)

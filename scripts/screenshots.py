@@ -86,7 +86,8 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "VAX_WAREHOUSE_URL": args.warehouse_url}
+    # The pages as a province user, without the sign-in form (the red banner shows).
+    env = {**os.environ, "VAX_WAREHOUSE_URL": args.warehouse_url, "VAX_AUTH": "off"}
     log = open(args.out / "streamlit.log", "w")  # noqa: SIM115 - open for the server's life
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),

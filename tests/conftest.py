@@ -61,6 +61,16 @@ class DatabaseFactory:
         engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _sign_in_off_outside_auth_tests(request, monkeypatch) -> None:
+    """The dashboard's tests run with sign-in off (VAX_AUTH=off, a province user, as in local
+    development), except those marked `auth`, which sign in."""
+    if request.node.get_closest_marker("auth") is None:
+        monkeypatch.setenv("VAX_AUTH", "off")
+    else:
+        monkeypatch.delenv("VAX_AUTH", raising=False)
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The public reference data beside the repository: CI has a copy, so there a missing

@@ -111,7 +111,12 @@ def server(chromium, tmp_path_factory) -> Iterator[Server]:
     """`streamlit run dashboard/app.py` on a freshly simulated small warehouse."""
     tmp = tmp_path_factory.mktemp("browser")
     platform, warehouse = f"sqlite:///{tmp / 'p.db'}", f"sqlite:///{tmp / 'w.db'}"
-    env = {**os.environ, "VAX_PSEUDONYM_KEY": "test-key", "VAX_WAREHOUSE_URL": warehouse}
+    env = {
+        **os.environ,
+        "VAX_PSEUDONYM_KEY": "test-key",
+        "VAX_WAREHOUSE_URL": warehouse,
+        "VAX_AUTH": "off",  # signing in has its own browser test (test_browser_signin.py)
+    }
     port = _free_port()
     running = Server(f"http://127.0.0.1:{port}", tmp / "streamlit.log", warehouse)
     # The server starts (imports, binds) while the warehouse is built: no session reads the

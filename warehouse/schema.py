@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 metadata = sa.MetaData()
 
@@ -452,6 +452,32 @@ etl_reject = sa.Table(
     _col("last_run_id", I, nullable=False),
     _col("resolved_run_id", I),
 )
+
+# --- who may read the dashboard, and what they did (never written by the ETL) ---------------
+app_user = sa.Table(
+    "app_user",
+    metadata,
+    _col("user_name", T, pk=True),
+    _col("password_hash", T),  # Argon2id (argon2-cffi's encoded form); NULL for provider sign-in
+    _col("role", T, nullable=False),  # province, district, viewer
+    _col("scope_code", T, nullable=False),  # 36 for the province, else a district code
+    _col("active", sa.Boolean, nullable=False),
+    _col("created_at", TS, nullable=False),
+    _col("last_sign_in_at", TS),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("event_id", I, primary_key=True, autoincrement=True),
+    _col("at", TS, nullable=False),
+    _col("user_name", T, nullable=False),  # as typed for a failed sign-in
+    _col("event", T, nullable=False),  # see warehouse/accounts.py: EVENTS
+    _col("what", T),  # the file or dataset made, the page, or the reason
+    _col("scope_code", T),
+)
+
+ACCOUNT_TABLES = (app_user, audit_log)
 
 CORE_TABLES = (
     vaccine,

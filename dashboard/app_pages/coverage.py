@@ -91,14 +91,15 @@ def _controls(ctx: shell.Context) -> tuple[str, str]:
         # Where the user is, and the way back up: above the options, like a breadcrumb.
         with st.container(horizontal=True, gap="small"):
             province = replace(state, district=None, commune=None, site=None)
-            st.button(
-                ctx.t("coverage_back_province"),
-                icon=":material/arrow_upward:",
-                on_click=shell.go,
-                args=(province,),
-                kwargs={"rerun": False},
-                key="coverage_back_province",
-            )
+            if ctx.allowed.is_province:  # a district user has no province to go back to
+                st.button(
+                    ctx.t("coverage_back_province"),
+                    icon=":material/arrow_upward:",
+                    on_click=shell.go,
+                    args=(province,),
+                    kwargs={"rerun": False},
+                    key="coverage_back_province",
+                )
             if state.commune or state.site:
                 up = drill_up(drill_up(state)) if state.site else drill_up(state)
                 st.button(

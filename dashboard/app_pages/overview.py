@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import format as fmt
-from dashboard import navigation, overview_decisions, shell, widgets
+from dashboard import navigation, overview_decisions, province_context, shell, widgets
 from dashboard import target_group as tg
 from dashboard.figures import overview as figures
 from dashboard.figures import overview_alerts as alert_texts
@@ -344,6 +344,7 @@ def render(ctx: shell.Context) -> None:
     if cur["screened"] == 0 and cur["doses"] == 0:
         st.info(ctx.t("overview_no_activity"))
     _coverage_notes(ctx, cur, measure, group)
+    province_context.render(ctx, measure, group)
     _detail_links(ctx)
     thresholds, error = _thresholds()
     alerts = ctx.read(site_alerts_q.alerts, thresholds)

@@ -8,10 +8,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import cached, shell, widgets
 from dashboard import format as fmt
-from dashboard import shell, widgets
+from dashboard.access import can_open
 from dashboard.figures import quality as fig
 from dashboard.texts.quality import FIELDS, KINDS, SOURCE_TABLES
+from queries import audit as audit_q
 from queries import quality as quality_q
 
 RUN_STATUSES = ("success", "failed", "running", "interrupted")
@@ -219,8 +221,25 @@ def _rejects(ctx: shell.Context, summary: pd.DataFrame) -> None:
     )
 
 
+def _audit(ctx: shell.Context) -> None:
+    """Who signed in (or failed to), who made which file, and refused requests."""
+    st.subheader(ctx.t("audit_title"))
+    events = cached.read_uncached(ctx.url, ctx.allowed, audit_q.events)
+    st.caption(ctx.t("audit_caption", n=fmt.number(audit_q.EVENTS_SHOWN, ctx.lang)))
+    shown = events.assign(
+        at=pd.to_datetime(events["at"], utc=True).map(fmt.moment),
+        event=events["event"].map(lambda e: ctx.t(f"audit_event_{e}")),
+        what=events["what"].fillna(fmt.MISSING),
+        scope_code=events["scope_code"].fillna(fmt.MISSING),
+    )
+    shown.columns = [ctx.t(f"audit_col_{c}") for c in events.columns]
+    widgets.table(shown, height=320)
+
+
 ctx = shell.context()
-if ctx is not None:
+if ctx is not None and not can_open(ctx.user, "quality"):
+    st.error(ctx.t("page_refused"))
+elif ctx is not None:
     shell.header(ctx, "page_quality")
     runs = ctx.read_plain(quality_q.etl_runs)
     summary = ctx.read_plain(quality_q.reject_summary)
@@ -233,3 +252,4 @@ if ctx is not None:
     _late(ctx, late)
     _coords(ctx, coords)
     _rejects(ctx, summary)
+    _audit(ctx)

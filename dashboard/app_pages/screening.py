@@ -191,7 +191,7 @@ def render(ctx: shell.Context) -> None:
         _reason_chart(ctx, ctx.read(screening_q.by_reason), labels)
     with right:
         province = None
-        if ctx.scope.level != "province":
+        if ctx.scope.level != "province" and ctx.allowed.is_province:
             province = ctx.read(screening_q.weekly, TREND_WEEKS, scope=ctx.scope_for(None))
         _trend_chart(ctx, weekly, province, labels)
     if ctx.state.site:  # one site: the figures above are all there is
