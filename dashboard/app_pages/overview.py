@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import format as fmt
-from dashboard import navigation, overview_decisions, shell, widgets
+from dashboard import navigation, overview_decisions, report_files, shell, widgets
 from dashboard.figures import overview as figures
 from dashboard.figures import overview_alerts as alert_texts
 from dashboard.state import to_params
@@ -354,6 +354,7 @@ def render(ctx: shell.Context) -> None:
     _trend_section(ctx)
     _ranking_section(ctx, measure, denominator)
     _alerts_section(ctx, alerts, thresholds, error)
+    report_files.render(ctx)
 
 
 ctx = shell.context()
