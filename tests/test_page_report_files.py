@@ -54,3 +54,34 @@ def test_the_daily_report_is_made_on_a_click(monkeypatch, small_province, lang):
     for column in ("checked_in", "deferred", "primary_1", "primary_2", "booster", "used"):
         assert total[column] == int(expected[column].sum()), column
     assert total["label"].endswith("Thành phố Nam Định")
+
+
+BRIEFING = {
+    "vi": ("Tạo báo cáo giao ban", "Lưu PPTX", "Lưu PDF", "Đã tạo xong"),
+    "en": ("Make the briefing", "Save PPTX", "Save PDF", "Done"),
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_briefing_is_made_on_a_click(monkeypatch, small_province, lang):
+    from pptx import Presentation
+
+    make, save_pptx, save_pdf, done = BRIEFING[lang]
+    at = open_page(PAGE, monkeypatch, small_province[1], lang=lang, week="2021-W42")
+    next(b for b in at.button if b.label == make).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert save_pptx in labels and save_pdf in labels
+    assert done in [s.label for s in at.status]
+    stamp, stem, pptx, pdf = at.session_state["_reports_briefing_files"]
+    assert stamp[1:] == ("36", "2021-W42", lang)
+    assert stem.endswith("_tinh-nam-dinh_2021-W42") and pdf.startswith(b"%PDF")
+    assert len(Presentation(BytesIO(pptx)).slides) >= 8
+
+
+def test_a_custom_range_has_no_briefing(monkeypatch, small_province):
+    at = open_page(
+        PAGE, monkeypatch, small_province[1], **{"from": "2021-10-18", "to": "2021-10-27"}
+    )
+    assert "Tạo báo cáo giao ban" not in [b.label for b in at.button]
+    assert any("chọn một tuần" in c.value for c in at.caption)
