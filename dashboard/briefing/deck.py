@@ -25,6 +25,7 @@ GREY = RGBColor(0x59, 0x59, 0x59)
 GOOD, BAD = RGBColor(0x1B, 0x7F, 0x3B), RGBColor(0xB0, 0x2A, 0x2A)
 FONT = "Arial"
 DOSE_COLOURS = ("9ECAE1", "4292C6", "08519C")
+LINES_PER_SLIDE = 8  # decisions a slide holds (each may take two lines at 14 pt)
 
 
 def _text(slide, left, top, width, height, lines, size=14, bold=False, color=None):
@@ -94,10 +95,16 @@ def _previous(value, kind: str, lang: str) -> str:
     return shown(value, kind, lang)
 
 
-def _list_slide(prs, b: Briefing, title: str, lines: list[str], empty: str, n: int) -> None:
-    slide = _slide(prs, b, title, n)
+def _list_slides(prs, b: Briefing, title: str, lines: list[str], empty: str, n: int) -> int:
+    """The lines as bullets, LINES_PER_SLIDE to a slide; the number of the last slide."""
     items = [f"• {line}" for line in lines] or [empty]
-    _text(slide, MARGIN, BODY_TOP, WIDE - 2 * MARGIN, HIGH - BODY_TOP - Inches(0.6), items, 14)
+    for start in range(0, len(items), LINES_PER_SLIDE):
+        shown = title if start == 0 else f"{title} ({start // LINES_PER_SLIDE + 1})"
+        slide = _slide(prs, b, shown, n)
+        _text(slide, MARGIN, BODY_TOP, WIDE - 2 * MARGIN, HIGH - BODY_TOP - Inches(0.6),
+              items[start : start + LINES_PER_SLIDE], 14)  # fmt: skip
+        n += 1
+    return n - 1
 
 
 def _trend_slide(prs, b: Briefing, n: int) -> None:
@@ -158,6 +165,7 @@ def _ranking_slide(prs, b: Briefing, n: int) -> None:
         chart.has_legend = False
         chart.has_title = True
         chart.chart_title.text_frame.text = nfc(label)
+        chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(13)
         chart.plots[0].has_data_labels = True
         chart.plots[0].data_labels.number_format = "0.0%"
         chart.plots[0].data_labels.number_format_is_linked = False
@@ -182,7 +190,8 @@ def deck(b: Briefing) -> bytes:
     n = 2
     _kpi_slide(prs, b, n)
     n += 1
-    _list_slide(prs, b, b.t("briefing_decisions"), b.decisions, b.t("briefing_no_decisions"), n)
+    none = b.t("briefing_no_decisions")
+    n = _list_slides(prs, b, b.t("briefing_decisions"), b.decisions, none, n)
     n += 1
     slide = _slide(prs, b, b.alerts.title, n)
     alerts = Table("", b.alerts.columns, b.alerts.rows, "")

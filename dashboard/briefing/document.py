@@ -181,7 +181,7 @@ def document(b: Briefing) -> bytes:
 
     pdf.add_page()
     pdf.heading(b.ranking_title)
-    pdf.chart(b, "ranking", b.ranking_title)
+    pdf.chart(b, "ranking", f"{b.ranking_title}: {b.ranking.columns[4]}")
     pdf.add_page()
     pdf.heading(b.ranking_title)
     pdf.grid(b.ranking, widths=(1, 5, 3, 3, 3, 3), size=10)
