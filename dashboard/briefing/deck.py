@@ -171,11 +171,13 @@ def _ranking_slide(prs, b: Briefing, n: int) -> None:
         chart.plots[0].data_labels.number_format_is_linked = False
         chart.plots[0].data_labels.font.size = Pt(9)
         chart.category_axis.tick_labels.font.size = Pt(9)
+        chart.value_axis.minimum_scale = 0  # bars from zero, not from the lowest value
         chart.value_axis.tick_labels.number_format = "0%"
         chart.value_axis.tick_labels.number_format_is_linked = False
+        chart.value_axis.tick_labels.font.size = Pt(9)
     table = Table("", b.ranking.columns, b.ranking.rows[:12])
     _table(slide, table, left=MARGIN + Emu(int(half)) + Inches(0.2),
-           width=Emu(int(half)) - Inches(0.2), size=10, widths=[1, 5, 3, 3, 3, 3])  # fmt: skip
+           width=Emu(int(half)) - Inches(0.2), size=10, widths=[1.6, 5, 3, 3, 3, 3])  # fmt: skip
 
 
 def deck(b: Briefing) -> bytes:
