@@ -11,7 +11,7 @@ TEST_STAMP := $(VENV)/.test-requirements-installed
 # Root needs no sudo (CI and the project machines run as root).
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test venv test-venv postgres chromium lint format
+.PHONY: run test venv test-venv postgres chromium fonts lint format
 
 # Rebuilt only when requirements.txt is newer than the stamp.
 $(STAMP): requirements.txt
@@ -36,7 +36,7 @@ venv: $(STAMP)
 
 test-venv: $(TEST_STAMP)
 
-run: venv
+run: venv fonts
 	$(PY) -m etl demo
 	$(PY) -m dashboard.users demo
 	$(VENV)/bin/streamlit run dashboard/app.py
@@ -54,6 +54,12 @@ chromium:
 		$(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	}
 
+# The briefing's PDF is set in DejaVu Sans, which covers Vietnamese.
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+		$(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-dejavu-core; \
+	}
+
 lint: test-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -62,7 +68,7 @@ format: test-venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: test-venv postgres chromium
+test: test-venv postgres chromium fonts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest -n auto

@@ -134,6 +134,7 @@ def test_the_province_view_shows_what_the_queries_return(monkeypatch, demo):
         "Số mũi tiêm theo ngày",
         "Xếp hạng huyện, thành phố",
         "Cảnh báo",
+        "Báo cáo và tài liệu họp",
     ]
     # Opening the page adds nothing to the address (Back leaves in one press).
     assert "measure" not in at.query_params and "group" not in at.query_params

@@ -10,7 +10,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import format as fmt
-from dashboard import navigation, overview_decisions, province_context, shell, widgets
+from dashboard import (
+    navigation,
+    overview_decisions,
+    province_context,
+    report_files,
+    shell,
+    widgets,
+)
 from dashboard import target_group as tg
 from dashboard.figures import overview as figures
 from dashboard.figures import overview_alerts as alert_texts
@@ -353,6 +360,7 @@ def render(ctx: shell.Context) -> None:
     _trend_section(ctx)
     _ranking_section(ctx, measure, group)
     _alerts_section(ctx, alerts, thresholds, error)
+    report_files.render(ctx)
 
 
 ctx = shell.context()

@@ -1,0 +1,156 @@
+"""The weekly briefing (dashboard/briefing/) on the small simulated province: the deck read back
+with python-pptx and the PDF's text extracted with pypdf hold the key figures of
+`queries.overview.kpis` for the same scope and week, in both languages; the trend is a native
+chart holding `queries.overview.daily_trend`'s doses; the command line writes both files and
+refuses bad input with one line."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, timedelta
+from io import BytesIO
+
+import pytest
+import sqlalchemy as sa
+from pptx import Presentation
+from pypdf import PdfReader
+
+from dashboard import format as fmt
+from dashboard.briefing import __main__ as cli
+from dashboard.briefing import content, files
+from queries import overview
+from queries.definitions import METRICS
+from queries.scope import Period, resolve_scope
+
+WEEK = "2021-W42"
+PERIOD = Period(date(2021, 10, 18), date(2021, 10, 24))
+TREND = Period(PERIOD.end - timedelta(days=7 * 8 - 1), PERIOD.end)  # 8 weeks to the week's end
+
+
+@pytest.fixture(scope="module")
+def made(small_province) -> dict:
+    url = small_province[1]
+    out = {}
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            for lang, code in (("vi", "36"), ("en", "356")):
+                scope = resolve_scope(conn, code)
+                kpis = overview.kpis(conn, scope, PERIOD).set_index("window")
+                trend = overview.daily_trend(conn, scope, TREND)
+                out[lang] = (files.make(conn, scope, WEEK, lang), kpis, trend, code)
+    finally:
+        engine.dispose()
+    return out
+
+
+def deck_text(data: bytes) -> tuple[list[str], list]:
+    prs = Presentation(BytesIO(data))
+    texts, charts = [], []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                for row in shape.table.rows:
+                    texts.append(" | ".join(cell.text for cell in row.cells))
+            if shape.has_chart:
+                charts.append(shape.chart)
+    return texts, charts
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+
+
+def kpi_lines(kpis, lang: str) -> list[str]:
+    """The key-figure rows as the files must write them: the label, this week and last week,
+    from the query (independently formatted here)."""
+    cur, prev = kpis.loc["current"], kpis.loc["previous"]
+    lines = []
+    for column, metric, kind, _ in content.KPIS:
+
+        def show(v, kind=kind):
+            if kind == "percent":
+                return fmt.percent(v, lang)
+            return fmt.number(v, lang, 1 if kind == "decimal" else 0)
+
+        lines.append((METRICS[metric].label(lang), show(cur[column]), show(prev[column])))
+    return lines
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_deck_holds_the_weeks_key_figures(made, lang):
+    result, kpis, _, _ = made[lang]
+    texts, charts = deck_text(result.pptx)
+    assert all(unicodedata.is_normalized("NFC", t) for t in texts)
+    rows = [t.split(" | ") for t in texts if " | " in t]
+    for label, this_week, last_week in kpi_lines(kpis, lang):
+        found = [r for r in rows if r[0] == label]
+        assert found, label
+        assert found[0][1:3] == [this_week, last_week], label
+    assert kpis.loc["current", "doses"] > 0  # the week is not empty: the check means something
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_pdf_holds_the_same_key_figures(made, lang):
+    result, kpis, _, _ = made[lang]
+    text = pdf_text(result.pdf)
+    lines = [unicodedata.normalize("NFC", line) for line in text.splitlines()]
+    for label, this_week, last_week in kpi_lines(kpis, lang):
+        assert any(
+            line.startswith(label) and f"{this_week} {last_week}" in line for line in lines
+        ), (label, this_week, last_week)
+    assert result.briefing.area in text
+    assert (result.briefing.title in text) or (result.briefing.title.split(":")[0] in text)
+
+
+def test_the_trend_is_a_native_chart_of_the_querys_doses(made):
+    result, _, trend, _ = made["vi"]
+    b = result.briefing
+    _, charts = deck_text(result.pptx)
+    native = next(c for c in charts if len(list(c.plots[0].categories)) == len(trend))
+    assert list(native.plots[0].categories)[-1] == "24/10"
+    series = {s.name: list(s.values) for s in native.plots[0].series}
+    for group in overview.DOSE_GROUPS:
+        assert series[b.trend_labels[group]] == [float(v) for v in trend[group]]
+    assert sum(series[b.trend_labels["dose1"]]) > 0
+
+
+def test_the_scope_and_language_are_the_ones_asked_for(made):
+    result, _, _, code = made["en"]
+    assert code == "356" and result.briefing.area == "Thành phố Nam Định"
+    assert result.stem == "weekly-briefing_thanh-pho-nam-dinh_2021-W42"
+    assert "Week 42" in pdf_text(result.pdf)
+    assert made["vi"][0].stem == "giao-ban-tuan_tinh-nam-dinh_2021-W42"
+
+
+def test_command_line_writes_both_files(small_province, tmp_path, capsys):
+    code = cli.main(["--week", WEEK, "--scope", "356", "--out", str(tmp_path),
+                     "--warehouse-url", small_province[1]])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out.split()
+    assert [p.rsplit("/", 1)[1] for p in printed] == [
+        "giao-ban-tuan_thanh-pho-nam-dinh_2021-W42.pptx",
+        "giao-ban-tuan_thanh-pho-nam-dinh_2021-W42.pdf",
+    ]
+    assert PdfReader(printed[1]).pages and Presentation(printed[0]).slides
+
+
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [
+        (["--week", "2021-42"], "usage:"),
+        (["--week", WEEK, "--scope", "999"], "error: unknown scope '999'"),
+    ],
+)
+def test_command_line_refuses_bad_input(small_province, tmp_path, capsys, args, start):
+    argv = [*args, "--out", str(tmp_path), "--warehouse-url", small_province[1]]
+    try:
+        code = cli.main(argv)
+    except SystemExit as exc:  # argparse
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert start in err and "Traceback" not in err
+    assert not list(tmp_path.glob("*.p*"))
