@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import format as fmt
-from dashboard import navigation, overview_decisions, shell, widgets
+from dashboard import navigation, overview_decisions, overview_summary, shell, widgets
 from dashboard.figures import overview as figures
 from dashboard.figures import overview_alerts as alert_texts
 from dashboard.state import to_params
@@ -350,6 +350,7 @@ def render(ctx: shell.Context) -> None:
     thresholds, error = _thresholds()
     alerts = ctx.read(site_alerts_q.alerts, thresholds)
     _alerts_jump(ctx, alerts)
+    overview_summary.render(ctx, thresholds)
     overview_decisions.render(ctx, thresholds)
     _trend_section(ctx)
     _ranking_section(ctx, measure, denominator)
