@@ -40,6 +40,7 @@ PAGES = {
     "sites": ("Bản đồ điểm tiêm", "Sites map"),
     "screening": ("Khám sàng lọc & hoãn tiêm", "Screening and deferrals"),
     "stock": ("Vắc xin & tồn kho", "Vaccine and stock"),
+    "allocation": ("Phân bổ vắc xin", "Vaccine allocation"),
     "certificates": ("Chứng nhận tiêm", "Certificates"),
     "aefi": ("Phản ứng sau tiêm", "Adverse events"),
     "flow": ("Quy trình buổi tiêm", "Session flow"),
