@@ -499,3 +499,62 @@ def test_the_decisions_and_expiry_sections_lead_to_the_stock_page(
     if lang == "en":  # Vietnamese is the default, left out of the address
         assert "lang=en" in page.url, page.url
     assert not problems(page), problems(page)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_weekly_summary_reads_its_sentences_with_their_sources(server, page, lang):
+    from datetime import date
+
+    from page_support import read
+
+    from dashboard import summary_text
+    from queries import summary
+    from queries.scope import Period
+
+    page.goto(f"{server.url}/?week=2021-W40&lang={lang}")
+    wait_idle(page)
+    main = page.locator("[data-testid='stMain']")
+    heading = "Tóm tắt tuần" if lang == "vi" else "Weekly summary"
+    assert wait_for(lambda: main.get_by_role("heading", name=heading).count() == 1)
+    facts = read(server.warehouse, summary.gather, "36", Period(date(2021, 10, 4),
+                                                               date(2021, 10, 10)))  # fmt: skip
+    for sentence in summary_text.sentences(facts, lang):
+        assert main.get_by_text(sentence.text, exact=True).count() == 1, sentence.text
+    assert not problems(page), problems(page)
+
+
+def test_the_allocation_workbook_holds_the_proposal(server, page):
+    import io
+    from datetime import date
+
+    from openpyxl import load_workbook
+    from page_support import read
+
+    from queries import allocation
+    from queries import allocation_inputs as inputs_q
+    from queries.scope import Period
+
+    week = Period(date(2021, 10, 4), date(2021, 10, 10))
+    held = read(server.warehouse, inputs_q.province_stock, "36", week)
+    vaccine = max(held, key=lambda v: held[v])
+    page.goto(f"{server.url}/allocation?week=2021-W40&vaccine={vaccine}")
+    wait_idle(page)
+    button = page.get_by_role("button", name="Excel (XLSX)").first
+    button.wait_for()
+    with page.expect_download() as download:
+        button.click()
+    with open(download.value.path(), "rb") as f:
+        ws = load_workbook(io.BytesIO(f.read())).active
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(i for i, r in enumerate(rows) if r[0] == "Huyện")
+    names = rows[header]
+    body = [dict(zip(names, r, strict=True)) for r in rows[header + 1 :]]
+    lots = read(server.warehouse, inputs_q.lots_for_period, "36", week, vaccine)
+    window = inputs_q.window_days(week.end, 14, inputs_q.first_expiry(lots, held[vaccine]))
+    sites = read(server.warehouse, inputs_q.sites_for_period, "36", week, vaccine, "18plus",
+                 8.0, window)  # fmt: skip
+    proposal = allocation.allocate(sites, held[vaccine])
+    expected = proposal.sites.set_index("name")["proposed"]
+    assert {r["Điểm tiêm"]: r["Phân bổ"] for r in body} == expected.to_dict()
+    assert sum(r["Phân bổ"] for r in body) == min(held[vaccine], proposal.room)
+    assert not problems(page), problems(page)
