@@ -89,8 +89,9 @@ def _unvaccinated(conn: sa.Connection, scope: Scope, as_of: date, denominator: s
     return dict(zip(df["commune_code"], (pop - people).clip(lower=0).astype("int64"), strict=True))
 
 
-def _due(conn: sa.Connection, scope: Scope, as_of: date, vaccine: str) -> dict[str, int]:
-    counts = due.due_counts(conn, scope, as_of)
+def due_by_commune(counts: pd.DataFrame, vaccine: str) -> dict[str, int]:
+    """People due or overdue per commune from `due.due_counts` rows: for their next primary
+    dose after `vaccine`, or for a booster after any vaccine."""
     if counts.empty:
         return {}
     wanted = (counts["next_kind"] == "booster") | (counts["vaccine_code"] == vaccine)
@@ -98,12 +99,26 @@ def _due(conn: sa.Connection, scope: Scope, as_of: date, vaccine: str) -> dict[s
     return (part["due"] + part["overdue"]).groupby(part["commune_code"]).sum().to_dict()
 
 
-def sites(
+def add_need(rows: pd.DataFrame, counts: pd.DataFrame, vaccine: str) -> pd.DataFrame:
+    """`site_rows` with the people due (`due_by_commune` of `counts`), the commune's need and
+    each site's share of it (SITE_COLUMNS). Pure: the intervals are applied by the caller."""
+    df = rows.copy()
+    df["due"] = df["commune_code"].map(due_by_commune(counts, vaccine)).fillna(0).astype("int64")
+    df["commune_need"] = df["unvaccinated"] + df["due"]
+    df["need"] = 0
+    for _, part in df.groupby("commune_code"):
+        shares = allocation.share_need(part["commune_need"].iloc[0], part["capacity"].tolist())
+        df.loc[part.index, "need"] = shares
+    df["need"] = df["need"].astype("int64")
+    return df[SITE_COLUMNS]
+
+
+def site_rows(
     conn: sa.Connection, scope: Scope, as_of: date, vaccine: str, denominator: str,
     hours: float, days: int,
 ) -> pd.DataFrame:  # fmt: skip
-    """One row per site of the scope with its own store (SITE_COLUMNS): the inputs of
-    `allocation.allocate` with the numbers behind them, capacity over `days` days."""
+    """One row per site of the scope with its own store: everything `sites` gives but the
+    people due and the need (`add_need` adds them), capacity over `days` days."""
     where, params = scope.facility_filter("f")
     df = _read(
         conn,
@@ -130,24 +145,27 @@ def sites(
     df["daily_use"] = df["store_id"].map(outlook["daily_use"]).astype("float64").fillna(0.0)
     df["days_of_stock"] = df["store_id"].map(outlook["days_left"]).astype("Float64")
     unvaccinated = _unvaccinated(conn, scope, as_of, denominator)
-    due_people = _due(conn, scope, as_of, vaccine)
     df["unvaccinated"] = df["commune_code"].map(unvaccinated).fillna(0).astype("int64")
-    df["due"] = df["commune_code"].map(due_people).fillna(0).astype("int64")
-    df["commune_need"] = df["unvaccinated"] + df["due"]
-    df["need"] = 0
-    for _, part in df.groupby("commune_code"):
-        shares = allocation.share_need(part["commune_need"].iloc[0], part["capacity"].tolist())
-        df.loc[part.index, "need"] = shares
-    df["need"] = df["need"].astype("int64")
-    return df[SITE_COLUMNS]
+    return df
 
 
-def sites_for_period(
+def sites(
+    conn: sa.Connection, scope: Scope, as_of: date, vaccine: str, denominator: str,
+    hours: float, days: int,
+) -> pd.DataFrame:  # fmt: skip
+    """One row per site of the scope with its own store (SITE_COLUMNS): the inputs of
+    `allocation.allocate` with the numbers behind them (the intervals file in use)."""
+    rows = site_rows(conn, scope, as_of, vaccine, denominator, hours, days)
+    return add_need(rows, due.due_counts(conn, scope, as_of), vaccine)
+
+
+def site_rows_for_period(
     conn: sa.Connection, scope: Scope, period: Period, vaccine: str, denominator: str,
     hours: float, days: int,
 ) -> pd.DataFrame:  # fmt: skip
-    """`sites` as of the period's last day (the page's cached read)."""
-    return sites(conn, scope, period.end, vaccine, denominator, hours, days)
+    """`site_rows` as of the period's last day (the page's cached read; the people due are
+    added on every view, so a changed intervals file shows at once)."""
+    return site_rows(conn, scope, period.end, vaccine, denominator, hours, days)
 
 
 def lots_for_period(conn: sa.Connection, scope: Scope, period: Period, vaccine: str):

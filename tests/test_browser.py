@@ -551,7 +551,11 @@ def test_the_allocation_workbook_holds_the_proposal(server, page):
     body = [dict(zip(names, r, strict=True)) for r in rows[header + 1 :]]
     lots = read(server.warehouse, inputs_q.lots_for_period, "36", week, vaccine)
     window = inputs_q.window_days(week.end, 14, inputs_q.first_expiry(lots, held[vaccine]))
-    sites = read(server.warehouse, inputs_q.sites_for_period, "36", week, vaccine, "18plus",
+
+    def sites_as_of_end(conn, scope, period, *extra):
+        return inputs_q.sites(conn, scope, period.end, *extra)
+
+    sites = read(server.warehouse, sites_as_of_end, "36", week, vaccine, "18plus",
                  8.0, window)  # fmt: skip
     proposal = allocation.allocate(sites, held[vaccine])
     expected = proposal.sites.set_index("name")["proposed"]

@@ -142,3 +142,12 @@ def test_the_totals_check_after_editing():
     assert state == "off" and "-5 so với đề xuất (60 liều)" in line
     state, line = allocation_text.totals_line(1200, p, "en")
     assert state == "over" and "1,200 doses" in line
+
+
+def test_an_unreadable_intervals_file_gets_one_line(monkeypatch, tiny, tmp_path):
+    bad = tmp_path / "intervals.toml"
+    bad.write_text("grace_days = -1\n", encoding="utf-8")
+    monkeypatch.setenv("VAX_DOSE_INTERVALS_CONFIG", str(bad))
+    at = page(monkeypatch, tiny, "vi")
+    assert len(at.warning) == 1 and "grace_days" in at.warning[0].value
+    assert not any("Traceback" in m.value for m in at.markdown)

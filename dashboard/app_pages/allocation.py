@@ -12,6 +12,7 @@ from dashboard import allocation_text, downloads, shell, widgets
 from dashboard import format as fmt
 from queries import allocation
 from queries import allocation_inputs as inputs_q
+from queries import due as due_q
 
 GROUPS = ("18plus", "total", "12plus", "5plus")
 DEFAULT_DAYS = 14
@@ -113,7 +114,15 @@ def render(ctx: shell.Context) -> None:
     expiry = inputs_q.first_expiry(lots, quantity)
     window = inputs_q.window_days(ctx.period.end, days, expiry)
     _stock_line(ctx, vaccine, lots, days, window)
-    sites = ctx.read(inputs_q.sites_for_period, vaccine, group, hours, window, scope=scope)
+    try:
+        intervals = due_q.load_intervals()
+    except due_q.DoseIntervalsError as exc:  # people due cannot be counted: say why
+        st.warning(ctx.t("due_config_error", error=str(exc)), icon="⚠️")
+        return
+    rows = ctx.read(inputs_q.site_rows_for_period, vaccine, group, hours, window, scope=scope)
+    waiting = ctx.read(due_q.waiting_for_period, scope=scope)
+    counts = due_q.classify(waiting, ctx.period.end, intervals)
+    sites = inputs_q.add_need(rows, counts, vaccine)
     if sites.empty:
         st.info(ctx.t("alloc_no_sites"))
         return
