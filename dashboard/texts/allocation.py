@@ -35,7 +35,7 @@ TEXTS = {
     "alloc_stock_line": {
         "vi": "Kho tỉnh có {doses} liều {vaccine} ({lots} lô), lô hết hạn sớm nhất {expiry}. "
         "Công suất tính trên {days} ngày.",
-        "en": "The province store holds {doses} doses of {vaccine} ({lots} lots), the first "
+        "en": "The province store holds {doses} doses of {vaccine} (lots: {lots}), the first "
         "expiring {expiry}. Capacity counted over {days} days.",
     },
     "alloc_no_lots": {

@@ -100,7 +100,7 @@ TEXTS = {
     "summary_aefi": {
         "vi": "Ghi nhận {serious} trường hợp tai biến nặng sau tiêm trong kỳ ({previous} ở kỳ "
         "trước).",
-        "en": "{serious} serious adverse events were reported in the period ({previous} in the "
+        "en": "Serious adverse events reported in the period: {serious} ({previous} in the "
         "previous one).",
     },
     # due
