@@ -15,6 +15,7 @@ PAGES = {
     "sites": ":material/location_on:",
     "screening": ":material/stethoscope:",
     "stock": ":material/inventory_2:",
+    "allocation": ":material/local_shipping:",
     "certificates": ":material/verified:",
     "aefi": ":material/emergency:",
     "flow": ":material/conveyor_belt:",

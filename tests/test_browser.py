@@ -40,6 +40,7 @@ PAGES = {
     "sites": ("Bản đồ điểm tiêm", "Sites map"),
     "screening": ("Khám sàng lọc & hoãn tiêm", "Screening and deferrals"),
     "stock": ("Vắc xin & tồn kho", "Vaccine and stock"),
+    "allocation": ("Phân bổ vắc xin", "Vaccine allocation"),
     "certificates": ("Chứng nhận tiêm", "Certificates"),
     "aefi": ("Phản ứng sau tiêm", "Adverse events"),
     "flow": ("Quy trình buổi tiêm", "Session flow"),
@@ -523,3 +524,66 @@ def test_a_target_group_with_a_plus_sign_survives_the_address(server, page):
     assert wait_for(lambda: "Mẫu số: dân số 65+ năm 2021" in main.inner_text()), main.inner_text()
     assert "không phải là lựa chọn" not in main.inner_text()
     assert "group=65%2B" in page.url or "group=65+" not in page.url
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_weekly_summary_reads_its_sentences_with_their_sources(server, page, lang):
+    from datetime import date
+
+    from page_support import read
+
+    from dashboard import summary_text
+    from queries import summary
+    from queries.scope import Period
+
+    page.goto(f"{server.url}/?week=2021-W40&lang={lang}")
+    wait_idle(page)
+    main = page.locator("[data-testid='stMain']")
+    heading = "Tóm tắt tuần" if lang == "vi" else "Weekly summary"
+    assert wait_for(lambda: main.get_by_role("heading", name=heading).count() == 1)
+    facts = read(server.warehouse, summary.gather, "36", Period(date(2021, 10, 4),
+                                                               date(2021, 10, 10)))  # fmt: skip
+    for sentence in summary_text.sentences(facts, lang):
+        assert main.get_by_text(sentence.text, exact=True).count() == 1, sentence.text
+    assert not problems(page), problems(page)
+
+
+def test_the_allocation_workbook_holds_the_proposal(server, page):
+    import io
+    from datetime import date
+
+    from openpyxl import load_workbook
+    from page_support import read
+
+    from queries import allocation
+    from queries import allocation_inputs as inputs_q
+    from queries.scope import Period
+
+    week = Period(date(2021, 10, 4), date(2021, 10, 10))
+    held = read(server.warehouse, inputs_q.province_stock, "36", week)
+    vaccine = max(held, key=lambda v: held[v])
+    page.goto(f"{server.url}/allocation?week=2021-W40&vaccine={vaccine}")
+    wait_idle(page)
+    button = page.get_by_role("button", name="Excel (XLSX)").first
+    button.wait_for()
+    with page.expect_download() as download:
+        button.click()
+    with open(download.value.path(), "rb") as f:
+        ws = load_workbook(io.BytesIO(f.read())).active
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(i for i, r in enumerate(rows) if r[0] == "Huyện")
+    names = rows[header]
+    body = [dict(zip(names, r, strict=True)) for r in rows[header + 1 :]]
+    lots = read(server.warehouse, inputs_q.lots_for_period, "36", week, vaccine)
+    window = inputs_q.window_days(week.end, 14, inputs_q.first_expiry(lots, held[vaccine]))
+
+    def sites_as_of_end(conn, scope, period, *extra):
+        return inputs_q.sites(conn, scope, period.end, *extra)
+
+    sites = read(server.warehouse, sites_as_of_end, "36", week, vaccine, "18plus",
+                 8.0, window)  # fmt: skip
+    proposal = allocation.allocate(sites, held[vaccine])
+    expected = proposal.sites.set_index("name")["proposed"]
+    assert {r["Điểm tiêm"]: r["Phân bổ"] for r in body} == expected.to_dict()
+    assert sum(r["Phân bổ"] for r in body) == min(held[vaccine], proposal.room)
+    assert not problems(page), problems(page)

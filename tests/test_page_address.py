@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from page_support import open_page, param
 
-PAGES = ("overview", "coverage", "sites", "screening", "stock", "certificates", "aefi", "flow",
-         "quality")  # fmt: skip
+PAGES = ("overview", "coverage", "sites", "screening", "stock", "allocation", "certificates",
+         "aefi", "flow", "quality")  # fmt: skip
 
 
 @pytest.fixture(scope="module")

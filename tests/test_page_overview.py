@@ -129,6 +129,7 @@ def test_the_province_view_shows_what_the_queries_return(monkeypatch, demo):
     assert shown["Số mũi đã tiêm"][1] == fmt.signed(doses["current"] - doses["previous"])
     assert [s.value for s in at.subheader] == [
         "Chỉ số chính",
+        "Tóm tắt tuần",
         "Cần quyết định",
         "Vắc xin đã hết hạn và sắp hết hạn",
         "Số mũi tiêm theo ngày",

@@ -13,6 +13,7 @@ from dashboard import format as fmt
 from dashboard import (
     navigation,
     overview_decisions,
+    overview_summary,
     province_context,
     report_files,
     shell,
@@ -356,6 +357,7 @@ def render(ctx: shell.Context) -> None:
     thresholds, error = _thresholds()
     alerts = ctx.read(site_alerts_q.alerts, thresholds)
     _alerts_jump(ctx, alerts)
+    overview_summary.render(ctx, thresholds)
     overview_decisions.render(ctx, thresholds)
     _trend_section(ctx)
     _ranking_section(ctx, measure, group)
