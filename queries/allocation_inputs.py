@@ -2,7 +2,7 @@
 scope (the province or a district), a vaccine and a day D (the view's last day):
 
 - sites: the vaccination sites of the scope that have their own store;
-- unvaccinated: per residence commune, the chosen denominator's population less the people
+- unvaccinated: per residence commune, the chosen target group's population less its people
   with at least one dose at the end of D (the coverage marts as they are today: all-age
   people over the chosen population, never below 0);
 - due: per commune, the people due or overdue at the end of D (`queries.due.due_counts`) for
@@ -25,7 +25,7 @@ from datetime import date, timedelta
 import pandas as pd
 import sqlalchemy as sa
 
-from queries import allocation, due, flow, stock, stockout
+from queries import allocation, due, flow, groups, stock, stockout
 from queries.scope import Period, Scope
 
 WINDOW_DAYS = 28
@@ -73,20 +73,19 @@ def window_days(as_of: date, horizon: int, expiry: date | None) -> int:
     return max(0, min(horizon, (expiry - as_of).days))
 
 
-def _unvaccinated(conn: sa.Connection, scope: Scope, as_of: date, denominator: str):
+def _unvaccinated(conn: sa.Connection, scope: Scope, as_of: date, group: str):
+    """People of the target `group` still without a dose, per residence commune on D: the
+    group's estimated population in D's year less its people with >= 1 dose (never below 0)."""
     where, params = scope.facility_filter("a") if scope.level == "district" else ("1 = 1", {})
-    df = _read(
-        conn,
-        "SELECT a.area_code AS commune_code, p.population, "
-        "(SELECT SUM(m.new_1plus) FROM mart_coverage_day m WHERE m.commune_code = a.area_code "
-        "AND m.date <= :day) AS people_1plus FROM area a LEFT JOIN population p "
-        "ON p.area_code = a.area_code AND p.denominator = :d "
-        f"WHERE a.area_level = 'commune' AND {where}",
-        {**params, "day": as_of, "d": denominator},
-    )
-    people = pd.to_numeric(df["people_1plus"]).fillna(0)
-    pop = pd.to_numeric(df["population"]).fillna(0)
-    return dict(zip(df["commune_code"], (pop - people).clip(lower=0).astype("int64"), strict=True))
+    communes = _read(
+        conn, f"SELECT a.area_code FROM area a WHERE a.area_level = 'commune' AND {where}", params
+    )["area_code"].tolist()
+    counts = groups.people(conn, where, params, "a.area_code", [group], [as_of], areas=communes)
+    pop = groups.population(conn, communes, [group], [as_of.year])
+    people = counts.set_index("area_code")["people_1plus"].reindex(communes).fillna(0)
+    population = pop.set_index("area_code")["population"].reindex(communes).fillna(0)
+    left = (pd.to_numeric(population) - pd.to_numeric(people)).clip(lower=0).astype("int64")
+    return dict(zip(communes, left.tolist(), strict=True))
 
 
 def due_by_commune(counts: pd.DataFrame, vaccine: str) -> dict[str, int]:
@@ -114,7 +113,7 @@ def add_need(rows: pd.DataFrame, counts: pd.DataFrame, vaccine: str) -> pd.DataF
 
 
 def site_rows(
-    conn: sa.Connection, scope: Scope, as_of: date, vaccine: str, denominator: str,
+    conn: sa.Connection, scope: Scope, as_of: date, vaccine: str, group: str,
     hours: float, days: int,
 ) -> pd.DataFrame:  # fmt: skip
     """One row per site of the scope with its own store: everything `sites` gives but the
@@ -144,28 +143,28 @@ def site_rows(
     df["stock"] = df["on_hand"] + df["in_transit"]
     df["daily_use"] = df["store_id"].map(outlook["daily_use"]).astype("float64").fillna(0.0)
     df["days_of_stock"] = df["store_id"].map(outlook["days_left"]).astype("Float64")
-    unvaccinated = _unvaccinated(conn, scope, as_of, denominator)
+    unvaccinated = _unvaccinated(conn, scope, as_of, group)
     df["unvaccinated"] = df["commune_code"].map(unvaccinated).fillna(0).astype("int64")
     return df
 
 
 def sites(
-    conn: sa.Connection, scope: Scope, as_of: date, vaccine: str, denominator: str,
+    conn: sa.Connection, scope: Scope, as_of: date, vaccine: str, group: str,
     hours: float, days: int,
 ) -> pd.DataFrame:  # fmt: skip
     """One row per site of the scope with its own store (SITE_COLUMNS): the inputs of
     `allocation.allocate` with the numbers behind them (the intervals file in use)."""
-    rows = site_rows(conn, scope, as_of, vaccine, denominator, hours, days)
+    rows = site_rows(conn, scope, as_of, vaccine, group, hours, days)
     return add_need(rows, due.due_counts(conn, scope, as_of), vaccine)
 
 
 def site_rows_for_period(
-    conn: sa.Connection, scope: Scope, period: Period, vaccine: str, denominator: str,
+    conn: sa.Connection, scope: Scope, period: Period, vaccine: str, group: str,
     hours: float, days: int,
 ) -> pd.DataFrame:  # fmt: skip
     """`site_rows` as of the period's last day (the page's cached read; the people due are
     added on every view, so a changed intervals file shows at once)."""
-    return site_rows(conn, scope, period.end, vaccine, denominator, hours, days)
+    return site_rows(conn, scope, period.end, vaccine, group, hours, days)
 
 
 def lots_for_period(conn: sa.Connection, scope: Scope, period: Period, vaccine: str):

@@ -39,10 +39,11 @@ import sqlalchemy as sa
 
 from queries import decisions, due, expiry, overview
 from queries.alerts import Thresholds
+from queries.groups import DEFAULT_GROUP
 from queries.scope import Period, Scope
 
 AREAS_NAMED = 3
-DENOMINATOR = "18plus"
+DENOMINATOR = DEFAULT_GROUP  # the target group of the coverage sentence
 KEYS = (
     "doses", "coverage", "areas", "stockouts", "expiry", "backlog", "aefi", "due", "decisions",
 )  # fmt: skip

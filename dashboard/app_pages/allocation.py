@@ -10,11 +10,11 @@ import streamlit as st
 
 from dashboard import allocation_text, downloads, shell, widgets
 from dashboard import format as fmt
+from dashboard import target_group as tg
 from queries import allocation
 from queries import allocation_inputs as inputs_q
 from queries import due as due_q
 
-GROUPS = ("18plus", "total", "12plus", "5plus")
 DEFAULT_DAYS = 14
 DEFAULT_HOURS = 8.0
 
@@ -29,10 +29,7 @@ def _controls(ctx: shell.Context, held: dict[str, int]) -> tuple[str, str]:
             lambda v: f"{v} ({fmt.number(held[v], ctx.lang)})",
         )  # fmt: skip
     with right:
-        group = widgets.url_option(
-            ctx, "group", GROUPS, "18plus", ctx.t("alloc_group"),
-            lambda g: ctx.t(f"overview_denominator_{g}"),
-        )  # fmt: skip
+        group = tg.selector(ctx)
     return vaccine, group
 
 

@@ -24,7 +24,6 @@ TEXTS = {
         "province store.",
     },
     "alloc_vaccine": {"vi": "Vắc xin", "en": "Vaccine"},
-    "alloc_group": {"vi": "Nhóm cần tiêm (mẫu số)", "en": "Group to vaccinate (denominator)"},
     "alloc_quantity": {"vi": "Số liều cần phân bổ", "en": "Doses to allocate"},
     "alloc_use_stock": {
         "vi": "Lấy số tồn kho tỉnh ({doses} liều)",
