@@ -71,6 +71,22 @@ def _backlog_line(ctx: shell.Context, row: dict) -> str:
     )
 
 
+def _target_line(ctx: shell.Context, row: dict) -> str:
+    when = (
+        ctx.t("decisions_target_never")
+        if pd.isna(row["date"])
+        else ctx.t("decisions_target_on", day=fmt.day(row["date"]))
+    )
+    return ctx.t(
+        "decisions_target",
+        area=row["name"],
+        coverage=fmt.percent(row["coverage"], ctx.lang),
+        share=fmt.percent(row["target"], ctx.lang),
+        when=when,
+        pace=fmt.number(row["pace"], ctx.lang, 0),
+    )
+
+
 def _kind(
     ctx: shell.Context,
     title: str,
@@ -128,13 +144,18 @@ def decisions_section(ctx: shell.Context, t: Thresholds) -> None:
         "certificates",
         "area_code",
     )
-    st.markdown(f"**{ctx.t('decisions_targets')}**")
-    missing = ctx.read(decisions_q.districts_missing_target, t)
-    if missing is None:
-        st.caption(ctx.t("decisions_targets_unavailable"))
-    else:  # the projection's own rows, as it gives them
-        widgets.table(missing)
-        widgets.page_link(ctx, "coverage", ctx.t("page_coverage"))
+    _kind(
+        ctx,
+        ctx.t(
+            "decisions_targets",
+            share=fmt.percent(t.coverage_target, ctx.lang),
+            day=fmt.day(t.coverage_target_date),
+        ),
+        ctx.read(decisions_q.districts_missing_target, t),
+        _target_line,
+        "coverage",
+        "area_code",
+    )
 
 
 def expiry_section(ctx: shell.Context, t: Thresholds) -> None:

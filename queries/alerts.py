@@ -6,12 +6,14 @@ from __future__ import annotations
 import math
 import tomllib
 from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import settings
 
 ENV_VAR = "VAX_ALERTS_CONFIG"
 DEFAULT_PATH = settings.DEFAULT_ALERTS_PATH
+EPOCH = date(1970, 1, 1)
 
 
 class AlertsConfigError(ValueError):
@@ -59,6 +61,13 @@ class Thresholds:
     stockout_within_days: float = 7.0
     stockout_use_days: int = 14
     backlog_decision_days: float = 7.0
+    coverage_target: float = 0.9
+    # coverage_target_date, kept as days since 1970-01-01 (every setting is a number)
+    coverage_target_days: int = (date(2022, 12, 31) - EPOCH).days
+
+    @property
+    def coverage_target_date(self) -> date:
+        return EPOCH + timedelta(days=self.coverage_target_days)
 
 
 # (section, key in the file) -> Thresholds field
@@ -91,6 +100,8 @@ _SETTINGS: dict[tuple[str, str], str] = {
     ("decisions", "stockout_within_days"): "stockout_within_days",
     ("decisions", "stockout_use_days"): "stockout_use_days",
     ("decisions", "backlog_days"): "backlog_decision_days",
+    ("decisions", "coverage_target"): "coverage_target",
+    ("decisions", "coverage_target_date"): "coverage_target_days",
 }
 _TYPES = {f.name: f.type for f in fields(Thresholds)}
 
@@ -102,6 +113,10 @@ def config_path() -> Path:
 
 def _value(section: str, key: str, raw: object, kind: str) -> float | int:
     name = f"{section}.{key}"
+    if key.endswith("_date"):  # a TOML date (2022-12-31), kept as days since 1970-01-01
+        if not isinstance(raw, date) or isinstance(raw, datetime):
+            raise AlertsConfigError(f"{name} must be a date such as 2022-12-31, not {raw!r}")
+        return (raw - EPOCH).days
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise AlertsConfigError(f"{name} must be a number, not {raw!r}")
     if kind == "int":
@@ -150,6 +165,8 @@ def parse_thresholds(data: dict) -> Thresholds:
         raise AlertsConfigError("stock_report.round_multiple must be at least 2")
     if thresholds.repeat_min_reports < 2:
         raise AlertsConfigError("stock_report.repeat_min_reports must be at least 2")
+    if not 0 < thresholds.coverage_target <= 1:
+        raise AlertsConfigError("decisions.coverage_target must be above 0 and at most 1")
     if thresholds.stockout_use_days < 1:
         raise AlertsConfigError("decisions.stockout_use_days must be at least 1")
     return thresholds

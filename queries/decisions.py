@@ -1,14 +1,14 @@
 """What the weekly meeting must decide ("Cần quyết định" on the overview), for a scope and the
 period's end; thresholds in the [decisions] section of `config/alerts.toml`.
 
-- `stockouts`: stores of the scope that run out of a vaccine within
-  `decisions.stockout_within_days` at their recent pace (`days_until_stockout`);
+- `stockouts`: sites' stores of the scope that run out of a vaccine within
+  `decisions.stockout_within_days` (the stock page's days until stock-out, queries.stockout);
 - `lots_to_move`: lots at a site that will expire before the site can use them while another
   site of the same district, short of that vaccine, could;
 - `certificate_backlogs`: areas one level down whose certificate backlog is at least
   `decisions.backlog_days` days of their injections;
-- `districts_missing_target`: the hook for districts whose projected date misses the
-  province's target (None: no projection is available in this warehouse's queries).
+- `districts_missing_target`: districts whose projected date (queries.projections) misses the
+  province's coverage target.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from queries import certificates, stock
+from queries import certificates, coverage, projections, stock, stockout
 from queries.alerts import Thresholds
+from queries.groups import DEFAULT_GROUP
 from queries.scope import Period, Scope
 
 STOCKOUT_COLUMNS = [
@@ -32,21 +33,16 @@ MOVE_COLUMNS = [
     "expiry_date", "days_left", "on_hand", "daily_use", "unused", "to_facility_id",
     "to_facility_name", "to_on_hand", "to_daily_use", "can_use",
 ]  # fmt: skip
+TARGET_COLUMNS = [
+    "area_code", "name", "target", "target_date", "people", "population", "coverage", "pace",
+    "status", "date", "date_earliest", "date_latest",
+]  # fmt: skip
 BACKLOG_COLUMNS = ["area_code", "level", "name", "backlog", "doses", "backlog_days"]
 BACKLOG_DAYS = 28  # the mean daily injections a backlog is measured against
 
 
 def _read(conn: sa.Connection, sql: str, params: dict) -> pd.DataFrame:
     return pd.read_sql_query(sa.text(sql), conn, params=params)
-
-
-def days_until_stockout(on_hand: pd.Series, daily_use: pd.Series) -> pd.Series:
-    """Days the stock lasts at a constant daily use: on hand / daily use; 0 when nothing is on
-    hand, NaN (never, at this pace) when nothing is used. A richer projection (stock in transit,
-    planned use) can take its place: it needs the same inputs and gives the same unit."""
-    on_hand = on_hand.astype("float64")
-    days = on_hand / daily_use.astype("float64").where(daily_use > 0)
-    return days.where(on_hand > 0, 0.0)
 
 
 def _use(conn: sa.Connection, scope: Scope, period: Period, days: int) -> pd.DataFrame:
@@ -79,14 +75,24 @@ def _use(conn: sa.Connection, scope: Scope, period: Period, days: int) -> pd.Dat
 def stockouts(
     conn: sa.Connection, scope: Scope, period: Period, t: Thresholds | None = None
 ) -> pd.DataFrame:
-    """Sites' stores and vaccines with use in the last `stockout_use_days` days that run out
-    within `stockout_within_days` days (or are out): soonest first, then the busiest."""
+    """Sites' stores and vaccines in use that run out within `stockout_within_days` days of the
+    period's end (or are out), by the stock page's days until stock-out
+    (`queries.stockout.outlook`: on hand and in transit against the larger of the recent and
+    the planned daily use): soonest first, then the busiest."""
     t = t or Thresholds()
-    df = _use(conn, scope, period, t.stockout_use_days)
+    df = stockout.outlook(conn, scope, period.end)
     # Sites' stores: district and province stores pass doses on the day they get them.
-    df = df[(df["level"] == "facility") & (df["daily_use"] > 0)].copy()
-    df["days_left"] = days_until_stockout(df["on_hand"], df["daily_use"])
-    df = df[df["days_left"] < t.stockout_within_days]
+    df = df[(df["level"] == "facility") & (df["daily_use"] > 0) & df["days_left"].notna()]
+    df = df[df["days_left"].astype("float64") < t.stockout_within_days]
+    where, params = scope.store_filter("s")
+    stores = _read(
+        conn,
+        "SELECT s.store_id, s.facility_id, s.district_code, s.area_code FROM store s "
+        f"WHERE {where}",
+        params,
+    )
+    df = df.rename(columns={"name": "store_name"}).merge(stores, on="store_id", how="left")
+    df["days_left"] = df["days_left"].astype("float64")
     df = df.sort_values(["days_left", "daily_use", "store_id"], ascending=[True, False, True])
     return df.reset_index(drop=True)[STOCKOUT_COLUMNS]
 
@@ -183,8 +189,31 @@ def certificate_backlogs(
 
 def districts_missing_target(
     conn: sa.Connection, scope: Scope, period: Period, t: Thresholds | None = None
-) -> pd.DataFrame | None:
-    """Districts whose projected date to reach the province's coverage target comes after the
-    target date. The hook for the coverage projection: None while the warehouse's queries have
-    no projection (the overview then says so rather than guessing)."""
-    return None
+) -> pd.DataFrame:
+    """Districts of the scope (the province's, or the scope's own) that have not yet reached
+    the province's target (`decisions.coverage_target` of the 18+ group fully vaccinated) and,
+    at the pace of their last 14 days (`queries.projections`), would reach it after
+    `decisions.coverage_target_date` or not at this pace. Latest first (never last)."""
+    t = t or Thresholds()
+    trend = coverage.coverage_trend(conn, scope, period, DEFAULT_GROUP)
+    districts = set(
+        _read(conn, "SELECT area_code FROM area WHERE area_level = 'district'", {})["area_code"]
+    )
+    trend = trend[trend["area_code"].isin(districts)]
+    trend = trend.drop_duplicates(["area_code", "date"])
+    found = projections.projections(trend, targets=(t.coverage_target,))
+    if found.empty:
+        return pd.DataFrame(columns=TARGET_COLUMNS)
+    target_day = pd.Timestamp(t.coverage_target_date)
+    late = (found["status"] == projections.NOT_AT_THIS_PACE) | (
+        (found["status"] == projections.PROJECTED) & (found["date"] > target_day)
+    )
+    df = found[late].copy()
+    names = dict(trend[["area_code", "name"]].drop_duplicates().to_numpy().tolist())
+    df["name"] = df["area_code"].map(names)
+    df["coverage"] = df["people"] / df["population"]
+    df["target_date"] = target_day
+    df = df.assign(_never=df["date"].isna()).sort_values(
+        ["_never", "date", "area_code"], ascending=[False, False, True]
+    )
+    return df.reset_index(drop=True)[TARGET_COLUMNS]

@@ -11,7 +11,7 @@ import pytest
 from handmade_marts import build, day, facility, read, store
 
 from queries import decisions, expiry
-from queries.alerts import Thresholds
+from queries.alerts import EPOCH, AlertsConfigError, Thresholds, parse_thresholds
 from queries.scope import Period, Scope
 
 WEEK = Period(day("2022-06-20"), day("2022-06-26"))
@@ -125,11 +125,6 @@ def warehouse(dbs) -> str:
     return build(dbs.new_url("decisions"), rows())
 
 
-def test_days_until_stockout_on_a_constant_pace():
-    days = decisions.days_until_stockout(pd.Series([50, 0, 30, -5]), pd.Series([10, 2, 0, 1]))
-    assert days.iloc[0] == 5 and days.iloc[1] == 0 and pd.isna(days.iloc[2]) and days.iloc[3] == 0
-
-
 def test_stockouts_within_a_week(warehouse):
     df = read(warehouse, decisions.stockouts, PROVINCE, WEEK, Thresholds())
     got = df[["store_id", "vaccine_code", "on_hand", "daily_use", "days_left"]].values.tolist()
@@ -166,8 +161,72 @@ def test_certificate_backlogs_past_the_threshold(warehouse):
                 replace(looser, backlog_min_count=80))["area_code"].tolist() == ["356"]  # fmt: skip
 
 
-def test_no_projection_means_no_missing_target(warehouse):
-    assert read(warehouse, decisions.districts_missing_target, PROVINCE, WEEK) is None
+def _coverage_rows() -> dict:
+    """Three districts of one commune each, 1,000 people of 18+ in each in 2022 (birth year
+    1980). On 26/06 (pace = the last 14 days' gain / 14):
+    - 356: 700 fully vaccinated on 01/06, then 10 more a day from 13/06: 840 (84 %), 10 a
+      day, 90 % (900) after 6 more days: 02/07/2022;
+    - 359: 880, then 2 a day: 908, past 90 % since 22/06 (reached);
+    - 360: 500 and no one since: 90 % not at this pace."""
+    communes = {"13633": "356", "13771": "359", "13800": "360"}
+    areas = [{"area_code": "36", "area_level": "province", "name": "Tỉnh Nam Định",
+              "parent_code": None, "district_code": None}]  # fmt: skip
+    population = []
+    for commune, district in communes.items():
+        areas.append({"area_code": district, "area_level": "district", "name": f"Huyện {district}",
+                      "parent_code": "36", "district_code": district})  # fmt: skip
+        areas.append({"area_code": commune, "area_level": "commune", "name": f"Xã {commune}",
+                      "parent_code": district, "district_code": district})  # fmt: skip
+    for code, people in [
+        ("36", 3000),
+        *[(c, 1000) for c in communes],
+        *[(d, 1000) for d in communes.values()],
+    ]:
+        population.append({"area_code": code, "target_group": "18+", "year": 2022,
+                           "population": people, "source": "test", "source_year": 2019,
+                           "method": "aged_estimate"})  # fmt: skip
+    marts = []
+
+    def gain(commune: str, date: str, n: int) -> None:
+        marts.append({"commune_code": commune, "date": day(date), "birth_year": 1980,
+                      "new_1plus": n, "new_full": n, "new_boosted": 0})  # fmt: skip
+
+    gain("13633", "2022-06-01", 700)
+    gain("13771", "2022-06-01", 880)
+    gain("13800", "2022-06-01", 500)
+    for d in range(13, 27):
+        gain("13633", f"2022-06-{d:02d}", 10)
+        gain("13771", f"2022-06-{d:02d}", 2)
+    return {"area": areas, "population": population, "mart_coverage_day": marts}
+
+
+def test_districts_missing_the_provinces_coverage_target(dbs):
+    url = build(dbs.new_url("targets"), _coverage_rows())
+    by_june = replace(Thresholds(), coverage_target_days=(day("2022-06-30") - EPOCH).days)
+    df = read(url, decisions.districts_missing_target, PROVINCE, WEEK, by_june)
+    # Not at this pace first, then the latest projected date; 359 has reached the target.
+    assert df["area_code"].tolist() == ["360", "356"]
+    never, late = df.iloc[0], df.iloc[1]
+    assert pd.isna(never["date"]) and never["status"] == "not_at_this_pace"
+    assert late["date"] == pd.Timestamp("2022-07-02")
+    assert late["coverage"] == pytest.approx(0.84) and late["pace"] == pytest.approx(10.0)
+    # A later target date leaves 356 on course; a district's own view sees only itself.
+    by_july = replace(by_june, coverage_target_days=(day("2022-07-05") - EPOCH).days)
+    assert read(url, decisions.districts_missing_target, PROVINCE, WEEK, by_july)[
+        "area_code"
+    ].tolist() == ["360"]
+    assert read(url, decisions.districts_missing_target, Scope("district", "356"), WEEK,
+                by_june)["area_code"].tolist() == ["356"]  # fmt: skip
+
+
+def test_the_coverage_target_date_is_read_from_the_alerts_file():
+    t = parse_thresholds({"decisions": {"coverage_target": 0.7, "coverage_target_date":
+                                        day("2022-03-31")}})  # fmt: skip
+    assert (t.coverage_target, t.coverage_target_date) == (0.7, day("2022-03-31"))
+    with pytest.raises(AlertsConfigError, match="must be a date"):
+        parse_thresholds({"decisions": {"coverage_target_date": "31/03/2022"}})
+    with pytest.raises(AlertsConfigError, match="coverage_target"):
+        parse_thresholds({"decisions": {"coverage_target": 1.5}})
 
 
 def test_expired_and_near_expiry_doses(warehouse):

@@ -45,12 +45,20 @@ TEXTS = {
     },
     "decisions_no_doses": {"vi": "không tiêm trong 28 ngày", "en": "no injections in 28 days"},
     "decisions_targets": {
-        "vi": "Huyện có ngày dự báo đạt mục tiêu muộn hơn mục tiêu của tỉnh",
-        "en": "Districts whose projected date misses the province's target",
+        "vi": "Huyện chưa đạt {share} người 18+ tiêm đủ liều cơ bản trước {day} "
+        "với tốc độ hiện tại",
+        "en": "Districts not on course for {share} of people 18+ fully vaccinated by {day}",
     },
-    "decisions_targets_unavailable": {
-        "vi": "Chưa có dự báo độ bao phủ trong hệ thống: mục này sẽ hiện khi có.",
-        "en": "No coverage projection is available yet: this item shows once there is one.",
+    "decisions_target": {
+        "vi": "**{area}**: {coverage} đã tiêm đủ liều cơ bản; {share} {when} "
+        "(tốc độ 14 ngày qua: {pace} người/ngày).",
+        "en": "**{area}**: {coverage} fully vaccinated; {share} {when} "
+        "(pace of the last 14 days: {pace} people a day).",
+    },
+    "decisions_target_on": {"vi": "dự kiến ngày {day}", "en": "expected on {day}"},
+    "decisions_target_never": {
+        "vi": "chưa đạt với tốc độ hiện tại",
+        "en": "not at this pace",
     },
     "decisions_none": {"vi": "Không có.", "en": "None."},
     "decisions_all": {"vi": "Xem tất cả {total} mục", "en": "All {total} items"},
