@@ -32,7 +32,7 @@ def _stockout_line(ctx: shell.Context, row: dict) -> str:
     when = (
         ctx.t("decisions_out_now")
         if days <= 0
-        else ctx.t("decisions_out_in", days=fmt.number(days, ctx.lang, 1))
+        else ctx.t("decisions_out_in", days=fmt.number(days, ctx.lang, 0))
     )
     return ctx.t(
         "decisions_stockout",

@@ -9,7 +9,8 @@ import logging
 
 import streamlit as st
 
-from dashboard import cached, downloads, shell
+from dashboard import auth, cached, downloads, shell
+from dashboard.access import can_export
 from dashboard.briefing import files as briefing_files
 from dashboard.exports import moh_report, names
 from queries.alerts import AlertsConfigError, load_thresholds
@@ -47,6 +48,7 @@ def _moh_report(ctx: shell.Context) -> None:
                     st.error(ctx.t("reports_failed"), icon=":material/error:")
                     return
             st.session_state[made] = (stamp, data)
+            auth.record_export(ctx.user, f"daily report {day}", ctx.scope.code)
     got = st.session_state.get(made)
     if got and got[0] == stamp:
         st.download_button(
@@ -93,6 +95,7 @@ def _briefing(ctx: shell.Context) -> None:
                 return
             status.update(label=ctx.t("briefing_done"), state="complete", expanded=False)
         st.session_state[made] = (stamp, files.stem, files.pptx, files.pdf)
+        auth.record_export(ctx.user, f"briefing {week} ({ctx.lang})", ctx.scope.code)
     got = st.session_state.get(made)
     if got and got[0] == stamp:
         _, stem, pptx, pdf = got
@@ -120,6 +123,9 @@ def _briefing(ctx: shell.Context) -> None:
 
 
 def render(ctx: shell.Context) -> None:
+    """The section, for users who may export (not a viewer)."""
+    if not can_export(ctx.user):
+        return
     st.subheader(ctx.t("reports_title"))
     _briefing(ctx)
     _moh_report(ctx)

@@ -118,7 +118,7 @@ def _stockouts(v: dict, lang: str) -> str:
     when = (
         _t("summary_out_now", lang)
         if days <= 0
-        else _t("summary_out_in", lang, days=_n(days, lang, 1))
+        else _t("summary_out_in", lang, days=_n(days, lang, 0))
     )
     return _t(
         "summary_stockouts",

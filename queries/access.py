@@ -17,7 +17,7 @@ from typing import TypeVar
 import pandas as pd
 import sqlalchemy as sa
 
-from queries import audit, dimensions, freshness, overview, quality
+from queries import audit, dimensions, due, freshness, overview, quality
 from queries.scope import Allowed, Period, Scope, ScopeRefused, check_allowed
 
 R = TypeVar("R")
@@ -67,7 +67,7 @@ _CUT: dict[Callable, Callable] = {
     dimensions.facilities: _facilities,
     dimensions.population: _population,
 }
-_FOR_EVERYONE = frozenset({freshness.freshness, dimensions.vaccines})
+_FOR_EVERYONE = frozenset({freshness.freshness, dimensions.vaccines, due.vaccine_names})
 _PROVINCE_ONLY = frozenset(
     {quality.etl_runs, quality.reject_summary, quality.reject_rows, audit.events}
 )

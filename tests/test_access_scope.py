@@ -73,8 +73,8 @@ def test_the_read_layer_refuses_any_scope_outside_the_allowed_district(tiny_ware
                 access.read_plain(conn, allowed, query)
         assert len(access.read_plain(conn, Allowed.province(), quality.etl_runs)) == 1
         # The province as totals and a rank only.
-        context = access.province_context(conn, allowed, PERIOD, "18plus", "1plus")
-        ranking = overview.ranking(conn, Scope.province(), PERIOD, "18plus")
+        context = access.province_context(conn, allowed, PERIOD, "18+", "1plus")
+        ranking = overview.ranking(conn, Scope.province(), PERIOD, "18+")
     engine.dispose()
     assert "refused: district 359 is outside the allowed scope (district 356)" in caplog.text
     assert context.districts == len(ranking) == 10
@@ -267,7 +267,7 @@ def test_the_leak_check_finds_another_district_when_it_is_shown(district_warehou
     facts = _other_district_facts(district_warehouse, PERIOD)
     engine = wh_engine.make_engine(district_warehouse)
     with engine.connect() as conn:
-        ranking = overview.ranking(conn, Scope.province(), PERIOD, "18plus")
+        ranking = overview.ranking(conn, Scope.province(), PERIOD, "18+")
         fac = dimensions.facilities(conn)
     engine.dispose()
     text = ranking.to_csv() + fac.to_csv() + " ".join(ranking["population"].map(fmt.number))

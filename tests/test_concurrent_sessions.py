@@ -16,7 +16,9 @@ from dashboard import cached
 from queries import stock
 from queries.freshness import freshness
 from queries.periods import last_complete_week, week_start
-from queries.scope import Period, Scope, resolve_scope
+from queries.scope import Allowed, Period, Scope, resolve_scope
+
+ALL = Allowed.province()
 
 SESSIONS = 5
 
@@ -94,7 +96,7 @@ def test_concurrent_identical_cold_reads_compute_once(warehouses):
     computed.clear()
 
     def read(scope: Scope):
-        return lambda: cached.read(url, version, counted_totals, scope, period)
+        return lambda: cached.read(url, version, ALL, counted_totals, scope, period)
 
     results = _at_once([read(province) for _ in range(8)])
     assert computed == [(province.code, str(period.start))]
@@ -126,8 +128,12 @@ def test_different_cold_reads_do_not_wait_for_each_other(warehouses):
     meeting.__qualname__ = f"meeting_{version}"
     got = _at_once(
         [
-            lambda: cached.read(url, version, meeting, Scope.province(), period),
-            lambda: cached.read(url, version, meeting, Scope("district", "356"), period),
+            lambda: cached.read(
+                url, version, Allowed.province(), meeting, Scope.province(), period
+            ),
+            lambda: cached.read(
+                url, version, Allowed.province(), meeting, Scope("district", "356"), period
+            ),
         ]
     )
     assert sorted(got) == sorted([Scope.province().code, "356"])
@@ -157,10 +163,10 @@ def test_the_reads_of_many_views_stay_cached(warehouses):
 
     tagged.__qualname__ = f"tagged_{version}"
     reads = range(20 * 30)
-    assert [cached.read(url, version, tagged, Scope.province(), period, i) for i in reads] == list(
-        reads
-    )
-    assert [cached.read(url, version, tagged, Scope.province(), period, i) for i in reads] == list(
-        reads
-    )
+    assert [
+        cached.read(url, version, ALL, tagged, Scope.province(), period, i) for i in reads
+    ] == list(reads)
+    assert [
+        cached.read(url, version, ALL, tagged, Scope.province(), period, i) for i in reads
+    ] == list(reads)
     assert len(seen) == len(reads)

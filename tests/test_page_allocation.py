@@ -27,7 +27,7 @@ def read_sites(url: str, vaccine: str, days: int = 14):
         with engine.connect() as conn:
             scope = resolve_scope(conn, "36")
             return (
-                inputs_q.sites(conn, scope, DAY, vaccine, "18plus", 8, days),
+                inputs_q.sites(conn, scope, DAY, vaccine, "18+", 8, days),
                 inputs_q.province_lots(conn, vaccine, DAY),
             )
     finally:

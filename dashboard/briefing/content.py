@@ -128,7 +128,7 @@ def _decisions(conn, scope: Scope, period: Period, th: Thresholds, lang: str, na
         when = (
             t("decisions_out_now", lang)
             if days <= 0
-            else t("decisions_out_in", lang, days=fmt.number(days, lang, 1))
+            else t("decisions_out_in", lang, days=fmt.number(days, lang, 0))
         )
         lines.append(
             t(

@@ -74,7 +74,7 @@ def tables(
                     r["vaccine_code"],
                     fmt.number(r["on_hand"], lang),
                     fmt.number(r["daily_use"], lang, 1),
-                    fmt.number(r["days_left"], lang, 1),
+                    fmt.number(r["days_left"], lang, 0),
                 ]
                 for r in stock.to_dict("records")
             ],
