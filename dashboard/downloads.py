@@ -140,8 +140,8 @@ def table_downloads(
     key: str | None = None,
     definitions: Sequence[str] = (),
 ) -> None:
-    """Excel and CSV buttons for the table; the files are made when clicked (and recorded in
-    the audit log). None for a viewer."""
+    """Excel and CSV buttons for the table; the files are made when clicked, in the browser's
+    download request (outside a script run: not written to the audit log). None for a viewer."""
     if not can_export(ctx.user):
         return
     df, kinds = frame_of(data)
@@ -165,7 +165,7 @@ def table_downloads(
     with left:
         st.download_button(
             ctx.t("export_xlsx"),
-            lambda: _record(ctx, f"{stem}.xlsx") or tables.table_xlsx(df, info, kinds),
+            lambda: tables.table_xlsx(df, info, kinds),
             file_name=f"{stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}_xlsx",
@@ -176,7 +176,7 @@ def table_downloads(
     with right:
         st.download_button(
             ctx.t("export_csv"),
-            lambda: _record(ctx, f"{stem}.csv") or tables.table_csv(df),
+            lambda: tables.table_csv(df),
             file_name=f"{stem}.csv",
             mime="text/csv",
             key=f"{key}_csv",
