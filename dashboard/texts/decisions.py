@@ -3,16 +3,20 @@
 TEXTS = {
     "decisions_title": {"vi": "Cần quyết định", "en": "Decisions needed"},
     "decisions_intro": {
-        "vi": "Tính đến {day}. Hết vắc xin: số tồn / số dùng trung bình mỗi ngày (tiêm, cấp đi, "
-        "hủy) trong {use_days} ngày qua, dưới {within} ngày. Lô sắp hết hạn: hết hạn trong "
-        "{near} ngày mà điểm tiêm không dùng hết kịp với tốc độ hiện tại, trong khi điểm khác "
+        "vi": "Tính đến {day}. Hết vắc xin: số ngày đến khi hết (như trang Vắc xin & tồn kho: "
+        "số tồn và số đang chuyển đến / mức dùng mỗi ngày, lấy mức lớn hơn giữa 14 ngày qua và "
+        "kế hoạch 14 ngày tới), dưới {within} ngày. Lô sắp hết hạn: hết hạn trong {near} ngày "
+        "mà điểm tiêm không dùng hết kịp với tốc độ {use_days} ngày qua, trong khi điểm khác "
         "cùng huyện dùng được. Tồn đọng chứng nhận: từ {backlog_min} mũi và từ {backlog_days} "
-        "ngày tiêm (trung bình 28 ngày). Ngưỡng trong tệp cấu hình cảnh báo, mục [decisions].",
-        "en": "As of {day}. Stock-outs: on hand / mean daily use (administered, sent on, "
-        "wasted) over the last {use_days} days, under {within} days. Expiring lots: expiring "
-        "within {near} days, more than the site will use by then at its pace, while another "
+        "ngày tiêm (trung bình 28 ngày). Mục tiêu bao phủ: dự báo theo tốc độ 14 ngày qua. "
+        "Ngưỡng trong tệp cấu hình cảnh báo, mục [decisions].",
+        "en": "As of {day}. Stock-outs: days until stock-out (as on the Vaccines & stock page: "
+        "on hand and in transit / daily use, the larger of the last 14 days' and the next 14 "
+        "days' plan), under {within} days. Expiring lots: expiring within {near} days, more "
+        "than the site will use by then at its pace of the last {use_days} days, while another "
         "site of the same district could use them. Certificate backlogs: at least "
         "{backlog_min} injections and {backlog_days} days of injections (28-day mean). "
+        "Coverage target: projected at the pace of the last 14 days. "
         "Thresholds in the alerts configuration file, section [decisions].",
     },
     "decisions_stockouts": {
