@@ -172,7 +172,8 @@ def _leaks(text: str, links: str, facts: dict[str, set[str]]) -> list[str]:
         ):
             found.append(f"district code {code}")
     for code in facts["commune_codes"]:
-        if re.search(rf"(?<![\d.,]){code}(?![\d.,])", text + links):
+        # Whole tokens only: element ids in the page's protos are random letters and digits.
+        if re.search(rf"(?<![\w.,]){code}(?![\w.,])", text + links):
             found.append(f"commune code {code}")
     for site in facts["site_ids"]:
         if re.search(rf"(?<![A-Za-z0-9]){re.escape(site)}(?![0-9])", text + links):
