@@ -2,20 +2,25 @@
 
     .venv/bin/python bench/freshness_lag.py [--minutes 30] [--every 60] [--speed 60]
         [--scale 0.1] [--start-end 2021-09-14]
+        [--platform data/platform.db --warehouse data/warehouse.db]
 
-Builds a SQLite platform (the province at --scale, simulated to --start-end) and loads it,
-then runs `python -m simulator --follow --speed N` (the platform, live) and
-`python -m etl watch --every S` side by side for --minutes. Each write of the follower is
-one platform transaction, timed when the follower reports it; it is in the warehouse's marts
-when the first load that started after it finishes (each load is one transaction, and reads
-the platform from where the previous one stopped). Prints the distribution of those lags
-against the target (2 minutes with a load every 60 s), and the loads' durations.
+Builds a SQLite platform (the province at --scale, simulated to --start-end) and loads it, or
+copies a platform and its loaded warehouse (--platform and --warehouse: the whole-province demo
+of `make run`, which the run never changes; loaded with the demo key unless --key names the
+VAX_PSEUDONYM_KEY it was loaded with), then runs `python -m simulator --follow --speed N`
+(the platform, live) and `python -m etl watch --every S` side by side for --minutes. Each
+write of the follower is one platform transaction, timed when the follower reports it; it is
+in the warehouse's marts when the first load that started after it finishes (each load is one
+transaction, and reads the platform from where the previous one stopped). Prints the
+distribution of those lags against the target (2 minutes with a load every 60 s), and the
+loads' durations.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -44,15 +49,29 @@ def main() -> int:
     parser.add_argument("--tick", type=float, default=5)
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--start-end", default="2021-09-14")
+    parser.add_argument("--platform", type=Path, help="a platform file to copy instead")
+    parser.add_argument("--warehouse", type=Path, help="its loaded warehouse, copied too")
+    parser.add_argument("--key", help="the copied warehouse's VAX_PSEUDONYM_KEY (default: demo)")
     args = parser.parse_args()
+    if bool(args.platform) != bool(args.warehouse):
+        parser.error("--platform and --warehouse go together")
+    if args.key:
+        ENV["VAX_PSEUDONYM_KEY"] = args.key
+    elif args.platform:
+        ENV.pop("VAX_PSEUDONYM_KEY", None)  # the demo's own key
     with tempfile.TemporaryDirectory(dir=ROOT / "data") as tmp:
         platform = f"sqlite:///{Path(tmp) / 'platform.db'}"
         warehouse = f"sqlite:///{Path(tmp) / 'warehouse.db'}"
         t0 = time.perf_counter()
-        _run("simulator", "--platform-url", platform, "--scale", str(args.scale),
-             "--end", args.start_end)  # fmt: skip
-        _run("etl", "run", "--platform-url", platform, "--warehouse-url", warehouse)
-        print(f"platform built and loaded in {time.perf_counter() - t0:.0f} s")
+        if args.platform:
+            shutil.copy(args.platform, Path(tmp) / "platform.db")
+            shutil.copy(args.warehouse, Path(tmp) / "warehouse.db")
+            print(f"platform and warehouse copied in {time.perf_counter() - t0:.0f} s")
+        else:
+            _run("simulator", "--platform-url", platform, "--scale", str(args.scale),
+                 "--end", args.start_end)  # fmt: skip
+            _run("etl", "run", "--platform-url", platform, "--warehouse-url", warehouse)
+            print(f"platform built and loaded in {time.perf_counter() - t0:.0f} s")
         writes: list[tuple[float, int, int]] = []  # (when reported, visits, rows written)
 
         def follow_output(proc: subprocess.Popen) -> None:

@@ -148,7 +148,9 @@ class Server:
     ) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.log = log
-        env = {**os.environ, "VAX_WAREHOUSE_URL": warehouse_url}
+        # The sessions open pages as a province user without the sign-in form (the protocol
+        # client types no password): what is measured is the pages, not the sign-in.
+        env = {**os.environ, "VAX_WAREHOUSE_URL": warehouse_url, "VAX_AUTH": "off"}
         cmd = [
             sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
             "--server.address", "127.0.0.1", "--server.headless", "true",
