@@ -29,11 +29,10 @@ def _item(ctx: shell.Context, line: str, page: str, code: str | None, label: str
 
 def _stockout_line(ctx: shell.Context, row: dict) -> str:
     days = row["days_left"]
-    when = (
-        ctx.t("decisions_out_now")
-        if days <= 0
-        else ctx.t("decisions_out_in", days=fmt.number(days, ctx.lang, 0))
-    )
+    if days > 0:
+        when = ctx.t("decisions_out_in", days=fmt.number(days, ctx.lang, 0))
+    else:  # nothing left, or less than a whole day's use
+        when = ctx.t("decisions_out_now" if row["available"] <= 0 else "decisions_out_today")
     return ctx.t(
         "decisions_stockout",
         site=ctx.scope_name(row["facility_id"]),

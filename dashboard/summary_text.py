@@ -115,11 +115,10 @@ def _stockouts(v: dict, lang: str) -> str:
     if first is None:
         return _t("summary_stockouts_none", lang, within=within)
     days = first["days_left"]
-    when = (
-        _t("summary_out_now", lang)
-        if days <= 0
-        else _t("summary_out_in", lang, days=_n(days, lang, 0))
-    )
+    if days > 0:
+        when = _t("summary_out_in", lang, days=_n(days, lang, 0))
+    else:  # nothing left, or less than a whole day's use
+        when = _t("summary_out_now" if first["available"] <= 0 else "summary_out_today", lang)
     return _t(
         "summary_stockouts",
         lang,

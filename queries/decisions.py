@@ -26,7 +26,7 @@ from queries.scope import Period, Scope
 
 STOCKOUT_COLUMNS = [
     "store_id", "store_name", "level", "facility_id", "district_code", "area_code",
-    "vaccine_code", "on_hand", "daily_use", "days_left",
+    "vaccine_code", "on_hand", "available", "daily_use", "days_left",
 ]  # fmt: skip
 MOVE_COLUMNS = [
     "store_id", "facility_id", "facility_name", "district_code", "vaccine_code", "lot_number",

@@ -159,6 +159,7 @@ def _stockouts(inputs: Inputs) -> Fact:
             "site": str(row["store_name"]),
             "vaccine": str(row["vaccine_code"]),
             "days_left": float(row["days_left"]),
+            "available": float(row["available"]),
         }
     return Fact("stockouts", values, (SOURCES["stockouts"],))
 

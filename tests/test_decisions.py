@@ -130,6 +130,7 @@ def test_stockouts_within_a_week(warehouse):
     got = df[["store_id", "vaccine_code", "on_hand", "daily_use", "days_left"]].values.tolist()
     assert got == [["S2", "AZ", 0, 2.0, 0.0], ["S1", "AZ", 50, 10.0, 5.0]]
     assert df["facility_id"].tolist() == ["F2", "F1"]
+    assert df["available"].tolist() == [0, 50]  # S2 is out, not merely under a day's use
     shorter = Thresholds(stockout_within_days=5)  # 5 days is not under 5
     assert read(warehouse, decisions.stockouts, PROVINCE, WEEK, shorter)["store_id"].tolist() == [
         "S2"

@@ -148,6 +148,21 @@ def test_changes_and_empty_facts_read_as_words():
     assert "Không có việc nào" in summary_text.sentences([none], "vi")[0].text
 
 
+@pytest.mark.parametrize(
+    ("days_left", "available", "vi", "en"),
+    [
+        (0.0, 0.0, "đã hết", "already out"),
+        (0.0, 3.0, "còn dưới 1 ngày", "less than a day left"),  # a dose or two remain
+        (4.0, 40.0, "còn 4 ngày", "4 days left"),
+    ],
+)
+def test_a_stock_under_a_day_of_use_is_not_called_out(days_left, available, vi, en):
+    first = {"site": "Trạm Y tế X", "vaccine": "AZ", "days_left": days_left, "available": available}
+    fact = summary.Fact("stockouts", {"within": 7, "stocks": 1, "sites": 1, "first": first})
+    assert f"(AZ, {vi})" in summary_text.sentences([fact], "vi")[0].text
+    assert f"(AZ, {en})" in summary_text.sentences([fact], "en")[0].text
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_overview_shows_the_summary(monkeypatch, small_province, lang):
     url = small_province[1]

@@ -125,11 +125,10 @@ def _decisions(conn, scope: Scope, period: Period, th: Thresholds, lang: str, na
     lines = []
     for row in decisions.stockouts(conn, scope, period, th).head(SHOWN).to_dict("records"):
         days = row["days_left"]
-        when = (
-            t("decisions_out_now", lang)
-            if days <= 0
-            else t("decisions_out_in", lang, days=fmt.number(days, lang, 0))
-        )
+        if days > 0:
+            when = t("decisions_out_in", lang, days=fmt.number(days, lang, 0))
+        else:  # nothing left, or less than a whole day's use
+            when = t("decisions_out_now" if row["available"] <= 0 else "decisions_out_today", lang)
         lines.append(
             t(
                 "decisions_stockout",

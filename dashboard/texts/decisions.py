@@ -24,6 +24,7 @@ TEXTS = {
         "en": "Sites running out within {days} days",
     },
     "decisions_out_now": {"vi": "đã hết", "en": "already out"},
+    "decisions_out_today": {"vi": "hết trong ngày", "en": "out within a day"},
     "decisions_out_in": {"vi": "hết sau {days} ngày", "en": "out in {days} days"},
     "decisions_stockout": {
         "vi": "**{site}** · {vaccine}: {when} (tồn {on_hand} liều, dùng {use} liều/ngày).",

@@ -79,6 +79,7 @@ TEXTS = {
         "en": "No site runs out of a vaccine within {within} days at the current pace.",
     },
     "summary_out_now": {"vi": "đã hết", "en": "already out"},
+    "summary_out_today": {"vi": "còn dưới 1 ngày", "en": "less than a day left"},
     "summary_out_in": {"vi": "còn {days} ngày", "en": "{days} days left"},
     # expiry
     "summary_expiry": {
