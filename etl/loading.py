@@ -15,7 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 import settings
-from etl import rejects, transform
+from etl import rejects, runlog, transform
 from etl.arrowutil import KeyIndex
 from etl.contract import BY_NAME
 from etl.load import TableWriter
@@ -144,6 +144,14 @@ class Load:
                 .where(schema.warehouse_meta.c.key == "data_version")
                 .values(value=str(version))
             )
+        details = {
+            "tables": {k: vars(v) for k, v in result.tables.items()},
+            "steps": result.steps,
+            "full_rebuild": full,
+            "every_seconds": self.every,
+        }
+        if not changed:
+            details = runlog.quiet_details(details, run_id, self.started, conn)
         result.seconds = time.perf_counter() - t0
         result.status = "success"
         conn.execute(
@@ -157,14 +165,7 @@ class Load:
                 rows_loaded=result.loaded,
                 rows_rejected=result.rejected,
                 seconds=result.seconds,
-                details=json.dumps(
-                    {
-                        "tables": {k: vars(v) for k, v in result.tables.items()},
-                        "steps": result.steps,
-                        "full_rebuild": full,
-                        "every_seconds": self.every,
-                    }
-                ),
+                details=json.dumps(details),
             )
         )
         pause_for_tests("commit")

@@ -3,6 +3,7 @@ and stop cleanly on SIGTERM, leaving the previous state when stopped part way. B
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from platform_builder import create_platform, tiny_platform_rows
 from test_etl import ENV, later_changes, load, scalar
 from warehouse_snapshot import assert_same, snapshot
 
+from etl.run import run_load
 from etl.watch import MAX_BACKOFF, next_delay
 from queries.freshness import loader_status
 from warehouse import engine as wh_engine
@@ -160,3 +162,39 @@ def test_watch_keeps_going_while_the_platform_is_unreachable_and_loads_when_it_i
         status = watcher.stop()
     assert status == 0, "".join(watcher.lines)
     assert scalar(warehouse, "SELECT COUNT(*) FROM visit") > 0
+
+
+def test_quiet_runs_leave_one_row_in_the_run_log(dbs, monkeypatch):
+    """Runs that find nothing new collapse into the last of them (with their count), so a
+    loader polling all night does not grow the log; a run with changes starts a new row."""
+    monkeypatch.setenv("VAX_PSEUDONYM_KEY", "test-key")
+    platform, warehouse = dbs.new_url("platform"), dbs.new_url("warehouse")
+    create_platform(platform, tiny_platform_rows())
+
+    def runs() -> list[tuple]:
+        engine = wh_engine.make_engine(warehouse, create_dir=False)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text("SELECT run_id, status, rows_loaded, details FROM etl_run ORDER BY run_id")
+            ).all()
+        engine.dispose()
+        out = []
+        for run_id, status, loaded, details in rows:
+            d = json.loads(details)
+            out.append((run_id, status, loaded > 0, d.get("quiet_runs")))
+        return out
+
+    quiet = lambda: run_load(platform, warehouse, progress=lambda m: None)  # noqa: E731
+    quiet()  # the first load
+    for _ in range(3):
+        quiet()
+    first, last_quiet = runs()
+    assert first[2] and first[3] is None  # the first load loaded rows
+    assert last_quiet[0] == 4 and last_quiet[3] == 3  # runs 2 and 3 folded into run 4
+    later_changes(platform)
+    quiet()
+    quiet()
+    got = runs()
+    assert [r[0] for r in got] == [1, 4, 5, 6]
+    assert got[2][2] and got[2][3] is None  # the changes: a row of their own
+    assert got[3][3] == 1  # a new quiet stretch after them
