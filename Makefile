@@ -39,7 +39,7 @@ test-venv: $(TEST_STAMP)
 run: venv fonts
 	$(PY) -m etl demo
 	$(PY) -m dashboard.users demo
-	$(VENV)/bin/streamlit run dashboard/app.py
+	$(VENV)/bin/streamlit run dashboard/serve.py
 
 postgres:
 	@if ! pg_isready -q -h 127.0.0.1 -p 5432; then \

@@ -1,4 +1,5 @@
-"""Entry point of the dashboard: `streamlit run dashboard/app.py` from the repository root."""
+"""The dashboard's script: served by `streamlit run dashboard/serve.py` from the repository root
+(`streamlit run dashboard/app.py` runs it too, without keeping sign-ins across reloads)."""
 
 from __future__ import annotations
 

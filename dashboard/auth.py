@@ -4,8 +4,9 @@ rows the dashboard writes.
 A password sign-in checks the warehouse's users (`warehouse.accounts`); where the province has an
 identity provider configured in `.streamlit/secrets.toml` (`[auth]`), Streamlit's own OIDC
 sign-in (`st.login`) is offered too, and the provider's e-mail is looked up among the users for
-its role and scope (an e-mail that is not a user gets no access). `VAX_AUTH=off` skips all of it
-for local development, as a province user, under a red banner.
+its role and scope (an e-mail that is not a user gets no access). A password sign-in is kept
+across reloads and tabs of the browser by a stored session and a cookie (`dashboard.kept_signin`).
+`VAX_AUTH=off` skips all of it for local development, as a province user, under a red banner.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from datetime import UTC, datetime
 import streamlit as st
 
 import settings
-from dashboard import cached
+from dashboard import cached, kept_signin
 from dashboard.access import DEVELOPMENT_USER, User
 from dashboard.i18n import text
 from queries import accounts
 
-SESSION = "_auth_session"  # {"user": User, "last_seen": datetime}
+# {"user": User, "last_seen": datetime, "kept": the stored session's keeping (password sign-ins)}
+SESSION = "_auth_session"
 MESSAGE = "_auth_message"  # (text key, values) shown on the sign-in form
 LANG_KEY = "signin_lang"
 log = logging.getLogger("dashboard.auth")
@@ -76,22 +78,40 @@ def current_user() -> User | None:
     session = st.session_state.get(SESSION)
     moment = now()
     if session is None:
-        user = _provider_user()
-        if user is None:
+        session = _new_session(moment)
+        if session is None:
             return None
-        session = st.session_state[SESSION] = {"user": user, "last_seen": moment}
+        st.session_state[SESSION] = session
     idle = settings.session_idle()
-    if moment - session["last_seen"] > idle:
-        user = session["user"]
+    user = session["user"]
+    kept = session.get("kept", {})
+    if moment - session["last_seen"] > idle and not kept_signin.used_elsewhere(kept, moment):
         st.session_state.pop(SESSION, None)
+        kept_signin.end(kept)
         record(user.name, "session_expired", None, user.scope_code)
         minutes = int(idle.total_seconds() // 60)
         st.session_state[MESSAGE] = ("signin_expired", {"minutes": str(minutes)})
         if user.via == "provider":
             st.logout()
         return None
+    if not kept_signin.stands(kept, user, moment):
+        st.session_state.pop(SESSION, None)
+        st.session_state[MESSAGE] = ("signin_ended", {})
+        return None
     session["last_seen"] = moment
-    return session["user"]
+    return user
+
+
+def _new_session(moment: datetime) -> dict | None:
+    """A session signed in by the identity provider, or kept by the browser's cookie."""
+    user = _provider_user()
+    if user is not None:
+        return {"user": user, "last_seen": moment}
+    resumed = kept_signin.resume(moment)
+    if resumed is None:
+        return None
+    user, kept = resumed
+    return {"user": user, "last_seen": moment, "kept": kept}
 
 
 def sign_out() -> None:
@@ -99,6 +119,7 @@ def sign_out() -> None:
     if session is None:
         return
     user = session["user"]
+    kept_signin.end(session.get("kept", {}))
     record(user.name, "sign_out", None, user.scope_code)
     st.session_state[MESSAGE] = ("signin_signed_out", {})
     if user.via == "provider":
@@ -118,6 +139,7 @@ def account_box(user: User, lang: str, area_name: str) -> None:
     role = text(f"role_{user.role}", lang).format(area=area_name)
     st.sidebar.caption(text("signed_in_as", lang).format(name=user.name, role=role))
     st.sidebar.button(text("sign_out", lang), key="sign_out", on_click=sign_out)
+    kept_signin.render_order(st.sidebar)
 
 
 # --- the sign-in form --------------------------------------------------------------------------
@@ -132,10 +154,12 @@ def _attempt(name: str, password: str) -> None:
             max_failures=settings.signin_max_failures(),
             lock_minutes=settings.signin_lock_minutes(),
         )
+        if result.account is not None:
+            found = result.account
+            user = User(found.name, found.role, found.scope_code)
+            kept = kept_signin.begin(conn, user, now())
     if result.account is not None:
-        found = result.account
-        user = User(found.name, found.role, found.scope_code)
-        st.session_state[SESSION] = {"user": user, "last_seen": now()}
+        st.session_state[SESSION] = {"user": user, "last_seen": now(), "kept": kept}
         st.session_state.pop(MESSAGE, None)
         return
     if result.outcome == "locked":
@@ -161,6 +185,7 @@ def sign_in_page(lang: str) -> None:
         format_func={"vi": "Tiếng Việt", "en": "English"}.__getitem__,
         on_change=_set_language,
     )
+    kept_signin.render_order()
     st.title(text("app_title", lang))
     st.subheader(text("signin_title", lang))
     st.caption(text("signin_intro", lang))
@@ -171,7 +196,9 @@ def sign_in_page(lang: str) -> None:
     message = st.session_state.get(MESSAGE)
     if message is not None:
         key, values = message
-        show = st.info if key in ("signin_signed_out", "signin_expired") else st.error
+        show = (
+            st.info if key in ("signin_signed_out", "signin_expired", "signin_ended") else st.error
+        )
         show(text(key, lang).format(**values))
     with st.form("signin", clear_on_submit=True):
         name = st.text_input(text("signin_name", lang), key="signin_name", max_chars=80)

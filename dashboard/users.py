@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
-from queries import accounts, readiness
+from queries import accounts, readiness, sessions
 from warehouse import engine as wh_engine
 
 DEMO_DISTRICT = "356"  # Thành phố Nam Định
@@ -65,15 +65,19 @@ def cmd_list(args: argparse.Namespace, conn: sa.Connection) -> int:
     return 0
 
 
+def _ended(count: int) -> str:
+    return f"{count} session{'' if count == 1 else 's'} ended"
+
+
 def cmd_disable(args: argparse.Namespace, conn: sa.Connection) -> int:
-    accounts.disable_user(conn, args.name)
-    print(f"disabled {args.name}")
+    ended = accounts.disable_user(conn, args.name)
+    print(f"disabled {args.name}; {_ended(ended)}")
     return 0
 
 
 def cmd_reset(args: argparse.Namespace, conn: sa.Connection) -> int:
-    accounts.reset_password(conn, args.name, _password(), _now())
-    print(f"new password set for {args.name}; any lock-out of the name is lifted")
+    ended = accounts.reset_password(conn, args.name, _password(), _now())
+    print(f"new password set for {args.name}; any lock-out of the name is lifted; {_ended(ended)}")
     return 0
 
 
@@ -122,10 +126,12 @@ def parser() -> argparse.ArgumentParser:
     )
     add.set_defaults(func=cmd_add)
     sub.add_parser("list", help="list the users").set_defaults(func=cmd_list)
-    disable = sub.add_parser("disable", help="stop a user signing in")
+    disable = sub.add_parser("disable", help="stop a user signing in, ending their sessions")
     disable.add_argument("name")
     disable.set_defaults(func=cmd_disable)
-    reset = sub.add_parser("reset-password", help="set a new password and lift a lock-out")
+    reset = sub.add_parser(
+        "reset-password", help="set a new password, lift a lock-out, end the user's sessions"
+    )
     reset.add_argument("name")
     reset.set_defaults(func=cmd_reset)
     sub.add_parser(
@@ -144,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
                 if problem == "missing":
                     problem = "the database holds no warehouse yet: run `python -m etl demo` first"
                 raise UsageError(problem)
+            sessions.ensure_table(conn)
             return args.func(args, conn)
     except (accounts.AccountError, UsageError, wh_engine.DatabaseUrlError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,5 +1,6 @@
 """The dashboard's users and the audit log, kept in the warehouse (the ETL never writes them):
-the one place that reads and writes the `app_user` and `audit_log` tables.
+the one place that reads and writes the `app_user` and `audit_log` tables (a user's stored
+sessions are `queries.sessions`'s; disabling a user or resetting the password ends them).
 
 Passwords are stored only as Argon2id hashes (argon2-cffi's encoded form, salt and parameters
 included). Signing in answers an unknown name, a disabled user and a wrong password alike, and
@@ -19,18 +20,21 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from queries import sessions
 from warehouse import reference, schema
 
 ROLES = ("province", "district", "viewer")
 # sign_in, sign_in_failed (wrong name or password), sign_in_locked (refused while locked),
-# sign_out, session_expired, password_reset, export (a file or download made), refused (a
-# request for an area outside the user's scope).
+# sign_out, session_expired, session_resumed (a stored session signed a new page load or tab
+# in), password_reset, export (a file or download made), refused (a request for an area
+# outside the user's scope).
 EVENTS = (
     "sign_in",
     "sign_in_failed",
     "sign_in_locked",
     "sign_out",
     "session_expired",
+    "session_resumed",
     "password_reset",
     "export",
     "refused",
@@ -167,14 +171,17 @@ def _existing(conn: sa.Connection, name: str):
     return row
 
 
-def disable_user(conn: sa.Connection, name: str) -> None:
+def disable_user(conn: sa.Connection, name: str) -> int:
+    """Stop the user signing in, and end their sessions; returns how many were ended."""
     _existing(conn, name)
     u = schema.app_user
     conn.execute(u.update().where(u.c.user_name == name).values(active=False))
+    return sessions.end_user(conn, name)
 
 
-def reset_password(conn: sa.Connection, name: str, password: str, now: datetime) -> None:
-    """A new password (re-enabling the user) and the end of any lock-out of the name."""
+def reset_password(conn: sa.Connection, name: str, password: str, now: datetime) -> int:
+    """A new password (re-enabling the user), the end of any lock-out of the name, and of the
+    user's sessions (signed in with the old password); returns how many were ended."""
     _existing(conn, name)
     check_password(password)
     u = schema.app_user
@@ -184,6 +191,7 @@ def reset_password(conn: sa.Connection, name: str, password: str, now: datetime)
         .values(password_hash=hash_password(password), active=True)
     )
     record(conn, name, "password_reset", now=now)
+    return sessions.end_user(conn, name)
 
 
 def account(conn: sa.Connection, name: str) -> Account | None:
@@ -192,6 +200,24 @@ def account(conn: sa.Connection, name: str) -> Account | None:
     if row is None or not row.active:
         return None
     return Account(row.user_name, row.role, row.scope_code)
+
+
+def resumable(conn: sa.Connection, token: str, now: datetime, idle: timedelta) -> Account | None:
+    """The active user whose session `token` belongs to, if the session has not ended (it is
+    not marked used here). A session of a user no longer active is ended."""
+    name = sessions.find(conn, token, now, idle)
+    if name is None:
+        return None
+    found = account(conn, name)
+    if found is None:
+        sessions.end_user(conn, name)
+    return found
+
+
+def session_stands(conn: sa.Connection, hashed: str, name: str) -> bool:
+    """Whether the session with this token hash is still `name`'s and the user still active
+    (it ends at sign-out in another tab, and when the user is disabled or reset)."""
+    return sessions.holder(conn, hashed) == name and account(conn, name) is not None
 
 
 def has_users(conn: sa.Connection) -> bool:

@@ -1,6 +1,9 @@
 """Signing in through a real browser, in Vietnamese and in English: the form comes before any
 page, a wrong password is refused with one line in the user's language, the right one opens the
-page the link asked for, in the user's own district, and signing out returns to the form."""
+page the link asked for, in the user's own district, and signing out returns to the form.
+
+The server is started as it is served (`dashboard/serve.py`, with the route of the sign-in
+cookie); tests/test_browser_kept_signin.py uses the same one."""
 
 from __future__ import annotations
 
@@ -17,7 +20,6 @@ import pytest
 import sqlalchemy as sa
 from conftest import ROOT
 from test_browser import (
-    APP,
     SERVER_START_TIMEOUT,
     Server,
     _free_port,
@@ -36,6 +38,7 @@ from warehouse import engine as wh_engine
 
 pytestmark = [pytest.mark.browser, pytest.mark.auth]
 PASSWORD = "a browser password"
+SERVE = ROOT / "dashboard" / "serve.py"
 SHOTS = os.environ.get("SIGNIN_SCREENSHOTS")  # a folder to keep the screenshots in
 
 
@@ -53,10 +56,10 @@ def signin_server(chromium, warehouses, tmp_path_factory) -> Iterator[Server]:  
     env = {k: v for k, v in os.environ.items() if k != "VAX_AUTH"}
     env["VAX_WAREHOUSE_URL"] = url
     port = _free_port()
-    running = Server(f"http://127.0.0.1:{port}", tmp / "streamlit.log")
+    running = Server(f"http://127.0.0.1:{port}", tmp / "streamlit.log", url)
     with running.log.open("w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", str(SERVE), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

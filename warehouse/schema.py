@@ -322,7 +322,21 @@ audit_log = sa.Table(
     _col("scope_code", T),
 )
 
-ACCOUNT_TABLES = (app_user, audit_log)
+# A password sign-in kept across reloads and tabs of one browser: the browser's cookie holds a
+# random token, this table only its SHA-256 (queries/sessions.py). Rows end at sign-out, after
+# the idle time, and when the user is disabled or gets a new password.
+app_session = sa.Table(
+    "app_session",
+    metadata,
+    _col("token_hash", T, pk=True),  # hex SHA-256 of the cookie's token
+    _col("user_name", T, nullable=False),
+    _col("created_at", TS, nullable=False),
+    _col("last_seen_at", TS, nullable=False),
+    _col("expires_at", TS, nullable=False),  # last_seen_at + the idle time then in force
+    sa.Index("ix_app_session_user", "user_name"),
+)
+
+ACCOUNT_TABLES = (app_user, audit_log, app_session)
 
 CORE_TABLES = (
     vaccine,

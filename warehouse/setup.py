@@ -83,7 +83,21 @@ def ensure_schema(conn: sa.Connection) -> bool:
         )
         return True
     check_schema(conn)
+    add_missing_account_tables(conn)
     return False
+
+
+def add_missing_account_tables(conn: sa.Connection) -> list[str]:
+    """Create the account tables this schema version declares that the warehouse lacks (the
+    sessions table came after users and the audit log; it starts empty, so a warehouse keeps
+    its users instead of being rebuilt). Returns their names."""
+    present = set(sa.inspect(conn).get_table_names())
+    added = []
+    for table in schema.ACCOUNT_TABLES:
+        if table.name not in present:
+            table.create(conn)
+            added.append(table.name)
+    return added
 
 
 def add_missing_indexes(conn: sa.Connection) -> list[str]:

@@ -26,6 +26,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The session ended after {minutes} minutes without activity. Please sign in again.",
     },
     "signin_signed_out": {"vi": "Đã đăng xuất.", "en": "Signed out."},
+    "signin_ended": {
+        "vi": "Phiên làm việc đã kết thúc (đã đăng xuất ở thẻ khác hoặc tài khoản đã thay đổi). "
+        "Hãy đăng nhập lại.",
+        "en": "The session has ended (signed out in another tab, or the account was changed). "
+        "Please sign in again.",
+    },
     "signin_provider": {
         "vi": "Đăng nhập bằng tài khoản của tỉnh",
         "en": "Sign in with the province's account",
@@ -102,6 +108,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "audit_event_sign_in_locked": {"vi": "bị khóa tạm thời", "en": "locked out"},
     "audit_event_sign_out": {"vi": "đăng xuất", "en": "signed out"},
     "audit_event_session_expired": {"vi": "hết phiên", "en": "session expired"},
+    "audit_event_session_resumed": {"vi": "tiếp tục phiên", "en": "session resumed"},
     "audit_event_password_reset": {"vi": "đặt lại mật khẩu", "en": "password reset"},
     "audit_event_export": {"vi": "tải dữ liệu", "en": "export"},
     "audit_event_refused": {"vi": "bị từ chối", "en": "refused"},
