@@ -28,7 +28,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "serve.py"  # as `make run` serves it
 
 
 @dataclass
@@ -133,7 +133,7 @@ def healthy(base_url: str) -> bool:
 
 
 class Server:
-    """`streamlit run dashboard/app.py` on `port` reading the warehouse at `warehouse_url`; its
+    """`streamlit run dashboard/serve.py` on `port` reading the warehouse at `warehouse_url`; its
     output goes to `log`. `disconnected_ttl`: seconds a closed session's state is kept for a
     reconnection (Streamlit's server.disconnectedSessionTTL); `options`: other Streamlit
     options for this run ({"runner.postScriptGC": "true"}), over .streamlit/config.toml."""
