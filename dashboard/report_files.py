@@ -40,9 +40,10 @@ def _moh_report(ctx: shell.Context) -> None:
             with st.spinner(ctx.t("reports_making_moh")):
                 try:
                     with cached.engine(ctx.url).connect() as conn:
-                        data = moh_report.workbook(
-                            moh_report.gather(conn, ctx.scope, day, unit, downloads.data_as_of(ctx))
+                        found = moh_report.gather(
+                            conn, ctx.scope, day, unit, downloads.data_as_of(ctx), ctx.allowed
                         )
+                        data = moh_report.workbook(found)
                 except Exception:
                     log.exception("daily report failed")
                     st.error(ctx.t("reports_failed"), icon=":material/error:")
@@ -83,6 +84,7 @@ def _briefing(ctx: shell.Context) -> None:
                         ctx.lang,
                         thresholds,
                         progress=lambda step: st.write(ctx.t(f"briefing_step_{step}")),
+                        allowed=ctx.allowed,
                     )
             except AlertsConfigError as exc:
                 status.update(state="error")

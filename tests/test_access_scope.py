@@ -6,32 +6,36 @@ another district, commune or site, shows no other district's code, site id, name
 
 from __future__ import annotations
 
-import re
-import shutil
 import subprocess
 import sys
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from access_support import (
+    MINE,
+    OUTSIDE_NOTICE,
+    PASSWORD,
+    PERIOD,
+    copy_with_users,
+    everything,
+    leaks,
+    links_to_other_areas,
+    other_district_facts,
+    signed_in_app,
+)
 from conftest import ROOT
 from page_support import ENV, etl
 from platform_builder import create_platform, tiny_platform_rows
-from streamlit.testing.v1 import AppTest
 
 from dashboard import format as fmt
 from dashboard.auth import SESSION
 from dashboard.navigation import PAGES, script
 from queries import access, accounts, dimensions, overview, quality, sites
-from queries.scope import Allowed, Period, Scope, ScopeRefused
+from queries.scope import Allowed, Scope, ScopeRefused
 from warehouse import engine as wh_engine
 
 pytestmark = pytest.mark.auth
-PERIOD = Period(date(2021, 6, 1), date(2021, 9, 30))
-PASSWORD = "a long enough password"
-APP = str(ROOT / "dashboard" / "app.py")
-OUTSIDE_NOTICE = "nằm ngoài phạm vi được phép của tài khoản"
 
 
 @pytest.fixture
@@ -120,115 +124,11 @@ def test_the_export_command_line_keeps_a_named_user_to_their_district(dbs, tmp_p
 
 
 # --- every page, as a district user -----------------------------------------------------------
-MINE = "356"
-
-
-def _other_district_facts(url: str, period: Period) -> dict[str, set[str]]:
-    """What must never appear for a user of district 356: the other districts' codes and
-    names, their communes' codes, their sites' ids and their population figures."""
-    engine = wh_engine.make_engine(url)
-    with engine.connect() as conn:
-        areas = dimensions.areas(conn)
-        fac = dimensions.facilities(conn)
-        pop = dimensions.population(conn)
-    engine.dispose()
-    districts = areas[areas["area_level"] == "district"]
-    others = districts[districts["area_code"] != MINE]
-    communes = areas[(areas["area_level"] == "commune") & (areas["parent_code"] != MINE)]
-    # The districts' census figures (five or six digits): a province ranking would show them.
-    own_numbers = set(pop.loc[pop["area_code"].isin({MINE, "36"}), "population"].astype(int))
-    other_numbers = set(pop.loc[pop["area_code"].isin(set(others["area_code"])),
-                                "population"].astype(int))  # fmt: skip
-    numbers = {n for n in other_numbers - own_numbers if n >= 10_000}
-    return {
-        "district_codes": set(others["area_code"]),
-        "district_names": set(others["name"]),
-        "commune_codes": set(communes["area_code"]),
-        "site_ids": set(fac.loc[fac["district_code"] != MINE, "facility_id"]),
-        "numbers": numbers,
-    }
-
-
-def _everything(at: AppTest) -> tuple[str, str]:
-    """(every element's content as text, the query parameters of every link and the app)."""
-    parts, links = [], [str(at.query_params)]
-    for node in at._tree:
-        proto = getattr(node, "proto", None)
-        if proto is not None and OUTSIDE_NOTICE not in str(proto):  # it quotes the link
-            parts.append(str(proto))
-        if node.type in ("arrow_data_frame", "dataframe", "table"):
-            parts.append(node.value.to_csv())
-        if node.type == "page_link":
-            links.append(str(proto))
-    return "\n".join(parts), "\n".join(links)
-
-
-def _leaks(text: str, links: str, facts: dict[str, set[str]]) -> list[str]:
-    found = []
-    for code in facts["district_codes"]:
-        # In links and as text values ("359", district=359), not inside other numbers.
-        if re.search(rf"(district=|\"|'|\b){code}(\"|'|&|$)", links, re.M) or re.search(
-            rf"[\"']{code}[\"']|district={code}\b", text
-        ):
-            found.append(f"district code {code}")
-    for code in facts["commune_codes"]:
-        # Whole tokens only: element ids in the page's protos are random letters and digits.
-        if re.search(rf"(?<![\w.,]){code}(?![\w.,])", text + links):
-            found.append(f"commune code {code}")
-    for site in facts["site_ids"]:
-        if re.search(rf"(?<![A-Za-z0-9]){re.escape(site)}(?![0-9])", text + links):
-            found.append(f"site {site}")
-    for name in facts["district_names"]:
-        if name in text:
-            found.append(f"district name {name}")
-    for n in facts["numbers"]:
-        plain = rf"(?<![\w.,]){n}(?:\.0)?(?![\w.,])"
-        shown = rf"(?<![\w.,]){re.escape(fmt.number(n))}(?![\w,])"
-        if re.search(plain, text) or re.search(shown, text):
-            found.append(f"number {n}")
-    return found
-
-
 @pytest.fixture(scope="module")
 def district_warehouse(small_province, tmp_path_factory) -> str:
     """A copy of the small simulated province with a district user of 356."""
     tmp = tmp_path_factory.mktemp("walk")
-    shutil.copy(Path(sa.make_url(small_province[1]).database), tmp / "w.db")
-    url = f"sqlite:///{tmp / 'w.db'}"
-    engine = wh_engine.make_engine(url)
-    with engine.begin() as conn:
-        accounts.add_user(conn, "huyen", PASSWORD, "district", MINE, datetime.now(UTC))
-    engine.dispose()
-    return url
-
-
-def _signed_in_app(url: str, monkeypatch, params: dict[str, str]) -> AppTest:
-    monkeypatch.setenv("VAX_WAREHOUSE_URL", url)
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.text_input(key="signin_name").input("huyen")
-    at.text_input(key="signin_password").input(PASSWORD)
-    at.button[0].click()
-    at.run()
-    assert SESSION in at.session_state, [e.value for e in at.error]
-    return at
-
-
-def _links_to_other_areas(url: str) -> list[dict[str, str]]:
-    engine = wh_engine.make_engine(url)
-    with engine.connect() as conn:
-        fac = dimensions.facilities(conn)
-    engine.dispose()
-    other = fac[fac["district_code"] != MINE].iloc[0]
-    return [
-        {"district": str(other["district_code"])},
-        {"commune": str(other["commune_code"])},
-        {"site": str(other["facility_id"])},
-        {"district": MINE, "commune": str(other["commune_code"])},
-        {"district": str(other["district_code"]), "site": str(other["facility_id"])},
-    ]
+    return copy_with_users(small_province[1], tmp, {"huyen": ("district", MINE)})
 
 
 def test_a_district_user_sees_no_other_district_on_any_page_or_link(
@@ -236,10 +136,10 @@ def test_a_district_user_sees_no_other_district_on_any_page_or_link(
 ):
     """Every page in its default view, then with a link naming another district, commune or
     site (each page one of them, in turn)."""
-    facts = _other_district_facts(district_warehouse, PERIOD)
+    facts = other_district_facts(district_warehouse)
     assert facts["district_codes"] and facts["site_ids"] and facts["numbers"]
-    links = _links_to_other_areas(district_warehouse)
-    at = _signed_in_app(district_warehouse, monkeypatch, {"lang": "vi"})
+    links = links_to_other_areas(district_warehouse)
+    at = signed_in_app(district_warehouse, monkeypatch, {"lang": "vi"})
     problems = {}
     pages = [p for p in PAGES if p != "quality"]
     for i, page in enumerate(pages):
@@ -254,26 +154,26 @@ def test_a_district_user_sees_no_other_district_on_any_page_or_link(
             if len(params) > 1:
                 notices = " ".join(w.value for w in at.warning)
                 assert OUTSIDE_NOTICE in notices, (page, params)
-            text, shown_links = _everything(at)
+            text, shown_links = everything(at)
             assert "Chất lượng dữ liệu" not in shown_links  # no link to the province's page
-            leaks = _leaks(text, shown_links, facts)
-            if leaks:
-                problems[(page, tuple(params.items()))] = leaks
+            found = leaks(text, shown_links, facts)
+            if found:
+                problems[(page, tuple(params.items()))] = found
     if problems:
         pytest.fail("\n".join(f"{k}: {v}" for k, v in problems.items()))
 
 
 def test_the_leak_check_finds_another_district_when_it_is_shown(district_warehouse):
     """The walk's check is not blind: a province view of the same data trips it."""
-    facts = _other_district_facts(district_warehouse, PERIOD)
+    facts = other_district_facts(district_warehouse)
     engine = wh_engine.make_engine(district_warehouse)
     with engine.connect() as conn:
         ranking = overview.ranking(conn, Scope.province(), PERIOD, "18+")
         fac = dimensions.facilities(conn)
     engine.dispose()
     text = ranking.to_csv() + fac.to_csv() + " ".join(ranking["population"].map(fmt.number))
-    leaks = _leaks(text, "district=" + sorted(facts["district_codes"])[0], facts)
-    assert any(x.startswith("district code") for x in leaks)
-    assert any(x.startswith("site ") for x in leaks)
-    assert any(x.startswith("district name") for x in leaks)
-    assert any(x.startswith("number") for x in leaks)
+    found = leaks(text, "district=" + sorted(facts["district_codes"])[0], facts)
+    assert any(x.startswith("district code") for x in found)
+    assert any(x.startswith("site ") for x in found)
+    assert any(x.startswith("district name") for x in found)
+    assert any(x.startswith("number") for x in found)

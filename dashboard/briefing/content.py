@@ -19,12 +19,12 @@ from dashboard.briefing import sections
 from dashboard.briefing.text import Table, nfc, t
 from dashboard.figures import overview as overview_fig
 from dashboard.figures import overview_alerts as alert_texts
-from queries import decisions, overview, periods, site_alerts
+from queries import access, decisions, overview, periods, site_alerts
 from queries.alerts import Thresholds
 from queries.definitions import METRICS
 from queries.freshness import freshness
 from queries.moh_report import scope_name
-from queries.scope import Period, Scope
+from queries.scope import Allowed, Period, Scope, check_allowed
 
 SHOWN = 8  # rows per list (alerts, decisions, ranking...)
 TREND_WEEKS = 8
@@ -189,12 +189,22 @@ def _alerts(conn, scope, period, th: Thresholds, lang: str) -> Table:
     return Table(t("overview_alerts", lang), [*cols, t("decisions_item", lang)], rows, note)
 
 
-def _ranking(conn, scope: Scope, period: Period, lang: str) -> tuple[Table, pd.DataFrame, str]:
-    district = scope.code if scope.level == "district" else None
-    if scope.level in ("commune", "facility"):
-        district = None  # a commune or a site ranks the province's districts
-    ranked_scope = Scope("district", district) if district else Scope.province()
-    df = overview.ranking(conn, ranked_scope, period)
+def _ranked(scope: Scope, allowed: Allowed) -> Scope:
+    """The area whose parts the ranking lists: a district's communes; for a commune or a site
+    the province's districts, or for a district user the communes of their district."""
+    if scope.level == "district":
+        return scope
+    if scope.level in ("commune", "facility") and not allowed.is_province:
+        return allowed.default_scope()
+    return Scope.province()
+
+
+def _ranking(
+    conn, allowed: Allowed, scope: Scope, period: Period, lang: str
+) -> tuple[Table, pd.DataFrame, str]:
+    ranked_scope = _ranked(scope, allowed)
+    district = ranked_scope.code if ranked_scope.level == "district" else None
+    df = access.read(conn, allowed, overview.ranking, ranked_scope, period)
     df = df.sort_values(["coverage_full", "doses"], ascending=False, na_position="last")
     title = t("overview_rank_districts", lang)
     if district:
@@ -225,8 +235,12 @@ def gather(
     week: str,
     lang: str = "vi",
     thresholds: Thresholds | None = None,
+    allowed: Allowed | None = None,
 ) -> Briefing:
-    """The briefing of `scope` for the ISO week `week`, in `lang`."""
+    """The briefing of `scope` for the ISO week `week`, in `lang`, for a user who may see
+    `allowed` (default: the province); ScopeRefused for a scope outside it."""
+    allowed = allowed or Allowed.province()
+    check_allowed(conn, allowed, scope)
     th = thresholds or Thresholds()
     period = week_period(week)
     area = nfc(scope_name(conn, scope))
@@ -236,7 +250,7 @@ def gather(
     trend = overview.daily_trend(conn, scope, trend_period)
     labels = {g: t(f"overview_{g}", lang) for g in overview.DOSE_GROUPS}
     labels |= {"total": t("overview_total", lang), "planned": t("overview_planned_line", lang)}
-    ranking, ranking_chart, ranking_title = _ranking(conn, scope, period, lang)
+    ranking, ranking_chart, ranking_title = _ranking(conn, allowed, scope, period, lang)
     fresh = freshness(conn)
     start, end = period.start, period.end
     briefing = Briefing(

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from dashboard.briefing import content, deck, document
 from dashboard.exports import names
 from queries.alerts import Thresholds
-from queries.scope import Scope
+from queries.scope import Allowed, Scope
 
 STEPS = ("data", "deck", "pdf")
 
@@ -37,11 +37,13 @@ def make(
     lang: str = "vi",
     thresholds: Thresholds | None = None,
     progress: Callable[[str], None] | None = None,
+    allowed: Allowed | None = None,
 ) -> Made:
-    """Both files; `progress(step)` is called before each of STEPS."""
+    """Both files, for a user who may see `allowed` (default: the province); `progress(step)`
+    is called before each of STEPS."""
     step = progress or (lambda _: None)
     step("data")
-    b = content.gather(conn, scope, week, lang, thresholds)
+    b = content.gather(conn, scope, week, lang, thresholds, allowed)
     step("deck")
     pptx = deck.deck(b)
     step("pdf")

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from queries import moh_report
-from queries.scope import Scope
+from queries.scope import Allowed, Scope, check_allowed
 
 TITLE = "TỔNG HỢP BÁO CÁO HÀNG NGÀY KẾT QUẢ TRIỂN KHAI TIÊM CHỦNG VẮC XIN PHÒNG COVID-19"
 FORM = (
@@ -75,7 +75,17 @@ class Report:
     data_as_of: str = ""
 
 
-def gather(conn: sa.Connection, scope: Scope, day: date, unit: str, data_as_of: str = "") -> Report:
+def gather(
+    conn: sa.Connection,
+    scope: Scope,
+    day: date,
+    unit: str,
+    data_as_of: str = "",
+    allowed: Allowed | None = None,
+) -> Report:
+    """The report's rows for a user who may see `allowed` (default: the province);
+    ScopeRefused for a scope outside it."""
+    check_allowed(conn, allowed or Allowed.province(), scope)
     sites = moh_report.facility_rows(conn, scope, day)
     return Report(
         unit=unit,
