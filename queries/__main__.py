@@ -62,14 +62,20 @@ def _clamp(start: date, end: date, bounds: Period) -> tuple[date, date]:
     return start, end
 
 
+class ViewerRefused(ScopeError):
+    """A viewer reads pages but takes no data away."""
+
+
 def _allowed(conn, user: str | None) -> Allowed:
     """The whole province for the operator (who reads the warehouse directly anyway); a named
-    dashboard user's own area."""
+    dashboard user's own area. A viewer may not export (refused, and recorded)."""
     if user is None:
         return Allowed.province()
     found = accounts.account(conn, user)
     if found is None:
         raise ValueError(f"no active dashboard user {user!r}")
+    if found.role == "viewer":
+        raise ViewerRefused(f"refused: {user} is a viewer and may not export data")
     return Allowed(found.scope_code if found.role != "province" else "36")
 
 
@@ -104,7 +110,17 @@ def main(argv: list[str] | None = None) -> int:
         engine = wh_engine.make_engine(url, create_dir=False, must_exist=True)
         with engine.begin() as conn:
             setup.check_schema(conn)
-            allowed = _allowed(conn, args.user)
+            try:
+                allowed = _allowed(conn, args.user)
+            except ViewerRefused as exc:
+                refused_viewer = exc
+            else:
+                refused_viewer = None
+        if refused_viewer is not None:
+            with engine.begin() as conn:
+                accounts.record(conn, args.user, "refused", str(refused_viewer), None)
+            raise refused_viewer
+        with engine.begin() as conn:
             scope = resolve_scope(conn, args.scope) if args.scope else allowed.default_scope()
             bounds = data_bounds(conn)
             if args.start and args.end:

@@ -123,6 +123,28 @@ def test_the_export_command_line_keeps_a_named_user_to_their_district(dbs, tmp_p
     ]
 
 
+def test_the_export_command_line_refuses_a_viewer(dbs, tmp_path):
+    """A viewer reads pages but takes no data away, from the command line either."""
+    platform = f"sqlite:///{tmp_path / 'p.db'}"
+    create_platform(platform, tiny_platform_rows())
+    wh = etl(platform, dbs.new_url("cli"))
+    engine = wh_engine.make_engine(wh)
+    with engine.begin() as conn:
+        accounts.add_user(conn, "xem", PASSWORD, "viewer", "356", datetime.now(UTC))
+    done = subprocess.run(
+        [sys.executable, "-m", "queries", "sessions", "--warehouse-url", wh, "--user", "xem"],
+        cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        "error: refused: xem is a viewer and may not export data"
+    ]
+    with engine.connect() as conn:
+        events = conn.execute(sa.text("SELECT user_name, event FROM audit_log")).all()
+    engine.dispose()
+    assert [tuple(e) for e in events] == [("xem", "refused")]
+
+
 # --- every page, as a district user -----------------------------------------------------------
 @pytest.fixture(scope="module")
 def district_warehouse(small_province, tmp_path_factory) -> str:
