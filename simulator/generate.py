@@ -9,18 +9,13 @@ import numpy as np
 
 from . import config as C
 from .campaign import run_campaign
+from .catalogue import build_facilities, build_stores, build_vaccines
 from .citizens import build_citizens
 from .people import build_people
+from .plans import build_plans
 from .reference import load_reference
 from .sites import build_sites
-from .stock import (
-    build_facilities,
-    build_ledger,
-    build_plans,
-    build_reports,
-    build_stores,
-    build_vaccines,
-)
+from .stock import build_ledger, build_reports
 from .supply import build_lots
 from .timeutil import day_index
 from .versions import Versions

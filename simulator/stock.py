@@ -1,4 +1,5 @@
-"""Session plans, the stock ledger and the sites' daily stock declarations."""
+"""The stock ledger (with the platform's data-entry mess) and the sites' daily stock
+declarations."""
 
 from __future__ import annotations
 
@@ -20,83 +21,14 @@ from .campaign import (
 )
 from .sites import Sites
 from .supply import Lots
-from .timeutil import NA_TS, local_midnight
-from .versions import NA_INT, Versions, lookup, make_frame
+from .timeutil import local_midnight
+from .versions import Versions, lookup, make_frame, no_changes, numbered_ids
 
-_S = np.dtypes.StringDType()
 H = 3600
 
 
 def _u(rng, n, lo, hi):
     return rng.integers(int(lo), int(hi), n).astype(np.int64)
-
-
-def _ids(prefix: str, n: int, width: int) -> np.ndarray:
-    return np.strings.add(prefix, np.strings.zfill(np.arange(1, n + 1).astype(_S), width)).astype(
-        object
-    )
-
-
-def build_plans(rng, log: CampaignLog, sites: Sites) -> Versions:
-    s = log.sessions
-    n = len(s["fac"])
-    fac, day, vax = s["fac"].astype(np.int64), s["day"].astype(np.int64), s["vax"].astype(np.int64)
-    size = np.maximum(s["attempts"], 1)
-    planned = np.maximum(1, np.round(size * rng.uniform(0.85, 1.3, n))).astype(np.int64)
-    # Plans for days the site then did not vaccinate (no vaccine arrived, or called off).
-    ph = np.flatnonzero(rng.random(n) < 0.03)
-    ph_day = day[ph] + rng.integers(1, 4, len(ph))
-    keys = fac * 100_000 + day
-    ph_keys = fac[ph] * 100_000 + ph_day
-    ok = ~np.isin(ph_keys, keys)
-    ph, ph_day = ph[ok], ph_day[ok]
-    ph_keys, first = np.unique(fac[ph] * 100_000 + ph_day, return_index=True)
-    ph, ph_day = ph[first], ph_day[first]
-    m = len(ph)
-    all_fac = np.concatenate([fac, fac[ph]])
-    all_day = np.concatenate([day, ph_day])
-    all_vax = np.concatenate([vax, vax[ph]])
-    all_planned = np.concatenate([planned, planned[ph]])
-    phantom = np.concatenate([np.zeros(n, bool), np.ones(m, bool)])
-    t = n + m
-    created = local_midnight(all_day - rng.integers(1, 5, t)) + _u(rng, t, 8 * H, 17 * H)
-    approved = np.minimum(created + _u(rng, t, H, 30 * H), local_midnight(all_day) + 7 * H)
-    approved = np.maximum(approved, created + 60)
-    stays_draft = ~phantom & (rng.random(t) < 0.03)
-    cancelled = phantom & (rng.random(t) < 0.5)
-    t_cancel = np.maximum(
-        local_midnight(all_day - rng.integers(0, 2, t)) + _u(rng, t, 6 * H, 11 * H), approved + 60
-    )
-
-    order = np.lexsort((np.arange(t), created))
-    fac_ids = sites.facilities["facility_id"].to_numpy().astype(object)
-    base = make_frame(
-        {
-            "plan_id": _ids("KH", t, 8),
-            "facility_id": fac_ids[all_fac[order]],
-            "session_date": all_day[order],
-            "vaccine_code": lookup(C.VACCINE_CODES, all_vax[order]),
-            "planned_doses": all_planned[order],
-            "status": np.full(t, "draft", dtype=object),
-            "approved_at": np.full(t, NA_TS, dtype=np.int64),
-            "updated_at": created[order],
-            "_created": created[order],
-        }
-    )
-    appr_rows = np.flatnonzero(~stays_draft[order])
-    ch1 = base.iloc[appr_rows].drop(columns=["_created"]).copy()
-    ch1["status"] = "approved"
-    ch1["approved_at"] = approved[order][appr_rows]
-    ch1["updated_at"] = approved[order][appr_rows]
-    ch1["_row"] = appr_rows
-    canc = np.flatnonzero(cancelled[order])
-    ch2 = base.iloc[canc].drop(columns=["_created"]).copy()
-    ch2["status"] = "cancelled"
-    ch2["approved_at"] = approved[order][canc]
-    ch2["updated_at"] = t_cancel[order][canc]
-    ch2["_row"] = canc
-    ch = pd.concat([ch1, ch2], ignore_index=True).sort_values(["updated_at", "_row"], kind="stable")
-    return Versions("vaccination_plan", base, ch.reset_index(drop=True))
 
 
 def build_ledger(rng, log: CampaignLog, sites: Sites, lots: Lots, late_site: np.ndarray):
@@ -218,7 +150,7 @@ def build_ledger(rng, log: CampaignLog, sites: Sites, lots: Lots, late_site: np.
     vax = lots.vax[cols["lot"]]
     base = make_frame(
         {
-            "txn_id": _ids("GD", t, 10),
+            "txn_id": numbered_ids("GD", t, 10),
             "store_id": store_ids[cols["store"]],
             "txn_date": cols["day"],
             "vaccine_code": lookup(C.VACCINE_CODES, vax),
@@ -342,7 +274,7 @@ def build_reports(rng, log: CampaignLog, sites: Sites, ledger: pd.DataFrame) -> 
     store_ids = sites.stores["store_id"].to_numpy().astype(object)
     base = make_frame(
         {
-            "report_id": _ids("BC", t, 9),
+            "report_id": numbered_ids("BC", t, 9),
             "store_id": store_ids[store[order]],
             "report_date": allday[order],
             "vaccine_code": lookup(C.VACCINE_CODES, vax[order]),
@@ -354,72 +286,4 @@ def build_reports(rng, log: CampaignLog, sites: Sites, ledger: pd.DataFrame) -> 
             "_created": submitted[order],
         }
     )
-    return Versions("stock_report", base, _no_changes(base))
-
-
-def _no_changes(base: pd.DataFrame) -> pd.DataFrame:
-    ch = base.iloc[:0].drop(columns=["_created"]).copy()
-    ch["_row"] = np.zeros(0, dtype=np.int64)
-    return ch
-
-
-def build_vaccines(rng, start_day: int) -> Versions:
-    from .timeutil import day_index
-
-    rows = []
-    for v in C.VACCINES:
-        t = int(
-            local_midnight(day_index(v.first_catalogue_date)) + 9 * H + int(rng.integers(0, 6 * H))
-        )
-        rows.append(
-            (v.code, v.name, v.manufacturer, v.doses_per_vial, v.primary_series_doses, t, t)
-        )
-    base = pd.DataFrame(
-        rows,
-        columns=[
-            "vaccine_code",
-            "name",
-            "manufacturer",
-            "doses_per_vial",
-            "primary_series_doses",
-            "updated_at",
-            "_created",
-        ],
-    )
-    renames = {
-        "PFIZER": ("Comirnaty (Pfizer-BioNTech)", "2022-01-10"),
-        "MODERNA": ("Spikevax (Moderna)", "2021-11-02"),
-    }
-    ch_rows = []
-    for code, (name, date) in renames.items():
-        i = C.VIDX[code]
-        rec = base.iloc[i].drop(labels=["_created"]).to_dict()
-        rec["name"] = name
-        rec["updated_at"] = int(local_midnight(day_index(date)) + 10 * H)
-        rec["_row"] = i
-        ch_rows.append(rec)
-    ch = (
-        pd.DataFrame(ch_rows)
-        .sort_values(["updated_at", "_row"], kind="stable")
-        .reset_index(drop=True)
-    )
-    return Versions("vaccine", base, ch)
-
-
-def build_facilities(sites: Sites) -> Versions:
-    return Versions("facility", sites.facilities, sites.facility_changes)
-
-
-def build_stores(sites: Sites) -> Versions:
-    return Versions("store", sites.stores, _no_changes(sites.stores))
-
-
-__all__ = [
-    "build_plans",
-    "build_ledger",
-    "build_reports",
-    "build_vaccines",
-    "build_facilities",
-    "build_stores",
-    "NA_INT",
-]
+    return Versions("stock_report", base, no_changes(base))

@@ -16,6 +16,7 @@ import pandas as pd
 from .schema import column_names
 
 NA_INT = np.iinfo(np.int64).min
+_S = np.dtypes.StringDType()
 
 
 @dataclass
@@ -71,3 +72,17 @@ def lookup(labels, codes: np.ndarray) -> np.ndarray:
     arr = np.array(list(labels) + [None], dtype=object)
     codes = np.asarray(codes, dtype=np.int64)
     return arr[np.where(codes < 0, len(labels), codes)]
+
+
+def numbered_ids(prefix: str, n: int, width: int) -> np.ndarray:
+    """Object array of ids prefix + 1..n, zero-padded to `width` digits."""
+    return np.strings.add(prefix, np.strings.zfill(np.arange(1, n + 1).astype(_S), width)).astype(
+        object
+    )
+
+
+def no_changes(base: pd.DataFrame) -> pd.DataFrame:
+    """The `changes` of a table whose rows never change after their first version."""
+    ch = base.iloc[:0].drop(columns=["_created"]).copy()
+    ch["_row"] = np.zeros(0, dtype=np.int64)
+    return ch
