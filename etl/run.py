@@ -67,6 +67,7 @@ def connect_warehouse(url: str) -> sa.Engine:
         else:
             with engine.connect() as conn, conn.begin():
                 setup.check_schema(conn)
+                setup.add_missing_account_tables(conn)  # tables added within this version
         return engine
     except wh_engine.DatabaseUrlError as exc:
         raise EtlError(f"warehouse database: {exc}") from None
