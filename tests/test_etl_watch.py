@@ -23,6 +23,7 @@ from etl.run import run_load
 from etl.watch import MAX_BACKOFF, next_delay
 from queries.freshness import loader_status
 from warehouse import engine as wh_engine
+from warehouse import setup
 
 
 class Watcher:
@@ -198,3 +199,28 @@ def test_quiet_runs_leave_one_row_in_the_run_log(dbs, monkeypatch):
     assert [r[0] for r in got] == [1, 4, 5, 6]
     assert got[2][2] and got[2][3] is None  # the changes: a row of their own
     assert got[3][3] == 1  # a new quiet stretch after them
+
+
+def test_a_load_rewrites_the_reference_dimensions_only_when_they_changed(dbs, monkeypatch):
+    """Estimating every group's population takes seconds: a load with nothing new skips it,
+    unless the reference files (or the code estimating from them) changed, or the area table
+    is empty."""
+    monkeypatch.setenv("VAX_PSEUDONYM_KEY", "test-key")
+    platform, warehouse = dbs.new_url("platform"), dbs.new_url("warehouse")
+    create_platform(platform, tiny_platform_rows())
+    run_load(platform, warehouse, progress=lambda m: None)
+    engine = wh_engine.make_engine(warehouse, create_dir=False)
+    with engine.begin() as conn:
+        population = conn.execute(sa.text("SELECT COUNT(*) FROM population")).scalar()
+        assert population > 0
+        assert not setup.refresh_reference(conn)  # the same files and code
+        conn.execute(
+            sa.text("UPDATE warehouse_meta SET value = 'older' WHERE key = :k"),
+            {"k": setup.REFERENCE_KEY},
+        )
+        assert setup.refresh_reference(conn)  # written from other files: rewritten
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM population")).scalar() == population
+        conn.execute(sa.text("DELETE FROM area"))
+        assert setup.refresh_reference(conn)  # emptied: rewritten
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM area")).scalar() > 0
+    engine.dispose()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import sqlalchemy as sa
 
-from warehouse import denominators, reference, schema
+from warehouse import denominators, reference, schema, target_groups
 
 NO_WAREHOUSE = "the database holds no warehouse yet"
 NOT_A_WAREHOUSE = "not a warehouse"
@@ -114,12 +117,41 @@ def add_missing_indexes(conn: sa.Connection) -> list[str]:
     return added
 
 
-def refresh_reference(conn: sa.Connection) -> None:
-    """Rewrite the area and population dimensions from the reference files."""
+# What the area and population dimensions are made from: the reference files and the code
+# that reads them and estimates the groups' populations.
+_REFERENCE_INPUTS = (
+    reference.REFERENCE_DIR / "communes.csv",
+    reference.REFERENCE_DIR / "district_age_2019.csv",
+    Path(reference.__file__),
+    Path(denominators.__file__),
+    Path(target_groups.__file__),
+)
+REFERENCE_KEY = "reference_version"
+
+
+def reference_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in _REFERENCE_INPUTS:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def refresh_reference(conn: sa.Connection) -> bool:
+    """Rewrite the area and population dimensions from the reference files, unless they were
+    written from the same files and code already (a load with nothing new then costs nothing
+    here: estimating every group's population takes seconds). Returns True when rewritten."""
+    meta = schema.warehouse_meta
+    fingerprint = reference_fingerprint()
+    stored = conn.execute(sa.select(meta.c.value).where(meta.c.key == REFERENCE_KEY)).scalar()
+    if stored == fingerprint and conn.execute(sa.select(schema.area.c.area_code).limit(1)).first():
+        return False
     conn.execute(schema.population.delete())
     conn.execute(schema.area.delete())
     conn.execute(schema.area.insert(), reference.area_rows())
     conn.execute(schema.population.insert(), denominators.population_rows())
+    conn.execute(meta.delete().where(meta.c.key == REFERENCE_KEY))
+    conn.execute(meta.insert().values(key=REFERENCE_KEY, value=fingerprint))
+    return True
 
 
 def data_version(conn: sa.Connection) -> str:
