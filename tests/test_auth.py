@@ -271,6 +271,14 @@ def test_a_session_idle_longer_than_the_setting_ends(app_warehouse, monkeypatch)
     session = at.session_state[auth.SESSION]
     session["last_seen"] = datetime.now(UTC) - timedelta(minutes=21)
     at.session_state[auth.SESSION] = session
+    # The browser's stored session (any tab of it) unused for as long.
+    with engine.begin() as conn:
+        conn.execute(
+            schema.app_session.update().values(
+                last_seen_at=datetime.now(UTC) - timedelta(minutes=21),
+                expires_at=datetime.now(UTC) - timedelta(minutes=1),
+            )
+        )
     at.run()
     assert [s.value for s in at.subheader] == ["Đăng nhập"] and not at.metric
     assert [i.value for i in at.info] == [
