@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import sqlalchemy as sa
 
 from dashboard import format as fmt
-from dashboard.briefing import sections
+from dashboard.briefing import area_map, sections
 from dashboard.briefing.text import Table, nfc, t
 from dashboard.figures import overview as overview_fig
 from dashboard.figures import overview_alerts as alert_texts
@@ -75,8 +75,10 @@ class Briefing:
     ranking: Table
     ranking_chart: pd.DataFrame  # the ranking query's rows, best coverage first
     ranking_title: str
+    area_map: area_map.AreaMap | None = None  # the coverage map of the ranked areas
     sections: list[Table] = field(default_factory=list)  # deferrals, stock, certificates, AEFI
     figures: dict[str, go.Figure] = field(default_factory=dict)
+    pictures: dict[str, bytes] = field(default_factory=dict)  # images drawn, for both files
 
     def t(self, key: str, **kw) -> str:
         return t(key, self.lang, **kw)
@@ -190,16 +192,31 @@ def _alerts(conn, scope, period, th: Thresholds, lang: str) -> Table:
     return Table(t("overview_alerts", lang), [*cols, t("decisions_item", lang)], rows, note)
 
 
+def ranked_scope(scope: Scope) -> Scope:
+    """What the briefing ranks and maps: the communes of a district, else the province's
+    districts (a commune or a site too)."""
+    return scope if scope.level == "district" else Scope.province()
+
+
+def _district_of(conn, scope: Scope) -> str | None:
+    """The district a commune or a site lies in (outlined on the districts' map)."""
+    if scope.level == "commune":
+        sql = "SELECT district_code FROM area WHERE area_code = :c"
+    elif scope.level == "facility":
+        sql = "SELECT district_code FROM facility WHERE facility_id = :c"
+    else:
+        return None
+    return conn.execute(sa.text(sql), {"c": scope.code}).scalar()
+
+
 def _ranking(conn, scope: Scope, period: Period, lang: str) -> tuple[Table, pd.DataFrame, str]:
-    district = scope.code if scope.level == "district" else None
-    if scope.level in ("commune", "facility"):
-        district = None  # a commune or a site ranks the province's districts
-    ranked_scope = Scope("district", district) if district else Scope.province()
-    df = overview.ranking(conn, ranked_scope, period)
+    ranked = ranked_scope(scope)
+    district = ranked.code if ranked.level == "district" else None
+    df = overview.ranking(conn, ranked, period)
     df = df.sort_values(["coverage_full", "doses"], ascending=False, na_position="last")
     title = t("overview_rank_districts", lang)
     if district:
-        title = t("overview_rank_communes", lang, district=scope_name(conn, ranked_scope))
+        title = t("overview_rank_communes", lang, district=scope_name(conn, ranked))
     rows = [
         [
             str(i),
@@ -265,10 +282,14 @@ def gather(
         ranking=ranking,
         ranking_chart=ranking_chart,
         ranking_title=ranking_title,
+        area_map=area_map.gather(
+            conn, ranking_chart, period, lang, highlight=_district_of(conn, scope)
+        ),
         sections=sections.tables(conn, scope, period, th, lang),
     )
     briefing.figures = {
         "trend": overview_fig.daily_doses(trend, lang, labels),
         "ranking": overview_fig.coverage_ranking(ranking_chart, "full", lang, None),
+        "map": briefing.area_map.figure,
     }
     return briefing
