@@ -269,3 +269,24 @@ def test_a_province_briefing_maps_the_districts(made):
     drawn = dict(zip(shapes[0].locations, shapes[0].z, strict=True))
     expected = dict(zip(ranked["area_code"], ranked["coverage_full"] * 100, strict=True))
     assert drawn == pytest.approx(expected)
+
+
+def test_a_communes_briefing_ranks_and_maps_its_districts_communes_with_it_outlined(
+    small_province,
+):
+    engine = sa.create_engine(small_province[1])
+    try:
+        with engine.connect() as conn:
+            b = content.gather(conn, resolve_scope(conn, "13633"), WEEK, "vi")
+            own = set(
+                conn.execute(
+                    sa.text("SELECT area_code FROM area WHERE parent_code = '356'")
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+    assert "13633" in own
+    assert set(b.ranking_chart["area_code"]) == own  # no other district's row
+    shapes, outline = (t for t in b.figures["map"].data if t.type == "choropleth")
+    assert set(shapes.locations) == own
+    assert list(outline.locations) == ["13633"] and outline.marker.line.width == 3

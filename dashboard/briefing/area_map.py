@@ -119,7 +119,7 @@ def gather(
     highlight: str | None = None,
 ) -> AreaMap:
     """The map of the ranking's areas (`queries.overview.ranking`'s rows, best first: a row's
-    place is its rank), from the ranking's own numbers; `highlight` (a district) is outlined."""
+    place is its rank), from the ranking's own numbers; `highlight` (a commune) is outlined."""
     areas = ranking.reset_index(drop=True).copy()
     for m in coverage_q.MEASURES:
         areas[f"above_100_{m}"] = measures.above_100(areas[f"coverage_{m}"])

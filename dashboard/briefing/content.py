@@ -1,8 +1,9 @@
 """What the weekly briefing says, gathered from `queries/` for a scope and an ISO week: the
 week's headline figures with their change on the week before, the decisions needed and the
-alerts, the daily trend, the ranking one level down, deferrals, stock, certificates and adverse
-events. The deck and the PDF writers draw this one value, so both files say the same; every
-text is NFC-normalised here."""
+alerts, the daily trend, the ranking one level down (for a commune or a site, its district's
+communes) and its coverage map, deferrals, stock, certificates and adverse events. The deck
+and the PDF writers draw this one value, so both files say the same; every text is
+NFC-normalised here."""
 
 from __future__ import annotations
 
@@ -192,25 +193,29 @@ def _alerts(conn, scope, period, th: Thresholds, lang: str) -> Table:
     return Table(t("overview_alerts", lang), [*cols, t("decisions_item", lang)], rows, note)
 
 
-def ranked_scope(scope: Scope) -> Scope:
-    """What the briefing ranks and maps: the communes of a district, else the province's
-    districts (a commune or a site too)."""
-    return scope if scope.level == "district" else Scope.province()
-
-
-def _district_of(conn, scope: Scope) -> str | None:
-    """The district a commune or a site lies in (outlined on the districts' map)."""
+def _commune_of(conn, scope: Scope) -> str | None:
+    """A commune's own code, or the commune a site lies in; None for a district or more."""
     if scope.level == "commune":
-        sql = "SELECT district_code FROM area WHERE area_code = :c"
-    elif scope.level == "facility":
-        sql = "SELECT district_code FROM facility WHERE facility_id = :c"
-    else:
-        return None
-    return conn.execute(sa.text(sql), {"c": scope.code}).scalar()
+        return scope.code
+    if scope.level == "facility":
+        sql = "SELECT commune_code FROM facility WHERE facility_id = :c"
+        return conn.execute(sa.text(sql), {"c": scope.code}).scalar()
+    return None
+
+
+def ranked_scope(conn, scope: Scope) -> Scope:
+    """What the briefing ranks and maps: the province's districts, else the communes of the
+    scope's district (a commune's or a site's too, as on the overview and the coverage page:
+    a district's briefing names nothing outside the district)."""
+    if scope.level in ("province", "district"):
+        return scope
+    commune = _commune_of(conn, scope)
+    sql = "SELECT district_code FROM area WHERE area_code = :c"
+    return Scope("district", conn.execute(sa.text(sql), {"c": commune}).scalar())
 
 
 def _ranking(conn, scope: Scope, period: Period, lang: str) -> tuple[Table, pd.DataFrame, str]:
-    ranked = ranked_scope(scope)
+    ranked = ranked_scope(conn, scope)
     district = ranked.code if ranked.level == "district" else None
     df = overview.ranking(conn, ranked, period)
     df = df.sort_values(["coverage_full", "doses"], ascending=False, na_position="last")
@@ -283,7 +288,7 @@ def gather(
         ranking_chart=ranking_chart,
         ranking_title=ranking_title,
         area_map=area_map.gather(
-            conn, ranking_chart, period, lang, highlight=_district_of(conn, scope)
+            conn, ranking_chart, period, lang, highlight=_commune_of(conn, scope)
         ),
         sections=sections.tables(conn, scope, period, th, lang),
     )
