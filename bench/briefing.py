@@ -7,8 +7,9 @@ The warehouse defaults to $VAX_WAREHOUSE_URL, else data/warehouse.db; it is only
 renderer is started and one gathering warms the database's page cache; then, medians of
 `--repeat`:
 - baseline: gathering the briefing's content from `queries/` (every query the files show);
-- the deck alone, the PDF alone (its two chart images drawn), and the whole briefing (gather +
-  deck + PDF, as the button and the command line make it).
+- the deck alone (the coverage map's picture drawn), the PDF alone (its two chart images drawn,
+  the map's picture taken from the deck, as when both files are made), and the whole briefing
+  (gather + deck + PDF, as the button and the command line make it).
 Ratio = whole briefing / baseline. Target: the whole briefing under 10 s. Exit status 1 when it
 is missed.
 """
@@ -70,15 +71,20 @@ def main() -> int:
     warm_up = time.perf_counter() - start
     briefing = gather()  # the page cache and imports are not the baseline
     baseline, briefing = timed(gather, args.repeat)
-    took_deck, pptx = timed(lambda: deck.deck(briefing), args.repeat)
+
+    def fresh_deck():
+        briefing.pictures.clear()  # the map is drawn anew, as for a new briefing
+        return deck.deck(briefing)
+
+    took_deck, pptx = timed(fresh_deck, args.repeat)
     took_pdf, pdf = timed(lambda: document.document(briefing), args.repeat)
     took, made = timed(whole, args.repeat)
     engine.dispose()
     print(f"warehouse {url}, week {args.week}, whole province, medians of {args.repeat}")
     print(f"renderer start (not timed below)        {warm_up * 1000:8.0f} ms")
     print(f"baseline: the briefing's queries        {baseline * 1000:8.0f} ms")
-    print(f"deck (PPTX, {len(pptx) / 1024:5.0f} KiB)                {took_deck * 1000:8.0f} ms")
-    print(f"PDF ({len(pdf) / 1024:5.0f} KiB, 2 chart images)     {took_pdf * 1000:8.0f} ms")
+    print(f"deck (PPTX, {len(pptx) / 1024:5.0f} KiB, map drawn)     {took_deck * 1000:8.0f} ms")
+    print(f"PDF ({len(pdf) / 1024:5.0f} KiB, 2 charts + the map) {took_pdf * 1000:8.0f} ms")
     print(
         f"whole briefing (queries + deck + PDF)   {took * 1000:8.0f} ms  "
         f"ratio to baseline {took / baseline:5.2f}"

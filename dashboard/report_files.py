@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import auth, cached, downloads, shell
+from dashboard import auth, cached, downloads, print_style, shell
 from dashboard.access import can_export
 from dashboard.briefing import files as briefing_files
 from dashboard.exports import moh_report, names
@@ -125,9 +125,11 @@ def _briefing(ctx: shell.Context) -> None:
 
 
 def render(ctx: shell.Context) -> None:
-    """The section, for users who may export (not a viewer)."""
+    """The section, for users who may export (not a viewer); on screen only (its buttons make
+    files: a printed page leaves it out, see `print_style.SCREEN_ONLY`)."""
     if not can_export(ctx.user):
         return
-    st.subheader(ctx.t("reports_title"))
-    _briefing(ctx)
-    _moh_report(ctx)
+    with st.container(key=f"{print_style.SCREEN_ONLY}reports"):
+        st.subheader(ctx.t("reports_title"))
+        _briefing(ctx)
+        _moh_report(ctx)

@@ -7,21 +7,18 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import format as fmt
-from dashboard import shell, widgets
+from dashboard import group_text, shell, widgets
 from queries.groups import DEFAULT_GROUP, GROUPS
 
-GSO_SOURCE = "GSO Population and Housing Census 2019"
-# Text keys cannot hold "+" or "-": each group's key suffix.
-_KEY = {"all": "all", "18+": "18plus", "12-17": "12_17", "5-11": "5_11", "50+": "50plus",
-        "65+": "65plus"}  # fmt: skip
+GSO_SOURCE = group_text.GSO_SOURCE
 
 
 def name(ctx: shell.Context, group: str) -> str:
-    return ctx.t(f"group_{_KEY[group]}")
+    return group_text.name(group, ctx.lang)
 
 
 def short(ctx: shell.Context, group: str) -> str:
-    return ctx.t(f"group_short_{_KEY[group]}")
+    return group_text.short(group, ctx.lang)
 
 
 def selector(ctx: shell.Context, kind: str = "select") -> str:
@@ -32,25 +29,12 @@ def selector(ctx: shell.Context, kind: str = "select") -> str:
     )  # fmt: skip
 
 
-def _source(ctx: shell.Context, source: str | None, short_form: bool) -> str:
-    if not source:
-        return "—"
-    if source == GSO_SOURCE:
-        return ctx.t("group_source_gso_short" if short_form else "group_source_gso")
-    return source
-
-
 def denominator_text(
     ctx: shell.Context, group: str, origin: dict | None, *, short_form: bool = False
 ) -> str:
     """What the denominator is: the census total, or an estimate for the group in a year
     (`origin`: queries.coverage.population_source)."""
-    origin = origin or {}
-    source = _source(ctx, origin.get("source"), short_form)
-    census = origin.get("method") == "census" or group == "all"
-    key = "group_denominator_" + ("short_" if short_form else "")
-    key += "census" if census else "estimate"
-    return ctx.t(key, group=short(ctx, group), year=origin.get("year") or "—", source=source)
+    return group_text.denominator_text(group, origin, ctx.lang, short_form=short_form)
 
 
 def unknown_note(ctx: shell.Context, unknown: int) -> None:

@@ -1,23 +1,29 @@
 """The weekly briefing (dashboard/briefing/) on the small simulated province: the deck read back
 with python-pptx and the PDF's text extracted with pypdf hold the key figures of
 `queries.overview.kpis` for the same scope and week, in both languages; the trend is a native
-chart holding `queries.overview.daily_trend`'s doses; the command line writes both files and
+chart holding `queries.overview.daily_trend`'s doses; the coverage map is a picture on its own
+slide and a page of the PDF, of the ranked areas only; the command line writes both files and
 refuses bad input with one line."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, timedelta
 from io import BytesIO
 
+import numpy as np
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
 from dashboard import format as fmt
 from dashboard.briefing import __main__ as cli
-from dashboard.briefing import content, files
+from dashboard.briefing import area_map, content, files
+from queries import coverage as coverage_q
 from queries import overview
 from queries.definitions import METRICS
 from queries.scope import Period, resolve_scope
@@ -154,3 +160,133 @@ def test_command_line_refuses_bad_input(small_province, tmp_path, capsys, args, 
     err = capsys.readouterr().err
     assert start in err and "Traceback" not in err
     assert not list(tmp_path.glob("*.p*"))
+
+
+# --- the coverage map ------------------------------------------------------------------------
+def map_slide(data: bytes):
+    """The slide holding a picture, and the slide before it."""
+    slides = list(Presentation(BytesIO(data)).slides)
+    for i, slide in enumerate(slides):
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        if pictures:
+            return slide, pictures, slides[i - 1]
+    raise AssertionError("no slide with a picture")
+
+
+def assert_drawn(picture) -> None:
+    """A map was drawn: many colours, and a good part of the picture in the scale's blues (the
+    areas' fills), not just white with a colour bar."""
+    rgb = picture.convert("RGB")
+    pixels = np.asarray(rgb.resize((rgb.width // 4, rgb.height // 4))).reshape(-1, 3).astype(int)
+    assert len({tuple(p) for p in pixels}) >= 10
+    blue = pixels[:, 2] - pixels[:, 0] >= 6  # white and greys have none
+    assert blue.mean() > 0.05, blue.mean()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_deck_has_a_slide_with_the_coverage_map_picture(made, lang):
+    from PIL import Image
+
+    result = made[lang][0]
+    b = result.briefing
+    prs = Presentation(BytesIO(result.pptx))
+    slide, pictures, before = map_slide(result.pptx)
+    assert len(pictures) == 1
+    shape = pictures[0]
+    assert (shape.width, shape.height) == (prs.slide_width, prs.slide_height)  # the whole slide
+    image = Image.open(BytesIO(shape.image.blob))
+    assert image.size == (area_map.WIDTH * area_map.SCALE, area_map.HEIGHT * area_map.SCALE)
+    assert_drawn(image)
+    # Right after the ranking it maps.
+    assert b.ranking_title in [s.text_frame.text for s in before.shapes if s.has_text_frame]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_pdf_has_a_page_with_the_coverage_map(made, lang):
+    result = made[lang][0]
+    b = result.briefing
+    pages = [
+        p for p in PdfReader(BytesIO(result.pdf)).pages if b.area_map.title in p.extract_text()
+    ]
+    assert len(pages) == 1
+    images = pages[0].images
+    assert len(images) == 1
+    picture = images[0].image
+    assert picture.size == (area_map.WIDTH * area_map.SCALE, area_map.HEIGHT * area_map.SCALE)
+    assert_drawn(picture)
+
+
+def _codes_in(text: str, code: str) -> bool:
+    """`code` as a whole token (not inside a longer number or a coordinate's decimals)."""
+    return re.search(rf"(?<![\d.]){code}(?![\d.])", text) is not None
+
+
+def test_a_district_briefing_maps_its_own_communes_and_nothing_else(made, small_province):
+    result = made["en"][0]
+    b = result.briefing
+    engine = sa.create_engine(small_province[1])
+    try:
+        with engine.connect() as conn:
+            areas = pd.read_sql_query(
+                sa.text("SELECT area_code, area_level, name, parent_code FROM area"), conn
+            )
+            # The coverage page's own reading of the district's communes.
+            page = coverage_q.coverage_by_area(conn, resolve_scope(conn, "356"), PERIOD)
+    finally:
+        engine.dispose()
+    own = set(areas.loc[areas["parent_code"] == "356", "area_code"])
+    assert len(own) > 5
+    fig = b.figures["map"]
+    shapes = [t for t in fig.data if t.type == "choropleth"]
+    assert len(shapes) == 1  # no grey districts behind
+    assert set(shapes[0].locations) == own and len(shapes[0].locations) == len(own)
+    assert {f["id"] for f in shapes[0].geojson["features"]} == own
+    labels = next(t for t in fig.data if t.type == "scattergeo" and t.mode == "text")
+    assert len(labels.text) == len(own)
+    # The coverage page's figures for the same measure, target group and week, area by area.
+    expected = dict(zip(page["area_code"], page["coverage_full"] * 100, strict=True))
+    drawn = dict(zip(shapes[0].locations, shapes[0].z, strict=True))
+    assert drawn == pytest.approx(expected)
+    # The key names every commune of the district, and nothing of another district.
+    shown = fig.to_json()
+    key = " ".join(a.text for a in fig.layout.annotations)
+    for name in areas.loc[areas["area_code"].isin(own), "name"]:
+        assert name in key, name
+    others = areas[~areas["area_code"].isin(own | {"356", "36"})]
+    assert len(others) > 100
+    for row in others.itertuples():
+        assert not _codes_in(shown, row.area_code), row.area_code
+        assert row.name not in shown and row.name not in key, row.name
+
+
+def test_a_province_briefing_maps_the_districts(made):
+    result = made["vi"][0]
+    b = result.briefing
+    shapes = [t for t in b.figures["map"].data if t.type == "choropleth"]
+    ranked = b.ranking_chart
+    assert len(shapes) == 1 and b.area_map.level == "district"
+    assert set(shapes[0].locations) == set(ranked["area_code"]) and len(ranked) == 10
+    drawn = dict(zip(shapes[0].locations, shapes[0].z, strict=True))
+    expected = dict(zip(ranked["area_code"], ranked["coverage_full"] * 100, strict=True))
+    assert drawn == pytest.approx(expected)
+
+
+def test_a_communes_briefing_ranks_and_maps_its_districts_communes_with_it_outlined(
+    small_province,
+):
+    engine = sa.create_engine(small_province[1])
+    try:
+        with engine.connect() as conn:
+            b = content.gather(conn, resolve_scope(conn, "13633"), WEEK, "vi")
+            own = set(
+                conn.execute(
+                    sa.text("SELECT area_code FROM area WHERE parent_code = '356'")
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+    assert "13633" in own
+    assert set(b.ranking_chart["area_code"]) == own  # no other district's row
+    shapes, outline = (t for t in b.figures["map"].data if t.type == "choropleth")
+    assert set(shapes.locations) == own
+    assert list(outline.locations) == ["13633"] and outline.marker.line.width == 3

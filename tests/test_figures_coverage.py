@@ -186,6 +186,22 @@ def test_a_commune_map_draws_the_districts_behind_and_each_shape_drills_into_its
     assert not [t for t in fig.data if t.type == "scattergeo" and t.showlegend]
 
 
+def test_labels_given_for_paper_name_every_commune_in_the_size_asked():
+    communes = coverage_rows(
+        [("13633", "Phường A", 5, 4, 1, 100), ("13771", "Xã B", 2, 1, 0, 100)],
+        area_level="commune",
+        is_scope=False,
+    )
+    plain = map_figure(SHAPES, communes, "full", "commune", "vi", TEXTS)
+    assert plain.data[0].mode == "markers" and plain.data[0].text is None  # hover names them
+    fig = map_figure(SHAPES, communes, "full", "commune", "vi", TEXTS,
+                     labels={"13633": "1", "13771": "2"}, label_size=15)  # fmt: skip
+    assert fig.data[0].mode == "text" and list(fig.data[0].text) == ["1", "2"]
+    assert fig.data[0].textfont.size == 15
+    districts = map_figure(SHAPES, AREAS, "1plus", "district", "vi", TEXTS, labels={"356": "X"})
+    assert list(districts.data[0].text) == ["X", "", ""]
+
+
 def test_short_names_drop_the_unit_word():
     assert short_name("Huyện Ý Yên") == "Ý Yên"
     assert short_name("Thành phố Nam Định") == "Nam Định"

@@ -1,8 +1,9 @@
 """What the weekly briefing says, gathered from `queries/` for a scope and an ISO week: the
 week's headline figures with their change on the week before, the decisions needed and the
-alerts, the daily trend, the ranking one level down, deferrals, stock, certificates and adverse
-events. The deck and the PDF writers draw this one value, so both files say the same; every
-text is NFC-normalised here."""
+alerts, the daily trend, the ranking one level down (for a commune or a site, its district's
+communes) and its coverage map, deferrals, stock, certificates and adverse events. The deck
+and the PDF writers draw this one value, so both files say the same; every text is
+NFC-normalised here."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import plotly.graph_objects as go
 import sqlalchemy as sa
 
 from dashboard import format as fmt
-from dashboard.briefing import sections
+from dashboard.briefing import area_map, sections
 from dashboard.briefing.text import Table, nfc, t
 from dashboard.figures import overview as overview_fig
 from dashboard.figures import overview_alerts as alert_texts
@@ -75,8 +76,10 @@ class Briefing:
     ranking: Table
     ranking_chart: pd.DataFrame  # the ranking query's rows, best coverage first
     ranking_title: str
+    area_map: area_map.AreaMap | None = None  # the coverage map of the ranked areas
     sections: list[Table] = field(default_factory=list)  # deferrals, stock, certificates, AEFI
     figures: dict[str, go.Figure] = field(default_factory=dict)
+    pictures: dict[str, bytes] = field(default_factory=dict)  # images drawn, for both files
 
     def t(self, key: str, **kw) -> str:
         return t(key, self.lang, **kw)
@@ -189,26 +192,37 @@ def _alerts(conn, scope, period, th: Thresholds, lang: str) -> Table:
     return Table(t("overview_alerts", lang), [*cols, t("decisions_item", lang)], rows, note)
 
 
-def _ranked(scope: Scope, allowed: Allowed) -> Scope:
-    """The area whose parts the ranking lists: a district's communes; for a commune or a site
-    the province's districts, or for a district user the communes of their district."""
-    if scope.level == "district":
+def _commune_of(conn, scope: Scope) -> str | None:
+    """A commune's own code, or the commune a site lies in; None for a district or more."""
+    if scope.level == "commune":
+        return scope.code
+    if scope.level == "facility":
+        sql = "SELECT commune_code FROM facility WHERE facility_id = :c"
+        return conn.execute(sa.text(sql), {"c": scope.code}).scalar()
+    return None
+
+
+def ranked_scope(conn, scope: Scope) -> Scope:
+    """What the briefing ranks and maps: the province's districts, else the communes of the
+    scope's district (a commune's or a site's too, as on the overview and the coverage page:
+    a district's briefing names nothing outside the district)."""
+    if scope.level in ("province", "district"):
         return scope
-    if scope.level in ("commune", "facility") and not allowed.is_province:
-        return allowed.default_scope()
-    return Scope.province()
+    commune = _commune_of(conn, scope)
+    sql = "SELECT district_code FROM area WHERE area_code = :c"
+    return Scope("district", conn.execute(sa.text(sql), {"c": commune}).scalar())
 
 
 def _ranking(
     conn, allowed: Allowed, scope: Scope, period: Period, lang: str
 ) -> tuple[Table, pd.DataFrame, str]:
-    ranked_scope = _ranked(scope, allowed)
-    district = ranked_scope.code if ranked_scope.level == "district" else None
-    df = access.read(conn, allowed, overview.ranking, ranked_scope, period)
+    ranked = ranked_scope(conn, scope)
+    district = ranked.code if ranked.level == "district" else None
+    df = access.read(conn, allowed, overview.ranking, ranked, period)
     df = df.sort_values(["coverage_full", "doses"], ascending=False, na_position="last")
     title = t("overview_rank_districts", lang)
     if district:
-        title = t("overview_rank_communes", lang, district=scope_name(conn, ranked_scope))
+        title = t("overview_rank_communes", lang, district=scope_name(conn, ranked))
     rows = [
         [
             str(i),
@@ -226,7 +240,9 @@ def _ranking(
         *(nfc(METRICS[m].label(lang)) for m in ("doses", "plan_achievement", "coverage_full")),
         nfc(METRICS["coverage_boosted"].label(lang)),
     ]
-    return Table(title, cols, rows[: SHOWN * 3]), df.reset_index(drop=True), title
+    shown, more = SHOWN * 3, len(rows) - SHOWN * 3
+    note = t("briefing_more", lang, n=fmt.number(more, lang)) if more > 0 else ""
+    return Table(title, cols, rows[:shown], note), df.reset_index(drop=True), title
 
 
 def gather(
@@ -278,10 +294,14 @@ def gather(
         ranking=ranking,
         ranking_chart=ranking_chart,
         ranking_title=ranking_title,
+        area_map=area_map.gather(
+            conn, ranking_chart, period, lang, highlight=_commune_of(conn, scope)
+        ),
         sections=sections.tables(conn, scope, period, th, lang),
     )
     briefing.figures = {
         "trend": overview_fig.daily_doses(trend, lang, labels),
         "ranking": overview_fig.coverage_ranking(ranking_chart, "full", lang, None),
+        "map": briefing.area_map.figure,
     }
     return briefing

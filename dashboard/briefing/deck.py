@@ -15,7 +15,9 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Emu, Inches, Pt
 
 from dashboard import format as fmt
+from dashboard.briefing import area_map
 from dashboard.briefing.content import KPIS, Briefing, Table, nfc, shown
+from dashboard.exports import images
 
 WIDE, HIGH = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -180,6 +182,21 @@ def _ranking_slide(prs, b: Briefing, n: int) -> None:
            width=Emu(int(half)) - Inches(0.2), size=10, widths=[1.6, 5, 3, 3, 3, 3])  # fmt: skip
 
 
+def _map_slide(prs, b: Briefing, n: int) -> None:
+    """The coverage map as a picture filling the slide (it carries its own title, area, period,
+    colour scale, source and data-as-of), or the reason it could not be drawn."""
+    try:
+        png = area_map.picture(b)
+    except (images.BrowserMissing, images.RenderFailed) as exc:
+        slide = _slide(prs, b, b.area_map.title, n)
+        _text(slide, MARGIN, BODY_TOP, WIDE - 2 * MARGIN, Inches(0.5), exc.message(b.lang), 14)
+        return
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    slide.shapes.add_picture(io.BytesIO(png), 0, 0, WIDE, HIGH)
+    _text(slide, WIDE - Inches(1.3), HIGH - Inches(0.45), Inches(0.9), Inches(0.3),
+          str(n), 9, color=GREY)  # fmt: skip
+
+
 def deck(b: Briefing) -> bytes:
     """The briefing as .pptx bytes."""
     prs = Presentation()
@@ -204,6 +221,8 @@ def deck(b: Briefing) -> bytes:
     _trend_slide(prs, b, n)
     n += 1
     _ranking_slide(prs, b, n)
+    n += 1
+    _map_slide(prs, b, n)
     for section in b.sections:
         n += 1
         slide = _slide(prs, b, section.title, n)

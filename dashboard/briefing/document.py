@@ -12,6 +12,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from dashboard import format as fmt
+from dashboard.briefing import area_map
 from dashboard.briefing.content import KPIS, Briefing, Table, nfc, shown
 from dashboard.exports import images
 
@@ -107,17 +108,20 @@ class _Pdf(FPDF):
     def chart(self, b: Briefing, key: str, title: str) -> None:
         fig = b.figures.get(key)
         try:
-            png = images.figure_image(
-                fig,
-                fmt="png",
-                title=title,
-                area=b.area,
-                period=b.period_text,
-                source=b.source,
-                data_as_of=b.data_as_of,
-                lang=b.lang,
-                scale=1,
-            )
+            if key == "map":
+                png = area_map.picture(b)  # drawn once for the deck and the PDF
+            else:
+                png = images.figure_image(
+                    fig,
+                    fmt="png",
+                    title=title,
+                    area=b.area,
+                    period=b.period_text,
+                    source=b.source,
+                    data_as_of=b.data_as_of,
+                    lang=b.lang,
+                    scale=1,
+                )
         except (images.BrowserMissing, images.RenderFailed) as exc:
             log.warning("briefing chart %s not drawn: %s", key, exc)
             self.paragraph(exc.message(b.lang))
@@ -185,6 +189,9 @@ def document(b: Briefing) -> bytes:
     pdf.add_page()
     pdf.heading(b.ranking_title)
     pdf.grid(b.ranking, widths=(1, 5, 3, 3, 3, 3), size=10)
+    pdf.add_page()
+    pdf.heading(b.area_map.title)
+    pdf.chart(b, "map", b.area_map.title)
 
     for section in b.sections:
         pdf.add_page()

@@ -111,9 +111,11 @@ def slide_spec(
     lang: str = "vi",
     width: int = WIDTH,
     height: int = HEIGHT,
+    source_font: int = SOURCE_FONT,
 ) -> dict:
     """The figure as a plain dict laid out for a slide: the title with area and period under
-    it at the top, the legend below them, and the source and data-as-of line at the foot.
+    it at the top, the legend below them, and the source and data-as-of line (`source_font`
+    px) at the foot.
     (A dict: a second validated figure would cost more than drawing it.)"""
     spec = fig.to_dict() if isinstance(fig, go.Figure) else copy.deepcopy(fig)
     layout = spec.setdefault("layout", {})
@@ -162,7 +164,7 @@ def slide_spec(
             "yanchor": "bottom",
             "showarrow": False,
             "align": "left",
-            "font": {"size": SOURCE_FONT, "color": "#444444"},
+            "font": {"size": source_font, "color": "#444444"},
         },
     ]
     return spec
@@ -206,6 +208,7 @@ def figure_image(
     width: int = WIDTH,
     height: int = HEIGHT,
     scale: float = SCALE,
+    source_font: int = SOURCE_FONT,
 ) -> bytes:
     """The chart as a file for slides and reports (PNG `width`x`height` at `scale`, or SVG),
     with its title, area, period, source and data-as-of drawn in. Raises BrowserMissing when
@@ -220,5 +223,6 @@ def figure_image(
         lang=lang,
         width=width,
         height=height,
+        source_font=source_font,
     )
     return render(laid_out, fmt, scale=scale)

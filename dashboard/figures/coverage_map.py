@@ -53,11 +53,16 @@ def map_figure(
     highlight: str | None = None,
     context_districts: bool = False,
     height: int = MAP_HEIGHT,
+    labels: Mapping[str, str] | None = None,
+    label_size: int = 12,
 ) -> go.Figure:
     """A choropleth of coverage (`coverage_<measure>`) for `areas` at `level`, drawn on the
     shapes. Areas above 100 % get a marker; `highlight` is outlined; with `context_districts`
     the districts are drawn in grey behind (a commune map). Every shape and marker carries its
     area code as the first item of its `customdata`, so a click can drill into it.
+
+    Each district is labelled with its short name; `labels` (area code -> text) replaces the
+    labels and labels communes too (on paper, where no hover names them), in `label_size` px.
 
     The first trace is a longitude/latitude scattergeo on purpose: plotly.js fetches its world
     topojson from the internet only when the first trace of a geo subplot has a
@@ -77,16 +82,20 @@ def map_figure(
     zmin = math.floor(low / 10) * 10 - 10.0 if low >= 50 else 0.0
     points = [shapes.points.get(c) for c in df["area_code"]]
     fig = go.Figure()
-    labelled = level == "district"
+    labelled = level == "district" or labels is not None
+    if labels is not None:
+        label_text = [labels.get(c, "") for c in df["area_code"]]
+    else:
+        label_text = [short_name(n) for n in df["name"]]
     fig.add_trace(
         go.Scattergeo(
             lon=[p[0] if p else None for p in points],
             lat=[p[1] if p else None for p in points],
-            text=[short_name(n) for n in df["name"]] if labelled else None,
+            text=label_text if labelled else None,
             mode="text" if labelled else "markers",
             marker={"size": 1, "opacity": 0},
             textfont={
-                "size": 12,
+                "size": label_size,
                 "color": [
                     "#ffffff" if (v - zmin) / (zmax - zmin) > 0.55 else "#1a1a1a"
                     for v in values.fillna(zmin)

@@ -68,6 +68,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Nguồn: {source} · Dữ liệu cập nhật đến {data_as_of}",
         "en": "Source: {source} · Data as of {data_as_of}",
     },
+    "briefing_map_key": {"vi": "Số trên bản đồ: thứ hạng", "en": "Numbers on the map: rank"},
     "briefing_page": {"vi": "Trang {n}", "en": "Page {n}"},
     "briefing_button": {"vi": "Báo cáo giao ban tuần", "en": "Weekly briefing"},
     "briefing_button_help": {
