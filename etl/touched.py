@@ -40,6 +40,10 @@ def fill_inc_keys(conn: sa.Connection, keys: pd.Series) -> None:
     """inc_keys: the primary keys of the rows being loaded."""
     conn.exec_driver_sql("DELETE FROM inc_keys")
     add_keys_frame(conn, "inc_keys", pd.DataFrame({"k": keys}))
+    if conn.dialect.name == "postgresql":
+        # A temporary table has no statistics: the planner would take it for a large one and
+        # scan the whole certificate or visit table instead of looking the keys up.
+        conn.exec_driver_sql("ANALYZE inc_keys")
 
 
 def keys_before(conn: sa.Connection, name: str, valid: pd.DataFrame, pk: str) -> None:
