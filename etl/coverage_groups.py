@@ -37,17 +37,28 @@ def residence(codes: pd.Series, communes: Sequence[str]) -> pd.Series:
 
 
 def running_totals(
-    coverage: pd.DataFrame, communes: Sequence[str], start: pd.Timestamp, end: pd.Timestamp
+    coverage: pd.DataFrame,
+    communes: Sequence[str],
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    others: str | None = None,
 ) -> dict[str, np.ndarray]:
     """Each count of the mart as an array [commune, group, day] over `communes` (in that order)
-    and the days from `start` to `end`, from coverage rows (commune_code already a mart commune,
-    date, birth_year, new_*; rows of other communes or days are left out)."""
+    and the days from `start` to `end`, from coverage rows (commune_code, date, birth_year,
+    new_*). Rows of other communes count under `others` (one of `communes`), or are left out
+    when it is None, as are rows of other days."""
     days = pd.date_range(start, end, freq="D")
     nc, ng, nd = len(communes), len(GROUPS), len(days)
     out = {c: np.zeros((nc, ng, nd), dtype=np.int64) for c in COUNTS}
     if nd == 0 or nc == 0 or coverage.empty:
         return out
-    commune = pd.Index(list(communes)).get_indexer(coverage["commune_code"])
+    # Looked up once per distinct code: a hash look-up of millions of strings is slow.
+    inverse, codes = pd.factorize(coverage["commune_code"])
+    index = pd.Index(list(communes))
+    found = index.get_indexer(codes)
+    if others is not None:
+        found = np.where(found < 0, index.get_loc(others), found)
+    commune = np.append(found, -1)[inverse]  # a missing code (-1) stays out
     day = (
         pd.to_datetime(coverage["date"]).to_numpy(dtype="datetime64[D]")
         - np.datetime64(days[0].date(), "D")
@@ -82,14 +93,19 @@ def running_totals(
 def _frame(
     arrays: dict[str, np.ndarray], communes: Sequence[str], days: pd.DatetimeIndex
 ) -> pd.DataFrame:
-    """The arrays of running_totals as mart rows, in key order (commune, group, day)."""
+    """The arrays of running_totals as mart rows, in the order of the key (commune, group,
+    day) for `communes` in key order."""
     nc, ng, nd = len(communes), len(GROUPS), len(days)
+    by_name = np.argsort(np.asarray(GROUPS))  # the groups in key order
+    # Codes as categories: no string array of a million values to build.
+    commune = np.repeat(np.arange(nc), ng * nd)
+    group = np.tile(np.repeat(by_name, nd), nc)
     return pd.DataFrame(
         {
-            "commune_code": np.repeat(np.asarray(communes, dtype=object), ng * nd),
-            "target_group": np.tile(np.repeat(np.asarray(GROUPS, dtype=object), nd), nc),
+            "commune_code": pd.Categorical.from_codes(commune, categories=list(communes)),
+            "target_group": pd.Categorical.from_codes(group, categories=list(GROUPS)),
             "date": np.tile(days.to_numpy(), nc * ng),
-            **{c: arrays[c].reshape(-1) for c in COUNTS},
+            **{c: arrays[c][:, by_name, :].reshape(-1) for c in COUNTS},
         }
     )
 
@@ -101,9 +117,9 @@ def mart_rows(coverage: pd.DataFrame, province_communes: Sequence[str]) -> pd.Da
     communes = [*sorted(province_communes), OUTSIDE_PROVINCE]
     dates = pd.to_datetime(coverage["date"])
     start, end = dates.min().normalize(), dates.max().normalize()
-    rows = coverage.assign(commune_code=residence(coverage["commune_code"], communes[:-1]))
     days = pd.date_range(start, end, freq="D")
-    return _frame(running_totals(rows, communes, start, end), communes, days)
+    arrays = running_totals(coverage, communes, start, end, others=OUTSIDE_PROVINCE)
+    return _frame(arrays, communes, days)
 
 
 def province_communes(conn: sa.Connection) -> list[str]:
@@ -115,6 +131,10 @@ def province_communes(conn: sa.Connection) -> list[str]:
 def write_all(conn: sa.Connection, rows: pd.DataFrame) -> None:
     conn.execute(schema.mart_coverage_group_day.delete())
     upsert(conn, schema.mart_coverage_group_day, rows)
+    if conn.dialect.name == "postgresql":
+        # The reads join the area table: without statistics of both, the planner expects one
+        # row of each and sorts a hundred thousand rows on disk instead of hashing them.
+        conn.exec_driver_sql("ANALYZE mart_coverage_group_day, area")
 
 
 def rebuild(conn: sa.Connection, coverage: pd.DataFrame | None = None) -> None:

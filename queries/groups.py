@@ -100,6 +100,9 @@ def people(
             codes = []
     if not codes:
         return pd.DataFrame(columns=columns)
+    if len(counts):  # the days at the resolution the scan gives (that of the days read)
+        unit = pd.date_range(min(counts["date"].min(), dates[0]), dates[-1], freq="D").unit
+        dates = dates.as_unit(unit)
     n_days, n_codes = len(dates), len(codes)
     index = pd.MultiIndex.from_arrays(
         [
@@ -163,11 +166,14 @@ def first_day(conn: sa.Connection, where: str, params: dict, end) -> object:
     if bounds is None:
         return groups_scan.first_day(conn, where, params, end)
     # Every day of mart_coverage_day is in the mart, and a commune's first row there is the
-    # day of its first dose (every milestone comes with or after it).
+    # day of its first dose (every milestone comes with or after it): each commune's first
+    # day with people is found in key order, a few rows in.
     return conn.execute(
         sa.text(
-            f"SELECT MIN(g.date) FROM mart_coverage_group_day g {_COMMUNES} "
-            f"WHERE g.target_group = 'all' AND g.people_1plus > 0 AND g.date <= :end AND {where}"
+            "SELECT MIN((SELECT g.date FROM mart_coverage_group_day g "
+            "WHERE g.commune_code = a.area_code AND g.target_group = 'all' "
+            "AND g.people_1plus > 0 AND g.date <= :end ORDER BY g.date LIMIT 1)) "
+            f"FROM area a WHERE a.area_level = 'commune' AND {where}"
         ),
         {**params, "end": end},
     ).scalar()
