@@ -17,7 +17,6 @@ import pandas as pd
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
-from etl import coverage_groups
 from etl.arrowutil import IntIndex, arrow_strings, contiguous, positions
 from etl.load import upsert
 from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
@@ -203,16 +202,14 @@ def refresh_people(
     full: bool,
     milestones: pd.DataFrame | None = None,
     coverage: pd.DataFrame | None = None,
-    groups: pd.DataFrame | None = None,
 ) -> int:
-    """Recompute person_vax, mart_coverage_day and mart_coverage_group_day for the affected
-    persons (everyone when `full`). Returns the person rows written.
+    """Recompute person_vax and mart_coverage_day for the affected persons (everyone when
+    `full`). Returns the person rows written.
 
-    A full rebuild may be given everyone's `milestones`, their `coverage_rows` and the group
-    mart's rows from those (etl.coverage_groups.mart_rows), computed from the frames of the
-    load. An incremental one takes the affected persons' milestones out of the coverage mart as
-    they were and puts them back as they are now: coverage_rows, the one definition of the
-    mart, of the new milestones less that of the old ones; the group mart takes that change."""
+    A full rebuild may be given everyone's `milestones` and their `coverage_rows`, computed from
+    the frames of the load. An incremental one takes the affected persons' milestones out of
+    the coverage mart as they were and puts them back as they are now: coverage_rows, the one
+    definition of the mart, of the new milestones less that of the old ones."""
     if full:
         if milestones is None:
             milestones = milestones_of(*_read_inputs(conn, True))
@@ -221,9 +218,6 @@ def refresh_people(
         conn.execute(schema.mart_coverage_day.delete())
         rows = coverage_rows(milestones) if coverage is None else coverage
         upsert(conn, schema.mart_coverage_day, rows)
-        if groups is None:
-            groups = coverage_groups.mart_rows(rows, coverage_groups.province_communes(conn))
-        coverage_groups.write_all(conn, groups)
         return len(milestones)
     if conn.exec_driver_sql("SELECT 1 FROM affected_person LIMIT 1").first() is None:
         return 0  # nobody's milestones can have changed
@@ -241,9 +235,7 @@ def refresh_people(
         "DELETE FROM person_vax WHERE person_key IN (SELECT person_key FROM affected_person)"
     )
     upsert(conn, schema.person_vax, after)
-    change = _coverage_change(coverage_rows(before), coverage_rows(after))
-    _add_to_coverage_mart(conn, change)
-    coverage_groups.apply_change(conn, change)
+    _add_to_coverage_mart(conn, _coverage_change(coverage_rows(before), coverage_rows(after)))
     return len(after)
 
 

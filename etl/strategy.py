@@ -19,12 +19,11 @@ import pandas as pd
 import sqlalchemy as sa
 
 import settings
-from etl import coverage_groups, marts, touched
+from etl import marts, touched
 from etl.coverage import coverage_rows, milestones_from_frames, refresh_people
 from etl.due import refresh_waits, waits_from_frames
 from etl.marts_memory import facility_day_marts
 from etl.result import Lap, RunResult, TableStats
-from warehouse import reference
 
 FULL_LOAD_PART_ROWS = settings.etl_part_rows()
 # The tables whose frames a full load keeps for the marts and milestones it computes.
@@ -107,7 +106,6 @@ READ_BY_KEY = (
     "person_wait",
     "mart_certificate_day",
     "mart_coverage_day",
-    "mart_coverage_group_day",
 )
 
 
@@ -196,10 +194,7 @@ class Full(Incremental):
             citizen, vaccine = self._frame("citizen"), self._frame("vaccine")
             milestones = milestones_from_frames(citizen, self.frames["visit"][0], vaccine)
             lap("milestones (while writing)")
-            coverage = coverage_rows(milestones)
-            groups = coverage_groups.mart_rows(coverage, reference.communes()["commune_code"])
-            lap("coverage by group computed (while writing)")
-            self.submit(partial(self._people, milestones, coverage, groups))
+            self.submit(partial(self._people, milestones, coverage_rows(milestones)))
             waits = waits_from_frames(citizen, self.frames["visit"][0], vaccine, milestones)
             lap("waits computed (while writing)")
             self.submit(partial(self._waits, waits))
@@ -236,13 +231,11 @@ class Full(Incremental):
         marts.rebuild_report_marts(self.conn, True, few_reports=few)
         lap("AEFI and plan marts (while cleaning)")
 
-    def _people(
-        self, milestones: pd.DataFrame, coverage: pd.DataFrame, groups: pd.DataFrame
-    ) -> None:
-        """person_vax and the coverage marts from everyone's milestones, written while the
+    def _people(self, milestones: pd.DataFrame, coverage: pd.DataFrame) -> None:
+        """person_vax and the coverage mart from everyone's milestones, written while the
         certificates are cleaned (not after the marts, with nothing else running)."""
         lap = Lap(self.result.steps)
-        self.people_written = refresh_people(self.conn, True, milestones, coverage, groups)
+        self.people_written = refresh_people(self.conn, True, milestones, coverage)
         lap("people and coverage (while writing)")
 
     def _waits(self, waits: pd.DataFrame) -> None:

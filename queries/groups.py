@@ -1,15 +1,12 @@
 """People and population of a target group (METRICS.md, "People and coverage"), the one place
 every coverage figure (coverage page, overview, exports) counts them.
 
-As of a day D a group holds the people whose birth year puts them in it in the year of D
-(warehouse.target_groups). The ETL keeps those people, cumulated, by residence commune, group
-and day in `mart_coverage_group_day` (etl/coverage_groups.py) from the first to the last day of
-`mart_coverage_day`, so a count is a sum over communes of the rows of the days asked for. A day
-after the mart's last day in the same year has that day's numbers (nobody reached a milestone
-since, and the groups are those of the same year); a day before its first has nobody; a day of
-a later year, or a warehouse without the mart, is counted by a scan of `mart_coverage_day`
-(queries/groups_scan.py), which gives the same numbers. People without a valid birth year are
-counted in `all` only, and their number (with >= 1 dose) comes with every count.
+`mart_coverage_day` holds the people reaching each milestone by residence commune, day and birth
+year. As of a day D a group holds the people whose birth year puts them in it in the year of D
+(warehouse.target_groups), so a count over several years takes, for each day, the cumulative
+sum of the birth years of that day's year: in SQL one sum per measure, group and year, and in
+pandas the running total of the column of each day's year. People without a valid birth year
+are counted in `all` only, and their number (with >= 1 dose) comes with every count.
 
 The denominator of a group on D is its estimated population in the year of D (`population`).
 """
@@ -18,39 +15,54 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from queries import groups_scan
-from warehouse.schema_marts import OUTSIDE_PROVINCE
-from warehouse.target_groups import DEFAULT_GROUP, GROUPS, check_group
+from warehouse.target_groups import (
+    DEFAULT_GROUP,
+    GROUPS,
+    birth_years,
+    check_group,
+    valid_birth_years,
+)
 
-MEASURES = groups_scan.MEASURES
-PEOPLE = groups_scan.PEOPLE
-UNKNOWN = groups_scan.UNKNOWN  # people with >= 1 dose and no valid birth year
+MEASURES = ("1plus", "full", "boosted")
+PEOPLE = [f"people_{m}" for m in MEASURES]
+UNKNOWN = "unknown_birth_year"  # people with >= 1 dose and no valid birth year
 POPULATION_COLUMNS = ["population", "source", "source_year", "method"]
-# Days read as a list of values up to this many (and not one run of days), else as a range.
-_LISTED_DAYS = 40
-_COMMUNES = "JOIN area a ON a.area_code = g.commune_code AND a.area_level = 'commune'"
 
 
-def mart_days(conn: sa.Connection) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The first and last day of mart_coverage_group_day (None when it is empty)."""
-    first, last = conn.execute(
-        sa.text(
-            "SELECT MIN(date), MAX(date) FROM mart_coverage_group_day "
-            "WHERE commune_code = :c AND target_group = 'all'"
-        ),
-        {"c": OUTSIDE_PROVINCE},
-    ).one()
-    if first is None:
-        return None
-    return pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
+def _condition(group: str, year: int) -> str | None:
+    """SQL condition on `m.birth_year` for a group in a year (None: everyone). The bounds are
+    integers computed here, never user text."""
+    years = birth_years(group, year)
+    return None if years is None else f"m.birth_year BETWEEN {int(years[0])} AND {int(years[1])}"
 
 
-def _held(bounds, day: pd.Timestamp) -> bool:
-    """Whether the mart answers for `day` (any day up to the end of its last day's year)."""
-    return bounds is not None and day.year <= bounds[1].year
+def _sums(groups: Sequence[str], years: Sequence[int]) -> tuple[list[str], dict[str, tuple]]:
+    """The SELECT sums and what each alias stands for: (measure, group, year) or
+    (UNKNOWN, year)."""
+    select, meaning = [], {}
+    for group in groups:
+        for year in years:
+            cond = _condition(group, year)
+            for m in MEASURES:
+                alias = f"c{len(meaning)}"
+                value = (
+                    f"m.new_{m}" if cond is None else f"CASE WHEN {cond} THEN m.new_{m} ELSE 0 END"
+                )
+                select.append(f"SUM({value}) AS {alias}")
+                meaning[alias] = (m, group, year)
+    for year in years:
+        alias = f"c{len(meaning)}"
+        first, last = valid_birth_years(year)
+        select.append(
+            f"SUM(CASE WHEN m.birth_year BETWEEN {first} AND {last} THEN 0 ELSE m.new_1plus END) "
+            f"AS {alias}"
+        )
+        meaning[alias] = (UNKNOWN, year)
+    return select, meaning
 
 
 def people(
@@ -74,130 +86,58 @@ def people(
     for group in groups:
         check_group(group)
     dates = pd.DatetimeIndex(pd.to_datetime(list(days))).normalize().unique().sort_values()
-    columns = groups_scan.COLUMNS
+    columns = ["area_code", "date", "target_group", *PEOPLE, UNKNOWN]
     if dates.empty or not groups:
         return pd.DataFrame(columns=columns)
-    bounds = mart_days(conn)
-    if not _held(bounds, dates[-1]):
-        return groups_scan.people(conn, where, params, key, groups, dates, areas)
-    first, last = bounds
-    # The mart's day of each day asked for (before its first day: none, so nobody).
-    source = pd.DatetimeIndex([min(day, last) for day in dates])
-    read = sorted(set(source[source >= first]))
-    find_areas = bool(key) and areas is None
-    asked = list(dict.fromkeys([*groups, *(["all"] if find_areas else [])]))
-    counts = _read(conn, where, params, key, asked, read)
-    if not key:
-        codes = [""]
-    elif areas is not None:
-        codes = list(areas)
-    else:
-        # The areas with people by the last day: those with someone's first dose by then.
-        if read:
-            at_end = counts[(counts["date"] == read[-1]) & (counts["target_group"] == "all")]
-            codes = sorted(at_end.loc[at_end["people_1plus"] > 0, "area_code"].dropna().unique())
-        else:
-            codes = []
-    if not codes:
-        return pd.DataFrame(columns=columns)
-    if len(counts):  # the days at the resolution the scan gives (that of the days read)
-        unit = pd.date_range(min(counts["date"].min(), dates[0]), dates[-1], freq="D").unit
-        dates = dates.as_unit(unit)
-    n_days, n_codes = len(dates), len(codes)
-    index = pd.MultiIndex.from_arrays(
-        [
-            [c for c in codes for _ in range(n_days)] * len(groups),
-            list(source) * (n_codes * len(groups)),
-            [g for g in groups for _ in range(n_codes * n_days)],
-        ],
-        names=["area_code", "date", "target_group"],
-    )
-    values = counts.set_index(["area_code", "date", "target_group"])[[*PEOPLE, UNKNOWN]]
-    values = values.reindex(index, fill_value=0).astype("int64").reset_index(drop=True)
-    out = pd.DataFrame(
-        {
-            "area_code": index.get_level_values("area_code"),
-            "date": list(dates) * (n_codes * len(groups)),
-            "target_group": index.get_level_values("target_group"),
-        }
-    )
-    return pd.concat([out, values], axis=1)[columns]
-
-
-def _read(
-    conn: sa.Connection, where: str, params: dict, key: str | None, groups: list[str], days: list
-) -> pd.DataFrame:
-    """The mart's rows of `days` summed by area (`key`), day and group."""
-    frame_columns = ["area_code", "date", "target_group", *PEOPLE, UNKNOWN]
-    if not days:
-        return pd.DataFrame(columns=frame_columns)
-    values = {f"g{i}": g for i, g in enumerate(groups)}
-    group_in = ", ".join(f":{name}" for name in values)
-    run = (days[-1] - days[0]).days + 1 == len(days)
-    if run or len(days) > _LISTED_DAYS:
-        on_days = "g.date BETWEEN :first AND :last"
-        values.update(first=days[0].date(), last=days[-1].date())
-    else:
-        on_days = f"g.date IN ({', '.join(f':d{i}' for i in range(len(days)))})"
-        values.update({f"d{i}": d.date() for i, d in enumerate(days)})
-    key_select = f"{key} AS area_code" if key else "'' AS area_code"
+    years = sorted({d.year for d in dates})
+    select, meaning = _sums(groups, years)
+    key_select = f"{key} AS area_code, " if key else ""
     key_group = f", {key}" if key else ""
-    sums = ", ".join(f"SUM(g.{c}) AS {c}" for c in [*PEOPLE, UNKNOWN])
-    counts = pd.read_sql_query(
+    daily = pd.read_sql_query(
         sa.text(
-            f"SELECT {key_select}, g.date, g.target_group, {sums} "
-            f"FROM mart_coverage_group_day g {_COMMUNES} "
-            f"WHERE {where} AND g.target_group IN ({group_in}) AND {on_days} "
-            f"GROUP BY g.date, g.target_group{key_group}"
+            f"SELECT m.date, {key_select}{', '.join(select)} FROM mart_coverage_day m "
+            "JOIN area a ON a.area_code = m.commune_code AND a.area_level = 'commune' "
+            f"WHERE m.date <= :end AND {where} GROUP BY m.date{key_group}"
         ),
         conn,
-        params={**params, **values},
+        params={**params, "end": dates[-1].date()},
     )
-    counts["date"] = pd.to_datetime(counts["date"]).dt.normalize()
-    if not run and len(days) > _LISTED_DAYS:
-        counts = counts[counts["date"].isin(days)]
-    return counts
-
-
-def first_day(conn: sa.Connection, where: str, params: dict, end) -> object:
-    """The first day on which a resident of the communes `where` had a dose, up to `end`
-    (None if nobody had)."""
-    bounds = mart_days(conn)
-    if bounds is None:
-        return groups_scan.first_day(conn, where, params, end)
-    # Every day of mart_coverage_day is in the mart, and a commune's first row there is the
-    # day of its first dose (every milestone comes with or after it): each commune's first
-    # day with people is found in key order, a few rows in.
-    return conn.execute(
-        sa.text(
-            "SELECT MIN((SELECT g.date FROM mart_coverage_group_day g "
-            "WHERE g.commune_code = a.area_code AND g.target_group = 'all' "
-            "AND g.people_1plus > 0 AND g.date <= :end ORDER BY g.date LIMIT 1)) "
-            f"FROM area a WHERE a.area_level = 'commune' AND {where}"
-        ),
-        {**params, "end": end},
-    ).scalar()
-
-
-def outside_residents(conn: sa.Connection, day) -> int:
-    """People with >= 1 dose by `day` whose residence is outside the province's communes (not
-    in any count of `people`)."""
-    bounds = mart_days(conn)
-    day = pd.Timestamp(day).normalize()
-    if not _held(bounds, day):
-        return groups_scan.outside_residents(conn, day.date())
-    if day < bounds[0]:
-        return 0
-    return int(
-        conn.execute(
-            sa.text(
-                "SELECT people_1plus FROM mart_coverage_group_day "
-                "WHERE commune_code = :c AND target_group = 'all' AND date = :d"
-            ),
-            {"c": OUTSIDE_PROVINCE, "d": min(day, bounds[1]).date()},
-        ).scalar()
-        or 0
-    )
+    if not key:
+        daily["area_code"] = ""
+    daily["date"] = pd.to_datetime(daily["date"]).dt.normalize()
+    codes = list(areas) if areas is not None else sorted(daily["area_code"].dropna().unique())
+    if not key:
+        codes = [""]
+    if not codes:
+        return pd.DataFrame(columns=columns)
+    start = min(daily["date"].min(), dates[0]) if len(daily) else dates[0]
+    grid = pd.date_range(start, dates[-1], freq="D")
+    aliases = list(meaning)
+    values = daily[aliases].fillna(0).astype("int64")
+    frame = pd.concat([daily[["area_code", "date"]], values], axis=1)
+    frame = frame.groupby(["area_code", "date"])[aliases].sum()
+    index = pd.MultiIndex.from_product([codes, grid], names=["area_code", "date"])
+    cum = frame.reindex(index, fill_value=0).groupby(level=0, sort=False).cumsum()
+    cum = cum[cum.index.get_level_values("date").isin(dates)]
+    day_year = cum.index.get_level_values("date").year.to_numpy()
+    by_year = {v: k for k, v in meaning.items()}
+    parts = []
+    base = cum.index.to_frame(index=False)
+    unknown = np.zeros(len(cum), dtype="int64")
+    for year in years:
+        mask = day_year == year
+        unknown[mask] = cum[by_year[(UNKNOWN, year)]].to_numpy()[mask]
+    for group in groups:
+        part = base.assign(target_group=group)
+        for m, col in zip(MEASURES, PEOPLE, strict=True):
+            out = np.zeros(len(cum), dtype="int64")
+            for year in years:
+                mask = day_year == year
+                out[mask] = cum[by_year[(m, group, year)]].to_numpy()[mask]
+            part[col] = out
+        part[UNKNOWN] = unknown
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
 def population(
@@ -246,8 +186,6 @@ __all__ = [
     "MEASURES",
     "PEOPLE",
     "UNKNOWN",
-    "first_day",
-    "outside_residents",
     "people",
     "population",
     "with_population",

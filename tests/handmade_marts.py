@@ -10,7 +10,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from etl import coverage_groups
 from warehouse import engine as wh_engine
 from warehouse import schema
 
@@ -58,8 +57,7 @@ def day(text: str) -> date:
 
 
 def build(url: str, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
-    """Create the warehouse schema at `url` and insert `tables` (name -> rows); the group
-    coverage mart is derived from the rows of mart_coverage_day, as the ETL derives it."""
+    """Create the warehouse schema at `url` and insert `tables` (name -> rows)."""
     engine = wh_engine.make_engine(url)
     try:
         with engine.begin() as conn:
@@ -68,8 +66,6 @@ def build(url: str, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
                 table = schema.metadata.tables[name]
                 if rows:
                     conn.execute(table.insert(), [_row(table, r) for r in rows])
-            if tables.get("mart_coverage_day"):
-                coverage_groups.rebuild(conn)
     finally:
         engine.dispose()
     return url

@@ -16,7 +16,6 @@ from warehouse.schema_marts import (
     mart_aefi_day,
     mart_certificate_day,
     mart_coverage_day,
-    mart_coverage_group_day,
     mart_dose_day,
     mart_plan_day,
     mart_screening_day,
@@ -27,7 +26,7 @@ from warehouse.schema_marts import (
     mart_wait,
 )
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "6"
 
 # --- reference dimensions ------------------------------------------------------------------
 area = sa.Table(
@@ -362,6 +361,5 @@ MART_TABLES = (
     mart_stock_waste_day,
     mart_transfer_day,
     mart_coverage_day,
-    mart_coverage_group_day,
     mart_wait,
 )

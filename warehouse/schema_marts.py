@@ -145,28 +145,6 @@ mart_coverage_day = sa.Table(
     _col("new_boosted", I, nullable=False),
 )
 
-# The people of each target group (warehouse/target_groups.py) as of each day, by residence
-# commune: those whose birth year puts them in the group in the year of the day and who have
-# reached each milestone by then (mart_coverage_day summed up to the day), and the people with
-# >= 1 dose and no valid birth year in that year (the same on every group row of a commune and
-# day). Dense: a row for every commune of the area table (and OUTSIDE_PROVINCE for the
-# residents of communes outside it), group and day from the first to the last day
-# of mart_coverage_day; a later day of the same year has the last day's values. Built by
-# etl/coverage_groups.py, read by queries/groups.py.
-OUTSIDE_PROVINCE = "outside"
-mart_coverage_group_day = sa.Table(
-    "mart_coverage_group_day",
-    metadata,
-    _col("commune_code", T, pk=True),
-    _col("target_group", T, pk=True),
-    _col("date", D, pk=True),
-    _col("people_1plus", I, nullable=False),
-    _col("people_full", I, nullable=False),
-    _col("people_boosted", I, nullable=False),
-    _col("unknown_birth_year", I, nullable=False),
-    sqlite_with_rowid=False,  # the rows live in their key's tree: half the size, one look-up
-)
-
 # People waiting for their next dose, by residence commune, the vaccine of their last dose,
 # the dose they wait for, and the days their wait started and ended (person_wait summed). Who
 # waits on day D: start_date <= D < end_date; the intervals that make them due are applied when
