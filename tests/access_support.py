@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import format as fmt
 from dashboard.auth import SESSION
+from dashboard.navigation import script
 from queries import accounts, dimensions
 from queries.scope import Period
 from warehouse import engine as wh_engine
@@ -141,3 +142,15 @@ def links_to_other_areas(url: str) -> list[dict[str, str]]:
         {"district": MINE, "commune": str(other["commune_code"])},
         {"district": str(other["district_code"]), "site": str(other["facility_id"])},
     ]
+
+
+def open_page(at: AppTest, page: str, params: dict[str, str]) -> None:
+    """Switch the signed-in app to `page` with exactly `params` in its address and run it:
+    no exception, still signed in."""
+    at.switch_page(script(page))
+    at.query_params.clear()
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, (page, params, [e.message for e in at.exception])
+    assert SESSION in at.session_state  # still signed in

@@ -24,6 +24,7 @@ from access_support import (
     copy_with_users,
     leaks,
     links_to_other_areas,
+    open_page,
     other_district_facts,
     signed_in_app,
 )
@@ -33,9 +34,8 @@ from page_support import ENV
 from PIL import Image
 
 import settings
-from dashboard.auth import SESSION
 from dashboard.exports import names
-from dashboard.navigation import PAGES, script
+from dashboard.navigation import PAGES
 from queries import dimensions
 from warehouse import engine as wh_engine
 
@@ -89,16 +89,6 @@ def _commune_names(url: str) -> set[str]:
 def _chromium() -> None:
     if not Path(settings.chromium_path()).exists():
         pytest.fail(f"{settings.chromium_path()} is missing: the chart images cannot be made")
-
-
-def _open(at, page: str, params: dict[str, str]) -> None:
-    at.switch_page(script(page))
-    at.query_params.clear()
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, (page, params, [e.message for e in at.exception])
-    assert SESSION in at.session_state  # still signed in
 
 
 def _make_buttons(at) -> list:
@@ -218,7 +208,7 @@ def test_every_file_a_district_user_downloads_holds_only_their_district(
         ("sites", {"lang": "vi", "site": site}, site, False),
     ]
     for page, params, scope_code, outside in views:
-        _open(at, page, params)
+        open_page(at, page, params)
         if outside:
             assert OUTSIDE_NOTICE in " ".join(w.value for w in at.warning), (page, params)
         # A link's view is the default view again (356, same period): the files made there are
@@ -254,7 +244,7 @@ def test_the_leak_check_finds_another_district_in_the_province_users_files(wareh
     facts = other_district_facts(warehouse)
     media = MediaFiles(monkeypatch)
     at = signed_in_app(warehouse, monkeypatch, {"lang": "vi"}, name="tinh")
-    _open(at, "overview", {"lang": "vi"})
+    open_page(at, "overview", {"lang": "vi"})
     for button in _make_buttons(at):
         ranking_svg = "_rank_" in button.key and button.key.endswith("_svg")
         if ranking_svg or button.key in ("briefing_make", "reports_make_moh"):
@@ -282,7 +272,7 @@ def test_a_viewer_gets_no_download_on_any_page(warehouse, own_site, monkeypatch)
     for name, walked in (("xem356", views), ("xem", views[:1])):
         at = signed_in_app(warehouse, monkeypatch, {"lang": "vi"}, name=name)
         for page, params in walked:
-            _open(at, page, params)
+            open_page(at, page, params)
             where = (name, page, params)
             assert not at.get("download_button"), where
             assert not _make_buttons(at), where

@@ -21,6 +21,7 @@ from access_support import (
     everything,
     leaks,
     links_to_other_areas,
+    open_page,
     other_district_facts,
     signed_in_app,
 )
@@ -29,8 +30,7 @@ from page_support import ENV, etl
 from platform_builder import create_platform, tiny_platform_rows
 
 from dashboard import format as fmt
-from dashboard.auth import SESSION
-from dashboard.navigation import PAGES, script
+from dashboard.navigation import PAGES
 from queries import access, accounts, dimensions, overview, quality, sites
 from queries.scope import Allowed, Scope, ScopeRefused
 from warehouse import engine as wh_engine
@@ -166,13 +166,7 @@ def test_a_district_user_sees_no_other_district_on_any_page_or_link(
     pages = [p for p in PAGES if p != "quality"]
     for i, page in enumerate(pages):
         for params in ({"lang": "vi"}, {"lang": "vi", **links[i % len(links)]}):
-            at.switch_page(script(page))
-            at.query_params.clear()
-            for key, value in params.items():
-                at.query_params[key] = value
-            at.run()
-            assert not at.exception, (page, params, [e.message for e in at.exception])
-            assert SESSION in at.session_state  # still signed in
+            open_page(at, page, params)
             if len(params) > 1:
                 notices = " ".join(w.value for w in at.warning)
                 assert OUTSIDE_NOTICE in notices, (page, params)
