@@ -165,3 +165,22 @@ def test_a_killed_load_is_shown_as_interrupted(dbs):
     load(platform, warehouse)
     assert scalar(warehouse, "SELECT status FROM etl_run WHERE run_id = 2") == "interrupted"
     assert "Unfinished runs: 1 interrupted" in etl("status", "--warehouse-url", warehouse).stdout
+
+
+def test_reading_a_platform_file_leaves_its_journal_mode(tmp_path):
+    # Switching a source file to WAL is a write that needs its exclusive lock: two loads
+    # starting at once could meet "database is locked" there. The ETL only reads a platform.
+    import sqlite3
+
+    from etl.run import connect_source
+
+    path = tmp_path / "platform.db"
+    create_platform(f"sqlite:///{path}", tiny_platform_rows())
+    with sqlite3.connect(path) as raw:
+        raw.execute("PRAGMA journal_mode=DELETE")
+    engine = connect_source(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM visit").scalar() > 0
+    engine.dispose()
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "delete"

@@ -44,7 +44,10 @@ def make_engine(url: str, *, create_dir: bool = True, must_exist: bool = False) 
     """An engine for `url`. SQLite files get WAL and explicit transaction control.
 
     `must_exist` refuses to create a new SQLite file (used for sources, where a typo in the
-    path would otherwise silently read an empty database).
+    path would otherwise silently read an empty database). Such a file keeps its journal mode:
+    switching a platform's file to WAL is a write to a database the project only reads, and
+    needs its exclusive lock, which a second reader starting at the same moment can meet as
+    "database is locked" (the warehouse is made WAL when the ETL creates it).
     """
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -56,19 +59,20 @@ def make_engine(url: str, *, create_dir: bool = True, must_exist: bool = False) 
             if create_dir:
                 path.parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(parsed, connect_args={"timeout": 30})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, set_wal=not must_exist)
         return engine
     return sa.create_engine(parsed, pool_pre_ping=True)
 
 
-def _configure_sqlite(engine: sa.Engine) -> None:
+def _configure_sqlite(engine: sa.Engine, *, set_wal: bool) -> None:
     # pysqlite's own transaction handling defers BEGIN; take control so that a transaction
     # starts when SQLAlchemy begins one, and writers take the lock up front.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        if set_wal:
+            cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.execute("PRAGMA cache_size=-200000")
