@@ -290,10 +290,9 @@ def configured_path() -> str | None:
     return settings.boundaries_path()
 
 
-def load(areas: pd.DataFrame, path: str | os.PathLike | None = None) -> Boundaries:
-    """Shapes for the areas: from `path` (default: VAX_BOUNDARIES_PATH) when it is usable,
-    else approximate shapes from the commune points. Never raises for a bad file: what went
-    wrong is in `issues`. Cached per file (path, size, modification time) and area list."""
+def file_stamp(path: str | os.PathLike | None = None) -> tuple[str | None, tuple]:
+    """The boundaries file in use (`path`, default VAX_BOUNDARIES_PATH) and its size and
+    modification time: what the shapes `load` makes depend on besides the areas."""
     path = str(path) if path is not None else configured_path()
     stamp: tuple = ()
     if path is not None:
@@ -302,4 +301,12 @@ def load(areas: pd.DataFrame, path: str | os.PathLike | None = None) -> Boundari
             stamp = (st.st_size, st.st_mtime_ns)
         except OSError:
             stamp = ("missing",)
+    return path, stamp
+
+
+def load(areas: pd.DataFrame, path: str | os.PathLike | None = None) -> Boundaries:
+    """Shapes for the areas: from `path` (default: VAX_BOUNDARIES_PATH) when it is usable,
+    else approximate shapes from the commune points. Never raises for a bad file: what went
+    wrong is in `issues`. Cached per file (path, size, modification time) and area list."""
+    path, stamp = file_stamp(path)
     return _load_cached(path, stamp, _areas_key(areas))

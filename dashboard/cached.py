@@ -14,6 +14,11 @@ different reads do not wait for each other).
 Every read goes through `queries.access` with the user's `Allowed` scope, which is part of the
 cache key: a cached result is only ever one that the same allowed scope was given after the
 check, and a refused request raises (and is not cached).
+
+What the pages build from these reads (figures, tables, texts) is kept too (`built`), keyed the
+same way plus the view's address state: a warm page run reads and builds nothing, it only
+sends what was made before. Those objects are shared without a copy (st.cache_resource), so
+nothing may change them after they are made.
 """
 
 from __future__ import annotations
@@ -40,6 +45,9 @@ CACHE = {"max_entries": MAX_ENTRIES, "show_spinner": False}
 # cache as fast, and a pool of connections each keeping 200 MB of pages held the server's memory
 # far above its idle level after the sessions closed.
 SQLITE_PAGE_CACHE_KB = 2000
+# What pages build from the reads (figures, tables, texts): a view opened on the five main
+# pages builds about 60 of them.
+BUILT_ENTRIES = 1024
 R = TypeVar("R")
 
 
@@ -91,19 +99,23 @@ def _name(query: Callable) -> str:
     return f"{query.__module__}.{query.__qualname__}"
 
 
-@st.cache_data(**CACHE)
-def _read(
-    url: str, version: str, allowed: Allowed, name: str, scope: Scope, period: Period,
-    extra: tuple, _q,
-):  # fmt: skip
-    with engine(url).connect() as conn:
-        return access.read(conn, allowed, _q, scope, period, *extra)
+def _key(*parts) -> str:
+    """A cache key from small values: their repr (frozen dataclasses, dates, strings, numbers,
+    tuples), which names every field. Streamlit's own hashing of the same values walks each
+    dataclass through `dataclasses.asdict`, which cost more than the rest of a cache hit."""
+    return repr(parts)
 
 
 @st.cache_data(**CACHE)
-def _read_plain(url: str, version: str, allowed: Allowed, name: str, args: tuple, _q):
-    with engine(url).connect() as conn:
-        return access.read_plain(conn, allowed, _q, *args)
+def _read(key: str, _url: str, _allowed: Allowed, _q, _scope: Scope, _period: Period, _extra):
+    with engine(_url).connect() as conn:
+        return access.read(conn, _allowed, _q, _scope, _period, *_extra)
+
+
+@st.cache_data(**CACHE)
+def _read_plain(key: str, _url: str, _allowed: Allowed, _q, _args: tuple):
+    with engine(_url).connect() as conn:
+        return access.read_plain(conn, _allowed, _q, *_args)
 
 
 def read(
@@ -116,13 +128,28 @@ def read(
     *extra,
 ) -> R:
     """`query(conn, scope, period, *extra)` if `scope` lies inside `allowed`, cached; `extra`
-    must be small hashable values."""
-    return _read(url, version, allowed, _name(query), scope, period, extra, query)
+    must be small values with a faithful repr (see `_key`)."""
+    key = _key(url, version, allowed, _name(query), scope, period, extra)
+    return _read(key, url, allowed, query, scope, period, extra)
 
 
 def read_plain(url: str, version: str, allowed: Allowed, query: Callable[..., R], *args) -> R:
     """`query(conn, *args)` for reads without a scope and period, if `allowed` may, cached."""
-    return _read_plain(url, version, allowed, _name(query), args, query)
+    key = _key(url, version, allowed, _name(query), args)
+    return _read_plain(key, url, allowed, query, args)
+
+
+@st.cache_resource(max_entries=BUILT_ENTRIES, show_spinner=False)
+def _built(key: str, _build: Callable[[], R]) -> R:
+    return _build()
+
+
+def built(key: tuple, build: Callable[[], R]) -> R:
+    """`build()`, made once per `key` and then shared, without a copy, by every session and
+    run: for what a page builds from its cached reads (figures, tables, texts). `key` must
+    name everything the build reads (small values with a faithful repr), and the result must
+    never be changed by its users (a figure, a frame: read them, copy them to change them)."""
+    return _built(_key(*key), build)
 
 
 def freshness_info(url: str, version: str) -> Freshness:

@@ -86,24 +86,40 @@ def _target_line(ctx: shell.Context, row: dict) -> str:
     )
 
 
+def _lines(ctx: shell.Context, query, t: Thresholds, line, code_column: str):
+    """Each item's sentence and the code its link narrows to; the table of them all when there
+    are more than SHOWN."""
+    rows = ctx.read(query, t).to_dict("records")
+    lines = [(line(ctx, row), row[code_column]) for row in rows]
+    table = None
+    if len(lines) > SHOWN:
+        table = pd.DataFrame({ctx.t("decisions_item"): [text for text, _ in lines]})
+    return lines, table
+
+
 def _kind(
     ctx: shell.Context,
     title: str,
-    df: pd.DataFrame,
+    query,
+    t: Thresholds,
     line,
     page: str,
     code_column: str,
 ) -> None:
-    st.markdown(f"**{title}** ({fmt.number(len(df), ctx.lang)})")
-    if df.empty:
+    lines, table = ctx.built(
+        f"decisions_{query.__name__}",
+        lambda: _lines(ctx, query, t, line, code_column),
+        t,
+    )
+    st.markdown(f"**{title}** ({fmt.number(len(lines), ctx.lang)})")
+    if not lines:
         st.caption(ctx.t("decisions_none"))
         return
-    rows = df.to_dict("records")
-    for row in rows[:SHOWN]:
-        _item(ctx, line(ctx, row), page, row[code_column], ctx.t(f"page_{page}"))
-    if len(rows) > SHOWN:
-        with st.expander(ctx.t("decisions_all", total=fmt.number(len(rows), ctx.lang))):
-            widgets.table(pd.DataFrame({ctx.t("decisions_item"): [line(ctx, r) for r in rows]}))
+    for text, code in lines[:SHOWN]:
+        _item(ctx, text, page, code, ctx.t(f"page_{page}"))
+    if table is not None:
+        with st.expander(ctx.t("decisions_all", total=fmt.number(len(lines), ctx.lang))):
+            widgets.table(table)
 
 
 def decisions_section(ctx: shell.Context, t: Thresholds) -> None:
@@ -122,7 +138,8 @@ def decisions_section(ctx: shell.Context, t: Thresholds) -> None:
     _kind(
         ctx,
         ctx.t("decisions_stockouts", days=fmt.number(t.stockout_within_days, ctx.lang)),
-        ctx.read(decisions_q.stockouts, t),
+        decisions_q.stockouts,
+        t,
         _stockout_line,
         "stock",
         "facility_id",
@@ -130,7 +147,8 @@ def decisions_section(ctx: shell.Context, t: Thresholds) -> None:
     _kind(
         ctx,
         ctx.t("decisions_moves"),
-        ctx.read(decisions_q.lots_to_move, t),
+        decisions_q.lots_to_move,
+        t,
         _move_line,
         "stock",
         "district_code",
@@ -138,7 +156,8 @@ def decisions_section(ctx: shell.Context, t: Thresholds) -> None:
     _kind(
         ctx,
         ctx.t("decisions_backlogs"),
-        ctx.read(decisions_q.certificate_backlogs, t),
+        decisions_q.certificate_backlogs,
+        t,
         _backlog_line,
         "certificates",
         "area_code",
@@ -150,32 +169,21 @@ def decisions_section(ctx: shell.Context, t: Thresholds) -> None:
             share=fmt.percent(t.coverage_target, ctx.lang),
             day=fmt.day(t.coverage_target_date),
         ),
-        ctx.read(decisions_q.districts_missing_target, t),
+        decisions_q.districts_missing_target,
+        t,
         _target_line,
         "coverage",
         "area_code",
     )
 
 
-def expiry_section(ctx: shell.Context, t: Thresholds) -> None:
-    st.subheader(ctx.t("expiry_title"), anchor="het-han")
+def _expiry_parts(ctx: shell.Context, t: Thresholds):
+    """Per state (expired, near), its doses, lots and stores; the largest lots' table; and how
+    many lots there are."""
     lots = ctx.read(expiry_q.lots, t)
     summary = expiry_q.summary(lots).set_index("state")
-    cols = st.columns(2)
-    for col, state in zip(cols, ("expired", "near"), strict=True):
-        row = summary.loc[state]
-        col.metric(
-            ctx.t(f"expiry_{state}", days=fmt.number(t.near_expiry_days, ctx.lang)),
-            fmt.number(row["doses"], ctx.lang),
-            delta=ctx.t(
-                "expiry_lots",
-                lots=fmt.number(row["lots"], ctx.lang),
-                stores=fmt.number(row["stores"], ctx.lang),
-            ),
-            delta_color="off",
-            delta_arrow="off",
-            border=True,
-        )
+    states = {state: summary.loc[state].to_dict() for state in ("expired", "near")}
+    table = None
     if not lots.empty:
         # The largest lots first: expired ones, then those about to expire.
         top = lots.sort_values(["state", "on_hand"], ascending=[True, False]).head(EXPIRY_SHOWN)
@@ -189,7 +197,29 @@ def expiry_section(ctx: shell.Context, t: Thresholds) -> None:
                 ctx.t("expiry_on_hand"): [fmt.number(v, ctx.lang) for v in top["on_hand"]],
             }
         )
-        st.caption(ctx.t("expiry_top", shown=len(top), total=fmt.number(len(lots), ctx.lang)))
+    return states, table, len(lots)
+
+
+def expiry_section(ctx: shell.Context, t: Thresholds) -> None:
+    st.subheader(ctx.t("expiry_title"), anchor="het-han")
+    states, table, lots = ctx.built("expiry", lambda: _expiry_parts(ctx, t), t)
+    cols = st.columns(2)
+    for col, state in zip(cols, ("expired", "near"), strict=True):
+        row = states[state]
+        col.metric(
+            ctx.t(f"expiry_{state}", days=fmt.number(t.near_expiry_days, ctx.lang)),
+            fmt.number(row["doses"], ctx.lang),
+            delta=ctx.t(
+                "expiry_lots",
+                lots=fmt.number(row["lots"], ctx.lang),
+                stores=fmt.number(row["stores"], ctx.lang),
+            ),
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+        )
+    if table is not None:
+        st.caption(ctx.t("expiry_top", shown=len(table), total=fmt.number(lots, ctx.lang)))
         widgets.table(table)
     widgets.page_link(ctx, "stock", ctx.t("expiry_link"))
 

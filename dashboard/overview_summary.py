@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import format as fmt
-from dashboard import shell, summary_text
+from dashboard import people_due, shell, summary_text
 from queries import decisions as decisions_q
 from queries import due as due_q
 from queries import expiry as expiry_q
@@ -17,13 +17,20 @@ from queries import summary as summary_q
 from queries.alerts import Thresholds
 
 
-def facts(ctx: shell.Context, t: Thresholds) -> list[summary_q.Fact]:
-    """The summary's facts for the view, from the cached reads."""
+def intervals_or_none() -> due_q.DoseIntervals | None:
+    """The dose intervals in use; None when their file cannot be used (the coverage page says
+    why; the summary leaves the people due out)."""
     try:
-        intervals = due_q.load_intervals()
-        due = due_q.classify(ctx.read(due_q.waiting_for_period), ctx.period.end, intervals)
-    except due_q.DoseIntervalsError:  # the coverage page says why; the summary leaves it out
-        due = None
+        return due_q.load_intervals()
+    except due_q.DoseIntervalsError:
+        return None
+
+
+def facts(
+    ctx: shell.Context, t: Thresholds, intervals: due_q.DoseIntervals | None
+) -> list[summary_q.Fact]:
+    """The summary's facts for the view, from the cached reads."""
+    due = None if intervals is None else people_due.counts(ctx, intervals)
     inputs = summary_q.Inputs(
         period=ctx.period,
         previous=ctx.previous,
@@ -40,6 +47,14 @@ def facts(ctx: shell.Context, t: Thresholds) -> list[summary_q.Fact]:
     return summary_q.build(inputs)
 
 
+def _written(
+    ctx: shell.Context, t: Thresholds, intervals: due_q.DoseIntervals | None
+) -> tuple[list[summary_text.Sentence], str]:
+    """The summary's sentences and the paragraph to copy."""
+    found = facts(ctx, t, intervals)
+    return summary_text.sentences(found, ctx.lang), summary_text.paragraph(found, ctx.lang)
+
+
 def render(ctx: shell.Context, t: Thresholds) -> None:
     st.subheader(ctx.t("summary_title"), anchor="tom-tat-tuan")
     st.caption(
@@ -50,8 +65,10 @@ def render(ctx: shell.Context, t: Thresholds) -> None:
             end=fmt.day(ctx.period.end),
         )
     )
-    found = facts(ctx, t)
-    written = summary_text.sentences(found, ctx.lang)
+    intervals = intervals_or_none()
+    written, paragraph = ctx.built(
+        "overview_summary", lambda: _written(ctx, t, intervals), t, intervals
+    )
     with st.container(border=True):
         for sentence in written:
             st.markdown(
@@ -59,4 +76,4 @@ def render(ctx: shell.Context, t: Thresholds) -> None:
                 help=ctx.t("summary_source", sources=", ".join(sentence.sources)),
             )
     with st.expander(ctx.t("summary_copy")):
-        st.code(summary_text.paragraph(found, ctx.lang), language=None, wrap_lines=True)
+        st.code(paragraph, language=None, wrap_lines=True)

@@ -21,7 +21,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from dashboard import cached, sidebar
+from dashboard import boundaries, cached, sidebar
 from dashboard import format as fmt
 from dashboard.access import DEVELOPMENT_USER, User
 from dashboard.i18n import text
@@ -107,6 +107,22 @@ class Context:
     def read_plain(self, query: Callable[..., R], *args) -> R:
         """`query(conn, *args)`, cached by the data version."""
         return cached.read_plain(self.url, self.version, self.allowed, query, *args)
+
+    def shapes(self) -> boundaries.Boundaries:
+        """The areas' shapes for the maps (`boundaries.load`), made once per data version,
+        allowed area and boundaries file."""
+        path, stamp = boundaries.file_stamp()
+        key = ("shapes", self.url, self.version, self.allowed, path, stamp)
+        return cached.built(key, lambda: boundaries.load(self.areas, path))
+
+    def built(self, name: str, build: Callable[[], R], *parts) -> R:
+        """`build()` once for this view and then shared by every run and session that shows
+        it (never changed by its users: see `cached.built`). The view is the warehouse, its
+        data version, the allowed area and the whole address state (language, period, area,
+        page options); `name` says what is built (one name per call site) and `parts` add
+        anything else the build depends on (a configuration file's values, a control that is
+        not in the address). What depends on the user or the clock is not built this way."""
+        return cached.built((name, self.url, self.version, self.allowed, self.state, parts), build)
 
 
 def language() -> str:

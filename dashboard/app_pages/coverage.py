@@ -84,6 +84,12 @@ def _columns(ctx: shell.Context, labels: dict, target: str | None = None) -> dic
     return config
 
 
+def _trend_rows(ctx: shell.Context, group: str) -> pd.DataFrame:
+    """`queries.coverage.coverage_trend` of the view (read by what is built from it: a warm
+    run does not read it)."""
+    return ctx.read(coverage_q.coverage_trend, group)
+
+
 # --- page parts ----------------------------------------------------------------------------------
 def _controls(ctx: shell.Context) -> tuple[str, str]:
     state = ctx.state
@@ -121,13 +127,21 @@ def _controls(ctx: shell.Context) -> tuple[str, str]:
     return measure, group
 
 
-def _kpis(ctx: shell.Context, summary: pd.DataFrame, trend: pd.DataFrame) -> None:
-    before, now = summary.iloc[0], summary.iloc[-1]
-    weekly = coverage_q.scope_weekly(trend)
+def _sparks(ctx: shell.Context, group: str) -> dict[str, pd.Series | None]:
+    """The scope's weekly coverage of each measure and drop-out (percent), for the cards."""
+    weekly = coverage_q.scope_weekly(_trend_rows(ctx, group))
 
     def spark(col: str) -> pd.Series | None:
         values = weekly[col] if col in weekly else pd.Series(dtype="float64")
         return (values * 100).round(1) if values.notna().any() else None
+
+    return {col: spark(col) for col in (*(f"coverage_{m}" for m in MEASURES), "drop_out")}
+
+
+def _kpis(ctx: shell.Context, summary: pd.DataFrame, group: str) -> None:
+    before, now = summary.iloc[0], summary.iloc[-1]
+    sparks = ctx.built("coverage_sparks", lambda: _sparks(ctx, group), group)
+    spark = sparks.get
 
     cols = st.columns(4)
     for col, m in zip(cols, MEASURES, strict=False):
@@ -202,65 +216,94 @@ def _boundary_issues(ctx: shell.Context, shapes: boundaries.Boundaries) -> None:
         st.markdown("\n".join(lines[:200]))
 
 
-def _maps(ctx, areas, measure: str, group: str, labels: dict, notes: dict) -> None:
-    """The map and the ranking side by side, both drilling into the area clicked."""
+def _map_parts(ctx, areas, measure: str, labels: dict, notes: dict):
+    """The map, the ranking beside it and the table under the map, with their titles."""
     level = str(areas["area_level"].iloc[0])
     level_word = ctx.t(f"coverage_level_{level}")
     scope_area = notes["scope_area"]  # a site's or a commune's own commune is outlined
     highlight = scope_area if level == "commune" and ctx.scope.level != "district" else None
-    key = f"{ctx.scope.code}_{measure}_{group}"
-    table = _styled(ctx, figures.chart_table(areas, measure, labels), labels)
     measure_title = labels[f"coverage_{measure}"]
+    map_title = ctx.t("coverage_map_title", measure=measure_title, level=level_word)
+    texts = {
+        **labels,
+        "title": map_title,
+        "footnote": [notes["boundary"], notes["short"], notes["as_of"]],
+    }
+    map_fig = map_figure(
+        notes["shapes"], areas, measure, level, ctx.lang, texts,
+        highlight=highlight, context_districts=level == "commune",
+    )  # fmt: skip
+    rank_title = ctx.t("coverage_rank_title", level=level_word)
+    texts = {**labels, "title": rank_title, "footnote": [notes["short"], notes["as_of"]]}
+    rank_fig = figures.ranked_figure(areas, measure, ctx.lang, texts, highlight=highlight)
+    return map_fig, figures.chart_table(areas, measure, labels), rank_fig, level_word
+
+
+def _maps(ctx, areas, measure: str, group: str, labels: dict, notes: dict) -> None:
+    """The map and the ranking side by side, both drilling into the area clicked."""
+    map_fig, table, rank_fig, level_word = ctx.built(
+        "coverage_maps",
+        lambda: _map_parts(ctx, areas, measure, labels, notes),
+        measure,
+        group,
+        notes["file"],
+    )
+    key = f"{ctx.scope.code}_{measure}_{group}"
     st.caption(ctx.t("coverage_click_hint", level=level_word))
     left, right = st.columns([7, 5], gap="medium")
     with left:
-        title = ctx.t("coverage_map_title", measure=measure_title, level=level_word)
-        texts = {
-            **labels,
-            "title": title,
-            "footnote": [notes["boundary"], notes["short"], notes["as_of"]],
-        }
-        fig = map_figure(
-            notes["shapes"], areas, measure, level, ctx.lang, texts,
-            highlight=highlight, context_districts=level == "commune",
-        )  # fmt: skip
         widgets.drill_chart(
-            ctx, fig, table, key=f"coverage_map_{key}", metrics=(f"coverage_{measure}",),
-            column_config=_columns(ctx, labels),
+            ctx, map_fig, _styled(ctx, table, labels), key=f"coverage_map_{key}",
+            metrics=(f"coverage_{measure}",), column_config=_columns(ctx, labels),
         )  # fmt: skip
     with right:
-        title = ctx.t("coverage_rank_title", level=level_word)
-        texts = {**labels, "title": title, "footnote": [notes["short"], notes["as_of"]]}
-        fig = figures.ranked_figure(areas, measure, ctx.lang, texts, highlight=highlight)
         # The same table as the map's, shown once (under the map, where it has the room).
         widgets.drill_chart(
-            ctx, fig, None, key=f"coverage_bar_{key}", metrics=("population", "target_group")
+            ctx, rank_fig, None, key=f"coverage_bar_{key}", metrics=("population", "target_group")
         )
 
 
-def _trend(ctx, trend: pd.DataFrame, measure: str, group: str, labels, notes) -> None:
+def _trend_parts(ctx, measure: str, group: str, labels, notes):
+    """The coverage over time: figure, table and the note under it; None without data."""
+    trend = _trend_rows(ctx, group)
     if trend.empty:
-        return
+        return None
     title = ctx.t("coverage_trend_title", measure=labels[f"coverage_{measure}"])
     texts = {**labels, "title": title, "footnote": [f"{notes['short']} · {notes['as_of']}"]}
     fig = figures.trend_figure(trend, measure, ctx.lang, texts)
     table = figures.trend_table(trend, measure, labels, ctx.lang)
-    key = f"coverage_trend_{ctx.scope.code}_{measure}_{group}"
-    widgets.chart(ctx, fig, table, key=key, metrics=(f"coverage_{measure}",))
+    note = None
     if figures.shows_children(trend):
         scope = trend.loc[trend["role"] == "scope", "area_code"].iloc[0]
         level = ctx.t(f"coverage_level_{ctx.scope.child_level}")
         day = fmt.day(ctx.period.end)
         note = ctx.t("coverage_trend_note", scope=ctx.scope_name(scope), level=level, day=day)
+    return fig, table, note
+
+
+def _trend(ctx, measure: str, group: str, labels, notes) -> None:
+    parts = ctx.built(
+        "coverage_trend",
+        lambda: _trend_parts(ctx, measure, group, labels, notes),
+        measure,
+        group,
+        notes["file"],
+    )
+    if parts is None:
+        return
+    fig, table, note = parts
+    key = f"coverage_trend_{ctx.scope.code}_{measure}_{group}"
+    widgets.chart(ctx, fig, table, key=key, metrics=(f"coverage_{measure}",))
+    if note:
         st.caption(note)
 
 
-def _projections(ctx, trend: pd.DataFrame, group: str) -> None:
+def _projection_table(ctx, group: str) -> pd.DataFrame | None:
     """When 70 % and 90 % of the group would be fully vaccinated at the last 14 days' pace:
-    the scope, then its children."""
+    the scope, then its children (None without data)."""
+    trend = _trend_rows(ctx, group)
     if trend.empty:
-        return
-    st.subheader(ctx.t("coverage_projection_title"))
+        return None
     rows = trend[trend["role"].isin(["scope", "child"])]
     result = projections_q.projections(rows)
     names = dict(zip(rows["area_code"], rows["name"], strict=False))
@@ -273,7 +316,14 @@ def _projections(ctx, trend: pd.DataFrame, group: str) -> None:
         "reached": ctx.t("coverage_projection_reached"),
         "never": ctx.t("coverage_projection_never"),
     }
-    table = projection_table(result, names, ctx.lang, labels)
+    return projection_table(result, names, ctx.lang, labels)
+
+
+def _projections(ctx, group: str) -> None:
+    table = ctx.built("coverage_projections", lambda: _projection_table(ctx, group), group)
+    if table is None:
+        return
+    st.subheader(ctx.t("coverage_projection_title"))
     widgets.table(table, height=min(35 * (len(table) + 1) + 3, 420))
     st.caption(
         ctx.t(
@@ -285,8 +335,8 @@ def _projections(ctx, trend: pd.DataFrame, group: str) -> None:
     )
 
 
-def _residence(ctx, areas, summary, group: str, labels: dict) -> None:
-    st.subheader(ctx.t("coverage_table_title"))
+def _residence_table(ctx, areas, summary, group: str, labels: dict):
+    """The table by residence (with the scope's total row) and whether a cell passes 100 %."""
     level = str(areas["area_level"].iloc[0])
     total = None
     if level != "commune" or ctx.scope.level == "district":
@@ -294,13 +344,23 @@ def _residence(ctx, areas, summary, group: str, labels: dict) -> None:
         total["name"] = ctx.t("coverage_total_row", name=ctx.scope_name(str(total["area_code"])))
     target = f"{labels['target']} ({tg.name(ctx, group)})"
     table = figures.residence_table(areas, total, labels, target)
+    return table, target, figures.any_flagged(table, figures.percent_columns(labels))
+
+
+def _residence(ctx, areas, summary, group: str, labels: dict) -> None:
+    st.subheader(ctx.t("coverage_table_title"))
+    table, target, flagged = ctx.built(
+        "coverage_residence",
+        lambda: _residence_table(ctx, areas, summary, group, labels),
+        group,
+    )
     widgets.table(
         _styled(ctx, table, labels, target),
         height=min(35 * (len(table) + 1) + 3, 760),
         column_config=_columns(ctx, labels, target),
         title=ctx.t("coverage_table_title"),
     )
-    if figures.any_flagged(table, figures.percent_columns(labels)):
+    if flagged:
         st.caption(f"⚠ {labels['flag_legend']}")
 
 
@@ -309,7 +369,6 @@ def render(ctx: shell.Context) -> None:
     measure, group = _controls(ctx)
     summary = ctx.read(coverage_q.coverage_summary, group)
     areas = ctx.read(coverage_q.coverage_by_area, group)
-    trend = ctx.read(coverage_q.coverage_trend, group)
     if summary.empty or areas.empty:
         widgets.no_data(ctx)
         return
@@ -337,7 +396,7 @@ def render(ctx: shell.Context) -> None:
         ]
     )
     _flag_warning(ctx, areas, summary, measure, year)
-    _kpis(ctx, summary, trend)
+    _kpis(ctx, summary, group)
     st.caption(source_line)
     if group != "all":
         tg.unknown_note(ctx, now["unknown_birth_year"])
@@ -348,10 +407,11 @@ def render(ctx: shell.Context) -> None:
     if ctx.scope.level == "province" and int(now.get("outside_residents", 0) or 0) > 0:
         st.caption(ctx.t("coverage_outside", n=fmt.number(now["outside_residents"], ctx.lang)))
 
-    shapes = boundaries.load(ctx.areas)
+    shapes = ctx.shapes()
     level = str(areas["area_level"].iloc[0])
     notes = {
         "shapes": shapes,
+        "file": boundaries.file_stamp(),
         "scope_area": str(now["area_code"]),
         "boundary": ctx.t("coverage_approx")
         if shapes.is_approximate(level)
@@ -361,8 +421,8 @@ def render(ctx: shell.Context) -> None:
     }
     labels = _labels(ctx)
     _maps(ctx, areas, measure, group, labels, notes)
-    _trend(ctx, trend, measure, group, labels, notes)
-    _projections(ctx, trend, group)
+    _trend(ctx, measure, group, labels, notes)
+    _projections(ctx, group)
     _residence(ctx, areas, summary, group, labels)
     st.caption(source_line)
     coverage_due.render(ctx)

@@ -6,11 +6,14 @@ dose. Definitions in `queries/due.py`; intervals and their sources in the file
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import format as fmt
-from dashboard import shell, widgets
+from dashboard import people_due, shell, widgets
 from dashboard.figures import due as figures
 from queries import due as due_q
 
@@ -41,66 +44,91 @@ def render(ctx: shell.Context) -> None:
     st.caption(
         ctx.t("due_definition", grace=intervals.grace_days, upcoming=intervals.upcoming_days)
     )
-    counts = due_q.classify(ctx.read(due_q.waiting_for_period), ctx.period.end, intervals)
-    if counts.empty:
+    parts = ctx.built("coverage_due", lambda: _parts(ctx, intervals), intervals)
+    if parts is None:
         st.info(ctx.t("due_none"))
         return
+    cols = st.columns(4)
+    for col, (label, value) in zip(cols, parts.cards, strict=True):
+        with col:
+            st.metric(label, fmt.number(value, ctx.lang), border=True)
+    st.caption(parts.soon_line)
+    st.markdown(f"**{parts.area_title}**")
+    widgets.chart(
+        ctx,
+        parts.area_figure,
+        widgets.styled(parts.area_table, ctx.lang, numbers=list(parts.area_table.columns[1:])),
+        key="due_area_chart",
+    )
+    st.markdown(f"**{ctx.t('due_by_vaccine')}**")
+    widgets.table(
+        widgets.styled(
+            parts.vaccine_table, ctx.lang, numbers=list(parts.vaccine_table.columns[2:])
+        ),
+        key="due_vaccine_table",
+    )
+    with st.expander(ctx.t("due_sources", file=due_q.config_path().name)):
+        widgets.table(parts.sources, key="due_sources_table")
+
+
+@dataclass(frozen=True)
+class _Parts:
+    cards: list[tuple[str, int]]  # people due and overdue, for each kind of dose
+    soon_line: str
+    area_title: str
+    area_figure: go.Figure
+    area_table: pd.DataFrame
+    vaccine_table: pd.DataFrame
+    sources: pd.DataFrame
+
+
+def _parts(ctx: shell.Context, intervals: due_q.DoseIntervals) -> _Parts | None:
+    """What the section shows, from the counts (None when nobody is waiting)."""
+    counts = people_due.counts(ctx, intervals)
+    if counts.empty:
+        return None
     labels = _labels(ctx)
     by_kind = counts.groupby("next_kind")[due_q.COUNTS].sum()
-    cols = st.columns(4)
-    for col, (kind, status) in zip(cols, figures.SERIES, strict=True):
-        value = int(by_kind[status].get(kind, 0))
-        with col:
-            st.metric(labels[f"{kind}_{status}"], fmt.number(value, ctx.lang), border=True)
+    cards = [
+        (labels[f"{kind}_{status}"], int(by_kind[status].get(kind, 0)))
+        for kind, status in figures.SERIES
+    ]
     soon = {k: fmt.number(int(by_kind["due_soon"].get(k, 0)), ctx.lang) for k in KINDS}
     line = ctx.t("due_soon_line", upcoming=intervals.upcoming_days, **soon)
     unknown = int(by_kind["no_interval"].sum())
     if unknown:
         line += " " + ctx.t("due_no_interval_line", n=fmt.number(unknown, ctx.lang))
-    st.caption(line)
     vaccines = ctx.read_plain(due_q.vaccine_names)
-    _by_area(ctx, counts, labels)
-    st.markdown(f"**{ctx.t('due_by_vaccine')}**")
-    table = figures.vaccine_table(counts, vaccines, labels)
-    widgets.table(
-        widgets.styled(table, ctx.lang, numbers=list(table.columns[2:])),
-        key="due_vaccine_table",
-    )
-    _sources(ctx, intervals, vaccines, labels)
-
-
-def _by_area(ctx: shell.Context, counts, labels: dict) -> None:
     district_level = ctx.scope.level == "province"
     column = "district_code" if district_level else "commune_code"
     level = ctx.t("coverage_level_district" if district_level else "coverage_level_commune")
-    st.markdown(f"**{ctx.t('due_by_area', level=level)}**")
     areas = figures.by_area(counts, column, ctx.names)
-    table = figures.area_table(areas, labels)
-    widgets.chart(
-        ctx,
-        figures.area_figure(areas, ctx.lang, labels),
-        widgets.styled(table, ctx.lang, numbers=list(table.columns[1:])),
-        key="due_area_chart",
+    return _Parts(
+        cards=cards,
+        soon_line=line,
+        area_title=ctx.t("due_by_area", level=level),
+        area_figure=figures.area_figure(areas, ctx.lang, labels),
+        area_table=figures.area_table(areas, labels),
+        vaccine_table=figures.vaccine_table(counts, vaccines, labels),
+        sources=_sources(ctx, intervals, vaccines, labels),
     )
 
 
-def _sources(ctx: shell.Context, intervals, vaccines: dict, labels: dict) -> None:
-    file = due_q.config_path().name
-    with st.expander(ctx.t("due_sources", file=file)):
-        table = intervals.table()
-        rows = []
-        for r in table.itertuples():
-            for kind, days, source in (
-                ("primary", r.next_primary_days, r.next_primary_source),
-                ("booster", r.booster_days, r.booster_source),
-            ):
-                if pd.notna(days) and isinstance(source, str):
-                    rows.append(
-                        {
-                            labels["vaccine"]: vaccines.get(r.vaccine_code, r.vaccine_code),
-                            labels["kind"]: labels[f"kind_{kind}"],
-                            labels["interval"]: int(days),
-                            ctx.t("due_source"): source,
-                        }
-                    )
-        widgets.table(pd.DataFrame(rows), key="due_sources_table")
+def _sources(ctx: shell.Context, intervals, vaccines: dict, labels: dict) -> pd.DataFrame:
+    """The intervals in use and their sources, one row per vaccine and kind of dose."""
+    rows = []
+    for r in intervals.table().itertuples():
+        for kind, days, source in (
+            ("primary", r.next_primary_days, r.next_primary_source),
+            ("booster", r.booster_days, r.booster_source),
+        ):
+            if pd.notna(days) and isinstance(source, str):
+                rows.append(
+                    {
+                        labels["vaccine"]: vaccines.get(r.vaccine_code, r.vaccine_code),
+                        labels["kind"]: labels[f"kind_{kind}"],
+                        labels["interval"]: int(days),
+                        ctx.t("due_source"): source,
+                    }
+                )
+    return pd.DataFrame(rows)

@@ -1,17 +1,15 @@
 """Weekly overview ("Tổng quan tuần"): the week's headline figures against the week before, the
-daily doses by dose, the areas ranked on coverage and on doses, and the alerts."""
+daily doses by dose, the areas ranked on coverage and on doses, and the alerts
+(`dashboard/overview_alerts.py`)."""
 
 from __future__ import annotations
-
-from dataclasses import replace
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import format as fmt
 from dashboard import (
-    navigation,
+    overview_alerts,
     overview_decisions,
     overview_summary,
     province_context,
@@ -21,22 +19,15 @@ from dashboard import (
 )
 from dashboard import target_group as tg
 from dashboard.figures import overview as figures
-from dashboard.figures import overview_alerts as alert_texts
-from dashboard.state import to_params
 from queries import overview as overview_q
-from queries import site_alerts as site_alerts_q
-from queries.alerts import AlertsConfigError, Thresholds, config_path, load_thresholds
+from queries.alerts import AlertsConfigError, Thresholds, load_thresholds
 from queries.definitions import METRICS
 from queries.measures import above_100
 
 MEASURES = ("1plus", "full", "boosted")
-TOP_ALERTS = 10
 # The operations pages behind the headline figures and alerts (same scope and period).
 DETAIL_PAGES = ("stock", "certificates", "aefi", "screening", "flow", "quality")
 DETAIL_COLUMNS = 3  # two rows of three: every page name fits at 1366 px
-ALERT_PAGES = alert_texts.PAGES
-KIND_COLUMNS = 4  # the alert kinds' cards, four to a row
-ALERT_KINDS = alert_texts.KINDS
 
 
 def _coverage_metric(measure: str) -> str:
@@ -64,7 +55,9 @@ def _controls(ctx: shell.Context) -> tuple[str, str]:
     return measure, group
 
 
-def _kpi_section(ctx: shell.Context, measure: str, group: str) -> pd.Series:
+def _kpi_cards(ctx: shell.Context, measure: str, group: str) -> tuple[list, pd.Series]:
+    """Each card's metric, value, value the period before, weekly trend and options; and the
+    current period's row."""
     table = ctx.read(overview_q.kpis, group).set_index("window")
     cur, prev = table.loc["current"], table.loc["previous"]
     weeks = table.loc[[f"week_{k}" for k in range(1, overview_q.SPARK_WEEKS + 1)]]
@@ -91,13 +84,21 @@ def _kpi_section(ctx: shell.Context, measure: str, group: str) -> pd.Series:
         ("on_hand", "on_hand", {}),
         ("days_of_stock", "days_of_stock", {"digits": 1, "unit": ctx.t("overview_days_unit")}),
     ]
+    shown = [
+        (metric, cur[column], prev[column], weeks[column].astype("float64").fillna(0), options)
+        for metric, column, options in cards
+    ]
+    return shown, cur
+
+
+def _kpi_section(ctx: shell.Context, measure: str, group: str) -> pd.Series:
+    cards, cur = ctx.built("overview_kpis", lambda: _kpi_cards(ctx, measure, group), measure, group)
     for start in range(0, len(cards), 4):
-        for col, (metric, column, options) in zip(
+        for col, (metric, value, previous, trend, options) in zip(
             st.columns(4), cards[start : start + 4], strict=True
         ):
             with col:
-                trend = weeks[column].astype("float64").fillna(0)
-                widgets.kpi(ctx, metric, cur[column], prev[column], trend=trend, **options)
+                widgets.kpi(ctx, metric, value, previous, trend=trend, **options)
     return cur
 
 
@@ -138,12 +139,11 @@ def _detail_links(ctx: shell.Context) -> None:
 
 
 # --- daily trend -----------------------------------------------------------------------------
-def _trend_section(ctx: shell.Context) -> None:
-    st.subheader(ctx.t("overview_trend"))
+def _trend_parts(ctx: shell.Context):
+    """The daily doses' figure, its table and the table's labels; None without doses or plan."""
     trend = ctx.read(overview_q.daily_trend)
     if trend["total"].sum() == 0 and trend["planned"].sum() == 0:
-        widgets.no_data(ctx)
-        return
+        return None
     labels = {g: ctx.t(f"overview_{g}") for g in overview_q.DOSE_GROUPS}
     labels |= {
         "date": ctx.t("overview_date"),
@@ -151,10 +151,22 @@ def _trend_section(ctx: shell.Context) -> None:
         "planned": widgets.label(ctx, "planned_doses"),
         "plan_achievement": widgets.label(ctx, "plan_achievement"),
     }
-    table = figures.daily_doses_table(trend, labels)
+    fig = figures.daily_doses(
+        trend, ctx.lang, {**labels, "planned": ctx.t("overview_planned_line")}
+    )
+    return fig, figures.daily_doses_table(trend, labels), labels
+
+
+def _trend_section(ctx: shell.Context) -> None:
+    st.subheader(ctx.t("overview_trend"))
+    parts = ctx.built("overview_trend", lambda: _trend_parts(ctx))
+    if parts is None:
+        widgets.no_data(ctx)
+        return
+    fig, table, labels = parts
     widgets.chart(
         ctx,
-        figures.daily_doses(trend, ctx.lang, {**labels, "planned": ctx.t("overview_planned_line")}),
+        fig,
         widgets.styled(
             table,
             ctx.lang,
@@ -169,19 +181,15 @@ def _trend_section(ctx: shell.Context) -> None:
 
 
 # --- ranking ---------------------------------------------------------------------------------
-def _ranking_section(ctx: shell.Context, measure: str, group: str) -> None:
-    district = ctx.state.district  # the province ranks its districts, else the district's communes
-    if district is None:
-        st.subheader(ctx.t("overview_rank_districts"))
-    else:
-        st.subheader(ctx.t("overview_rank_communes", district=ctx.scope_name(district)))
+def _ranking_panels(ctx: shell.Context, measure: str, group: str):
+    """The two rankings' title, figure, table with its number and percent columns, and
+    measures; None when no area has doses or people."""
+    district = ctx.state.district
     df = ctx.read(overview_q.ranking, group, scope=ctx.scope_for(district))
     if df.empty or (df["doses"].sum() == 0 and df[f"people_{measure}"].sum() == 0):
-        widgets.no_data(ctx)
-        return
+        return None
     in_view = ctx.state.commune  # a site is shown in its commune
     measure_label = ctx.t(f"overview_measure_{measure}")
-    st.caption(ctx.t("overview_rank_hint"))
     cov = {
         "area": ctx.t("overview_area"),
         "population": f"{widgets.label(ctx, 'population')} ({tg.short(ctx, group)})",
@@ -194,37 +202,49 @@ def _ranking_section(ctx: shell.Context, measure: str, group: str) -> None:
         "planned": widgets.label(ctx, "planned_doses"),
     }
     plan = {"of_plan": ctx.t("overview_of_plan"), "no_plan": ctx.t("overview_no_plan")}
-    panels = [
+    return [
         (
             ctx.t("overview_rank_coverage", measure=measure_label, day=fmt.day(ctx.period.end)),
             figures.coverage_ranking(df, measure, ctx.lang, in_view),
-            widgets.styled(
-                figures.coverage_ranking_table(df, measure, cov),
-                ctx.lang,
-                numbers=[cov["population"], cov["people"]],
-                percents=[cov["coverage"]],
-            ),
-            f"overview_rank_cov_{district}_{measure}_{group}_{ctx.period.end}",
+            figures.coverage_ranking_table(df, measure, cov),
+            ([cov["population"], cov["people"]], [cov["coverage"]]),
             (_coverage_metric(measure),),
         ),
         (
             ctx.t("overview_rank_doses"),
             figures.doses_ranking(df, ctx.lang, in_view, plan),
-            widgets.styled(
-                figures.doses_ranking_table(df, dos),
-                ctx.lang,
-                numbers=[dos["doses"], dos["planned"]],
-                percents=[dos["plan_achievement"]],
-            ),
-            f"overview_rank_doses_{district}_{ctx.period.start}_{ctx.period.end}",
+            figures.doses_ranking_table(df, dos),
+            ([dos["doses"], dos["planned"]], [dos["plan_achievement"]]),
             ("doses", "plan_achievement"),
         ),
     ]
+
+
+def _ranking_section(ctx: shell.Context, measure: str, group: str) -> None:
+    district = ctx.state.district  # the province ranks its districts, else the district's communes
+    if district is None:
+        st.subheader(ctx.t("overview_rank_districts"))
+    else:
+        st.subheader(ctx.t("overview_rank_communes", district=ctx.scope_name(district)))
+    panels = ctx.built(
+        "overview_ranking", lambda: _ranking_panels(ctx, measure, group), measure, group
+    )
+    if panels is None:
+        widgets.no_data(ctx)
+        return
+    st.caption(ctx.t("overview_rank_hint"))
+    keys = (
+        f"overview_rank_cov_{district}_{measure}_{group}_{ctx.period.end}",
+        f"overview_rank_doses_{district}_{ctx.period.start}_{ctx.period.end}",
+    )
     columns = st.columns(2, gap="large")
-    for column, (title, fig, table, key, metrics) in zip(columns, panels, strict=True):
+    for column, key, (title, fig, table, (numbers, percents), metrics) in zip(
+        columns, keys, panels, strict=True
+    ):
         with column:
             st.markdown(f"**{title}**")
-            widgets.drill_chart(ctx, fig, table, key=key, title=title, metrics=metrics)
+            shown = widgets.styled(table, ctx.lang, numbers=numbers, percents=percents)
+            widgets.drill_chart(ctx, fig, shown, key=key, title=title, metrics=metrics)
     columns[1].caption(ctx.t("overview_rank_doses_note"))
 
 
@@ -235,113 +255,6 @@ def _thresholds() -> tuple[Thresholds, str | None]:
         return load_thresholds(), None
     except AlertsConfigError as exc:
         return Thresholds(), str(exc)
-
-
-def _alerts_jump(ctx: shell.Context, alerts: pd.DataFrame) -> None:
-    """One line under the headline figures: how many alerts, with a link down to the list."""
-    if alerts.empty:
-        return
-    serious = int((alerts["severity"] == "serious").sum())
-    line = ctx.t(
-        "overview_alerts_jump",
-        serious=fmt.number(serious, ctx.lang),
-        warning=fmt.number(len(alerts) - serious, ctx.lang),
-    )
-    st.markdown(f":material/notifications: {line}")
-
-
-def _place(ctx: shell.Context, row: dict) -> str:
-    return f"{ctx.scope_name(row['commune_code'])}, {ctx.scope_name(row['district_code'])}"
-
-
-def _site_address(ctx: shell.Context, facility_id: str) -> str:
-    """The address of the sites page's detail of a site, with this period and language."""
-    state = replace(widgets.drilled(ctx, facility_id), options=())
-    return f"{navigation.ADDRESSES['sites']}?{urlencode(to_params(state))}"
-
-
-def _kind_cards(ctx: shell.Context, alerts: pd.DataFrame, t: Thresholds) -> None:
-    """The number of alerts of each kind (and how many are serious), with the page behind."""
-    columns = [
-        c for _ in range(0, len(ALERT_KINDS), KIND_COLUMNS) for c in st.columns(KIND_COLUMNS)
-    ]
-    for col, kind in zip(columns, ALERT_KINDS, strict=False):
-        of_kind = alerts[alerts["kind"] == kind]
-        serious = int((of_kind["severity"] == "serious").sum())
-        serious_text = ctx.t("overview_severity_serious").lower()
-        with col:
-            st.metric(
-                ctx.t(f"overview_kind_{kind}"),
-                fmt.number(len(of_kind), ctx.lang),
-                delta=f"{fmt.number(serious, ctx.lang)} {serious_text}" if serious else None,
-                delta_color="off",
-                delta_arrow="off",
-                help=alert_texts.rule(kind, t, ctx.lang),
-                border=True,
-            )
-            widgets.page_link(ctx, ALERT_PAGES[kind], ctx.t(f"page_{ALERT_PAGES[kind]}"))
-
-
-def _alerts_section(
-    ctx: shell.Context, alerts: pd.DataFrame, t: Thresholds, error: str | None
-) -> None:
-    st.subheader(ctx.t("overview_alerts"), anchor="canh-bao")
-    if error:
-        st.warning(ctx.t("overview_alerts_config_error", error=error), icon="⚠️")
-    where = ctx.t("overview_alerts_config", path=f"`{config_path().name}`")
-    rules = f"{alert_texts.rules(t, ctx.lang)} {where}"
-    if alerts.empty:
-        st.info(ctx.t("overview_alerts_none"), icon=":material/check_circle:")
-        st.caption(rules)
-        return
-    _kind_cards(ctx, alerts, t)
-    counts = alerts.groupby("kind").size().to_dict()
-    present = [k for k in ALERT_KINDS if counts.get(k)]
-    chosen = st.pills(
-        ctx.t("overview_alerts_filter"),
-        present,
-        selection_mode="multi",
-        default=present,
-        key=f"overview_alert_kinds_{'_'.join(present)}",
-        format_func=lambda k: f"{ctx.t(f'overview_kind_{k}')} ({fmt.number(counts[k], ctx.lang)})",
-    )
-    rows = alerts[alerts["kind"].isin(chosen or present)].to_dict("records")
-    _alert_list(ctx, rows, t)
-    if len(rows) > TOP_ALERTS:
-        _alert_table(ctx, rows, t)
-    st.caption(rules)
-
-
-def _alert_list(ctx: shell.Context, rows: list[dict], t: Thresholds) -> None:
-    top = rows[:TOP_ALERTS]
-    total = fmt.number(len(rows), ctx.lang)
-    st.markdown(f"**{ctx.t('overview_alerts_top', shown=len(top), total=total)}**")
-    for row in top:
-        with st.container(border=True):
-            left, middle, right = st.columns([1.3, 6, 1.6], vertical_alignment="center")
-            left.markdown(alert_texts.severity_badge(row["severity"], ctx.lang))
-            kind = ctx.t(f"overview_kind_{row['kind']}")
-            middle.markdown(
-                f"**{row['facility_name']}** · {_place(ctx, row)}  \n"
-                f"{kind}: {alert_texts.message(row, t, ctx.lang)}"
-            )
-            with right:
-                state = widgets.drilled(ctx, row["facility_id"])
-                widgets.page_link(ctx, "sites", ctx.t("overview_open_site"), state=state)
-
-
-def _alert_table(ctx: shell.Context, rows: list[dict], t: Thresholds) -> None:
-    places = [_place(ctx, r) for r in rows]
-    links = [_site_address(ctx, r["facility_id"]) for r in rows]
-    table = alert_texts.alerts_table(rows, places, links, t, ctx.lang)
-    columns = {  # the message wide, the link narrow: the table fits 1366 px
-        ctx.t("overview_detail"): st.column_config.TextColumn(width="large"),
-        ctx.t("overview_link"): st.column_config.LinkColumn(
-            display_text=ctx.t("overview_open_site"), width="small"
-        ),
-    }
-    with st.expander(ctx.t("overview_alerts_all", total=fmt.number(len(rows), ctx.lang))):
-        widgets.table(table, column_config=columns, title=ctx.t("overview_alerts"))
 
 
 # --- the page --------------------------------------------------------------------------------
@@ -355,13 +268,13 @@ def render(ctx: shell.Context) -> None:
     province_context.render(ctx, measure, group)
     _detail_links(ctx)
     thresholds, error = _thresholds()
-    alerts = ctx.read(site_alerts_q.alerts, thresholds)
-    _alerts_jump(ctx, alerts)
+    alerts = overview_alerts.counted(ctx, thresholds)
+    overview_alerts.jump_line(ctx, alerts)
     overview_summary.render(ctx, thresholds)
     overview_decisions.render(ctx, thresholds)
     _trend_section(ctx)
     _ranking_section(ctx, measure, group)
-    _alerts_section(ctx, alerts, thresholds, error)
+    overview_alerts.render(ctx, alerts, thresholds, error)
     report_files.render(ctx)
 
 
