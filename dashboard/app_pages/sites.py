@@ -5,6 +5,7 @@ named in the address (the landing of the overview's alerts)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -63,17 +64,22 @@ def _on_pick(ctx: shell.Context) -> None:
         shell.go(target, rerun=False)
 
 
-def _pick_site(ctx: shell.Context, sites: pd.DataFrame) -> None:
+def _site_names(sites: pd.DataFrame) -> dict[str, str]:
+    """Each site's name and commune, by name."""
     ordered = sites.sort_values(["name", "facility_id"])
-    labels = {
+    return {
         r.facility_id: f"{fig.cell_text(r.name) or r.facility_id} — {fig.cell_text(r.commune_name)}"
         for r in ordered.itertuples()
     }
+
+
+def _pick_site(ctx: shell.Context, found: _Sites) -> None:
+    labels = found.names
     options = ["", *labels]
     current = ctx.state.site or ""
-    if current not in options:
+    if current not in labels and current:
         options.append(current)
-        labels[current] = ctx.scope_name()
+        labels = {**labels, current: ctx.scope_name()}
     if st.session_state.get(PICK_KEY) != current:
         st.session_state[PICK_KEY] = current
     st.selectbox(
@@ -112,7 +118,8 @@ def _cards(ctx: shell.Context, sites: pd.DataFrame, on_map: pd.DataFrame, status
         )
 
 
-def _map(ctx: shell.Context, on_map: pd.DataFrame, status: str, map_code: str) -> None:
+def _map_parts(ctx: shell.Context, on_map: pd.DataFrame, status: str, map_code: str):
+    """The map (a pydeck deck) and its legend's lines."""
     province = map_code == fig.PROVINCE_CODE
     names = {"types": _types(ctx), "levels": _levels(ctx, status),
              "days": ctx.t("sites_days"), "no_use": ctx.t("sites_no_use")}  # fmt: skip
@@ -129,12 +136,31 @@ def _map(ctx: shell.Context, on_map: pd.DataFrame, status: str, map_code: str) -
             "level": ctx.t("sites_level", status=status_name.lower()),
         }
     )
-    shapes = boundaries.load(ctx.areas)
+    shapes = ctx.shapes()
+    deck = fig.site_map(points, ctx.areas, shapes, map_code, ctx.state.site, tooltip)
+    legend = fig.legend_html(on_map[f"{status}_status"], names["levels"], ctx.lang)
+    top = int(on_map["doses"].max()) if len(on_map) else 0
+    if shapes.is_approximate("district" if province else "commune"):
+        outline = ctx.t("sites_outline_note")
+    else:
+        outline = ctx.t("sites_outline_file", name=Path(shapes.source or "").name)
+    return deck, legend, ctx.t("sites_legend_size", max=fmt.number(top, ctx.lang)), outline
+
+
+def _map(ctx: shell.Context, on_map: pd.DataFrame, status: str, map_code: str) -> None:
+    deck, legend, size_line, outline = ctx.built(
+        "sites_map",
+        lambda: _map_parts(ctx, on_map, status, map_code),
+        status,
+        map_code,
+        boundaries.file_stamp(),
+    )
+    status_name = ctx.t(f"sites_status_{status}")
     left, right = st.columns([4, 1])
     with left:
         key = f"sites_map_{map_code}_{ctx.state.site or ''}"
         st.pydeck_chart(
-            fig.site_map(points, ctx.areas, shapes, map_code, ctx.state.site, tooltip),
+            deck,
             height=fig.MAP_HEIGHT,
             on_select=partial(_on_map_select, ctx, key),
             selection_mode="single-object",
@@ -143,16 +169,11 @@ def _map(ctx: shell.Context, on_map: pd.DataFrame, status: str, map_code: str) -
         )
     with right:
         st.markdown(f"**{status_name}**")
-        levels = on_map[f"{status}_status"]
-        st.markdown(fig.legend_html(levels, names["levels"], ctx.lang), unsafe_allow_html=True)
+        st.markdown(legend, unsafe_allow_html=True)
         metric = "days_of_stock" if status == "stock" else "deferral_rate"
         st.caption(widgets.definition(ctx, metric))
-        top = int(on_map["doses"].max()) if len(on_map) else 0
-        st.caption(ctx.t("sites_legend_size", max=fmt.number(top, ctx.lang)))
-        if shapes.is_approximate("district" if province else "commune"):
-            st.caption(ctx.t("sites_outline_note"))
-        else:
-            st.caption(ctx.t("sites_outline_file", name=Path(shapes.source or "").name))
+        st.caption(size_line)
+        st.caption(outline)
 
 
 def _styled(ctx: shell.Context, table: pd.DataFrame, columns: dict[str, str]):
@@ -175,7 +196,9 @@ def _off_map(ctx: shell.Context, off: pd.DataFrame) -> None:
     )
     reasons = {s: ctx.t(f"sites_reason_{s}") for s in ("missing", "outside_province")}
     columns = _columns(ctx)
-    table = fig.off_map_table(off, columns, _area(ctx), reasons, ctx.lang)
+    table = ctx.built(
+        "sites_off_map", lambda: fig.off_map_table(off, columns, _area(ctx), reasons, ctx.lang)
+    )
     widgets.table(
         _styled(ctx, table, columns),
         key="sites_off_map_table",
@@ -199,6 +222,19 @@ def _detail_caption(ctx: shell.Context, row: pd.Series) -> str:
             f"{t('sites_col_person')}: {person}",
         ]
     )
+
+
+def _daily(ctx: shell.Context, names: dict[str, str]):
+    daily = ctx.read(sites_q.site_daily)
+    table = fig.daily_table(daily, ctx.t("sites_date"), names)
+    return fig.daily_chart(daily, ctx.lang, names), table
+
+
+def _funnel(ctx: shell.Context, steps: dict[str, str]):
+    funnel = ctx.read(sites_q.site_funnel)
+    headers = [ctx.t(k) for k in ("sites_step", "sites_count", "sites_share")]
+    table = fig.funnel_table(funnel, ctx.lang, steps, headers)
+    return fig.funnel_chart(funnel, ctx.lang, steps), table
 
 
 def _detail(ctx: shell.Context) -> None:
@@ -231,36 +267,55 @@ def _detail(ctx: shell.Context) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{ctx.t('sites_daily')}**")
-        daily = ctx.read(sites_q.site_daily)
+        daily_chart, daily_table = ctx.built("sites_daily", lambda: _daily(ctx, names))
         widgets.chart(
             ctx,
-            fig.daily_chart(daily, ctx.lang, names),
-            fig.daily_table(daily, ctx.t("sites_date"), names),
+            daily_chart,
+            daily_table,
             title=ctx.t("sites_daily"),
             key="sites_daily_chart",
             metrics=fig.DAILY_MEASURES,
         )
     with right:
         st.markdown(f"**{ctx.t('sites_funnel')}**")
-        funnel = ctx.read(sites_q.site_funnel)
-        headers = [ctx.t(k) for k in ("sites_step", "sites_count", "sites_share")]
+        funnel_chart, funnel_table = ctx.built("sites_funnel", lambda: _funnel(ctx, steps))
         widgets.chart(
             ctx,
-            fig.funnel_chart(funnel, ctx.lang, steps),
-            fig.funnel_table(funnel, ctx.lang, steps, headers),
+            funnel_chart,
+            funnel_table,
             title=ctx.t("sites_funnel"),
             key="sites_funnel_chart",
             metrics=sites_q.FUNNEL_STEPS,
         )
 
 
+@dataclass(frozen=True)
+class _Sites:
+    """The sites of the map's area (`queries.sites.site_status`), those that can be placed on
+    the map and those that cannot, and the site picker's labels (shared: never changed)."""
+
+    all: pd.DataFrame
+    on_map: pd.DataFrame
+    off_map: pd.DataFrame
+    names: dict[str, str]
+
+
+def _sites(ctx: shell.Context, map_code: str) -> _Sites | None:
+    sites = ctx.read(sites_q.site_status, scope=ctx.scope_for(map_code))
+    if sites.empty:
+        return None
+    placed = sites_q.placeable(sites)
+    return _Sites(sites, sites[placed], sites[~placed], _site_names(sites))
+
+
 def render(ctx: shell.Context) -> None:
     shell.header(ctx, "page_sites")
     map_code = _map_scope(ctx)
-    sites = ctx.read(sites_q.site_status, scope=ctx.scope_for(map_code))
-    if sites.empty:
+    found = ctx.built("sites", lambda: _sites(ctx, map_code), map_code)
+    if found is None:
         st.info(ctx.t("sites_no_sites"))
         return
+    sites, on_map = found.all, found.on_map
     controls = st.columns([2, 3])
     with controls[0]:
         status = widgets.url_option(
@@ -274,14 +329,12 @@ def render(ctx: shell.Context) -> None:
             help=widgets.definitions_line(ctx, ("days_of_stock", "deferral_rate")),
         )
     with controls[1]:
-        _pick_site(ctx, sites)
-    placed = sites_q.placeable(sites)
-    on_map = sites[placed]
+        _pick_site(ctx, found)
     _cards(ctx, sites, on_map, status)
     if int(sites["checked_in"].sum()) == 0:
         st.info(ctx.t("sites_no_sessions"))
     _map(ctx, on_map, status, map_code)
-    _off_map(ctx, sites[~placed])
+    _off_map(ctx, found.off_map)
     # Built only when opened: formatting some 250 rows costs more than the rest of the page.
     expander = st.expander(ctx.t("sites_table"), key="sites_table_open", on_change="rerun")
     if expander.open:

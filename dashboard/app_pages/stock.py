@@ -5,6 +5,8 @@ doses administered."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -101,21 +103,62 @@ def _kpis(ctx: shell.Context, now: pd.Series, before: pd.Series) -> None:
         )
 
 
-def _plan_chart(ctx: shell.Context, daily: pd.DataFrame, now: pd.Series, labels: dict) -> None:
-    st.markdown(f"**{ctx.t('stock_plan_chart')}**")
+@dataclass(frozen=True)
+class _Base:
+    """What every section starts from: the period's totals and the period before's, the
+    stores, the daily series, the vaccines' names and the page's labels."""
+
+    now: pd.Series
+    before: pd.Series
+    stores: pd.DataFrame
+    daily: pd.DataFrame
+    vaccines: dict[str, str]
+    labels: dict[str, str]
+
+    @property
+    def empty(self) -> bool:
+        moved = int(self.now[list(FLOWS)].abs().sum())
+        return self.stores.empty and moved == 0 and int(self.daily["doses"].sum()) == 0
+
+
+def _base(ctx: shell.Context) -> _Base:
+    stores = ctx.read(stock_q.by_store)
+    vaccines = dict(zip(stores["vaccine_code"], stores["vaccine_name"].fillna(""), strict=True))
+    return _Base(
+        now=ctx.read(stock_q.totals).iloc[0],
+        before=ctx.read(stock_q.totals, period=ctx.previous).iloc[0],
+        stores=stores,
+        daily=ctx.read(stock_q.daily),
+        vaccines={k: v or k for k, v in vaccines.items()},
+        labels=_labels(ctx),
+    )
+
+
+def _plan_parts(ctx: shell.Context, base: _Base):
+    """The caption, figure and table of the plan chart; None without plan or doses."""
+    daily, now, labels = base.daily, base.now, base.labels
     if int(daily[["planned_doses", "doses", "administered"]].to_numpy().sum()) == 0:
-        widgets.no_data(ctx)
-        return
+        return None
     achieved = measures.plan_achievement(now["doses"], now["planned_doses"])
-    st.caption(
+    caption = (
         f"{labels['planned_doses']}: {fmt.number(now['planned_doses'], ctx.lang)} · "
         f"{labels['doses']}: {fmt.number(now['doses'], ctx.lang)} · "
         f"{widgets.label(ctx, 'plan_achievement')}: {fmt.percent(achieved, ctx.lang)}"
     )
-    table = figures.plan_table(daily, labels)
+    return caption, figures.plan_figure(daily, ctx.lang, labels), figures.plan_table(daily, labels)
+
+
+def _plan_chart(ctx: shell.Context, base: _Base) -> None:
+    st.markdown(f"**{ctx.t('stock_plan_chart')}**")
+    parts = ctx.built("stock_plan", lambda: _plan_parts(ctx, base))
+    if parts is None:
+        widgets.no_data(ctx)
+        return
+    caption, fig, table = parts
+    st.caption(caption)
     widgets.chart(
         ctx,
-        figures.plan_figure(daily, ctx.lang, labels),
+        fig,
         widgets.styled(table, ctx.lang, numbers=list(table.columns[1:])),
         title=ctx.t("stock_plan_chart"),
         key="stock_plan_chart",
@@ -123,126 +166,148 @@ def _plan_chart(ctx: shell.Context, daily: pd.DataFrame, now: pd.Series, labels:
     )
 
 
-def _waste_chart(
-    ctx: shell.Context, waste: pd.DataFrame, vaccines: dict[str, str], labels: dict
-) -> None:
-    st.markdown(f"**{ctx.t('stock_waste_chart')}**")
+def _waste_parts(ctx: shell.Context, base: _Base):
+    """The wastage figure and table; None without wastage."""
+    waste = ctx.read(stock_q.waste_by_reason)
     if waste.empty:
-        widgets.no_data(ctx)
-        return
+        return None
     named = waste.assign(
         reason=[_reason(ctx, c) for c in waste["waste_reason"]],
-        vaccine=[vaccines.get(c, c) for c in waste["vaccine_code"]],
+        vaccine=[base.vaccines.get(c, c) for c in waste["vaccine_code"]],
     )
+    labels = base.labels
+    return figures.waste_figure(named, ctx.lang, labels), figures.waste_table(named, labels)
+
+
+def _waste_chart(ctx: shell.Context, base: _Base) -> None:
+    st.markdown(f"**{ctx.t('stock_waste_chart')}**")
+    parts = ctx.built("stock_waste", lambda: _waste_parts(ctx, base))
+    if parts is None:
+        widgets.no_data(ctx)
+        return
+    fig, table = parts
     widgets.chart(
         ctx,
-        figures.waste_figure(named, ctx.lang, labels),
-        widgets.styled(figures.waste_table(named, labels), ctx.lang, numbers=[labels["wasted"]]),
+        fig,
+        widgets.styled(table, ctx.lang, numbers=[base.labels["wasted"]]),
         title=ctx.t("stock_waste_chart"),
         key="stock_waste_chart",
         metrics=("wasted", "wastage_rate"),
     )
 
 
-def _flow_chart(
-    ctx: shell.Context, flow: pd.DataFrame, pairs: pd.DataFrame, vaccines: dict, labels: dict
-) -> None:
-    st.markdown(f"**{ctx.t('stock_flow_chart')}**")
+def _flow_parts(ctx: shell.Context, base: _Base):
+    """The notes, figure and table of the flow of doses; None without transfers."""
+    flow, pairs = ctx.read(stock_q.flow), ctx.read(stock_q.transfers)
     if flow.empty:
-        widgets.no_data(ctx)
-        return
+        return None
+    labels = base.labels
     notes = [ctx.t("stock_flow_note")]
     if (flow["target_level"] == "sites").any():
         notes.append(ctx.t("stock_flow_grouped"))
     if len(stock_q.drawn_links(flow)) < len(flow):
         notes.append(ctx.t("stock_flow_not_drawn"))
-    st.caption(" ".join(notes))
-    table = figures.flow_table(pairs, vaccines, labels)
+    table = figures.flow_table(pairs, base.vaccines, labels)
     table = figures.as_text(table, ctx.lang, {labels["received"]: "number"})
+    return " ".join(notes), figures.flow_figure(flow, pairs, ctx.lang, labels), table
+
+
+def _flow_chart(ctx: shell.Context, base: _Base) -> None:
+    st.markdown(f"**{ctx.t('stock_flow_chart')}**")
+    parts = ctx.built("stock_flow", lambda: _flow_parts(ctx, base))
+    if parts is None:
+        widgets.no_data(ctx)
+        return
+    notes, fig, table = parts
+    st.caption(notes)
     right = st.column_config.TextColumn(alignment="right")
     widgets.chart(
         ctx,
-        figures.flow_figure(flow, pairs, ctx.lang, labels),
+        fig,
         table,
         title=ctx.t("stock_flow_chart"),
         key="stock_flow_chart",
         metrics=("dose_flow",),
-        column_config={labels["received"]: right},
+        column_config={base.labels["received"]: right},
     )
 
 
-def _store_table(ctx: shell.Context, stores: pd.DataFrame, labels: dict) -> None:
-    st.markdown(f"**{ctx.t('stock_by_store')}**")
+def _store_parts(ctx: shell.Context, base: _Base):
+    """The table by store and whether site stores were left out of it; None without stores."""
+    stores = base.stores
     if stores.empty:
+        return None
+    # Hundreds of site stores would bury the province and district stores: sites show
+    # from a district down, and their gaps are listed below.
+    hidden = ctx.state.district is None and bool((stores["level"] == "facility").any())
+    if hidden:
+        stores = stores[stores["level"] != "facility"]
+    return figures.store_table(stores, ctx.lang, base.labels), hidden
+
+
+def _store_table(ctx: shell.Context, base: _Base) -> None:
+    st.markdown(f"**{ctx.t('stock_by_store')}**")
+    parts = ctx.built("stock_stores", lambda: _store_parts(ctx, base))
+    if parts is None:
         widgets.no_data(ctx)
         return
-    if ctx.state.district is None and (stores["level"] == "facility").any():
-        # Hundreds of site stores would bury the province and district stores: sites show
-        # from a district down, and their gaps are listed below.
+    table, hidden = parts
+    if hidden:
         st.caption(ctx.t("stock_sites_hint"))
-        stores = stores[stores["level"] != "facility"]
     st.caption(widgets.definitions_line(ctx, ("on_hand", "days_of_stock")))
-    _text_table(
-        ctx,
-        figures.store_table(stores, ctx.lang, labels),
-        "stock_by_store_table",
-        3,
-        ctx.t("stock_by_store"),
-    )
+    _text_table(ctx, table, "stock_by_store_table", 3, ctx.t("stock_by_store"))
 
 
-def _gaps_table(ctx: shell.Context, gaps: pd.DataFrame, labels: dict) -> None:
+def _gaps_table(ctx: shell.Context, base: _Base) -> None:
     st.markdown(f"**{ctx.t('stock_gaps')}**")
     st.caption(widgets.definitions_line(ctx, ("stock_discrepancy", "administered_gap")))
-    if gaps.empty:
+    table = ctx.built("stock_gaps", lambda: _gaps(ctx, base))
+    if table is None:
         st.info(ctx.t("stock_gaps_none"))
         return
-    _text_table(
-        ctx, figures.gaps_table(gaps, ctx.lang, labels), "stock_gaps_table", 2, ctx.t("stock_gaps")
-    )
+    _text_table(ctx, table, "stock_gaps_table", 2, ctx.t("stock_gaps"))
 
 
-def _lots_table(ctx: shell.Context, lots: pd.DataFrame, vaccines: dict, labels: dict) -> None:
+def _gaps(ctx: shell.Context, base: _Base) -> pd.DataFrame | None:
+    gaps = ctx.read(stock_q.gaps)
+    return None if gaps.empty else figures.gaps_table(gaps, ctx.lang, base.labels)
+
+
+def _lots_table(ctx: shell.Context, base: _Base) -> None:
     st.markdown(f"**{ctx.t('stock_lots')}**")
     st.caption(widgets.definitions_line(ctx, ("lots_near_expiry",)))
-    if lots.empty:
+    table = ctx.built("stock_lots", lambda: _lots(ctx, base))
+    if table is None:
         st.info(ctx.t("stock_lots_none"))
         return
-    _text_table(
-        ctx,
-        figures.lots_table(lots, vaccines, ctx.lang, labels),
-        "stock_lots_table",
-        5,
-        ctx.t("stock_lots"),
-    )
+    _text_table(ctx, table, "stock_lots_table", 5, ctx.t("stock_lots"))
+
+
+def _lots(ctx: shell.Context, base: _Base) -> pd.DataFrame | None:
+    lots = ctx.read(stock_q.lots_near_expiry)
+    if lots.empty:
+        return None
+    return figures.lots_table(lots, base.vaccines, ctx.lang, base.labels)
 
 
 def render(ctx: shell.Context) -> None:
     shell.header(ctx, "page_stock")
-    now = ctx.read(stock_q.totals).iloc[0]
-    before = ctx.read(stock_q.totals, period=ctx.previous).iloc[0]
-    _kpis(ctx, now, before)
-    stores = ctx.read(stock_q.by_store)
-    daily = ctx.read(stock_q.daily)
-    moved = int(now[list(FLOWS)].abs().sum())
-    if stores.empty and moved == 0 and int(daily["doses"].sum()) == 0:
+    base = ctx.built("stock_base", lambda: _base(ctx))
+    _kpis(ctx, base.now, base.before)
+    if base.empty:
         widgets.no_data(ctx)
         return
-    vaccines = dict(zip(stores["vaccine_code"], stores["vaccine_name"].fillna(""), strict=True))
-    vaccines = {k: v or k for k, v in vaccines.items()}
-    labels = _labels(ctx)
     left, right = st.columns(2)
     with left:
-        _plan_chart(ctx, daily, now, labels)
+        _plan_chart(ctx, base)
     with right:
-        _waste_chart(ctx, ctx.read(stock_q.waste_by_reason), vaccines, labels)
+        _waste_chart(ctx, base)
     if not ctx.state.site:
-        flow, pairs = ctx.read(stock_q.flow), ctx.read(stock_q.transfers)
-        _flow_chart(ctx, flow, pairs, vaccines, labels)
-    _store_table(ctx, stores, labels)
-    stock_outlook.render(ctx, vaccines)
-    _gaps_table(ctx, ctx.read(stock_q.gaps), labels)
-    _lots_table(ctx, ctx.read(stock_q.lots_near_expiry), vaccines, labels)
+        _flow_chart(ctx, base)
+    _store_table(ctx, base)
+    stock_outlook.render(ctx, base.vaccines)
+    _gaps_table(ctx, base)
+    _lots_table(ctx, base)
 
 
 ctx = shell.context()

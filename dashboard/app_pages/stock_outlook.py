@@ -27,13 +27,29 @@ def render(ctx: shell.Context, vaccines: dict[str, str]) -> None:
     """The section for the context's scope, as of the period's last day."""
     st.markdown(f"**{ctx.t('stockout_title', day=fmt.day(ctx.period.end))}**")
     st.caption(ctx.t("stockout_formula"))
+    parts = ctx.built("stockout", lambda: _parts(ctx, vaccines))
+    if parts is None:
+        st.info(ctx.t("stockout_none"))
+        return
+    within, table, fig = parts
+    st.caption(within)
+    if fig is None:
+        widgets.table(table, key="stockout_table")
+        return
+    st.markdown(f"*{ctx.t('stockout_chart')}*")
+    widgets.chart(ctx, fig, table, key="stockout_chart")
+
+
+def _parts(ctx: shell.Context, vaccines: dict[str, str]):
+    """The count of site stores that run out soon, the table of every store and vaccine, and
+    the chart of the soonest site stores (None when no site store has a count); None when no
+    store has a count."""
     outlook = ctx.read(stockout_q.outlook_for_period)
     counted = outlook[outlook["days_left"].notna()]
     if counted.empty:
-        st.info(ctx.t("stockout_none"))
-        return
+        return None
     soon = counted[(counted["level"] == "facility") & (counted["days_left"] <= WITHIN_DAYS)]
-    st.caption(ctx.t("stockout_within", n=fmt.number(len(soon), ctx.lang), days=WITHIN_DAYS))
+    within = ctx.t("stockout_within", n=fmt.number(len(soon), ctx.lang), days=WITHIN_DAYS)
     labels = _labels(ctx)
     names = outlook["name"].fillna(outlook["store_id"]).map(short_store)
     named = outlook.assign(
@@ -46,16 +62,10 @@ def render(ctx: shell.Context, vaccines: dict[str, str]) -> None:
     # Site stores, where doses are given: province and district stores pass their doses on
     # and often hold none between deliveries (they are in the table).
     sites = named[(named["level"] == "facility") & named["days_left"].notna()]
-    if sites.empty:
-        widgets.table(table, key="stockout_table")
-        return
-    st.markdown(f"*{ctx.t('stockout_chart')}*")
-    widgets.chart(
-        ctx,
-        figures.stockout_figure(sites.head(SOONEST), ctx.lang, labels),
-        table,
-        key="stockout_chart",
-    )
+    fig = None
+    if not sites.empty:
+        fig = figures.stockout_figure(sites.head(SOONEST), ctx.lang, labels)
+    return within, table, fig
 
 
 def _table(ctx: shell.Context, df: pd.DataFrame, vaccines: dict, labels: dict) -> pd.DataFrame:
