@@ -132,6 +132,15 @@ def frame_of(data) -> tuple[pd.DataFrame, dict[str, str]]:
     return pd.DataFrame(data), {}
 
 
+def _xlsx(data, info: tables.TableInfo) -> bytes:
+    df, kinds = frame_of(data)
+    return tables.table_xlsx(df, info, kinds)
+
+
+def _csv(data) -> bytes:
+    return tables.table_csv(frame_of(data)[0])
+
+
 def table_downloads(
     ctx: Context,
     data,
@@ -141,14 +150,16 @@ def table_downloads(
     definitions: Sequence[str] = (),
 ) -> None:
     """Excel and CSV buttons for the table; the files are made when clicked, in the browser's
-    download request (outside a script run: not written to the audit log). None for a viewer."""
+    download request (outside a script run: not written to the audit log), from the values
+    behind the table (`frame_of`, read then too). None for a viewer."""
     if not can_export(ctx.user):
         return
-    df, kinds = frame_of(data)
-    if df.empty and not len(df.columns):
+    shown = getattr(data, "data", data)  # the frame of a Styler
+    columns = shown.columns if isinstance(shown, pd.DataFrame) else frame_of(data)[0].columns
+    if not len(columns):
         return
     if key is None:
-        shape = "|".join(map(str, (title, *df.columns)))
+        shape = "|".join(map(str, (title, *columns)))
         key = hashlib.sha1(shape.encode()).hexdigest()[:10]
     key = _unique(ctx, f"table_{key}")
     stem = names.file_name(title, ctx.scope_name(), period_name(ctx), "x")[:-2]
@@ -165,7 +176,7 @@ def table_downloads(
     with left:
         st.download_button(
             ctx.t("export_xlsx"),
-            lambda: tables.table_xlsx(df, info, kinds),
+            lambda: _xlsx(data, info),
             file_name=f"{stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}_xlsx",
@@ -176,7 +187,7 @@ def table_downloads(
     with right:
         st.download_button(
             ctx.t("export_csv"),
-            lambda: tables.table_csv(df),
+            lambda: _csv(data),
             file_name=f"{stem}.csv",
             mime="text/csv",
             key=f"{key}_csv",

@@ -11,9 +11,8 @@ to the URL goes through `set_option` or `go`, so the two never disagree by accid
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -51,9 +50,10 @@ class Context:
     period: Period
     previous: Period
     fresh: Freshness
-    areas: pd.DataFrame
+    areas: pd.DataFrame  # shared by every run of the data version (`Reference`): read only
     facilities: pd.DataFrame
     known: Known  # parents of communes and sites, for drilling down without a look-up
+    names: Mapping[str, str]  # every area code and facility id's name
     user: User = DEVELOPMENT_USER  # who is signed in; every read is limited to their area
 
     @property
@@ -71,12 +71,6 @@ class Context:
     def scope_for(self, code: str | None) -> Scope:
         """The scope of an area code or facility id, from the reference frames (no SQL)."""
         return scope_of(code, self.areas, self.facilities)
-
-    @functools.cached_property
-    def names(self) -> dict[str, str]:
-        """The name of every area code and facility id (areas win where a code is both)."""
-        fac = dict(zip(self.facilities["facility_id"], self.facilities["name"], strict=True))
-        return {**fac, **dict(zip(self.areas["area_code"], self.areas["name"], strict=True))}
 
     def scope_name(self, code: str | None = None) -> str:
         code = code or self.scope.code
@@ -171,15 +165,38 @@ def _url_params(page: str) -> dict[str, str]:
     return params
 
 
-def _known(fresh: Freshness, areas: pd.DataFrame, fac: pd.DataFrame) -> Known:
+@dataclass(frozen=True)
+class Reference:
+    """The reference data a view is checked and named with, made once per warehouse, data
+    version and allowed area and shared by every run (never changed): the areas and sites
+    `allowed` covers, their parents, and the name of every code."""
+
+    areas: pd.DataFrame
+    facilities: pd.DataFrame
+    known: Known
+    names: Mapping[str, str]  # areas win where a code is both an area and a site
+
+
+def _reference(url: str, version: str, allowed: Allowed, fresh: Freshness) -> Reference:
+    areas = cached.areas(url, version, allowed)
+    fac = cached.facilities(url, version, allowed)
     communes = areas[areas["area_level"] == "commune"]
-    return Known(
+    known = Known(
         first=fresh.first_day,
         last=fresh.last_day,
         districts=frozenset(areas.loc[areas["area_level"] == "district", "area_code"]),
         district_of_commune=dict(zip(communes["area_code"], communes["parent_code"], strict=True)),
         commune_of_site=dict(zip(fac["facility_id"], fac["commune_code"], strict=True)),
     )
+    names = dict(zip(fac["facility_id"], fac["name"], strict=True))
+    names |= dict(zip(areas["area_code"], areas["name"], strict=True))
+    return Reference(areas, fac, known, names)
+
+
+def reference(url: str, version: str, allowed: Allowed, fresh: Freshness) -> Reference:
+    """The view's reference data (see `Reference`)."""
+    key = ("reference", url, version, allowed)
+    return cached.built(key, lambda: _reference(url, version, allowed, fresh))
 
 
 def outside_allowed(
@@ -266,11 +283,10 @@ def begin(url: str | None = None, page: str = "", user: User = DEVELOPMENT_USER)
         st.title(text("app_title", lang))
         st.info(text("empty_warehouse", lang))
         return None
-    areas = cached.areas(url, version, allowed)
-    fac = cached.facilities(url, version, allowed)
+    ref = reference(url, version, allowed, fresh)
+    areas, fac, known = ref.areas, ref.facilities, ref.known
     params = _url_params(page)
     state, notices = parse(params)
-    known = _known(fresh, areas, fac)
     state, refused = outside_allowed(state, known, allowed)
     state, more = checked(state, known)
     if not allowed.is_province and state.district is None:
@@ -305,6 +321,7 @@ def begin(url: str | None = None, page: str = "", user: User = DEVELOPMENT_USER)
         areas,
         fac,
         known,
+        ref.names,
         user,
     )
     st.session_state[_CTX] = ctx

@@ -4,6 +4,7 @@ the URL changed outside them (a link, Back or Forward) and reads the view back f
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -51,6 +52,14 @@ def loaded(state: ViewState, first: date, last: date) -> None:
     ss[KEYS["site"]] = state.site or ""
 
 
+@functools.lru_cache(maxsize=16)
+def _weeks(first: date, last: date, lang: str) -> tuple[list[str], dict[str, str]]:
+    """The complete weeks of the data, latest first, and their captions (made once per data
+    span and language: the week list is drawn on every run). Shared: never changed."""
+    weeks = periods.complete_weeks(first, last)
+    return weeks, {w: week_caption(w, lang) for w in weeks}
+
+
 def _period(state: ViewState, lang: str, first: date, last: date):
     sb = st.sidebar
     sb.markdown(f"**{text('period', lang)}**")
@@ -62,15 +71,15 @@ def _period(state: ViewState, lang: str, first: date, last: date):
         label_visibility="collapsed",
         format_func=lambda m: text(f"period_{m}", lang),
     )
-    weeks = periods.complete_weeks(first, last)
-    if st.session_state.get(KEYS["week"]) not in weeks:
+    weeks, captions = _weeks(first, last, lang)
+    if st.session_state.get(KEYS["week"]) not in captions:
         st.session_state[KEYS["week"]] = weeks[0]
     if mode == "week":
         week = sb.selectbox(
             text("week", lang),
             weeks,
             key=KEYS["week"],
-            format_func=lambda w: week_caption(w, lang),
+            format_func=lambda w: captions.get(w) or week_caption(w, lang),
             help=text("week_definition", lang),
         )
         return week, None, None
