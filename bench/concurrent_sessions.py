@@ -20,10 +20,12 @@ The warehouse is only read. The script starts its own server on a free port (or 
 
 Printed per round and page: runs, median, p95 and max time from sending the page's
 `rerun_script` to its `script_finished`, and errors (an exception shown, a run that did not
-finish, a timeout, a wrong page); then the RSS at start, idle, peak under load and after the
-sessions closed. The machine's load average is printed next to the numbers (other processes
-share the cores). Targets: p95 <= 3 s per page, no error, peak RSS <= 1 GB, RSS after close
-within 10 % (or 50 MB) of the idle level. Exit status 1 when a target is missed.
+finish, a timeout, a wrong page); the server's CPU time under load and in each round (per page
+run: what a warm page costs the server, apart from the cold reads); then the RSS at start, idle,
+peak under load and after the sessions closed. The machine's load average is printed next to
+the numbers (other processes share the cores). Targets: p95 <= 3 s per page, no error, peak RSS
+<= 1 GB, RSS after close within 10 % (or 50 MB) of the idle level. Exit status 1 when a target
+is missed.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class Report:
     rss_after: float | None = None
     seconds: float = 0.0
     cpu_seconds: float | None = None  # the server's CPU time under load
+    round_cpu: list[float] = field(default_factory=list)  # the server's CPU time of each round
     rss_after_waves: list[float | None] = field(default_factory=list)  # --waves after the first
     later_runs: list[PageRun] = field(default_factory=list)  # the page runs of those waves
     cache: dict[str, float] = field(default_factory=dict)  # st.cache_data use under load
@@ -120,8 +123,11 @@ async def _session(base_url: str, pages: list[str], query: str, rounds: int, out
                 out[rnd].append(run)
 
 
-async def _load(base_url, pages, queries, sessions, rounds, timeout) -> list[list[PageRun]]:
-    """`sessions` clients at once; round r+1 starts when every session finished round r."""
+async def _load(
+    base_url, pages, queries, sessions, rounds, timeout, cpu=None, round_cpu=None
+) -> list[list[PageRun]]:
+    """`sessions` clients at once; round r+1 starts when every session finished round r. With
+    `cpu` (the server's CPU seconds so far), each round's CPU is appended to `round_cpu`."""
     out: list[list[PageRun]] = [[] for _ in range(rounds)]
     gate = [asyncio.Event() for _ in range(rounds)]
     tasks = [
@@ -131,9 +137,13 @@ async def _load(base_url, pages, queries, sessions, rounds, timeout) -> list[lis
         for i in range(sessions)
     ]
     for rnd in range(rounds):
+        started = cpu() if cpu else None
         gate[rnd].set()
         while len(out[rnd]) < sessions * len(pages) and not all(t.done() for t in tasks):
             await asyncio.sleep(0.05)
+        ended = cpu() if cpu else None
+        if round_cpu is not None and started is not None and ended is not None:
+            round_cpu.append(ended - started)
     results = await asyncio.gather(*tasks, return_exceptions=True)
     for res in results:
         if isinstance(res, BaseException):
@@ -194,8 +204,12 @@ def run_load(
             before = st_client.cache_stats(server.url)
             t0, cpu0 = time.monotonic(), st_client.cpu_seconds(server.proc.pid)
             report.rounds = asyncio.run(
-                _load(server.url, list(pages), queries, sessions, rounds, timeout)
-            )
+                _load(
+                    server.url, list(pages), queries, sessions, rounds, timeout,
+                    cpu=lambda: st_client.cpu_seconds(server.proc.pid),
+                    round_cpu=report.round_cpu,
+                )
+            )  # fmt: skip
             t1, cpu1 = time.monotonic(), st_client.cpu_seconds(server.proc.pid)
             report.seconds = t1 - t0
             if cpu0 is not None and cpu1 is not None:
@@ -276,6 +290,12 @@ def print_report(report: Report) -> None:
         print(
             f"\nserver CPU under load: {report.cpu_seconds:,.1f} s, {per_run:.2f} s per page run "
             "(less sensitive to the machine's load than the times)"
+        )
+    for rnd, (seconds, runs) in enumerate(zip(report.round_cpu, report.rounds, strict=False), 1):
+        label = "cold" if rnd == 1 else "warm"
+        print(
+            f"  round {rnd} ({label}): {seconds:,.1f} s, "
+            f"{seconds / max(1, len(runs)):.3f} s per page run"
         )
     if report.cache:
         c = report.cache
