@@ -175,6 +175,7 @@ class Reference:
     facilities: pd.DataFrame
     known: Known
     names: Mapping[str, str]  # areas win where a code is both an area and a site
+    choices: sidebar.AreaChoices
 
 
 def _reference(url: str, version: str, allowed: Allowed, fresh: Freshness) -> Reference:
@@ -190,7 +191,7 @@ def _reference(url: str, version: str, allowed: Allowed, fresh: Freshness) -> Re
     )
     names = dict(zip(fac["facility_id"], fac["name"], strict=True))
     names |= dict(zip(areas["area_code"], areas["name"], strict=True))
-    return Reference(areas, fac, known, names)
+    return Reference(areas, fac, known, names, sidebar.area_choices(areas, fac))
 
 
 def reference(url: str, version: str, allowed: Allowed, fresh: Freshness) -> Reference:
@@ -304,8 +305,7 @@ def begin(url: str | None = None, page: str = "", user: User = DEVELOPMENT_USER)
         state,
         fresh.first_day,
         fresh.last_day,
-        areas,
-        fac,
+        ref.choices,
         fixed_district=None if allowed.is_province else allowed.code,
     )
     _sync_url(state, page)

@@ -5,7 +5,8 @@ the URL changed outside them (a link, Back or Forward) and reads the view back f
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -96,20 +97,54 @@ def _period(state: ViewState, lang: str, first: date, last: date):
     return None, start, end
 
 
-def _area(
-    lang: str, areas: pd.DataFrame, fac: pd.DataFrame, fixed_district: str | None
-) -> tuple[str, str, str]:
+@dataclass(frozen=True)
+class AreaChoices:
+    """The area filter's choices, from the reference frames (made once per data version and
+    allowed area; shared, never changed): the name of every area code, the districts by name,
+    each district's communes by name, and the sites of each district and of each commune, by
+    name ({facility id: name})."""
+
+    names: Mapping[str, str]
+    districts: list[str]
+    communes: Mapping[str, list[str]]
+    district_sites: Mapping[str, dict[str, str]]
+    commune_sites: Mapping[str, dict[str, str]]
+
+
+def _sites_by_name(fac: pd.DataFrame, column: str) -> dict[str, dict[str, str]]:
+    found = {}
+    for code, group in fac.groupby(column, sort=False):
+        names = dict(zip(group["facility_id"], group["name"], strict=True))
+        found[str(code)] = {f: names[f] for f in sorted(names, key=names.get)}
+    return found
+
+
+def area_choices(areas: pd.DataFrame, fac: pd.DataFrame) -> AreaChoices:
+    districts = areas[areas["area_level"] == "district"].sort_values("name")
+    communes = areas[areas["area_level"] == "commune"]
+    return AreaChoices(
+        names=dict(zip(areas["area_code"], areas["name"], strict=True)),
+        districts=list(districts["area_code"]),
+        communes={
+            str(code): list(group.sort_values("name")["area_code"])
+            for code, group in communes.groupby("parent_code", sort=False)
+        },
+        district_sites=_sites_by_name(fac, "district_code"),
+        commune_sites=_sites_by_name(fac, "commune_code"),
+    )
+
+
+def _area(lang: str, choices: AreaChoices, fixed_district: str | None) -> tuple[str, str, str]:
     sb = st.sidebar
     sb.markdown(f"**{text('scope', lang)}**")
-    districts = areas[areas["area_level"] == "district"].sort_values("name")
-    names = dict(zip(areas["area_code"], areas["name"], strict=True))
+    names = choices.names
     # A district user has their district only: no "whole province" choice.
-    choices = [fixed_district] if fixed_district else ["", *districts["area_code"]]
-    if st.session_state.get(KEYS["district"]) not in choices:
-        st.session_state[KEYS["district"]] = choices[0]
+    options = [fixed_district] if fixed_district else ["", *choices.districts]
+    if st.session_state.get(KEYS["district"]) not in options:
+        st.session_state[KEYS["district"]] = options[0]
     district = sb.selectbox(
         text("district", lang),
-        choices,
+        options,
         key=KEYS["district"],
         format_func=lambda c: names.get(c, text("whole_province", lang)),
     )
@@ -117,8 +152,7 @@ def _area(
         st.session_state[KEYS["commune"]] = ""
         st.session_state[KEYS["site"]] = ""
         return "", "", ""
-    communes = areas[(areas["area_level"] == "commune") & (areas["parent_code"] == district)]
-    options = ["", *communes.sort_values("name")["area_code"]]
+    options = ["", *choices.communes.get(district, [])]
     if st.session_state.get(KEYS["commune"]) not in options:
         st.session_state[KEYS["commune"]] = ""
     commune = sb.selectbox(
@@ -127,11 +161,11 @@ def _area(
         key=KEYS["commune"],
         format_func=lambda c: names.get(c, text("all_communes", lang)),
     )
-    sites = (
-        fac[fac["commune_code"] == commune] if commune else fac[fac["district_code"] == district]
-    )
-    site_names = dict(zip(sites["facility_id"], sites["name"], strict=True))
-    options = ["", *sorted(site_names, key=site_names.get)]
+    if commune:
+        site_names = choices.commune_sites.get(commune, {})
+    else:
+        site_names = choices.district_sites.get(district, {})
+    options = ["", *site_names]
     if st.session_state.get(KEYS["site"]) not in options:
         st.session_state[KEYS["site"]] = ""
     site = sb.selectbox(
@@ -147,8 +181,7 @@ def render(
     state: ViewState,
     first: date,
     last: date,
-    areas: pd.DataFrame,
-    fac: pd.DataFrame,
+    choices: AreaChoices,
     fixed_district: str | None = None,
 ) -> ViewState:
     """Draw the filters and return the view they hold (page options kept from `state`); a
@@ -162,7 +195,7 @@ def render(
     )
     lang = st.session_state[KEYS["lang"]]
     week, start, end = _period(state, lang, first, last)
-    district, commune, site = _area(lang, areas, fac, fixed_district)
+    district, commune, site = _area(lang, choices, fixed_district)
     return replace(
         state,
         lang=lang,
