@@ -180,5 +180,7 @@ def _alert_table(ctx: shell.Context, listing: _Listing) -> None:
         ),
     }
     total = fmt.number(listing.total, ctx.lang)
-    with st.expander(ctx.t("overview_alerts_all", total=total)):
-        widgets.table(listing.table, column_config=columns, title=ctx.t("overview_alerts"))
+    box = widgets.folded(ctx.t("overview_alerts_all", total=total), "overview_alerts_all_open")
+    if box is not None:
+        with box:
+            widgets.table(listing.table, column_config=columns, title=ctx.t("overview_alerts"))

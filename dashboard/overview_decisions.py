@@ -118,8 +118,11 @@ def _kind(
     for text, code in lines[:SHOWN]:
         _item(ctx, text, page, code, ctx.t(f"page_{page}"))
     if table is not None:
-        with st.expander(ctx.t("decisions_all", total=fmt.number(len(lines), ctx.lang))):
-            widgets.table(table)
+        label = ctx.t("decisions_all", total=fmt.number(len(lines), ctx.lang))
+        box = widgets.folded(label, f"decisions_{query.__name__}_open")
+        if box is not None:
+            with box:
+                widgets.table(table)
 
 
 def decisions_section(ctx: shell.Context, t: Thresholds) -> None:

@@ -160,6 +160,15 @@ def hide_data_downloads(user) -> None:
         st.html(_NO_TABLE_DOWNLOAD)
 
 
+def folded(label: str, key: str):
+    """A folded section whose content is made only once the user opens it (opening it reruns
+    the page): for the tables folded under charts and lists, whose formatted cells and
+    downloads cost a warm page run more than everything it shows unfolded. The expander while
+    it is open, else None (put nothing in it)."""
+    box = st.expander(label, key=key, on_change="rerun")
+    return box if box.open else None
+
+
 def no_data(ctx: Context) -> None:
     st.info(ctx.t("no_data_period"))
 
@@ -189,14 +198,16 @@ def chart(
         st.caption(definitions_line(ctx, metrics))
     downloads.chart_downloads(ctx, fig, key=key, title=title)
     if data is not None:
-        with st.expander(ctx.t("show_table")):
-            table(
-                data,
-                title=title,
-                metrics=metrics,
-                column_config=column_config,
-                key=f"{key}_table",
-            )
+        box = folded(ctx.t("show_table"), f"{key}_table_open")
+        if box is not None:
+            with box:
+                table(
+                    data,
+                    title=title,
+                    metrics=metrics,
+                    column_config=column_config,
+                    key=f"{key}_table",
+                )
     return event
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from conftest import ROOT
+from page_support import open_folded
 from streamlit.testing.v1 import AppTest
 
 from dashboard import format as fmt
@@ -145,12 +146,13 @@ def links_to_other_areas(url: str) -> list[dict[str, str]]:
 
 
 def open_page(at: AppTest, page: str, params: dict[str, str]) -> None:
-    """Switch the signed-in app to `page` with exactly `params` in its address and run it:
-    no exception, still signed in."""
+    """Switch the signed-in app to `page` with exactly `params` in its address and run it,
+    its folded tables opened (they are made on demand): no exception, still signed in."""
     at.switch_page(script(page))
     at.query_params.clear()
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
+    open_folded(at)
     assert not at.exception, (page, params, [e.message for e in at.exception])
     assert SESSION in at.session_state  # still signed in

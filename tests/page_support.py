@@ -12,6 +12,7 @@ import pandas as pd
 import sqlalchemy as sa
 from conftest import ROOT
 from platform_builder import create_platform, make_engine, tiny_platform_rows
+from streamlit.runtime.state.common import user_key_from_element_id
 from streamlit.testing.v1 import AppTest
 
 from dashboard.state import ViewState
@@ -147,9 +148,28 @@ def metrics(at: AppTest) -> dict:
     return {m.label: m for m in at.metric}
 
 
+def open_folded(at: AppTest) -> AppTest:
+    """Open every folded section whose content is made on demand (`widgets.folded`: the tables
+    under charts and lists) as a user would, and run the page again; the page is returned."""
+    keys = [
+        user_key_from_element_id(e.proto.id)
+        for e in at.expander
+        if e.proto.id and not e.proto.expanded
+    ]
+    keys = [k for k in keys if k]
+    if keys:
+        for key in keys:
+            at.session_state[key] = True
+        at.run()
+    return at
+
+
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
-    """The first table the page shows with a column of that name."""
+    """The first table the page shows with a column of that name (its folded sections opened
+    when it is not in sight)."""
     found = [d.value for d in at.dataframe if column in d.value.columns]
+    if not found:
+        found = [d.value for d in open_folded(at).dataframe if column in d.value.columns]
     assert found, f"no table with a column {column!r}"
     return found[0]
 

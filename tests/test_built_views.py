@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import numpy as np
 from conftest import ROOT
-from page_support import etl, table_with
+from page_support import etl, open_folded
 from platform_builder import (
     _ts,
     _visit,
@@ -84,8 +84,9 @@ def _open(monkeypatch, url: str, page: str | None, **params: str) -> AppTest:
 
 def _cell(at: AppTest, column: str, area: str, value_column: str | None = None):
     """The value in `value_column` (default `column`) of the row of `area` in the first table
-    with a column `column`."""
-    table = table_with(at, column)
+    by area with a column `column` (the page's folded tables opened)."""
+    open_folded(at)
+    table = next(d.value for d in at.dataframe if {column, "Địa bàn"} <= set(d.value.columns))
     return table.loc[table["Địa bàn"] == area, value_column or column].iloc[0]
 
 

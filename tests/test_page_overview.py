@@ -200,7 +200,7 @@ def test_sites_not_reporting_are_the_late_sites_of_the_quality_page(monkeypatch,
 
 def test_the_all_alerts_table_links_to_each_sites_detail(monkeypatch, demo, tmp_path):
     at = run_page(monkeypatch, demo, LOW, tmp_path, week="2021-W42", measure="full")
-    table = next(d.value for d in at.dataframe if "Liên kết" in d.value.columns)
+    table = table_with(at, "Liên kết")
     assert len(table) > 10
     for link in table["Liên kết"]:
         url = urlparse(link)

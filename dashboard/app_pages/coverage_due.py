@@ -67,8 +67,10 @@ def render(ctx: shell.Context) -> None:
         ),
         key="due_vaccine_table",
     )
-    with st.expander(ctx.t("due_sources", file=due_q.config_path().name)):
-        widgets.table(parts.sources, key="due_sources_table")
+    box = widgets.folded(ctx.t("due_sources", file=due_q.config_path().name), "due_sources_open")
+    if box is not None:
+        with box:
+            widgets.table(parts.sources, key="due_sources_table")
 
 
 @dataclass(frozen=True)

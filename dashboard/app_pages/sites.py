@@ -336,9 +336,9 @@ def render(ctx: shell.Context) -> None:
     _map(ctx, on_map, status, map_code)
     _off_map(ctx, found.off_map)
     # Built only when opened: formatting some 250 rows costs more than the rest of the page.
-    expander = st.expander(ctx.t("sites_table"), key="sites_table_open", on_change="rerun")
-    if expander.open:
-        with expander:
+    box = widgets.folded(ctx.t("sites_table"), "sites_table_open")
+    if box is not None:
+        with box:
             columns = _columns(ctx)
             table = fig.site_table(sites, columns)
             widgets.table(
