@@ -6,6 +6,7 @@ import json
 import math
 
 import pandas as pd
+import pydeck as pdk
 import pytest
 
 from dashboard.boundaries import Boundaries
@@ -139,6 +140,21 @@ def test_site_map_layers_points_and_the_chosen_ring():
     assert 20.4 <= spec["initialViewState"]["latitude"] <= 20.5  # fits the communes' extent
     no_choice = json.loads(fig.site_map(points, areas, shapes, "356", None, "").to_json())
     assert [layer["id"] for layer in no_choice["layers"]] == ["areas", "labels", "sites"]
+
+
+def test_a_site_map_writes_its_json_once_as_a_plain_deck_would():
+    areas, shapes = small_areas()
+    points = fig.tooltip_rows(site_rows().iloc[:2], "stock", 20, "vi", NAMES)
+    deck = fig.site_map(points, areas, shapes, "356", "F1", "<b>{t_name}</b>")
+    first = deck.to_json()
+    assert deck.to_json() is first  # kept: every run showing the view sends the same JSON
+    plain = pdk.Deck(
+        layers=deck.layers,
+        initial_view_state=deck.initial_view_state,
+        map_provider=None,
+        tooltip=deck._tooltip,
+    )
+    assert json.loads(first) == json.loads(plain.to_json())
 
 
 def test_view_fits_the_points():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import weakref
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -273,12 +274,27 @@ def site_map(
         initial = view(points["longitude"].tolist(), points["latitude"].tolist())
     # map_provider=None with the default map_style: no basemap at all; map_style=None would
     # make Streamlit fetch its themed Carto style.
-    return pdk.Deck(
+    return SiteMap(
         layers=layers,
         initial_view_state=initial,
         map_provider=None,
         tooltip={"html": tooltip, "style": _TOOLTIP_STYLE},
     )
+
+
+_SPECS: weakref.WeakKeyDictionary[pdk.Deck, str] = weakref.WeakKeyDictionary()
+
+
+class SiteMap(pdk.Deck):
+    """The sites' map, a deck that every run showing its view shows unchanged (the page builds
+    it once per view): its JSON, what a chart sends of it, is written on the first `to_json`
+    and kept. Nothing may change a deck once it has been shown."""
+
+    def to_json(self) -> str:
+        spec = _SPECS.get(self)
+        if spec is None:
+            spec = _SPECS[self] = super().to_json()
+        return spec
 
 
 def legend_html(levels: pd.Series, names: Mapping[str, str], lang: str) -> str:
