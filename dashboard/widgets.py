@@ -177,7 +177,7 @@ def no_data(ctx: Context) -> None:
 def chart(
     ctx: Context,
     fig: go.Figure,
-    data: pd.DataFrame | None,
+    data: pd.DataFrame | Callable | None,
     *,
     key: str,
     title: str | None = None,
@@ -187,7 +187,9 @@ def chart(
 ):
     """A plotly chart with the definitions of its measures, an image download (made on the
     server when asked for; not for a viewer) and, on request, its table with its downloads.
-    `title` names the files and heads the image (else the figure's own title, else the page's)."""
+    `title` names the files and heads the image (else the figure's own title, else the page's).
+    `data` may be a function making the table (a Styler): it is called only when the folded
+    table is open."""
     title = title or downloads.figure_title(fig) or page_title(ctx)
     stem = names.file_name(title, ctx.scope_name(), downloads.period_name(ctx), "x")[:-2]
     config = plotly_config(ctx.lang, stem)
@@ -202,7 +204,7 @@ def chart(
         if box is not None:
             with box:
                 table(
-                    data,
+                    data() if callable(data) else data,
                     title=title,
                     metrics=metrics,
                     column_config=column_config,
@@ -237,7 +239,7 @@ def clicked_code(event) -> str | None:
 def drill_chart(
     ctx: Context,
     fig: go.Figure,
-    data: pd.DataFrame | None,
+    data: pd.DataFrame | Callable | None,
     *,
     key: str,
     title: str | None = None,

@@ -12,6 +12,7 @@ figures and tables in `dashboard/figures/coverage.py` and `coverage_map.py`.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -253,7 +254,7 @@ def _maps(ctx, areas, measure: str, group: str, labels: dict, notes: dict) -> No
     left, right = st.columns([7, 5], gap="medium")
     with left:
         widgets.drill_chart(
-            ctx, map_fig, _styled(ctx, table, labels), key=f"coverage_map_{key}",
+            ctx, map_fig, partial(_styled, ctx, table, labels), key=f"coverage_map_{key}",
             metrics=(f"coverage_{measure}",), column_config=_columns(ctx, labels),
         )  # fmt: skip
     with right:

@@ -7,6 +7,7 @@ dose. Definitions in `queries/due.py`; intervals and their sources in the file
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -57,7 +58,9 @@ def render(ctx: shell.Context) -> None:
     widgets.chart(
         ctx,
         parts.area_figure,
-        widgets.styled(parts.area_table, ctx.lang, numbers=list(parts.area_table.columns[1:])),
+        partial(
+            widgets.styled, parts.area_table, ctx.lang, numbers=list(parts.area_table.columns[1:])
+        ),
         key="due_area_chart",
     )
     st.markdown(f"**{ctx.t('due_by_vaccine')}**")

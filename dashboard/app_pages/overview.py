@@ -4,6 +4,8 @@ daily doses by dose, the areas ranked on coverage and on doses, and the alerts
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -167,7 +169,8 @@ def _trend_section(ctx: shell.Context) -> None:
     widgets.chart(
         ctx,
         fig,
-        widgets.styled(
+        partial(
+            widgets.styled,
             table,
             ctx.lang,
             numbers=[labels[c] for c in (*overview_q.DOSE_GROUPS, "total", "planned")],
@@ -243,7 +246,7 @@ def _ranking_section(ctx: shell.Context, measure: str, group: str) -> None:
     ):
         with column:
             st.markdown(f"**{title}**")
-            shown = widgets.styled(table, ctx.lang, numbers=numbers, percents=percents)
+            shown = partial(widgets.styled, table, ctx.lang, numbers=numbers, percents=percents)
             widgets.drill_chart(ctx, fig, shown, key=key, title=title, metrics=metrics)
     columns[1].caption(ctx.t("overview_rank_doses_note"))
 

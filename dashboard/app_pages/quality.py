@@ -5,6 +5,8 @@ reports, by district (a commune or a site beside its whole district)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -159,7 +161,7 @@ def _reconciliation(ctx: shell.Context) -> None:
     widgets.chart(
         ctx,
         chart,
-        widgets.styled(table, ctx.lang, numbers=numbers, percents=percents),
+        partial(widgets.styled, table, ctx.lang, numbers=numbers, percents=percents),
         title=ctx.t("quality_recon"),
         key="quality_recon",
         metrics=("doses", "declared_administered", "declared_gap"),

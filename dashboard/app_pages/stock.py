@@ -6,6 +6,7 @@ doses administered."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -159,7 +160,7 @@ def _plan_chart(ctx: shell.Context, base: _Base) -> None:
     widgets.chart(
         ctx,
         fig,
-        widgets.styled(table, ctx.lang, numbers=list(table.columns[1:])),
+        partial(widgets.styled, table, ctx.lang, numbers=list(table.columns[1:])),
         title=ctx.t("stock_plan_chart"),
         key="stock_plan_chart",
         metrics=("planned_doses", "plan_achievement"),
@@ -189,7 +190,7 @@ def _waste_chart(ctx: shell.Context, base: _Base) -> None:
     widgets.chart(
         ctx,
         fig,
-        widgets.styled(table, ctx.lang, numbers=[base.labels["wasted"]]),
+        partial(widgets.styled, table, ctx.lang, numbers=[base.labels["wasted"]]),
         title=ctx.t("stock_waste_chart"),
         key="stock_waste_chart",
         metrics=("wasted", "wastage_rate"),
