@@ -10,6 +10,7 @@ import uuid
 from datetime import date, timedelta
 
 import numpy as np
+import plotly.graph_objects as go
 from conftest import ROOT
 from page_support import etl, open_folded
 from platform_builder import (
@@ -23,6 +24,8 @@ from platform_builder import (
 from streamlit.testing.v1 import AppTest
 
 from dashboard import cached, sidebar
+from dashboard.exports import images
+from dashboard.figures import base
 
 APP = str(ROOT / "dashboard" / "app.py")
 WEEK = "2021-W37"  # 2021-09-13 .. 2021-09-19
@@ -147,3 +150,20 @@ def test_the_week_list_follows_the_data_span():
     assert later == ["2021-W38", *weeks]
     assert captions["2021-W37"] == "Tuần 37: 13/09–19/09/2021"
     assert sidebar._weeks(first, last, "en")[1]["2021-W37"] == "Week 37: 13/09–19/09/2021"
+
+
+def test_a_shared_figure_is_sent_as_it_was_drawn_and_its_image_leaves_it_alone():
+    def drawn() -> go.Figure:
+        fig = go.Figure(go.Bar(x=np.array([1, 2, 3]), y=np.array([4.0, 5.5, 6.0]), name="a"))
+        return fig.update_layout(title={"text": "Số mũi"}, height=300)
+
+    fig = base.shared(drawn())
+    plain = fig.to_dict()
+    assert plain == drawn().to_dict()
+    assert fig.to_dict() is plain  # made once
+    slide = images.slide_spec(
+        fig, title="Số mũi", area="Tỉnh Nam Định", period="Tuần 37", source="Nguồn",
+        data_as_of="20/09/2021",
+    )  # fmt: skip
+    assert slide["layout"]["height"] != 300  # laid out for a slide, on a copy
+    assert fig.to_dict() == drawn().to_dict()

@@ -22,6 +22,7 @@ from dashboard import boundaries, shell, widgets
 from dashboard import format as fmt
 from dashboard import target_group as tg
 from dashboard.app_pages import coverage_due
+from dashboard.figures import base
 from dashboard.figures import coverage as figures
 from dashboard.figures.coverage_map import map_figure
 from dashboard.figures.coverage_projection import projection_table
@@ -237,7 +238,8 @@ def _map_parts(ctx, areas, measure: str, labels: dict, notes: dict):
     rank_title = ctx.t("coverage_rank_title", level=level_word)
     texts = {**labels, "title": rank_title, "footnote": [notes["short"], notes["as_of"]]}
     rank_fig = figures.ranked_figure(areas, measure, ctx.lang, texts, highlight=highlight)
-    return map_fig, figures.chart_table(areas, measure, labels), rank_fig, level_word
+    table = figures.chart_table(areas, measure, labels)
+    return base.shared(map_fig), table, base.shared(rank_fig), level_word
 
 
 def _maps(ctx, areas, measure: str, group: str, labels: dict, notes: dict) -> None:
@@ -271,7 +273,7 @@ def _trend_parts(ctx, measure: str, group: str, labels, notes):
         return None
     title = ctx.t("coverage_trend_title", measure=labels[f"coverage_{measure}"])
     texts = {**labels, "title": title, "footnote": [f"{notes['short']} · {notes['as_of']}"]}
-    fig = figures.trend_figure(trend, measure, ctx.lang, texts)
+    fig = base.shared(figures.trend_figure(trend, measure, ctx.lang, texts))
     table = figures.trend_table(trend, measure, labels, ctx.lang)
     note = None
     if figures.shows_children(trend):

@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboard import format as fmt
 from dashboard import people_due, shell, widgets
+from dashboard.figures import base
 from dashboard.figures import due as figures
 from queries import due as due_q
 
@@ -112,7 +113,7 @@ def _parts(ctx: shell.Context, intervals: due_q.DoseIntervals) -> _Parts | None:
         cards=cards,
         soon_line=line,
         area_title=ctx.t("due_by_area", level=level),
-        area_figure=figures.area_figure(areas, ctx.lang, labels),
+        area_figure=base.shared(figures.area_figure(areas, ctx.lang, labels)),
         area_table=figures.area_table(areas, labels),
         vaccine_table=figures.vaccine_table(counts, vaccines, labels),
         sources=_sources(ctx, intervals, vaccines, labels),

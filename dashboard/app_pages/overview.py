@@ -20,6 +20,7 @@ from dashboard import (
     widgets,
 )
 from dashboard import target_group as tg
+from dashboard.figures import base
 from dashboard.figures import overview as figures
 from queries import overview as overview_q
 from queries.alerts import AlertsConfigError, Thresholds, load_thresholds
@@ -156,6 +157,7 @@ def _trend_parts(ctx: shell.Context):
     fig = figures.daily_doses(
         trend, ctx.lang, {**labels, "planned": ctx.t("overview_planned_line")}
     )
+    base.shared(fig)
     return fig, figures.daily_doses_table(trend, labels), labels
 
 
@@ -208,14 +210,14 @@ def _ranking_panels(ctx: shell.Context, measure: str, group: str):
     return [
         (
             ctx.t("overview_rank_coverage", measure=measure_label, day=fmt.day(ctx.period.end)),
-            figures.coverage_ranking(df, measure, ctx.lang, in_view),
+            base.shared(figures.coverage_ranking(df, measure, ctx.lang, in_view)),
             figures.coverage_ranking_table(df, measure, cov),
             ([cov["population"], cov["people"]], [cov["coverage"]]),
             (_coverage_metric(measure),),
         ),
         (
             ctx.t("overview_rank_doses"),
-            figures.doses_ranking(df, ctx.lang, in_view, plan),
+            base.shared(figures.doses_ranking(df, ctx.lang, in_view, plan)),
             figures.doses_ranking_table(df, dos),
             ([dos["doses"], dos["planned"]], [dos["plan_achievement"]]),
             ("doses", "plan_achievement"),

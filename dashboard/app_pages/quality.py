@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import cached, shell, widgets
 from dashboard import format as fmt
 from dashboard.access import can_open
+from dashboard.figures import base
 from dashboard.figures import quality as fig
 from dashboard.texts.quality import FIELDS, KINDS, SOURCE_TABLES
 from queries import audit as audit_q
@@ -143,7 +144,7 @@ def _reconciliation_parts(ctx: shell.Context):
     numbers = [columns[c] for c in ("visit_doses", "declared_doses", "ledger_doses", "gap")]
     return (
         caption,
-        fig.reconciliation_chart(rows, ctx.lang, labels),
+        base.shared(fig.reconciliation_chart(rows, ctx.lang, labels)),
         fig.reconciliation_table(rows, columns),
         (numbers, [columns["gap_rate"]]),
     )

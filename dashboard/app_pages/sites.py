@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import boundaries, shell, widgets
 from dashboard import format as fmt
+from dashboard.figures import base
 from dashboard.figures import sites as fig
 from dashboard.state import drill_up
 from queries import sites as sites_q
@@ -227,14 +228,14 @@ def _detail_caption(ctx: shell.Context, row: pd.Series) -> str:
 def _daily(ctx: shell.Context, names: dict[str, str]):
     daily = ctx.read(sites_q.site_daily)
     table = fig.daily_table(daily, ctx.t("sites_date"), names)
-    return fig.daily_chart(daily, ctx.lang, names), table
+    return base.shared(fig.daily_chart(daily, ctx.lang, names)), table
 
 
 def _funnel(ctx: shell.Context, steps: dict[str, str]):
     funnel = ctx.read(sites_q.site_funnel)
     headers = [ctx.t(k) for k in ("sites_step", "sites_count", "sites_share")]
     table = fig.funnel_table(funnel, ctx.lang, steps, headers)
-    return fig.funnel_chart(funnel, ctx.lang, steps), table
+    return base.shared(fig.funnel_chart(funnel, ctx.lang, steps)), table
 
 
 def _detail(ctx: shell.Context) -> None:

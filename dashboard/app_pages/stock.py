@@ -15,6 +15,7 @@ from dashboard import format as fmt
 from dashboard import i18n, shell, widgets
 from dashboard.app_pages import stock_outlook
 from dashboard.figures import stock as figures
+from dashboard.figures.base import shared
 from queries import measures
 from queries import stock as stock_q
 
@@ -146,7 +147,8 @@ def _plan_parts(ctx: shell.Context, base: _Base):
         f"{labels['doses']}: {fmt.number(now['doses'], ctx.lang)} · "
         f"{widgets.label(ctx, 'plan_achievement')}: {fmt.percent(achieved, ctx.lang)}"
     )
-    return caption, figures.plan_figure(daily, ctx.lang, labels), figures.plan_table(daily, labels)
+    fig = shared(figures.plan_figure(daily, ctx.lang, labels))
+    return caption, fig, figures.plan_table(daily, labels)
 
 
 def _plan_chart(ctx: shell.Context, base: _Base) -> None:
@@ -177,7 +179,8 @@ def _waste_parts(ctx: shell.Context, base: _Base):
         vaccine=[base.vaccines.get(c, c) for c in waste["vaccine_code"]],
     )
     labels = base.labels
-    return figures.waste_figure(named, ctx.lang, labels), figures.waste_table(named, labels)
+    fig = shared(figures.waste_figure(named, ctx.lang, labels))
+    return fig, figures.waste_table(named, labels)
 
 
 def _waste_chart(ctx: shell.Context, base: _Base) -> None:
@@ -210,7 +213,8 @@ def _flow_parts(ctx: shell.Context, base: _Base):
         notes.append(ctx.t("stock_flow_not_drawn"))
     table = figures.flow_table(pairs, base.vaccines, labels)
     table = figures.as_text(table, ctx.lang, {labels["received"]: "number"})
-    return " ".join(notes), figures.flow_figure(flow, pairs, ctx.lang, labels), table
+    fig = shared(figures.flow_figure(flow, pairs, ctx.lang, labels))
+    return " ".join(notes), fig, table
 
 
 def _flow_chart(ctx: shell.Context, base: _Base) -> None:

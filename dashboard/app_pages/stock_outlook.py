@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import format as fmt
 from dashboard import shell, widgets
+from dashboard.figures import base
 from dashboard.figures import due as figures
 from dashboard.figures.stock import short_store, short_vaccine
 from queries import stockout as stockout_q
@@ -64,7 +65,7 @@ def _parts(ctx: shell.Context, vaccines: dict[str, str]):
     sites = named[(named["level"] == "facility") & named["days_left"].notna()]
     fig = None
     if not sites.empty:
-        fig = figures.stockout_figure(sites.head(SOONEST), ctx.lang, labels)
+        fig = base.shared(figures.stockout_figure(sites.head(SOONEST), ctx.lang, labels))
     return within, table, fig
 
 

@@ -117,7 +117,8 @@ def slide_spec(
     it at the top, the legend below them, and the source and data-as-of line (`source_font`
     px) at the foot.
     (A dict: a second validated figure would cost more than drawing it.)"""
-    spec = fig.to_dict() if isinstance(fig, go.Figure) else copy.deepcopy(fig)
+    # A shared figure's dict is its own (figures.base.SharedFigure): laid out on a copy.
+    spec = copy.deepcopy(fig.to_dict() if isinstance(fig, go.Figure) else fig)
     layout = spec.setdefault("layout", {})
     page_height = layout.get("height") or 0
     if page_height > TALL_FIGURE:  # a long ranking: keep every bar readable

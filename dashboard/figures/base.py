@@ -36,6 +36,25 @@ def style(fig: go.Figure, lang: str, *, height: int = 360, title: str | None = N
     return fig
 
 
+class SharedFigure(go.Figure):
+    """A figure that many runs show unchanged (a page builds it once per view and shares it):
+    its plain form (`to_dict`, what a chart sends, made by deep-copying the figure and writing
+    its arrays as bytes) is made on the first call and that same dict is returned by every
+    call. Nothing may change the figure once shared, nor the dict (copy it to change it)."""
+
+    def to_dict(self) -> dict:
+        plain = self.__dict__.get("_plain")
+        if plain is None:
+            plain = self._plain = super().to_dict()
+        return plain
+
+
+def shared(fig: go.Figure) -> go.Figure:
+    """`fig` as a `SharedFigure`: for a figure built once and shown by many runs."""
+    fig.__class__ = SharedFigure
+    return fig
+
+
 def date_axis(fig: go.Figure) -> go.Figure:
     fig.update_xaxes(tickformat="%d/%m/%Y", hoverformat="%d/%m/%Y")
     return fig
