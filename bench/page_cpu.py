@@ -2,20 +2,26 @@
 empty Streamlit script run through the same harness.
 
     .venv/bin/python bench/page_cpu.py --warehouse-url URL [--warm 5] [--pages overview ...]
-        [--query district=356] [--profile PAGE] [--top 40]
+        [--query district=356] [--breakdown] [--profile PAGE] [--top 40]
 
 The warehouse is only read. Through Streamlit's AppTest, as a province user (VAX_AUTH=off), with
 the default view (whole province, the last complete ISO week) or the view of `--query`:
 - cold: every Streamlit cache cleared, then one run of a new session (its SQL included);
-- warm: the same session run again `--warm` times (every read a cache hit); median.
-One untimed run per page first, so that module imports are not counted.
+- warm: the same session run again `--warm` times (every read a cache hit); median and least.
+One untimed run per page first, so that module imports are not counted; the script compiled once
+for every run, as the server keeps it (AppTest would compile it on every run).
 
 The time counted is CPU, not wall time (the machine is shared): the CPU time of the script
 thread over the run (`time.thread_time`, which leaves out the test harness's own polling), plus
 the CPU of serialising the run's messages to bytes as the server does before sending them
-("proto"). Ratio = the page's CPU / the CPU of an empty script's run. With `--profile PAGE`, a
-warm run of that page is profiled (cProfile on the script thread's CPU clock) and the `--top`
-functions by cumulative time are printed.
+("proto"). Ratio = the page's warm CPU / the warm CPU of an empty script's run. The last line
+multiplies one session's warm pages by 20 sessions: the work one server process does, one run
+at a time under the interpreter lock, when they all open the pages at once.
+`--breakdown`: a warm run's CPU by category (Streamlit elements by kind, cache reads, figure
+building, queries run outside caches, downloads, the shell), each call counted in the innermost
+category. `--profile PAGE`: a cProfile (on the script thread's CPU clock) of a warm run, the
+`--top` functions by cumulative and by own time. The overview is opened at "/", as a browser
+opens it ("/overview" redirects there).
 """
 
 from __future__ import annotations
