@@ -132,7 +132,7 @@ class Warehouses:
         mine = self._tmp.mktemp(key)
         for path in folder.iterdir():
             if path.suffix == ".db":
-                _copy_database(path, mine / path.name)
+                copy_database(path, mine / path.name)
         text = (folder / "result.json").read_text().replace(str(folder), str(mine))
         result = json.loads(text)
         return tuple(result) if isinstance(result, list) else result
@@ -162,7 +162,7 @@ class Warehouses:
         return self._once("empty", no_visit_warehouse)
 
 
-def _copy_database(source: Path, target: Path) -> None:
+def copy_database(source: Path, target: Path) -> None:
     """A consistent copy of a SQLite file, whatever its WAL holds (SQLite's backup API), in the
     source's journal mode."""
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
