@@ -71,4 +71,6 @@ format: test-venv
 test: test-venv postgres chromium fonts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest -n auto
+	# A module's tests share one test process, so that its module fixtures (a simulated
+	# platform, a dashboard server, a browser) are made once, not once per process.
+	$(VENV)/bin/pytest -n auto --dist loadscope
