@@ -1,5 +1,5 @@
 """Coverage of a target group by residence area (METRICS.md, "People and coverage"), from
-`mart_coverage_day` through `queries.groups`.
+`mart_coverage_group_day` through `queries.groups`.
 
 People are counted by residence commune (a district or the province is the sum of its
 communes) among the chosen target group (`all`, `18+`, `12-17`, `5-11`, `50+`, `65+`; default
