@@ -7,7 +7,7 @@ mart_coverage_day, in full and after one day of change, against reading mart_cov
 The warehouse must be of schema 7; everything is done in one transaction that is rolled back,
 so the warehouse is left as it was (a SQLite file still needs to be writable). Steps:
 - read: mart_coverage_day into memory (a full load has these rows in memory already);
-- full: the mart computed (etl.coverage_groups.group_days) and written, as a full load does;
+- full: the mart computed (etl.coverage_groups.all_rows) and written, as a full load does;
 - one day: the last day's rows taken out of both marts, then put back as an incremental load
   would (etl.coverage_groups.apply_change), with a correction moving one person's first dose
   a month back in each of `--communes` communes.
@@ -72,12 +72,7 @@ def main() -> int:
         )
         read = lap(f"read mart_coverage_day ({len(coverage):,} rows)", start)
         start = time.perf_counter()
-        communes = sorted(
-            set(coverage_groups.province_communes(conn)) & set(coverage["commune_code"])
-        )
-        rows = coverage_groups.group_days(
-            coverage, communes, coverage["date"].min(), coverage["date"].max()
-        )
+        rows = coverage_groups.all_rows(conn, coverage)
         lap(f"full: computed ({len(rows):,} rows)", start, read)
         start = time.perf_counter()
         conn.execute(schema.mart_coverage_group_day.delete())

@@ -128,8 +128,19 @@ def _coverage_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Coverage rows read back (text on PostgreSQL) as dates and integers."""
     return frame.assign(
         date=pd.to_datetime(frame["date"]),
-        **{c: pd.to_numeric(frame[c]).astype("int64") for c in ["birth_year", *NEW]},
+        **{c: frame[c].astype("int64") for c in ["birth_year", *NEW]},
     )
+
+
+def all_rows(conn: sa.Connection, coverage: pd.DataFrame) -> pd.DataFrame:
+    """The whole mart from all of mart_coverage_day's rows: every day from their first to their
+    last for every commune of the province with people."""
+    if coverage.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    dates = pd.to_datetime(coverage["date"])
+    present = pd.unique(coverage["commune_code"])
+    communes = sorted(set(province_communes(conn)).intersection(present))
+    return group_days(coverage, communes, dates.min(), dates.max())
 
 
 def rebuild(conn: sa.Connection, coverage: pd.DataFrame | None = None) -> int:
@@ -140,13 +151,8 @@ def rebuild(conn: sa.Connection, coverage: pd.DataFrame | None = None) -> int:
             read_frame(conn, f"SELECT commune_code, date, birth_year, {', '.join(NEW)} "
                        "FROM mart_coverage_day")
         )  # fmt: skip
+    rows = all_rows(conn, coverage)
     conn.execute(_TABLE.delete())
-    if coverage.empty:
-        return 0
-    dates = pd.to_datetime(coverage["date"])
-    present = pd.unique(coverage["commune_code"])
-    communes = sorted(set(province_communes(conn)).intersection(present))
-    rows = group_days(coverage, communes, dates.min(), dates.max())
     upsert(conn, _TABLE, rows)
     if conn.dialect.name == "postgresql":
         # The reads join the area table: without statistics the planner takes both for tiny.
@@ -183,9 +189,28 @@ def apply_change(conn: sa.Connection, change: pd.DataFrame) -> None:
     if last > old_last:  # every commune gains the new days
         gained = pd.Series(old_last + timedelta(days=1), index=sorted(present))
         start = pd.concat([start, gained]).groupby(level=0).min()
-    start = start[start <= last]
-    for day, codes in start.groupby(start):
-        _rewrite(conn, sorted(codes.index), pd.Timestamp(day), first, last)
+    start = start[start <= last].sort_index()
+    if len(start):
+        rows, gone = _rewrite(conn, start, first, last)
+        upsert(conn, _TABLE, rows[_to_write(rows, ours, start, last, old_last, present, gone)])
+
+
+def _to_write(rows, change, start, last, old_last, present, gone) -> np.ndarray:
+    """Which of the rows `_rewrite` made are to be written: those the change moves (group_days
+    is a sum, so what the change does to a row is group_days of the change alone), the new
+    days, and every day of a commune new to the mart; none of a commune left without people."""
+    moved = pd.concat(
+        [
+            group_days(change, sorted(of_day.index), day, last)
+            for day, of_day in start.groupby(start)
+        ]
+    )
+    code = rows["commune_code"]
+    return (
+        (moved[COUNTS] != 0).any(axis=1).to_numpy()
+        | (rows["date"] > old_last).to_numpy()
+        | ~code.isin(present).to_numpy()
+    ) & ~code.isin(gone).to_numpy()
 
 
 def _new_span(
@@ -202,56 +227,53 @@ def _new_span(
     return min(first, dates.min()), max(last, dates.max())
 
 
-def _rewrite(
-    conn: sa.Connection,
-    communes: list[str],
-    start: pd.Timestamp,
-    first: pd.Timestamp,
-    last: pd.Timestamp,
-) -> None:
-    """The rows of `communes` from `start` to `last` again (group_days); a commune left
-    without people loses all its rows."""
-    create_temp_table(conn, "touched_cg", {"commune_code": "TEXT"})
-    add_keys_frame(conn, "touched_cg", pd.DataFrame({"commune_code": communes}))
+def _rewrite(conn: sa.Connection, start: pd.Series, first, last) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of each commune of `start` (commune code -> day) from its day to `last` again
+    (group_days: by day of `start`, then commune), to write over the rows they had (the mart
+    is dense: the same keys, and the new days); and the communes left without people, whose
+    rows are deleted."""
     before = start - timedelta(days=1)
-    starting, before_start = {"start": start.date()}, {"before": before.date()}
-    of_communes = "FROM touched_cg t CROSS JOIN {} m WHERE m.commune_code = t.commune_code "
+    # How a commune's days start: 0 from nothing (the first day), 1 from its mart rows of the
+    # day before (in the same year as every day rewritten), 2 from its coverage rows before.
+    mode = np.where(start <= first, 0, np.where(before.dt.year == last.year, 1, 2))
+    keys = pd.DataFrame({"commune_code": start.index, "start_date": start.dt.strftime("%Y-%m-%d"),
+                         "before_date": before.dt.strftime("%Y-%m-%d"), "mode": mode})  # fmt: skip
+    create_temp_table(conn, "touched_cg", {"commune_code": "TEXT", "start_date": "DATE",
+                                           "before_date": "DATE", "mode": "INTEGER"})  # fmt: skip
+    add_keys_frame(conn, "touched_cg", keys)
+    of_touched = "FROM touched_cg t CROSS JOIN {} m WHERE m.commune_code = t.commune_code AND "
+    new = ", ".join(f"m.{c}" for c in NEW)
     coverage = _coverage_frame(
-        read_frame(
-            conn,
-            f"SELECT m.commune_code, m.date, m.birth_year, {', '.join(f'm.{c}' for c in NEW)} "
-            + of_communes.format("mart_coverage_day")
-            + "AND m.date >= :start",
-            starting,
-        )
-    )
-    opening = None
-    if start > first and before.year == last.year:
+        read_frame(conn, f"SELECT m.commune_code, m.date, m.birth_year, {new} "
+                   + of_touched.format("mart_coverage_day") + "m.date >= t.start_date")
+    )  # fmt: skip
+    opening = pd.DataFrame(columns=["commune_code", "target_group", *COUNTS])
+    if (mode == 1).any():
+        groups = ", ".join(f"'{g}'" for g in _GROUPS)  # every group: a seek of the key each
         opening = read_frame(
-            conn,
-            f"SELECT m.commune_code, m.target_group, {', '.join(f'm.{c}' for c in COUNTS)} "
-            + of_communes.format("mart_coverage_group_day")
-            + "AND m.date = :before",
-            before_start,
-        )
-    elif start > first:
+            conn, f"SELECT m.commune_code, m.target_group, {', '.join(f'm.{c}' for c in COUNTS)} "
+            + of_touched.format("mart_coverage_group_day")
+            + f"t.mode = 1 AND m.target_group IN ({groups}) AND m.date = t.before_date",
+        )  # fmt: skip
+    if (mode == 2).any():
         earlier = read_frame(
-            conn,
-            "SELECT m.commune_code, m.birth_year, "
-            + ", ".join(f"SUM(m.{c}) AS {c}" for c in NEW)
-            + " "
-            + of_communes.format("mart_coverage_day")
-            + "AND m.date < :start GROUP BY m.commune_code, m.birth_year",
-            starting,
-        )
-        earlier = _coverage_frame(earlier.assign(date=before))
-        coverage = pd.concat([coverage, earlier], ignore_index=True)
-    rows = group_days(coverage, communes, start, last, opening)
+            conn, "SELECT m.commune_code, m.birth_year, "
+            + ", ".join(f"SUM(m.{c}) AS {c}" for c in NEW) + " "
+            + of_touched.format("mart_coverage_day")
+            + "t.mode = 2 AND m.date < t.start_date GROUP BY m.commune_code, m.birth_year",
+        )  # fmt: skip
+        earlier = earlier.assign(date=earlier["commune_code"].map(before))
+        coverage = pd.concat([coverage, _coverage_frame(earlier)], ignore_index=True)
+    parts = []  # in the order of `start`'s days, then of the communes
+    for day, of_day in start.groupby(start):
+        communes = sorted(of_day.index)
+        rows = coverage[coverage["commune_code"].isin(communes)]
+        starting = opening[opening["commune_code"].isin(communes)]
+        first_mode = mode[start.index.get_loc(communes[0])]
+        parts.append(group_days(rows, communes, day, last, starting if first_mode == 1 else None))
+    rows = pd.concat(parts, ignore_index=True)
     at_last = rows[(rows["date"] == last) & (rows["target_group"] == "all")]
     gone = at_last.loc[at_last["people_1plus"] == 0, "commune_code"].tolist()
-    conn.execute(
-        _TABLE.delete().where(_TABLE.c.commune_code.in_(communes), _TABLE.c.date >= start.date())
-    )
     if gone:
         conn.execute(_TABLE.delete().where(_TABLE.c.commune_code.in_(gone)))
-    upsert(conn, _TABLE, rows[~rows["commune_code"].isin(gone)])
+    return rows, gone

@@ -220,7 +220,10 @@ def test_incremental_loads_leave_the_mart_as_a_full_rebuild(factory, monkeypatch
         return rebuild(*args, **kw)
 
     def counted_group_days(coverage, communes, first, last, opening=None):
-        calls["opening" if opening is not None else "earlier"] += 1
+        if opening is not None:
+            calls["opening"] += 1
+        if (pd.to_datetime(coverage["date"]) < pd.Timestamp(first)).any():
+            calls["earlier"] += 1  # started from the coverage rows before the first day
         return group_days(coverage, communes, first, last, opening)
 
     monkeypatch.setattr(coverage_groups, "rebuild", counted_rebuild)
