@@ -4,11 +4,12 @@ the province, cumulated from mart_coverage_day (what a row holds: warehouse/sche
 `group_days` is the mart's one definition: the rows of some communes over consecutive days from
 their coverage rows. A full load passes it every coverage row. An incremental one passes it
 each changed commune from its first changed day to the last day (every commune from the new
-days when the last day moves forward) and rewrites those rows only; what the commune had
-before that day comes either from its coverage rows before it, summed by birth year, or, when
-every day rewritten is in the year of the day before, from its mart rows of that day (within a
-year a group keeps its birth years: its people on D are those of the day before plus its new
-people since). A load that moves the first day, or rewrites the area table, builds it all.
+days when the last day moves forward), and writes of those rows the ones the change moves and
+the new ones. What a commune had before its first day rewritten comes from its coverage rows
+before that day, summed by birth year, or, when every day rewritten is in the year of the day
+before, from its mart rows of that day (within a year a group keeps its birth years: its
+people on D are those of the day before plus its new people since). A load that moves the
+first day, or rewrites the area table, builds it all.
 """
 
 from __future__ import annotations
