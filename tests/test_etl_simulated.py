@@ -83,6 +83,7 @@ def test_the_marts_computed_from_a_full_loads_frames_equal_those_from_rows_read_
         schema.mart_screening_day,
         schema.mart_certificate_day,
         schema.mart_coverage_day,
+        schema.mart_coverage_group_day,
         schema.person_wait,
         schema.mart_wait,
     ]
