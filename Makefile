@@ -68,7 +68,9 @@ format: test-venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# A module's tests share one test process (--dist loadscope), so that its module fixtures (a
+# simulated platform, a dashboard server, a browser) are made once, not once per process.
 test: test-venv postgres chromium fonts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest -n auto
+	$(VENV)/bin/pytest -n auto --dist loadscope

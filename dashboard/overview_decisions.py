@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import format as fmt
 from dashboard import shell, widgets
+from dashboard.stockout_words import when_out
 from queries import decisions as decisions_q
 from queries import expiry as expiry_q
 from queries.alerts import Thresholds
@@ -28,11 +29,7 @@ def _item(ctx: shell.Context, line: str, page: str, code: str | None, label: str
 
 
 def _stockout_line(ctx: shell.Context, row: dict) -> str:
-    days = row["days_left"]
-    if days > 0:
-        when = ctx.t("decisions_out_in", days=fmt.number(days, ctx.lang, 0))
-    else:  # nothing left, or less than a whole day's use
-        when = ctx.t("decisions_out_now" if row["available"] <= 0 else "decisions_out_today")
+    when = when_out(row["days_left"], row["available"], ctx.lang)
     return ctx.t(
         "decisions_stockout",
         site=ctx.scope_name(row["facility_id"]),

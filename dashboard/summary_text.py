@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from dashboard import format as fmt
 from dashboard.i18n import text
+from dashboard.stockout_words import when_out
 from queries.summary import Fact
 
 
@@ -114,11 +115,7 @@ def _stockouts(v: dict, lang: str) -> str:
     first = v["first"]
     if first is None:
         return _t("summary_stockouts_none", lang, within=within)
-    days = first["days_left"]
-    if days > 0:
-        when = _t("summary_out_in", lang, days=_n(days, lang, 0))
-    else:  # nothing left, or less than a whole day's use
-        when = _t("summary_out_now" if first["available"] <= 0 else "summary_out_today", lang)
+    when = when_out(first["days_left"], first["available"], lang, "summary")
     return _t(
         "summary_stockouts",
         lang,

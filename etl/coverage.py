@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
+from etl import coverage_groups
 from etl.arrowutil import IntIndex, arrow_strings, contiguous, positions
 from etl.load import upsert
 from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
@@ -203,13 +204,14 @@ def refresh_people(
     milestones: pd.DataFrame | None = None,
     coverage: pd.DataFrame | None = None,
 ) -> int:
-    """Recompute person_vax and mart_coverage_day for the affected persons (everyone when
-    `full`). Returns the person rows written.
+    """Recompute person_vax, mart_coverage_day and mart_coverage_group_day for the affected
+    persons (everyone when `full`). Returns the person rows written.
 
     A full rebuild may be given everyone's `milestones` and their `coverage_rows`, computed from
     the frames of the load. An incremental one takes the affected persons' milestones out of
     the coverage mart as they were and puts them back as they are now: coverage_rows, the one
-    definition of the mart, of the new milestones less that of the old ones."""
+    definition of the mart, of the new milestones less that of the old ones; the group mart
+    then follows that change (etl/coverage_groups.py)."""
     if full:
         if milestones is None:
             milestones = milestones_of(*_read_inputs(conn, True))
@@ -218,6 +220,7 @@ def refresh_people(
         conn.execute(schema.mart_coverage_day.delete())
         rows = coverage_rows(milestones) if coverage is None else coverage
         upsert(conn, schema.mart_coverage_day, rows)
+        coverage_groups.rebuild(conn, rows)
         return len(milestones)
     if conn.exec_driver_sql("SELECT 1 FROM affected_person LIMIT 1").first() is None:
         return 0  # nobody's milestones can have changed
@@ -235,7 +238,9 @@ def refresh_people(
         "DELETE FROM person_vax WHERE person_key IN (SELECT person_key FROM affected_person)"
     )
     upsert(conn, schema.person_vax, after)
-    _add_to_coverage_mart(conn, _coverage_change(coverage_rows(before), coverage_rows(after)))
+    change = _coverage_change(coverage_rows(before), coverage_rows(after))
+    _add_to_coverage_mart(conn, change)
+    coverage_groups.apply_change(conn, change)
     return len(after)
 
 

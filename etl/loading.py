@@ -100,13 +100,14 @@ class Load:
         )
         result = RunResult(run_id=run_id, status="running", high_water=None, seconds=0)
         self.result = result
-        setup.refresh_reference(conn)
+        reference_rewritten = setup.refresh_reference(conn)
         for index in setup.add_missing_indexes(conn):
             self.progress(f"index {index} created (added by this version)")
         watermarks = read_watermarks(conn)
         self.visits_before = not _empty(conn, schema.visit)
         full = not watermarks or not self.visits_before
         self.strategy = strategy = (Full if full else Incremental)(conn, result)
+        strategy.reference_rewritten = reference_rewritten
         self.open_reject_tables = rejects.tables_with_open_rejects(conn)
         self._load_known()
         create_key_tables(conn)

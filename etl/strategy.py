@@ -19,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 import settings
-from etl import marts, touched
+from etl import coverage_groups, marts, touched
 from etl.coverage import coverage_rows, milestones_from_frames, refresh_people
 from etl.due import refresh_waits, waits_from_frames
 from etl.marts_memory import facility_day_marts
@@ -40,6 +40,8 @@ class Incremental:
         self.result = result
         # A changed vaccine (its primary series length) can change anyone's milestones.
         self.full_coverage = False
+        # Area or target-group definitions rewritten by this load: the group mart is made again.
+        self.reference_rewritten = False
         if conn.dialect.name == "postgresql" and not self.full:
             _analyze_tables_never_analyzed(conn)
 
@@ -86,6 +88,8 @@ class Incremental:
         steps["marts"] = time.perf_counter() - step
         step = time.perf_counter()
         persons = refresh_people(conn, self.full_coverage)
+        if self.reference_rewritten and not self.full_coverage:
+            coverage_groups.rebuild(conn)
         steps["coverage"] = time.perf_counter() - step
         step = time.perf_counter()
         refresh_waits(conn, self.full_coverage)
@@ -106,6 +110,7 @@ READ_BY_KEY = (
     "person_wait",
     "mart_certificate_day",
     "mart_coverage_day",
+    "mart_coverage_group_day",
 )
 
 

@@ -1,5 +1,5 @@
 """Coverage of a target group by residence area (METRICS.md, "People and coverage"), from
-`mart_coverage_day` through `queries.groups`.
+`mart_coverage_group_day` through `queries.groups`.
 
 People are counted by residence commune (a district or the province is the sum of its
 communes) among the chosen target group (`all`, `18+`, `12-17`, `5-11`, `50+`, `65+`; default
@@ -157,17 +157,17 @@ def coverage_summary(
     df["drop_out"] = measures.drop_out(df["people_1plus"], df["people_full"])
     df["outside_residents"] = 0
     if view.area_level == "province":
-        for i, day in enumerate((before, period.end)):
-            df.loc[i, "outside_residents"] = int(
-                conn.execute(
-                    sa.text(
-                        "SELECT COALESCE(SUM(new_1plus), 0) FROM mart_coverage_day m "
-                        "WHERE m.date <= :day AND NOT EXISTS (SELECT 1 FROM area a "
-                        "WHERE a.area_code = m.commune_code AND a.area_level = 'commune')"
-                    ),
-                    {"day": day},
-                ).scalar()
-            )
+        # Both days in one pass (people living outside the province are in no group mart).
+        outside = conn.execute(
+            sa.text(
+                "SELECT COALESCE(SUM(CASE WHEN m.date <= :before THEN m.new_1plus ELSE 0 END), "
+                "0), COALESCE(SUM(m.new_1plus), 0) FROM mart_coverage_day m "
+                "WHERE m.date <= :end AND NOT EXISTS (SELECT 1 FROM area a "
+                "WHERE a.area_code = m.commune_code AND a.area_level = 'commune')"
+            ),
+            {"before": before, "end": period.end},
+        ).one()
+        df["outside_residents"] = [int(outside[0]), int(outside[1])]
     columns = ["area_code", "area_level", "as_of", *PEOPLE, groups.UNKNOWN, *DENOMINATOR,
                *COVERAGE, *ABOVE, "drop_out", "outside_residents"]  # fmt: skip
     return df[columns]
@@ -190,14 +190,7 @@ def coverage_trend(
     where, params = _area_filter(view.area_code, view.area_level)
     columns = ["date", "area_code", "name", "role", *PEOPLE, groups.UNKNOWN, *DENOMINATOR,
                *COVERAGE, *ABOVE]  # fmt: skip
-    first = conn.execute(
-        sa.text(
-            "SELECT MIN(m.date) FROM mart_coverage_day m JOIN area a "
-            "ON a.area_code = m.commune_code AND a.area_level = 'commune' "
-            f"WHERE m.date <= :end AND {where}"
-        ),
-        {**params, "end": period.end},
-    ).scalar()
+    first = groups.first_day(conn, where, params, period.end)
     if first is None:
         return pd.DataFrame(columns=columns)
     days = pd.date_range(pd.Timestamp(first).normalize(), pd.Timestamp(period.end), freq="D")

@@ -1,12 +1,15 @@
 """People and population of a target group (METRICS.md, "People and coverage"), the one place
-every coverage figure (coverage page, overview, exports) counts them.
+every coverage figure (coverage page, overview, exports, allocation) counts them.
 
-`mart_coverage_day` holds the people reaching each milestone by residence commune, day and birth
-year. As of a day D a group holds the people whose birth year puts them in it in the year of D
-(warehouse.target_groups), so a count over several years takes, for each day, the cumulative
-sum of the birth years of that day's year: in SQL one sum per measure, group and year, and in
-pandas the running total of the column of each day's year. People without a valid birth year
-are counted in `all` only, and their number (with >= 1 dose) comes with every count.
+As of a day D a group holds the people whose birth year puts them in it in the year of D
+(warehouse.target_groups); people without a valid birth year are counted in `all` only, and
+their number (with >= 1 dose) comes with every count. `mart_coverage_group_day` holds those
+counts by residence commune, day and group (built by etl/coverage_groups.py from
+mart_coverage_day), every day from the first to the last day of the data, so a count as of
+D sums the rows of D: a day before the first is zero, a day after the last takes the last
+day's rows while in its year. What the mart cannot answer (a day of a later year than its last
+day, or a warehouse without it) is counted by scanning mart_coverage_day (queries.groups_scan,
+the reference the mart is checked against).
 
 The denominator of a group on D is its estimated population in the year of D (`population`).
 """
@@ -15,54 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from warehouse.target_groups import (
-    DEFAULT_GROUP,
-    GROUPS,
-    birth_years,
-    check_group,
-    valid_birth_years,
-)
+from queries import groups_scan
+from warehouse.coverage_days import day_span
+from warehouse.target_groups import DEFAULT_GROUP, GROUPS, check_group
 
-MEASURES = ("1plus", "full", "boosted")
-PEOPLE = [f"people_{m}" for m in MEASURES]
-UNKNOWN = "unknown_birth_year"  # people with >= 1 dose and no valid birth year
+MEASURES = groups_scan.MEASURES
+PEOPLE = groups_scan.PEOPLE
+UNKNOWN = groups_scan.UNKNOWN  # people with >= 1 dose and no valid birth year
+COUNTS = [*PEOPLE, UNKNOWN]
+COLUMNS = groups_scan.COLUMNS
 POPULATION_COLUMNS = ["population", "source", "source_year", "method"]
-
-
-def _condition(group: str, year: int) -> str | None:
-    """SQL condition on `m.birth_year` for a group in a year (None: everyone). The bounds are
-    integers computed here, never user text."""
-    years = birth_years(group, year)
-    return None if years is None else f"m.birth_year BETWEEN {int(years[0])} AND {int(years[1])}"
-
-
-def _sums(groups: Sequence[str], years: Sequence[int]) -> tuple[list[str], dict[str, tuple]]:
-    """The SELECT sums and what each alias stands for: (measure, group, year) or
-    (UNKNOWN, year)."""
-    select, meaning = [], {}
-    for group in groups:
-        for year in years:
-            cond = _condition(group, year)
-            for m in MEASURES:
-                alias = f"c{len(meaning)}"
-                value = (
-                    f"m.new_{m}" if cond is None else f"CASE WHEN {cond} THEN m.new_{m} ELSE 0 END"
-                )
-                select.append(f"SUM({value}) AS {alias}")
-                meaning[alias] = (m, group, year)
-    for year in years:
-        alias = f"c{len(meaning)}"
-        first, last = valid_birth_years(year)
-        select.append(
-            f"SUM(CASE WHEN m.birth_year BETWEEN {first} AND {last} THEN 0 ELSE m.new_1plus END) "
-            f"AS {alias}"
-        )
-        meaning[alias] = (UNKNOWN, year)
-    return select, meaning
 
 
 def people(
@@ -86,58 +54,89 @@ def people(
     for group in groups:
         check_group(group)
     dates = pd.DatetimeIndex(pd.to_datetime(list(days))).normalize().unique().sort_values()
-    columns = ["area_code", "date", "target_group", *PEOPLE, UNKNOWN]
     if dates.empty or not groups:
-        return pd.DataFrame(columns=columns)
-    years = sorted({d.year for d in dates})
-    select, meaning = _sums(groups, years)
-    key_select = f"{key} AS area_code, " if key else ""
-    key_group = f", {key}" if key else ""
-    daily = pd.read_sql_query(
+        return pd.DataFrame(columns=COLUMNS)
+    span = day_span(conn)
+    if span is None or (dates[-1].date() > span[1] and dates[-1].year != span[1].year):
+        return groups_scan.people(conn, where, params, key, groups, dates, areas)
+    first, last = pd.Timestamp(span[0]), pd.Timestamp(span[1])
+    # The mart's day answering each day: itself, or the last day for a day after it (a day
+    # before the first has no row: zero).
+    answer = pd.DatetimeIndex([min(day, last) for day in dates])
+    read = sorted({day for day in answer if day >= first})
+    listed = key is not None and areas is None
+    asked = groups if not listed or "all" in groups else [*groups, "all"]
+    counts = _read(conn, where, params, key, asked, read)
+    if key is None:
+        codes = [""]
+    elif areas is not None:
+        codes = list(areas)
+    else:  # the areas with anyone vaccinated by the last day asked
+        rows = counts.reset_index()
+        rows = rows[(rows["target_group"] == "all") & (rows["date"] == answer[-1])]
+        codes = sorted(rows.loc[rows["people_1plus"] > 0, "area_code"])
+    if not codes:
+        return pd.DataFrame(columns=COLUMNS)
+    index = pd.MultiIndex.from_product(
+        [groups, codes, range(len(dates))], names=["target_group", "area_code", "day"]
+    )
+    g, c, d = (index.get_level_values(i).to_numpy() for i in range(3))
+    wanted = pd.MultiIndex.from_arrays([g, c, answer[d]], names=counts.index.names)
+    values = counts.reindex(wanted, fill_value=0).to_numpy(dtype="int64")
+    out = pd.DataFrame({"area_code": c.astype(object), "date": dates[d],
+                        "target_group": g.astype(object)})  # fmt: skip
+    out[COUNTS] = values
+    return out[COLUMNS]
+
+
+def _read(
+    conn: sa.Connection, where: str, params: dict, key: str | None, groups: list[str], days: list
+) -> pd.DataFrame:
+    """Sums of the mart's rows of `days` and `groups` over the communes of each area: indexed by
+    target_group, area_code ("" without `key`) and date."""
+    index = ["target_group", "area_code", "date"]
+    if not days:
+        return pd.DataFrame(columns=[*index, *COUNTS]).set_index(index)
+    marks = {f"cg_g{i}": group for i, group in enumerate(groups)}
+    if len(days) > 2 and (days[-1] - days[0]).days == len(days) - 1:
+        marks.update(cg_first=days[0].date(), cg_last=days[-1].date())
+        on_days = "g.date BETWEEN :cg_first AND :cg_last"
+    else:
+        marks.update({f"cg_d{i}": day.date() for i, day in enumerate(days)})
+        on_days = f"g.date IN ({', '.join(f':cg_d{i}' for i in range(len(days)))})"
+    in_groups = ", ".join(f":cg_g{i}" for i in range(len(groups)))
+    df = pd.read_sql_query(
         sa.text(
-            f"SELECT m.date, {key_select}{', '.join(select)} FROM mart_coverage_day m "
-            "JOIN area a ON a.area_code = m.commune_code AND a.area_level = 'commune' "
-            f"WHERE m.date <= :end AND {where} GROUP BY m.date{key_group}"
+            f"SELECT {f'{key} AS area_code, ' if key else ''}g.date, g.target_group, "
+            + ", ".join(f"SUM(g.{c}) AS {c}" for c in COUNTS)
+            + " FROM mart_coverage_group_day g JOIN area a ON a.area_code = g.commune_code "
+            f"AND a.area_level = 'commune' WHERE {on_days} AND g.target_group IN ({in_groups}) "
+            f"AND {where} GROUP BY g.date, g.target_group{f', {key}' if key else ''}"
         ),
         conn,
-        params={**params, "end": dates[-1].date()},
+        params={**params, **marks},
     )
     if not key:
-        daily["area_code"] = ""
-    daily["date"] = pd.to_datetime(daily["date"]).dt.normalize()
-    codes = list(areas) if areas is not None else sorted(daily["area_code"].dropna().unique())
-    if not key:
-        codes = [""]
-    if not codes:
-        return pd.DataFrame(columns=columns)
-    start = min(daily["date"].min(), dates[0]) if len(daily) else dates[0]
-    grid = pd.date_range(start, dates[-1], freq="D")
-    aliases = list(meaning)
-    values = daily[aliases].fillna(0).astype("int64")
-    frame = pd.concat([daily[["area_code", "date"]], values], axis=1)
-    frame = frame.groupby(["area_code", "date"])[aliases].sum()
-    index = pd.MultiIndex.from_product([codes, grid], names=["area_code", "date"])
-    cum = frame.reindex(index, fill_value=0).groupby(level=0, sort=False).cumsum()
-    cum = cum[cum.index.get_level_values("date").isin(dates)]
-    day_year = cum.index.get_level_values("date").year.to_numpy()
-    by_year = {v: k for k, v in meaning.items()}
-    parts = []
-    base = cum.index.to_frame(index=False)
-    unknown = np.zeros(len(cum), dtype="int64")
-    for year in years:
-        mask = day_year == year
-        unknown[mask] = cum[by_year[(UNKNOWN, year)]].to_numpy()[mask]
-    for group in groups:
-        part = base.assign(target_group=group)
-        for m, col in zip(MEASURES, PEOPLE, strict=True):
-            out = np.zeros(len(cum), dtype="int64")
-            for year in years:
-                mask = day_year == year
-                out[mask] = cum[by_year[(m, group, year)]].to_numpy()[mask]
-            part[col] = out
-        part[UNKNOWN] = unknown
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)[columns]
+        df["area_code"] = ""
+    df["date"] = pd.to_datetime(df["date"]).dt.normalize()
+    return df.set_index(index)[COUNTS]
+
+
+def first_day(conn: sa.Connection, where: str, params: dict, end) -> object | None:
+    """The first day anyone living in the communes `where` selects had a dose, up to `end`
+    (None: nobody by then): the first day with people in `all` (a person's first milestone
+    is their first dose)."""
+    if day_span(conn) is None:
+        return groups_scan.first_day(conn, where, params, end)
+    return conn.execute(
+        sa.text(
+            "SELECT MIN(g.date) FROM mart_coverage_group_day g JOIN area a "
+            "ON a.area_code = g.commune_code AND a.area_level = 'commune' "
+            "WHERE g.target_group = 'all' AND g.people_1plus > 0 AND g.date <= :cg_end "
+            f"AND {where}"
+        ),
+        {**params, "cg_end": end},
+    ).scalar()
 
 
 def population(
@@ -186,6 +185,7 @@ __all__ = [
     "MEASURES",
     "PEOPLE",
     "UNKNOWN",
+    "first_day",
     "people",
     "population",
     "with_population",

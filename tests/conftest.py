@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +51,29 @@ class DatabaseFactory:
         self._pg_names.append(name)
         base = sa.engine.make_url(PG_ADMIN_URL)
         return base.set(database=name).render_as_string(hide_password=False)
+
+    def copy_of(self, url: str, label: str = "db") -> str:
+        """A new database of this dialect holding what the database at `url` (of the same
+        dialect, made by a factory) holds: a SQLite backup, or a PostgreSQL database made
+        from it as a template (nobody may be connected to it)."""
+        if self.dialect == "sqlite":
+            copy = self.new_url(label)
+            source = sqlite3.connect(sa.make_url(url).database)
+            target = sqlite3.connect(sa.make_url(copy).database)
+            try:
+                source.backup(target)
+                mode = source.execute("PRAGMA journal_mode").fetchone()[0]
+                target.execute(f"PRAGMA journal_mode={mode}")
+            finally:
+                source.close()
+                target.close()
+            return copy
+        name = f"vax_{label}_{uuid.uuid4().hex[:10]}"
+        template = sa.make_url(url).database
+        with _pg_admin().connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        self._pg_names.append(name)
+        return sa.make_url(url).set(database=name).render_as_string(hide_password=False)
 
     def drop_all(self) -> None:
         if not self._pg_names:

@@ -3,9 +3,14 @@ shared small warehouses, and opening a page through AppTest."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -88,16 +93,50 @@ def no_visit_warehouse(tmp: Path) -> str:
 
 class Warehouses:
     """Builds each kind of test warehouse once and hands out its URL (see the `warehouses`
-    fixture). A variant of the tiny platform is named, and its rows edited by `edit`."""
+    fixture). A variant of the tiny platform is named, and its rows edited by `edit`.
+
+    Under pytest-xdist the test processes share one build of each kind: the first process to
+    ask builds it under a file lock in the run's common temporary folder, and every process
+    (the builder too) reads its own copy of the files, so no process sees another's writes."""
 
     def __init__(self, tmp_factory) -> None:
         self._tmp = tmp_factory
         self._built: dict[str, object] = {}
+        base = tmp_factory.getbasetemp()
+        self._shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / (
+            "shared-warehouses"
+        )
+        self._shared.mkdir(exist_ok=True)
 
     def _once(self, key: str, build):
         if key not in self._built:
-            self._built[key] = build(self._tmp.mktemp(key))
+            self._built[key] = self._copy(key, self._build_shared(key, build))
         return self._built[key]
+
+    def _build_shared(self, key: str, build) -> Path:
+        """The folder of the one build of `key`, built by whichever process asks first."""
+        folder = self._shared / key
+        with (self._shared / f"{key}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if not (folder / "result.json").exists():
+                    shutil.rmtree(folder, ignore_errors=True)
+                    folder.mkdir()
+                    result = build(folder)
+                    (folder / "result.json").write_text(json.dumps(result))
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return folder
+
+    def _copy(self, key: str, folder: Path):
+        """This process's copy of the build in `folder`, with its URLs pointing at the copy."""
+        mine = self._tmp.mktemp(key)
+        for path in folder.iterdir():
+            if path.suffix == ".db":
+                copy_database(path, mine / path.name)
+        text = (folder / "result.json").read_text().replace(str(folder), str(mine))
+        result = json.loads(text)
+        return tuple(result) if isinstance(result, list) else result
 
     def tiny_with_platform(self, variant: str = "tiny", edit=None) -> tuple[str, str]:
         """(platform url, warehouse url): the tiny hand-made platform (tests/platform_builder.py),
@@ -122,6 +161,15 @@ class Warehouses:
 
     def empty(self) -> str:
         return self._once("empty", no_visit_warehouse)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite file, whatever its WAL holds (SQLite's backup API), in the
+    source's journal mode."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+        mode = src.execute("PRAGMA journal_mode").fetchone()[0]
+        dst.execute(f"PRAGMA journal_mode={mode}")
 
 
 def open_page(page: str, monkeypatch, url: str, **params: str) -> AppTest:

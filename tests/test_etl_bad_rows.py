@@ -6,10 +6,13 @@ hold (text in a timestamp, integer or boolean column) come from a SQLite platfor
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from conftest import DatabaseFactory
+from page_support import copy_database
 from platform_builder import (
     create_platform,
     insert_rows,
@@ -165,15 +168,52 @@ CASES = {
 }
 
 
+@pytest.fixture(scope="module")
+def loaded_tiny(tmp_path_factory, pg_available):
+    """(platform, warehouse, snapshot) of the tiny platform and its first load, made once per
+    warehouse dialect and platform kind in this module, for the cases to copy."""
+    factories: dict[str, DatabaseFactory] = {}
+    built: dict[tuple[str, bool], tuple[str, str, dict]] = {}
+
+    def get(dialect: str, sqlite_platform: bool) -> tuple[str, str, dict]:
+        if (dialect, sqlite_platform) not in built:
+            if dialect not in factories:
+                factories[dialect] = DatabaseFactory(dialect, tmp_path_factory.mktemp(dialect))
+            made = factories[dialect]
+            platform = (
+                f"sqlite:///{made.tmp_path / 'platform.db'}"
+                if sqlite_platform
+                else made.new_url("pf")
+            )
+            create_platform(platform, tiny_platform_rows())
+            warehouse = made.new_url("wh")
+            load(platform, warehouse)
+            built[dialect, sqlite_platform] = (
+                platform,
+                warehouse,
+                without_rejects(snapshot(warehouse)),
+            )
+        return built[dialect, sqlite_platform]
+
+    yield get
+    for made in factories.values():
+        made.drop_all()
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_a_bad_value_is_rejected_and_never_replaces_the_loaded_row(dbs, tmp_path, case):
+def test_a_bad_value_is_rejected_and_never_replaces_the_loaded_row(
+    dbs, tmp_path, loaded_tiny, case
+):
     table, key, loaded_key, bad, reason, sqlite_only = CASES[case]
-    platform = f"sqlite:///{tmp_path / 'platform.db'}" if sqlite_only else dbs.new_url("pf")
+    # The tiny platform and its first load, copied.
+    first_platform, first_warehouse, before = loaded_tiny(dbs.dialect, sqlite_only)
+    if sqlite_only:
+        platform = f"sqlite:///{tmp_path / 'platform.db'}"
+        copy_database(Path(sa.make_url(first_platform).database), tmp_path / "platform.db")
+    else:
+        platform = dbs.copy_of(first_platform, "pf")
+    warehouse = dbs.copy_of(first_warehouse, "wh")
     rows = tiny_platform_rows()
-    create_platform(platform, rows)
-    warehouse = dbs.new_url("wh")
-    load(platform, warehouse)
-    before = without_rejects(snapshot(warehouse))
     # The loaded row corrected into a bad one, and a new row bad from the start.
     template = next(r for r in rows[table] if r[key] == loaded_key)
     insert_rows(platform, table, [dict(template, **{key: "NEW1"}, updated_at=LATER)])

@@ -431,6 +431,7 @@ def test_page_with_no_people_in_the_marts_says_so(monkeypatch, tiny, tmp_path):
     engine = sa.create_engine(f"sqlite:///{copy}")
     with engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM mart_coverage_day"))
+        conn.execute(sa.text("DELETE FROM mart_coverage_group_day"))
     engine.dispose()
     at = open_page(monkeypatch, f"sqlite:///{copy}", week=WEEK, district="359")
     infos = " ".join(i.value for i in at.info)

@@ -16,6 +16,7 @@ from warehouse.schema_marts import (
     mart_aefi_day,
     mart_certificate_day,
     mart_coverage_day,
+    mart_coverage_group_day,
     mart_dose_day,
     mart_plan_day,
     mart_screening_day,
@@ -26,7 +27,7 @@ from warehouse.schema_marts import (
     mart_wait,
 )
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 # --- reference dimensions ------------------------------------------------------------------
 area = sa.Table(
@@ -361,5 +362,6 @@ MART_TABLES = (
     mart_stock_waste_day,
     mart_transfer_day,
     mart_coverage_day,
+    mart_coverage_group_day,
     mart_wait,
 )

@@ -145,6 +145,30 @@ mart_coverage_day = sa.Table(
     _col("new_boosted", I, nullable=False),
 )
 
+# Each target group's people as of each day, by residence commune: mart_coverage_day cumulated,
+# a group's people on day D being those whose birth year puts them in it in the year of D
+# (warehouse/target_groups.py), as queries.groups counts them. Dense: a row for every day from
+# mart_coverage_day's first day to its last for every commune of the province (the area table)
+# with people, so that a count as of a day reads that day's rows. People living outside the
+# province are in no area's count and stay in mart_coverage_day only. Built by
+# etl/coverage_groups.py.
+mart_coverage_group_day = sa.Table(
+    "mart_coverage_group_day",
+    metadata,
+    # Reads join the communes of an area (and an incremental load rewrites a commune's days):
+    # by commune first, then group and day. On SQLite the rows are stored in that order.
+    _col("commune_code", T, pk=True),
+    _col("target_group", T, pk=True),  # all, 18+, 12-17, 5-11, 50+, 65+
+    _col("date", D, pk=True),
+    _col("people_1plus", I, nullable=False),
+    _col("people_full", I, nullable=False),
+    _col("people_boosted", I, nullable=False),
+    _col("unknown_birth_year", I, nullable=False),  # >= 1 dose, no valid birth year (any group)
+    # Reads by day and group; the first and last day (warehouse/coverage_days.py).
+    sa.Index("ix_mart_coverage_group_day_date", "date", "target_group"),
+    sqlite_with_rowid=False,
+)
+
 # People waiting for their next dose, by residence commune, the vaccine of their last dose,
 # the dose they wait for, and the days their wait started and ended (person_wait summed). Who
 # waits on day D: start_date <= D < end_date; the intervals that make them due are applied when

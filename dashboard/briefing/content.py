@@ -20,6 +20,7 @@ from dashboard.briefing import area_map, sections
 from dashboard.briefing.text import Table, nfc, t
 from dashboard.figures import overview as overview_fig
 from dashboard.figures import overview_alerts as alert_texts
+from dashboard.stockout_words import when_out
 from queries import access, decisions, overview, periods, site_alerts
 from queries.alerts import Thresholds
 from queries.definitions import METRICS
@@ -127,11 +128,7 @@ def _kpis(table: pd.DataFrame, lang: str) -> list[Kpi]:
 def _decisions(conn, scope: Scope, period: Period, th: Thresholds, lang: str, names) -> list[str]:
     lines = []
     for row in decisions.stockouts(conn, scope, period, th).head(SHOWN).to_dict("records"):
-        days = row["days_left"]
-        if days > 0:
-            when = t("decisions_out_in", lang, days=fmt.number(days, lang, 0))
-        else:  # nothing left, or less than a whole day's use
-            when = t("decisions_out_now" if row["available"] <= 0 else "decisions_out_today", lang)
+        when = when_out(row["days_left"], row["available"], lang)
         lines.append(
             t(
                 "decisions_stockout",
