@@ -6,6 +6,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,15 @@ PG_ADMIN_URL = os.environ.get(
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 DIALECTS = ["sqlite", "postgresql"]
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite file, whatever its WAL holds (SQLite's backup API), in the
+    source's journal mode."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+        mode = src.execute("PRAGMA journal_mode").fetchone()[0]
+        dst.execute(f"PRAGMA journal_mode={mode}")
 
 
 def _pg_admin() -> sa.Engine:
@@ -58,15 +68,7 @@ class DatabaseFactory:
         from it as a template (nobody may be connected to it)."""
         if self.dialect == "sqlite":
             copy = self.new_url(label)
-            source = sqlite3.connect(sa.make_url(url).database)
-            target = sqlite3.connect(sa.make_url(copy).database)
-            try:
-                source.backup(target)
-                mode = source.execute("PRAGMA journal_mode").fetchone()[0]
-                target.execute(f"PRAGMA journal_mode={mode}")
-            finally:
-                source.close()
-                target.close()
+            copy_database(Path(sa.make_url(url).database), Path(sa.make_url(copy).database))
             return copy
         name = f"vax_{label}_{uuid.uuid4().hex[:10]}"
         template = sa.make_url(url).database

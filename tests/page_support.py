@@ -7,15 +7,13 @@ import fcntl
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
-from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
-from conftest import ROOT
+from conftest import ROOT, copy_database
 from platform_builder import create_platform, make_engine, tiny_platform_rows
 from streamlit.runtime.state.common import user_key_from_element_id
 from streamlit.testing.v1 import AppTest
@@ -161,15 +159,6 @@ class Warehouses:
 
     def empty(self) -> str:
         return self._once("empty", no_visit_warehouse)
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy of a SQLite file, whatever its WAL holds (SQLite's backup API), in the
-    source's journal mode."""
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
-        mode = src.execute("PRAGMA journal_mode").fetchone()[0]
-        dst.execute(f"PRAGMA journal_mode={mode}")
 
 
 def open_page(page: str, monkeypatch, url: str, **params: str) -> AppTest:

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import ROOT
-from page_support import copy_database
+from conftest import ROOT, copy_database
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from conftest import DatabaseFactory
-from page_support import copy_database
+from conftest import DatabaseFactory, copy_database
 from platform_builder import (
     create_platform,
     insert_rows,
