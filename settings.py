@@ -110,6 +110,13 @@ VARIABLES: dict[str, Variable] = {
             "how long a locked-out name is refused, counted from its last failed sign-in",
         ),
         Variable(
+            "VAX_WARM_UP_WEEKS",
+            "2",
+            "after each load, the dashboard server opens the main pages of the province and of "
+            "every district for this many of the last complete weeks, so that the first users "
+            "find them ready; 0 turns it off",
+        ),
+        Variable(
             "VAX_BOUNDARIES_PATH",
             "unset (approximate shapes)",
             "a GeoJSON of districts or communes keyed by GSO codes (or names) for the maps",
@@ -220,3 +227,7 @@ def signin_max_failures() -> int:
 
 def signin_lock_minutes() -> int:
     return _int("VAX_SIGNIN_LOCK_MINUTES", 15)
+
+
+def warm_up_weeks() -> int:
+    return max(0, _int("VAX_WARM_UP_WEEKS", 2))

@@ -3,17 +3,24 @@ server, through Streamlit's own client protocol (bench/st_client.py; no browser)
 
     .venv/bin/python bench/concurrent_sessions.py --warehouse-url URL [--sessions 20]
         [--rounds 2] [--districts 4] [--weeks 2] [--pages overview coverage ...]
+        [--warm-up-weeks N] [--baseline-no-warm-up]
 
 The warehouse is only read. The script starts its own server on a free port (or --port), then:
-1. idle: one warm-up session opens each page once for a week no load session uses (so the
-   modules are imported) and closes; the server's resident memory (RSS) after it settles is the
-   idle level;
+1. idle: the server warms its views of the data as it does after every load
+   (`dashboard/warmup.py`: the main pages of the province and every district for the last
+   VAX_WARM_UP_WEEKS complete weeks; `--warm-up-weeks` sets it, 0 turns it off) and the script
+   waits for it to end; one more session opens each page once for a week no load session uses
+   (so the modules are imported) and closes; the server's resident memory (RSS) after it
+   settles is the idle level;
 2. load: every session connects at once and opens the pages one after the other (default:
    overview, coverage, sites, stock, quality), each for its view: session i gets view
    i mod V of the views "whole province or one of the first --districts districts" x "one of
    the last --weeks complete weeks" (V = (districts + 1) x weeks; with 20 sessions on 10 views,
-   two sessions open each view, as a meeting and the analysts of a district do). Round 1 finds
-   the cache cold for each view; round 2 opens the same pages again (warm);
+   two sessions open each view, as a meeting and the analysts of a district do). Round 1 is the
+   first visit of each view ("cold": nobody opened it since the load; the server's warming may
+   have); round 2 opens the same pages again (warm). `--baseline-no-warm-up` first measures the
+   same with a server that does not warm (every first visit computes its reads), and prints
+   the ratios;
 3. close: the sessions disconnect; the RSS is sampled until --settle seconds have passed (the
    server is started with server.disconnectedSessionTTL = --session-ttl so a closed session's
    state is dropped within that time).
@@ -76,6 +83,7 @@ class Report:
     later_runs: list[PageRun] = field(default_factory=list)  # the page runs of those waves
     cache: dict[str, float] = field(default_factory=dict)  # st.cache_data use under load
     sessions_after: float | None = None  # sessions the server still held after the close
+    warm_up: dict = field(default_factory=dict)  # the server's warming before the load
 
     def runs(self) -> list[PageRun]:
         return [r for rnd in self.rounds for r in rnd]
@@ -181,6 +189,7 @@ def run_load(
     log_dir: Path | None = None,
     options: dict[str, str] | None = None,
     waves: int = 1,
+    warm_up_weeks: int | None = None,
 ) -> Report:
     """Starts a server on the warehouse, measures idle, load and close (see the module's
     description), stops the server and returns what was measured. With `waves` > 1 the same
@@ -191,11 +200,15 @@ def run_load(
     report = Report(sessions, queries)
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="concurrent_sessions_"))
     port = port or st_client.free_port()
-    server = Server(warehouse_url, port, log_dir / "streamlit.log", session_ttl, options)
+    env = {} if warm_up_weeks is None else {"VAX_WARM_UP_WEEKS": str(warm_up_weeks)}
+    server = Server(warehouse_url, port, log_dir / "streamlit.log", session_ttl, options, env)
     try:
         server.wait_ready()
         report.rss_start = st_client.rss_mb(server.proc.pid)
         with MemorySampler(server.proc.pid) as sampler:
+            t0 = time.monotonic()
+            report.warm_up = st_client.wait_warm(server.url)
+            report.warm_up["waited"] = round(time.monotonic() - t0, 1)
             warm = asyncio.run(_load(server.url, list(pages), [warm_up], 1, 1, timeout))
             for run in warm[0]:
                 if run.problems:
@@ -265,6 +278,14 @@ def targets(report: Report) -> list[str]:
 
 
 def print_report(report: Report) -> None:
+    w = report.warm_up
+    if w.get("state") == "off":
+        print("the server's warming after a load: off (VAX_WARM_UP_WEEKS=0)")
+    elif w:
+        print(
+            f"the server's warming after a load: {w.get('state')}, {w.get('views')} views "
+            f"({w.get('pages')} page runs) in {w.get('seconds')} s, before the sessions came"
+        )
     print(
         f"{report.sessions} sessions on {len(report.views)} views, "
         f"{len(report.rounds)} round(s), {report.seconds:,.1f} s under load"
@@ -369,21 +390,33 @@ def main() -> int:
         help="first measure a baseline server with these Streamlit options (repeatable), then "
         "the project's configuration, and print the ratios",
     )
+    parser.add_argument(
+        "--baseline-no-warm-up",
+        action="store_true",
+        help="first measure a baseline server that does not warm its views after a load "
+        "(VAX_WARM_UP_WEEKS=0), then the project's configuration, and print the ratios",
+    )
+    parser.add_argument(
+        "--warm-up-weeks", type=int, help="VAX_WARM_UP_WEEKS of the measured server"
+    )
     args = parser.parse_args()
     if not args.warehouse_url:
         parser.error("no warehouse: pass --warehouse-url (or set VAX_WAREHOUSE_URL)")
     print(f"warehouse: {wh_engine.describe(args.warehouse_url)}")
-    runs = [("this configuration", None)]
+    runs = [("this configuration", None, args.warm_up_weeks)]
     if args.baseline_set:
         runs.insert(
             0,
             (
                 "baseline " + " ".join(f"{k}={v}" for k, v in args.baseline_set),
                 dict(args.baseline_set),
+                args.warm_up_weeks,
             ),
         )
+    elif args.baseline_no_warm_up:
+        runs.insert(0, ("baseline without warming (VAX_WARM_UP_WEEKS=0)", None, 0))
     reports = []
-    for label, options in runs:
+    for label, options, warm_weeks in runs:
         load = os.getloadavg()[0]
         print(
             f"\n== {label}\nload average before: {load:.2f} (cores: {os.cpu_count()})", flush=True
@@ -400,6 +433,7 @@ def main() -> int:
             settle=args.settle,
             options=options,
             waves=args.waves,
+            warm_up_weeks=warm_weeks,
         )
         print(f"load average after: {os.getloadavg()[0]:.2f}\n")
         print_report(report)

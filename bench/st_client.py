@@ -13,6 +13,7 @@ page's heading, how the run finished). Nothing is rendered.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -145,12 +146,14 @@ class Server:
         log: Path,
         disconnected_ttl: int = 120,
         options: dict[str, str] | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.log = log
         # The sessions open pages as a province user without the sign-in form (the protocol
         # client types no password): what is measured is the pages, not the sign-in.
-        env = {**os.environ, "VAX_WAREHOUSE_URL": warehouse_url, "VAX_AUTH": "off"}
+        # (`env` may turn it back on: "VAX_AUTH": "on")
+        env = {**os.environ, "VAX_AUTH": "off", **(env or {}), "VAX_WAREHOUSE_URL": warehouse_url}
         cmd = [
             sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
             "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -201,6 +204,23 @@ def cache_stats(base_url: str) -> dict[str, float]:
         elif line.startswith("cache_lookups_total{"):
             found["hits" if 'result="hit"' in line else "misses"] += value
     return found
+
+
+def warm_up_status(base_url: str) -> dict:
+    """What the server's warming after a load has done (`dashboard/warmup.py`)."""
+    with urllib.request.urlopen(f"{base_url}/_vax/warm-up", timeout=30) as response:
+        return json.loads(response.read())
+
+
+def wait_warm(base_url: str, timeout: float = 900.0) -> dict:
+    """Waits until the server has warmed its views of the current data (or warming is off or
+    failed); its status."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = warm_up_status(base_url)
+        if status["state"] in ("ready", "failed", "off") or time.monotonic() > deadline:
+            return status
+        time.sleep(0.5)
 
 
 def rss_mb(pid: int) -> float | None:

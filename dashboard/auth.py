@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 import settings
-from dashboard import cached, kept_signin
+from dashboard import cached, kept_signin, warmup
 from dashboard.access import DEVELOPMENT_USER, User
 from dashboard.i18n import text
 from queries import accounts
@@ -73,6 +73,8 @@ def _provider_user() -> User | None:
 # --- the session -------------------------------------------------------------------------------
 def current_user() -> User | None:
     """The signed-in user of this session, None when nobody is (or the session expired)."""
+    if warmup.is_warm_up():  # the server's own session, opening pages after a load
+        return warmup.USER
     if not settings.auth_enabled():
         return DEVELOPMENT_USER
     session = st.session_state.get(SESSION)

@@ -11,9 +11,11 @@ caller computes it and the others wait for its result, because st.cache_data hol
 cache key while it computes (tests/test_concurrent_sessions.py checks both that and that
 different reads do not wait for each other).
 
-Every read goes through `queries.access` with the user's `Allowed` scope, which is part of the
-cache key: a cached result is only ever one that the same allowed scope was given after the
-check, and a refused request raises (and is not cached).
+Every read goes through `queries.access` with the user's `Allowed` scope: a scoped read is
+given only after the scope was found inside the allowed area (that check is kept per allowed
+area and scope; a refused request raises and is not kept), and its result is kept per scope,
+shared by everyone allowed to see that scope. Unscoped reads, cut to the allowed area, are kept
+per allowed area.
 
 What the pages build from these reads (figures, tables, texts) is kept too (`built`), keyed the
 same way plus the view's address state: a warm page run reads and builds nothing, it only
@@ -107,9 +109,17 @@ def _key(*parts) -> str:
 
 
 @st.cache_data(**CACHE)
-def _read(key: str, _url: str, _allowed: Allowed, _q, _scope: Scope, _period: Period, _extra):
+def _inside(key: str, _url: str, _allowed: Allowed, _scope: Scope) -> bool:
+    """True once `scope` was found inside `allowed` (a refusal raises and is not kept)."""
     with engine(_url).connect() as conn:
-        return access.read(conn, _allowed, _q, _scope, _period, *_extra)
+        access.check(conn, _allowed, _scope)
+    return True
+
+
+@st.cache_data(**CACHE)
+def _read(key: str, _url: str, _q, _scope: Scope, _period: Period, _extra):
+    with engine(_url).connect() as conn:
+        return access.read_checked(conn, _q, _scope, _period, *_extra)
 
 
 @st.cache_data(**CACHE)
@@ -128,9 +138,12 @@ def read(
     *extra,
 ) -> R:
     """`query(conn, scope, period, *extra)` if `scope` lies inside `allowed`, cached; `extra`
-    must be small values with a faithful repr (see `_key`)."""
-    key = _key(url, version, allowed, _name(query), scope, period, extra)
-    return _read(key, url, allowed, query, scope, period, extra)
+    must be small values with a faithful repr (see `_key`). The check is made (and kept) per
+    allowed area; the result is kept per scope, shared by every user allowed to see it (a
+    district's own users and the province's, looking at that district)."""
+    _inside(_key(url, version, allowed, scope), url, allowed, scope)
+    key = _key(url, version, _name(query), scope, period, extra)
+    return _read(key, url, query, scope, period, extra)
 
 
 def read_plain(url: str, version: str, allowed: Allowed, query: Callable[..., R], *args) -> R:

@@ -1,7 +1,9 @@
 """How the dashboard is served: `streamlit run dashboard/serve.py` from the repository root.
 
-The pages are `dashboard/app.py`'s; this adds the server's one route of its own, which sets the
-cookie that keeps a password sign-in across reloads and tabs (`dashboard/session_cookie.py`).
+The pages are `dashboard/app.py`'s; this adds the server's own routes: one sets the cookie that
+keeps a password sign-in across reloads and tabs (`dashboard/session_cookie.py`), the other says
+how far the warming after a load has come (`dashboard/warmup.py`, which runs for as long as the
+server does).
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import session_cookie  # noqa: E402
+from dashboard import session_cookie, warmup  # noqa: E402
 
-app = st.App(Path(__file__).resolve().parent / "app.py", routes=[session_cookie.route()])
+app = st.App(
+    Path(__file__).resolve().parent / "app.py",
+    routes=[session_cookie.route(), warmup.route()],
+    lifespan=warmup.lifespan,
+)

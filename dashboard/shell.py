@@ -25,6 +25,7 @@ from dashboard import format as fmt
 from dashboard.access import DEVELOPMENT_USER, User
 from dashboard.i18n import text
 from dashboard.state import CORE_KEYS, Known, Notice, ViewState, checked, parse, to_params
+from queries import periods
 from queries.freshness import Freshness
 from queries.scope import Allowed, Period, Scope, scope_of
 
@@ -116,7 +117,15 @@ class Context:
         page options); `name` says what is built (one name per call site) and `parts` add
         anything else the build depends on (a configuration file's values, a control that is
         not in the address). What depends on the user or the clock is not built this way."""
-        return cached.built((name, self.url, self.version, self.allowed, self.state, parts), build)
+        return cached.built((name, self.url, self.version, self.allowed, self.view, parts), build)
+
+    @property
+    def view(self) -> ViewState:
+        """The address state with the period it stands for: a link without a week (the last
+        complete week by default) is the same view as the link naming that week."""
+        if self.state.week or self.state.is_custom_range:
+            return self.state
+        return replace(self.state, week=periods.week_label(self.period.start))
 
 
 def language() -> str:

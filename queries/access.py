@@ -86,6 +86,20 @@ def read(
     return query(conn, scope, period, *extra)
 
 
+def check(conn: sa.Connection, allowed: Allowed, scope: Scope) -> None:
+    """Raise `ScopeRefused` (logged) unless `scope` lies inside `allowed`."""
+    check_allowed(conn, allowed, scope)
+
+
+def read_checked(
+    conn: sa.Connection, query: Callable[..., R], scope: Scope, period: Period, *extra
+) -> R:
+    """`query(conn, scope, period, *extra)` for a scope that `check` has let through: what a
+    scoped query returns depends on the scope, never on who asks, so users whose allowed areas
+    both hold the scope can share its result."""
+    return query(conn, scope, period, *extra)
+
+
 def read_plain(conn: sa.Connection, allowed: Allowed, query: Callable[..., R], *args) -> R:
     """An unscoped `query(conn, *args)`, if `allowed` may run it, its rows cut to the area."""
     if query in _CUT:

@@ -9,6 +9,7 @@ import time
 import uuid
 
 import pandas as pd
+import pytest
 import sqlalchemy as sa
 
 from bench import concurrent_sessions
@@ -16,7 +17,7 @@ from dashboard import cached
 from queries import stock
 from queries.freshness import freshness
 from queries.periods import last_complete_week, week_start
-from queries.scope import Allowed, Period, Scope, resolve_scope
+from queries.scope import Allowed, Period, Scope, ScopeRefused, resolve_scope
 
 ALL = Allowed.province()
 
@@ -29,7 +30,7 @@ def test_concurrent_sessions_answer_every_page(warehouses, tmp_path):
     _, url = warehouses.demo()
     report = concurrent_sessions.run_load(
         url, sessions=SESSIONS, rounds=2, districts=2, weeks=2, timeout=120, settle=1,
-        log_dir=tmp_path,
+        log_dir=tmp_path, warm_up_weeks=0,  # every first visit computes (tests/test_warmup.py)
     )  # fmt: skip
     assert report.errors() == [], (report.errors(), (tmp_path / "streamlit.log").read_text())
     pages = concurrent_sessions.PAGES
@@ -170,3 +171,25 @@ def test_the_reads_of_many_views_stay_cached(warehouses):
         cached.read(url, version, ALL, tagged, Scope.province(), period, i) for i in reads
     ] == list(reads)
     assert len(seen) == len(reads)
+
+
+def test_a_district_and_the_province_share_the_district_s_reads_but_not_the_refusal(warehouses):
+    """A province user and the district's own user looking at the district share one
+    computation of each read; the district user is still refused any other area, even one the
+    province user's read left in the cache."""
+    _, url = warehouses.demo()
+    period = _period(url)
+    version = uuid.uuid4().hex
+    district, other = Scope("district", "356"), Scope("district", "358")
+    computed.clear()
+    by_province = cached.read(url, version, ALL, counted_totals, district, period)
+    by_district = cached.read(url, version, Allowed("356"), counted_totals, district, period)
+    assert computed == [("356", str(period.start))]
+    pd.testing.assert_frame_equal(by_district, by_province)
+
+    cached.read(url, version, ALL, counted_totals, other, period)
+    assert len(computed) == 2
+    for _ in range(2):  # a refusal is never kept as an answer
+        with pytest.raises(ScopeRefused):
+            cached.read(url, version, Allowed("356"), counted_totals, other, period)
+    assert len(computed) == 2
