@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+import numpy as np
 import pandas as pd
 
 TARGETS = (0.7, 0.9)
@@ -36,14 +37,15 @@ def _days_to(remaining: float, pace: float) -> int | None:
 
 
 def _area(rows: pd.DataFrame, targets, days: int) -> list[dict]:
-    rows = rows.sort_values("date")
-    series = rows.set_index("date")[MEASURE].astype("float64")
-    end = series.index[-1]
+    rows = rows.sort_values("date", kind="stable")
+    dates = rows["date"].to_numpy()
+    people = rows[MEASURE].to_numpy(dtype="float64")
+    end = rows["date"].iloc[-1]
 
     def on(day: pd.Timestamp) -> float:
         """People as of `day` (0 before the trend starts: nobody yet)."""
-        earlier = series[series.index <= day]
-        return float(earlier.iloc[-1]) if len(earlier) else 0.0
+        n = int(np.searchsorted(dates, day.to_datetime64(), side="right"))
+        return float(people[n - 1]) if n else 0.0
 
     now = on(end)
     half = days // 2
