@@ -206,6 +206,19 @@ def cache_stats(base_url: str) -> dict[str, float]:
     return found
 
 
+def misses(base_url: str, caches: tuple[str, ...]) -> float:
+    """Computations so far of the named st.cache_data caches (their functions' qualified names,
+    e.g. "dashboard.cached._read"), from the server's /_stcore/metrics."""
+    with urllib.request.urlopen(f"{base_url}/_stcore/metrics", timeout=30) as response:
+        lines = response.read().decode().splitlines()
+    total = 0.0
+    for line in lines:
+        counted = any(f'cache="{name}"' in line for name in caches)
+        if line.startswith("cache_lookups_total{") and 'result="miss"' in line and counted:
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
 def warm_up_status(base_url: str) -> dict:
     """What the server's warming after a load has done (`dashboard/warmup.py`)."""
     with urllib.request.urlopen(f"{base_url}/_vax/warm-up", timeout=30) as response:

@@ -31,8 +31,9 @@ def schema_problem(conn: sa.Connection) -> str | None:
 
 
 def data_version(conn: sa.Connection) -> str:
-    """A value that changes with every load of the warehouse."""
-    return setup.data_version(conn)
+    """A value that changes with every load of the warehouse, and differs between a warehouse
+    and another one rebuilt at the same address (`setup.cache_version`)."""
+    return setup.cache_version(conn)
 
 
 @contextmanager

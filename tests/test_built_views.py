@@ -167,3 +167,23 @@ def test_a_shared_figure_is_sent_as_it_was_drawn_and_its_image_leaves_it_alone()
     )  # fmt: skip
     assert slide["layout"]["height"] != 300  # laid out for a slide, on a copy
     assert fig.to_dict() == drawn().to_dict()
+
+
+def test_a_warehouse_rebuilt_at_the_same_address_is_another_data_version(tmp_path):
+    """Rebuilt, a warehouse starts its data version again: the dashboard's caches must not
+    take it for the warehouse it replaced."""
+    from queries import readiness
+    from warehouse import engine as wh_engine
+    from warehouse import setup
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    seen = []
+    for _ in range(2):
+        engine = wh_engine.make_engine(url)
+        with engine.begin() as conn:
+            setup.ensure_schema(conn)
+            seen.append((setup.data_version(conn), readiness.data_version(conn)))
+        engine.dispose()
+        (tmp_path / "w.db").unlink()
+    assert seen[0][0] == seen[1][0] == "0"
+    assert seen[0][1] != seen[1][1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -82,6 +83,9 @@ def ensure_schema(conn: sa.Connection) -> bool:
             [
                 {"key": "schema_version", "value": schema.SCHEMA_VERSION},
                 {"key": "data_version", "value": "0"},
+                # which warehouse this is: one rebuilt at the same address starts its data
+                # version at 0 again, and must not be taken for the one it replaced
+                {"key": "warehouse_id", "value": uuid.uuid4().hex[:12]},
             ],
         )
         return True
@@ -152,6 +156,16 @@ def refresh_reference(conn: sa.Connection) -> bool:
     conn.execute(meta.delete().where(meta.c.key == REFERENCE_KEY))
     conn.execute(meta.insert().values(key=REFERENCE_KEY, value=fingerprint))
     return True
+
+
+def cache_version(conn: sa.Connection) -> str:
+    """The data version and which warehouse it is of ("<id>-<version>"; the version alone for a
+    warehouse made before it had an id): what the dashboard's caches are keyed by, so that a
+    warehouse rebuilt at the same address is not served from the one it replaced."""
+    meta = schema.warehouse_meta
+    found = conn.execute(sa.select(meta.c.value).where(meta.c.key == "warehouse_id")).first()
+    version = data_version(conn)
+    return f"{found[0]}-{version}" if found else version
 
 
 def data_version(conn: sa.Connection) -> str:
