@@ -198,6 +198,11 @@ async def warm(runtime: Runtime, url: str, weeks: int) -> bool:
     _status.problems = []
     t0 = time.perf_counter()
     for query in addresses:
+        if _status.views and (await asyncio.to_thread(_look, url))[0] != version:
+            # a newer load arrived: its views are the ones worth warming
+            log.info("warm-up: data version %s replaced while warming; starting again", version)
+            _status.state = "waiting"
+            return True
         problems = await _open_view(runtime, query)
         _status.views += 1
         for problem in problems:
