@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.figures import stock as figures
-from queries import stock
+from queries import stock_flow
 
 LABELS = {
     "plan": "Kế hoạch",
@@ -69,7 +69,7 @@ def pairs() -> pd.DataFrame:
         ("transfer", "SF2", "Kho TYT Minh Tân", "facility", "359", "Huyện Vụ Bản", "S359",
          "Kho vắc xin TTYT Vụ Bản", "district", "359", "Huyện Vụ Bản", "AZ", 10),
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=stock.TRANSFER_COLUMNS)
+    return pd.DataFrame(rows, columns=stock_flow.TRANSFER_COLUMNS)
 
 
 def test_plan_figure_bars_for_the_plan_and_lines_for_the_doses():
@@ -112,7 +112,7 @@ def test_waste_figure_stacks_vaccines_by_reason_most_first():
 
 
 def test_flow_figure_draws_the_links_going_down_the_hierarchy():
-    links = stock.flow_links(pairs())
+    links = stock_flow.flow_links(pairs())
     fig = figures.flow_figure(links, pairs(), "vi", LABELS)
     (sankey,) = fig.data
     labels = list(sankey.node.label)
@@ -131,8 +131,8 @@ def test_flow_figure_draws_the_links_going_down_the_hierarchy():
 
 
 def test_site_stores_grouped_by_district_are_labelled_by_their_number():
-    links = stock.flow_links(pairs(), site_nodes=1)
-    names = figures.node_labels(stock.drawn_links(links), pairs(), LABELS)
+    links = stock_flow.flow_links(pairs(), site_nodes=1)
+    names = figures.node_labels(stock_flow.drawn_links(links), pairs(), LABELS)
     assert names["f:359"] == "2 điểm tiêm"
 
 

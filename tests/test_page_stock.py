@@ -16,7 +16,7 @@ from page_support import open_page as open_app_page
 from reference_metrics import reference_dataset
 
 from dashboard import format as fmt
-from queries import stock
+from queries import stock, stock_flow
 from queries.scope import Period
 
 PAGE = "app_pages/stock.py"
@@ -103,7 +103,7 @@ def test_store_table_waste_and_gaps_by_hand(tiny):
 
 
 def test_transfers_pair_each_receiver_with_its_sender(tiny):
-    pairs = read(tiny, stock.transfers, "36", W37)
+    pairs = read(tiny, stock_flow.transfers, "36", W37)
     got = {
         (r.kind, r.from_store_id, r.to_store_id, r.vaccine_code): r.doses
         for r in pairs.itertuples()
@@ -124,18 +124,18 @@ def test_transfers_pair_each_receiver_with_its_sender(tiny):
         "Huyện Vụ Bản",
     )
     # A district: transfers whose receiver or sender serves it; the national receipts do not.
-    district = read(tiny, stock.transfers, "359", W37)
+    district = read(tiny, stock_flow.transfers, "359", W37)
     assert set(zip(district["from_store_id"], district["to_store_id"], strict=True)) == {
         ("S36", "S359"),
         ("S359", "SF2"),
     }
     # Counted on the receiver's day: from 09-15 the 300 doses received on 09-14 drop out.
-    later = read(tiny, stock.transfers, "359", Period(date(2021, 9, 15), date(2021, 9, 19)))
+    later = read(tiny, stock_flow.transfers, "359", Period(date(2021, 9, 15), date(2021, 9, 19)))
     assert later["doses"].tolist() == [100]
 
 
 def test_flow_links_go_from_the_province_to_districts_and_sites(tiny):
-    links = read(tiny, stock.flow, "36", W37)
+    links = read(tiny, stock_flow.flow, "36", W37)
     got = {(r.source, r.target): r.doses for r in links.itertuples()}
     assert got == {
         ("national", "s:S36"): 650,
@@ -144,7 +144,7 @@ def test_flow_links_go_from_the_province_to_districts_and_sites(tiny):
         ("s:S359", "s:SF2"): 100,
     }
     # More site stores than the limit: one node per district for the sites.
-    grouped = read(tiny, stock.flow, "36", W37, 1)
+    grouped = read(tiny, stock_flow.flow, "36", W37, 1)
     got = {(r.source, r.target): (r.target_name, r.doses) for r in grouped.itertuples()}
     assert got[("s:S36", "f:356")] == ("Thành phố Nam Định", 200)
     assert got[("s:S359", "f:359")] == ("Huyện Vụ Bản", 100)
@@ -174,8 +174,8 @@ def test_empty_warehouse_queries(empty):
     assert int(row["received"]) == 0 and int(row["on_hand"]) == 0
     assert read(empty, stock.by_store, "36", W37).empty
     assert read(empty, stock.gaps, "36", W37).empty
-    assert read(empty, stock.flow, "36", W37).empty
-    assert read(empty, stock.transfers, "36", W37).empty
+    assert read(empty, stock_flow.flow, "36", W37).empty
+    assert read(empty, stock_flow.transfers, "36", W37).empty
 
 
 # --- queries against METRICS.md computed from the platform tables ----------------------------
@@ -235,7 +235,7 @@ def test_page_shows_the_query_numbers(monkeypatch, demo):
     daily = read(url, stock.daily, "36", default_period(url))
     plan = table_with(at, "Số mũi theo kế hoạch")
     assert plan["Số mũi theo kế hoạch"].tolist() == daily["planned_doses"].tolist()
-    pairs = read(url, stock.transfers, "36", default_period(url))
+    pairs = read(url, stock_flow.transfers, "36", default_period(url))
     assert (pairs["kind"] == "transfer").any()
     flow = table_with(at, "Huyện của kho nhận")
     assert flow["Số nhập"].tolist() == numbers(pairs["doses"])
@@ -262,7 +262,7 @@ def test_single_district(monkeypatch, demo):
     assert metrics(at)["Số nhập"].value == fmt.number(int(now["received"]))
     stores = read(url, stock.by_store, "359", default_period(url))
     assert len(table_with(at, "Kho")) == len(stores)
-    pairs = read(url, stock.transfers, "359", default_period(url))
+    pairs = read(url, stock_flow.transfers, "359", default_period(url))
     assert table_with(at, "Huyện của kho nhận")["Số nhập"].tolist() == numbers(pairs["doses"])
 
 

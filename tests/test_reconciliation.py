@@ -36,7 +36,7 @@ from reference_metrics import (
     restrict_to_scope,
 )
 
-from queries import aefi, quality, stock
+from queries import aefi, quality, stock_flow
 from queries.scope import Period
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -325,11 +325,11 @@ def test_aefi_by_lot_equals_reference(loaded, scope):
 def test_transfers_between_stores_equal_reference(loaded, scope):
     expected = loaded.view("transfers", scope)
     assert set(expected["kind"]) >= {"transfer"}
-    got = read(loaded.warehouse_url, stock.transfers, scope, loaded.period)
+    got = read(loaded.warehouse_url, stock_flow.transfers, scope, loaded.period)
     assert_same_view("transfers", got, expected)
     # The Sankey's links carry every dose of those pairs, whatever the grouping of sites.
     for nodes in (1, 1000):
-        links = read(loaded.warehouse_url, stock.flow, scope, loaded.period, nodes)
+        links = read(loaded.warehouse_url, stock_flow.flow, scope, loaded.period, nodes)
         assert links["doses"].sum() == expected["doses"].sum()
 
 

@@ -18,6 +18,7 @@ from dashboard.figures import stock as figures
 from dashboard.figures.base import shared
 from queries import measures
 from queries import stock as stock_q
+from queries import stock_flow as flow_q
 
 FLOWS = ("received", "issued_out", "administered", "wasted")
 MEASURES = (
@@ -202,14 +203,14 @@ def _waste_chart(ctx: shell.Context, base: _Base) -> None:
 
 def _flow_parts(ctx: shell.Context, base: _Base):
     """The notes, figure and table of the flow of doses; None without transfers."""
-    flow, pairs = ctx.read(stock_q.flow), ctx.read(stock_q.transfers)
+    flow, pairs = ctx.read(flow_q.flow), ctx.read(flow_q.transfers)
     if flow.empty:
         return None
     labels = base.labels
     notes = [ctx.t("stock_flow_note")]
     if (flow["target_level"] == "sites").any():
         notes.append(ctx.t("stock_flow_grouped"))
-    if len(stock_q.drawn_links(flow)) < len(flow):
+    if len(flow_q.drawn_links(flow)) < len(flow):
         notes.append(ctx.t("stock_flow_not_drawn"))
     table = figures.flow_table(pairs, base.vaccines, labels)
     table = figures.as_text(table, ctx.lang, {labels["received"]: "number"})

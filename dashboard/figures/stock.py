@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard import format as fmt
 from dashboard.figures import base
-from queries.stock import FLOW_RANK, drawn_links
+from queries.stock_flow import FLOW_RANK, drawn_links
 
 NODE_COLOURS = {
     "national": base.PALETTE[7],
@@ -130,7 +130,7 @@ def node_labels(drawn: pd.DataFrame, pairs: pd.DataFrame, labels: Mapping[str, s
     district's site stores by their number, a single site store by its short name (every full
     name is in the table).
 
-    `drawn`: links of `queries.stock.drawn_links`; `pairs`: `queries.stock.transfers`.
+    `drawn`: links of `queries.stock_flow.drawn_links`; `pairs`: `queries.stock_flow.transfers`.
     `labels`: "outside", "unknown", "province", "sites_n" (a format with `{n}`)."""
     sides = []
     for side in ("from", "to"):
@@ -164,7 +164,8 @@ def flow_figure(
     flow: pd.DataFrame, pairs: pd.DataFrame, lang: str, labels: Mapping[str, str]
 ) -> go.Figure:
     """A Sankey of the links going down the hierarchy: one column per level, spread over the
-    width and named above it. `flow`: `queries.stock.flow`; `pairs`: `queries.stock.transfers`.
+    width and named above it. `flow`: `queries.stock_flow.flow`; `pairs`:
+    `queries.stock_flow.transfers`.
     `labels`: those of `node_labels`, plus the column headers "column_0" (national level),
     "column_1" (province), "column_2" (districts) and "column_3" (sites)."""
     drawn = drawn_links(flow)
@@ -221,7 +222,7 @@ def flow_figure(
 def flow_table(
     pairs: pd.DataFrame, vaccines: Mapping[str, str], labels: Mapping[str, str]
 ) -> pd.DataFrame:
-    """Every sender -> receiver pair of `queries.stock.transfers` with its vaccine's name.
+    """Every sender -> receiver pair of `queries.stock_flow.transfers` with its vaccine's name.
     `labels`: "outside", "unknown", "from", "to", "to_district", "vaccine", "received"."""
     senders = [
         labels["outside"]
