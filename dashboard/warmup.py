@@ -158,6 +158,8 @@ async def _open_view(runtime: Runtime, query: str) -> list[str]:
     """Open `PAGES` of one address in a new session; the problems met."""
     client = _Client()
     session_id = runtime.connect_session(client=client, user_info={})
+    # no browser may take this session over by naming its id on reconnecting
+    runtime.mark_session_nonresumable(session_id)
     _sessions.add(session_id)
     problems: list[str] = []
     try:
