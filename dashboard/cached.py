@@ -39,8 +39,10 @@ from warehouse import engine as wh_engine
 
 # A view (district and week) opened on the five main pages makes about 36 reads, so 256 entries
 # held about seven views, and sessions on more views than that evicted each other's reads. The
-# entries are small: the load benchmark's 10 views, 360 reads, held 20 MB.
-MAX_ENTRIES = 1024
+# entries are small: the load benchmark's 10 views, 360 reads, held 20 MB. The warming after a
+# load (`warmup.py`) opens 22 views of the whole province (2 weeks x the province and its 10
+# districts): about 800 reads, and the views people open besides must fit beside them.
+MAX_ENTRIES = 2048
 CACHE = {"max_entries": MAX_ENTRIES, "show_spinner": False}
 # SQLite's page cache per dashboard connection, KB. The warehouse's engines ask for 200 MB (the
 # loads write big tables); the dashboard only reads, its reads hit the operating system's file
@@ -48,8 +50,8 @@ CACHE = {"max_entries": MAX_ENTRIES, "show_spinner": False}
 # far above its idle level after the sessions closed.
 SQLITE_PAGE_CACHE_KB = 2000
 # What pages build from the reads (figures, tables, texts): a view opened on the five main
-# pages builds about 60 of them.
-BUILT_ENTRIES = 1024
+# pages builds about 60 of them, so the 22 views warmed after a load build about 1,300.
+BUILT_ENTRIES = 4096
 R = TypeVar("R")
 
 
