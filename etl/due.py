@@ -163,10 +163,17 @@ def _read_affected(conn: sa.Connection, full: bool) -> tuple[pd.DataFrame, pd.Da
     return _dated(milestones, ["full_date", "boosted_date"]), doses
 
 
-def refresh_waits(conn: sa.Connection, full: bool, waits: pd.DataFrame | None = None) -> int:
+def refresh_waits(
+    conn: sa.Connection,
+    full: bool,
+    waits: pd.DataFrame | None = None,
+    people: dict[str, pd.DataFrame] | None = None,
+) -> int:
     """Recompute person_wait and mart_wait for the affected persons (everyone when `full`),
     after person_vax is refreshed. Returns the wait rows written. A full rebuild may be given
-    everyone's `waits` (computed from the load's frames)."""
+    everyone's `waits` (computed from the load's frames); an incremental one the affected
+    persons' `people` as etl.coverage.refresh_people kept them (their new milestones and
+    their doses), else they are read."""
     if full:
         if waits is None:
             waits = person_waits(*_read_affected(conn, True))
@@ -186,7 +193,14 @@ def refresh_waits(conn: sa.Connection, full: bool, waits: pd.DataFrame | None = 
         ),
         ["start_date", "end_date"],
     )
-    after = person_waits(*_read_affected(conn, False))
+    if people:
+        milestones = people["milestones"][
+            ["person_key", "residence_commune_code", "full_date", "boosted_date"]
+        ]
+        doses = people["doses"][["person_key", "session_date", "dose_number", "vaccine_code"]]
+        after = person_waits(milestones, doses)
+    else:
+        after = person_waits(*_read_affected(conn, False))
     conn.exec_driver_sql(
         "DELETE FROM person_wait WHERE person_key IN (SELECT person_key FROM affected_person)"
     )

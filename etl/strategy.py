@@ -91,12 +91,13 @@ class Incremental:
             marts.rebuild_stock_marts(conn, False)
         steps["marts"] = time.perf_counter() - step
         step = time.perf_counter()
-        persons = refresh_people(conn, self.full_coverage)
+        people: dict[str, pd.DataFrame] = {}  # the affected persons' rows, read once
+        persons = refresh_people(conn, self.full_coverage, keep=people)
         if self.reference_rewritten and not self.full_coverage:
             coverage_groups.rebuild(conn)
         steps["coverage"] = time.perf_counter() - step
         step = time.perf_counter()
-        refresh_waits(conn, self.full_coverage)
+        refresh_waits(conn, self.full_coverage, people=people)
         steps["waits"] = time.perf_counter() - step
         return persons
 
