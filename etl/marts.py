@@ -74,11 +74,15 @@ def _rebuild_touched_visit_marts(conn: sa.Connection) -> None:
     # The unrevoked certificates of the touched days first, then their visits (for the
     # facility): in one query PostgreSQL would look each day's certificates up once per key.
     drop = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
+    if drop:
+        conn.exec_driver_sql("ANALYZE mart_visit")
     conn.exec_driver_sql("DROP TABLE IF EXISTS day_certificate")
     conn.exec_driver_sql(
         f"CREATE TEMP TABLE day_certificate{drop} AS SELECT c.visit_id, c.issued_date "
         "FROM (SELECT DISTINCT date FROM touched_fd) d CROSS JOIN certificate c "
-        "WHERE c.issued_date = d.date AND c.revoked_at IS NULL"
+        "WHERE c.issued_date = d.date AND c.revoked_at IS NULL "
+        # (those of the visits already listed need no look-up of their facility)
+        "AND NOT EXISTS (SELECT 1 FROM mart_visit m WHERE m.visit_id = c.visit_id)"
     )
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("ANALYZE day_certificate")
