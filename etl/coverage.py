@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from etl import coverage_groups
 from etl.arrowutil import IntIndex, arrow_strings, contiguous, positions
 from etl.load import upsert
-from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
+from etl.sqlutil import add_keys_frame, create_temp_table, read_frame, write_changes
 from etl.transform import CITIZEN_CODE
 from warehouse import schema
 
@@ -240,10 +240,7 @@ def refresh_people(
     after = milestones_of(residence, doses)
     if keep is not None:
         keep.update(milestones=after, doses=doses)
-    conn.exec_driver_sql(
-        "DELETE FROM person_vax WHERE person_key IN (SELECT person_key FROM affected_person)"
-    )
-    upsert(conn, schema.person_vax, after)
+    write_changes(conn, schema.person_vax, before, after)
     change = _coverage_change(coverage_rows(before), coverage_rows(after))
     _add_to_coverage_mart(conn, change)
     coverage_groups.apply_change(conn, change)

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from etl.arrowutil import IntIndex, arrow_strings, contiguous, positions
 from etl.load import upsert
-from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
+from etl.sqlutil import add_keys_frame, create_temp_table, read_frame, write_changes
 from etl.transform import CITIZEN_CODE
 from warehouse import schema
 
@@ -201,10 +201,7 @@ def refresh_waits(
         after = person_waits(milestones, doses)
     else:
         after = person_waits(*_read_affected(conn, False))
-    conn.exec_driver_sql(
-        "DELETE FROM person_wait WHERE person_key IN (SELECT person_key FROM affected_person)"
-    )
-    upsert(conn, schema.person_wait, after)
+    write_changes(conn, schema.person_wait, before, after)
     _add_to_mart(conn, _change(wait_rows(before), wait_rows(after)))
     return len(after)
 
