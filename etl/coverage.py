@@ -297,8 +297,4 @@ def _add_to_coverage_mart(conn: sa.Connection, change: pd.DataFrame) -> None:
         .astype("int64")
     )
     rows = rows[(rows != 0).any(axis=1)].reset_index()
-    conn.exec_driver_sql(
-        "DELETE FROM mart_coverage_day WHERE (commune_code, date, birth_year) IN "
-        "(SELECT commune_code, date, birth_year FROM touched_cd)"
-    )
-    upsert(conn, schema.mart_coverage_day, rows)
+    write_changes(conn, schema.mart_coverage_day, now, rows)

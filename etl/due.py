@@ -255,8 +255,4 @@ def _add_to_mart(conn: sa.Connection, change: pd.DataFrame) -> None:
         .astype("int64")
     )
     rows = rows[rows != 0].reset_index()
-    columns = ", ".join(WAIT_KEY)
-    conn.exec_driver_sql(
-        f"DELETE FROM mart_wait WHERE ({columns}) IN (SELECT {columns} FROM touched_wait)"
-    )
-    upsert(conn, schema.mart_wait, rows)
+    write_changes(conn, schema.mart_wait, now, rows)

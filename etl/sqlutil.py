@@ -96,7 +96,7 @@ def write_changes(
     if len(gone):
         name = f"gone_{table.name}"
         dated = [c for c in key if pd.api.types.is_datetime64_any_dtype(gone[c])]
-        create_temp_table(conn, name, {c: "DATE" if c in dated else "TEXT" for c in key})
+        create_temp_table(conn, name, {c: _sql_type(table.c[c].type) for c in key})
         add_keys_frame(
             conn, name, gone.assign(**{c: gone[c].dt.strftime("%Y-%m-%d") for c in dated})
         )
@@ -105,6 +105,12 @@ def write_changes(
             f"DELETE FROM {table.name} WHERE ({cols}) IN (SELECT {cols} FROM {name})"
         )
     return upsert(conn, table, after[changed.to_numpy()])
+
+
+def _sql_type(kind: sa.types.TypeEngine) -> str:
+    if isinstance(kind, sa.Date):
+        return "DATE"
+    return "INTEGER" if isinstance(kind, sa.Integer) else "TEXT"
 
 
 def _row_texts(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
