@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from etl import coverage_groups
 from etl.arrowutil import IntIndex, arrow_strings, contiguous, positions
 from etl.load import upsert
-from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
+from etl.sqlutil import add_keys_frame, create_temp_table, read_frame, write_changes
 from etl.transform import CITIZEN_CODE
 from warehouse import schema
 
@@ -175,7 +175,7 @@ def _read_inputs(conn: sa.Connection, full: bool) -> tuple[pd.DataFrame, pd.Data
     )
     doses = read_frame(
         conn,
-        "SELECT c.person_key, v.session_date, v.dose_number, v.dose_kind, "
+        "SELECT c.person_key, v.session_date, v.dose_number, v.dose_kind, v.vaccine_code, "
         f"vac.primary_series_doses FROM {persons}citizen c CROSS JOIN visit v "
         "CROSS JOIN vaccine vac WHERE v.citizen_key = c.citizen_key "
         "AND vac.vaccine_code = v.vaccine_code AND v.status = 'active' "
@@ -203,6 +203,7 @@ def refresh_people(
     full: bool,
     milestones: pd.DataFrame | None = None,
     coverage: pd.DataFrame | None = None,
+    keep: dict[str, pd.DataFrame] | None = None,
 ) -> int:
     """Recompute person_vax, mart_coverage_day and mart_coverage_group_day for the affected
     persons (everyone when `full`). Returns the person rows written.
@@ -211,7 +212,9 @@ def refresh_people(
     the frames of the load. An incremental one takes the affected persons' milestones out of
     the coverage mart as they were and puts them back as they are now: coverage_rows, the one
     definition of the mart, of the new milestones less that of the old ones; the group mart
-    then follows that change (etl/coverage_groups.py)."""
+    then follows that change (etl/coverage_groups.py). It puts the affected persons' new
+    milestones and the doses read for them in `keep`, when given, for their waits
+    (etl.due.refresh_waits), which would read the same rows again."""
     if full:
         if milestones is None:
             milestones = milestones_of(*_read_inputs(conn, True))
@@ -233,11 +236,11 @@ def refresh_people(
         ),
         MILESTONES,
     )
-    after = milestones_of(*_read_inputs(conn, False))
-    conn.exec_driver_sql(
-        "DELETE FROM person_vax WHERE person_key IN (SELECT person_key FROM affected_person)"
-    )
-    upsert(conn, schema.person_vax, after)
+    residence, doses = _read_inputs(conn, False)
+    after = milestones_of(residence, doses)
+    if keep is not None:
+        keep.update(milestones=after, doses=doses)
+    write_changes(conn, schema.person_vax, before, after)
     change = _coverage_change(coverage_rows(before), coverage_rows(after))
     _add_to_coverage_mart(conn, change)
     coverage_groups.apply_change(conn, change)
@@ -294,8 +297,4 @@ def _add_to_coverage_mart(conn: sa.Connection, change: pd.DataFrame) -> None:
         .astype("int64")
     )
     rows = rows[(rows != 0).any(axis=1)].reset_index()
-    conn.exec_driver_sql(
-        "DELETE FROM mart_coverage_day WHERE (commune_code, date, birth_year) IN "
-        "(SELECT commune_code, date, birth_year FROM touched_cd)"
-    )
-    upsert(conn, schema.mart_coverage_day, rows)
+    write_changes(conn, schema.mart_coverage_day, now, rows)

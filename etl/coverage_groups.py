@@ -2,14 +2,15 @@
 the province, cumulated from mart_coverage_day (what a row holds: warehouse/schema_marts.py).
 
 `group_days` is the mart's one definition: the rows of some communes over consecutive days from
-their coverage rows. A full load passes it every coverage row. An incremental one passes it
-each changed commune from its first changed day to the last day (every commune from the new
-days when the last day moves forward), and writes of those rows the ones the change moves and
-the new ones. What a commune had before its first day rewritten comes from its coverage rows
-before that day, summed by birth year, or, when every day rewritten is in the year of the day
-before, from its mart rows of that day (within a year a group keeps its birth years: its
-people on D are those of the day before plus its new people since). A load that moves the
-first day, or rewrites the area table, builds it all.
+their coverage rows. A full load passes it every coverage row. An incremental one adds to the
+mart's rows of the days it had what the change moves (group_days of the change alone, from each
+changed commune's first changed day), and makes again every day of a commune new to the mart
+and the new days of every commune when the last day moves forward. What a commune had before
+its first day made again comes from its coverage rows before that day, summed by birth year,
+or, when every day made is in the year of the day before, from its mart rows of that day
+(within a year a group keeps its birth years: its people on D are those of the day before
+plus its new people since). A load that moves the first day, or rewrites the area table,
+builds it all.
 """
 
 from __future__ import annotations
@@ -186,32 +187,71 @@ def apply_change(conn: sa.Connection, change: pd.DataFrame) -> None:
     communes = province_communes(conn)
     ours = change[change["commune_code"].isin(communes)]
     start = ours.groupby("commune_code")["date"].min()
-    start[~start.index.isin(present)] = first  # new communes: every day
-    if last > old_last:  # every commune gains the new days
-        gained = pd.Series(old_last + timedelta(days=1), index=sorted(present))
-        start = pd.concat([start, gained]).groupby(level=0).min()
-    start = start[start <= last].sort_index()
-    if len(start):
-        rows, gone = _rewrite(conn, start, first, last)
-        upsert(conn, _TABLE, rows[_to_write(rows, ours, start, last, old_last, present, gone)])
+    # The days the mart had of the communes it had: what the change moves is added to them
+    # (group_days is a sum, so what the change does to a row is group_days of the change
+    # alone), the mart being dense there: the same keys.
+    end = min(last, old_last)
+    moved = start[start.index.isin(present) & (start <= end)]
+    if len(moved):
+        _add_moved(conn, pd.concat(
+            [group_days(ours, sorted(of_day.index), day, end)
+             for day, of_day in moved.groupby(moved)], ignore_index=True))  # fmt: skip
+    # Made again: every day of a commune new to the mart, and the new days of every commune
+    # (from its rows of the day before, brought up to date above).
+    day = "datetime64[ns]"
+    again = pd.Series(first, index=sorted(set(start.index) - present), dtype=day)
+    if last > old_last:
+        gained = pd.Series(old_last + timedelta(days=1), index=sorted(present), dtype=day)
+        again = pd.concat([again, gained])
+    again = again[again <= last].sort_index()
+    gone: list[str] = []
+    if len(again):
+        rows, gone = _rewrite(conn, again, first, last)
+        upsert(conn, _TABLE, rows[~rows["commune_code"].isin(gone).to_numpy()])
+    if len(moved) and last <= old_last:
+        _drop_gone(conn, [c for c in moved.index if c not in gone], last)
 
 
-def _to_write(rows, change, start, last, old_last, present, gone) -> np.ndarray:
-    """Which of the rows `_rewrite` made are to be written: those the change moves (group_days
-    is a sum, so what the change does to a row is group_days of the change alone), the new
-    days, and every day of a commune new to the mart; none of a commune left without people."""
-    moved = pd.concat(
-        [
-            group_days(change, sorted(of_day.index), day, last)
-            for day, of_day in start.groupby(start)
-        ]
+_MOVED = {"commune_code": "TEXT", "target_group": "TEXT", "date": "DATE"} | dict.fromkeys(
+    COUNTS, "INTEGER"
+)
+
+
+def _add_moved(conn: sa.Connection, moved: pd.DataFrame) -> None:
+    """Add the rows `moved` (what a change does to the mart's rows) to the mart's rows of
+    their keys, which exist; rows it leaves as they were are left alone."""
+    moved = moved[(moved[COUNTS] != 0).any(axis=1).to_numpy()]
+    if moved.empty:
+        return
+    create_temp_table(conn, "moved_cg", _MOVED)
+    add_keys_frame(conn, "moved_cg", moved.assign(date=moved["date"].dt.strftime("%Y-%m-%d")))
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE moved_cg")
+    mart = _TABLE.name
+    conn.exec_driver_sql(
+        f"UPDATE {mart} SET "
+        + ", ".join(f"{c} = {mart}.{c} + m.{c}" for c in COUNTS)
+        + " FROM moved_cg m WHERE "
+        + " AND ".join(f"{mart}.{c} = m.{c}" for c in ("commune_code", "target_group", "date"))
     )
-    code = rows["commune_code"]
-    return (
-        (moved[COUNTS] != 0).any(axis=1).to_numpy()
-        | (rows["date"] > old_last).to_numpy()
-        | ~code.isin(present).to_numpy()
-    ) & ~code.isin(gone).to_numpy()
+
+
+def _drop_gone(conn: sa.Connection, communes: list[str], last: pd.Timestamp) -> None:
+    """Delete the rows of the communes among `communes` left without people on `last`."""
+    if not communes:
+        return
+    gone = list(
+        conn.execute(
+            sa.select(_TABLE.c.commune_code).where(
+                _TABLE.c.date == last.date(),
+                _TABLE.c.target_group == "all",
+                _TABLE.c.people_1plus == 0,
+                _TABLE.c.commune_code.in_(communes),
+            )
+        ).scalars()
+    )
+    if gone:
+        conn.execute(_TABLE.delete().where(_TABLE.c.commune_code.in_(gone)))
 
 
 def _new_span(

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from etl.arrowutil import IntIndex, arrow_strings, contiguous, positions
 from etl.load import upsert
-from etl.sqlutil import add_keys_frame, create_temp_table, read_frame
+from etl.sqlutil import add_keys_frame, create_temp_table, read_frame, write_changes
 from etl.transform import CITIZEN_CODE
 from warehouse import schema
 
@@ -163,10 +163,17 @@ def _read_affected(conn: sa.Connection, full: bool) -> tuple[pd.DataFrame, pd.Da
     return _dated(milestones, ["full_date", "boosted_date"]), doses
 
 
-def refresh_waits(conn: sa.Connection, full: bool, waits: pd.DataFrame | None = None) -> int:
+def refresh_waits(
+    conn: sa.Connection,
+    full: bool,
+    waits: pd.DataFrame | None = None,
+    people: dict[str, pd.DataFrame] | None = None,
+) -> int:
     """Recompute person_wait and mart_wait for the affected persons (everyone when `full`),
     after person_vax is refreshed. Returns the wait rows written. A full rebuild may be given
-    everyone's `waits` (computed from the load's frames)."""
+    everyone's `waits` (computed from the load's frames); an incremental one the affected
+    persons' `people` as etl.coverage.refresh_people kept them (their new milestones and
+    their doses), else they are read."""
     if full:
         if waits is None:
             waits = person_waits(*_read_affected(conn, True))
@@ -186,11 +193,15 @@ def refresh_waits(conn: sa.Connection, full: bool, waits: pd.DataFrame | None = 
         ),
         ["start_date", "end_date"],
     )
-    after = person_waits(*_read_affected(conn, False))
-    conn.exec_driver_sql(
-        "DELETE FROM person_wait WHERE person_key IN (SELECT person_key FROM affected_person)"
-    )
-    upsert(conn, schema.person_wait, after)
+    if people:
+        milestones = people["milestones"][
+            ["person_key", "residence_commune_code", "full_date", "boosted_date"]
+        ]
+        doses = people["doses"][["person_key", "session_date", "dose_number", "vaccine_code"]]
+        after = person_waits(milestones, doses)
+    else:
+        after = person_waits(*_read_affected(conn, False))
+    write_changes(conn, schema.person_wait, before, after)
     _add_to_mart(conn, _change(wait_rows(before), wait_rows(after)))
     return len(after)
 
@@ -244,8 +255,4 @@ def _add_to_mart(conn: sa.Connection, change: pd.DataFrame) -> None:
         .astype("int64")
     )
     rows = rows[rows != 0].reset_index()
-    columns = ", ".join(WAIT_KEY)
-    conn.exec_driver_sql(
-        f"DELETE FROM mart_wait WHERE ({columns}) IN (SELECT {columns} FROM touched_wait)"
-    )
-    upsert(conn, schema.mart_wait, rows)
+    write_changes(conn, schema.mart_wait, now, rows)

@@ -7,7 +7,7 @@ import io
 import pandas as pd
 import sqlalchemy as sa
 
-from etl.load import _tuples
+from etl.load import _tuples, upsert
 
 
 def hours_between(conn: sa.Connection, later: str, earlier: str) -> str:
@@ -79,3 +79,49 @@ def read_frame(conn: sa.Connection, sql: str, params: dict | None = None) -> pd.
         buf.seek(0)
         return pd.read_csv(buf, dtype=str, keep_default_na=False, na_values=[""])
     return pd.read_sql_query(sa.text(sql), conn, params=params or {})
+
+
+def write_changes(
+    conn: sa.Connection, table: sa.Table, before: pd.DataFrame, after: pd.DataFrame
+) -> int:
+    """Bring some rows of `table` from `before` (every row of some keys, as read) to `after`
+    (every row those keys have now): the rows of `after` unlike any of `before` are upserted,
+    the keys of `before` that `after` lacks deleted, and rows alike left alone. Returns the
+    rows written."""
+    key = [c.name for c in table.primary_key.columns]
+    columns = list(after.columns)
+    # Compared as texts: a row alike is alike in its key too, so it is never deleted here.
+    changed = ~_row_texts(after, columns).isin(set(_row_texts(before, columns)))
+    gone = before[~_row_texts(before, key).isin(set(_row_texts(after, key))).to_numpy()][key]
+    if len(gone):
+        name = f"gone_{table.name}"
+        dated = [c for c in key if pd.api.types.is_datetime64_any_dtype(gone[c])]
+        create_temp_table(conn, name, {c: _sql_type(table.c[c].type) for c in key})
+        add_keys_frame(
+            conn, name, gone.assign(**{c: gone[c].dt.strftime("%Y-%m-%d") for c in dated})
+        )
+        cols = ", ".join(key)
+        conn.exec_driver_sql(
+            f"DELETE FROM {table.name} WHERE ({cols}) IN (SELECT {cols} FROM {name})"
+        )
+    return upsert(conn, table, after[changed.to_numpy()])
+
+
+def _sql_type(kind: sa.types.TypeEngine) -> str:
+    if isinstance(kind, sa.Date):
+        return "DATE"
+    return "INTEGER" if isinstance(kind, sa.Integer) else "TEXT"
+
+
+def _row_texts(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Each row as one text (times to the second, missing values marked): rows alike have the
+    same text whatever their column types."""
+    parts = []
+    for column in columns:
+        s = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            s = s.dt.strftime("%Y-%m-%d %H:%M:%S")
+        parts.append(s.astype("string").fillna("\x00").reset_index(drop=True))
+    if not len(frame):
+        return pd.Series([], dtype="string")
+    return parts[0].str.cat(parts[1:], sep="\x1f") if len(parts) > 1 else parts[0]

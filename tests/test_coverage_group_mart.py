@@ -237,7 +237,7 @@ def test_incremental_loads_leave_the_mart_as_a_full_rebuild(factory, monkeypatch
         assert calls["rebuild"] == 0, step
         pd.testing.assert_frame_equal(mart_of(warehouse), rebuilt_in_full(warehouse), obj=step)
         if step == "new visits":
-            assert calls["opening"] and calls["earlier"]  # both ways to start a commune's days
+            assert calls["opening"]  # the new day starts from the day before's rows
     last = mart_of(warehouse)["date"].max()
     assert last == pd.Timestamp("2022-01-05")
     assert "13744" not in set(mart_of(warehouse)["commune_code"])
@@ -249,6 +249,39 @@ def test_incremental_loads_leave_the_mart_as_a_full_rebuild(factory, monkeypatch
     full = factory.new_url("full")
     load(platform, full)
     assert_same(snapshot(warehouse), snapshot(full))
+
+
+def test_new_days_of_a_new_year_start_from_the_coverage_rows_before(loaded, monkeypatch):
+    """The mart ending on 31/12/2021 and the coverage rows of 2022 arriving: the new days
+    start from each commune's coverage rows before them (a group's birth years change with
+    the year), as a full build makes them."""
+    earlier = []
+    group_days = coverage_groups.group_days
+
+    def counted_group_days(coverage, communes, first, last, opening=None):
+        earlier.append((pd.to_datetime(coverage["date"]) < pd.Timestamp(first)).any())
+        return group_days(coverage, communes, first, last, opening)
+
+    with connect(loaded[1]) as conn, conn.begin():
+        table = schema.mart_coverage_group_day
+        conn.execute(table.delete().where(table.c.date >= "2022-01-01"))
+        change = pd.read_sql_query(
+            sa.text(
+                "SELECT commune_code, date, birth_year, new_1plus, new_full, new_boosted "
+                "FROM mart_coverage_day WHERE date >= '2022-01-01'"
+            ),
+            conn,
+        )
+        assert len(change)
+        monkeypatch.setattr(coverage_groups, "group_days", counted_group_days)
+        coverage_groups.apply_change(conn, change)
+        monkeypatch.undo()
+        assert any(earlier)
+        got = mart(conn)
+        assert got["date"].max() == pd.Timestamp("2022-01-03")
+        REBUILD(conn)
+        pd.testing.assert_frame_equal(got, mart(conn))
+        conn.rollback()
 
 
 def test_rewritten_reference_rows_build_the_mart_again(loaded):
