@@ -42,7 +42,6 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 import settings
-from dashboard import cached
 from dashboard.access import PROVINCE_CODE, User
 from dashboard.i18n import text
 from queries import dimensions, readiness
@@ -96,6 +95,8 @@ def views(last_day, districts: list[str], weeks: int) -> list[str]:
 def _look(url: str) -> tuple[str | None, list[str], object]:
     """(data version, district codes, last day of data) of the warehouse; (None, [], None) when
     it cannot be read (missing, another schema version, being rebuilt)."""
+    from dashboard import cached  # (imported once the runtime exists: see `lifespan`)
+
     try:
         with cached.engine(url).connect() as conn:
             if readiness.schema_problem(conn):
@@ -238,6 +239,10 @@ async def _keep_warm(url: str, weeks: int) -> None:
 @contextlib.asynccontextmanager
 async def lifespan(_app) -> AsyncIterator[None]:
     """For `st.App(lifespan=...)`: keep the dashboard warm while the server runs."""
+    # The cached reads' module is imported here, not when serve.py is: its decorators check
+    # their settings against the runtime's cache storage, which exists only from now on.
+    from dashboard import cached
+
     weeks = settings.warm_up_weeks()
     task = None
     if weeks:
