@@ -25,6 +25,7 @@ nothing may change them after they are made.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -143,14 +144,18 @@ def read(
     must be small values with a faithful repr (see `_key`). The check is made (and kept) per
     allowed area; the result is kept per scope, shared by every user allowed to see it (a
     district's own users and the province's, looking at that district)."""
-    _inside(_key(url, version, allowed, scope), url, allowed, scope)
+    inside = _key(url, version, allowed, scope)
+    _note(version, _inside, inside, 3)
+    _inside(inside, url, allowed, scope)
     key = _key(url, version, _name(query), scope, period, extra)
+    _note(version, _read, key, 5)
     return _read(key, url, query, scope, period, extra)
 
 
 def read_plain(url: str, version: str, allowed: Allowed, query: Callable[..., R], *args) -> R:
     """`query(conn, *args)` for reads without a scope and period, if `allowed` may, cached."""
     key = _key(url, version, allowed, _name(query), args)
+    _note(version, _read_plain, key, 4)
     return _read_plain(key, url, allowed, query, args)
 
 
@@ -159,12 +164,47 @@ def _built(key: str, _build: Callable[[], R]) -> R:
     return _build()
 
 
-def built(key: tuple, build: Callable[[], R]) -> R:
+def built(key: tuple, build: Callable[[], R], version: str | None = None) -> R:
     """`build()`, made once per `key` and then shared, without a copy, by every session and
     run: for what a page builds from its cached reads (figures, tables, texts). `key` must
     name everything the build reads (small values with a faithful repr), and the result must
-    never be changed by its users (a figure, a frame: read them, copy them to change them)."""
-    return _built(_key(*key), build)
+    never be changed by its users (a figure, a frame: read them, copy them to change them).
+    `version`: the data version the build is of (then `forget_other_versions` drops it)."""
+    text_key = _key(*key)
+    if version is not None:
+        _note(version, _built, text_key, 1)
+    return _built(text_key, build)
+
+
+# --- dropping what older data versions left ----------------------------------------------------
+# The caches are keyed by the data version, so after a load nothing asks for the older
+# version's entries again, but they stay until newer ones push them out (least recently used
+# first): with the warming after each load, every version's views filled the caches again, and
+# the server held three to four versions (130 to 160 MB each on the whole province).
+_kept: dict[str, dict[Callable, tuple[int, set[str]]]] = {}  # version -> cache -> (others, keys)
+_kept_lock = threading.Lock()
+
+
+def _note(version: str, cache, key: str, others: int) -> None:
+    """Remember that `cache` holds `key` (its first argument) of `version`; `others`: how many
+    more arguments it takes (they are not part of its key)."""
+    with _kept_lock:
+        _kept.setdefault(version, {}).setdefault(cache, (others, set()))[1].add(key)
+
+
+def forget_other_versions(version: str) -> int:
+    """Drop the cached reads and built views of every data version but `version`; how many."""
+    with _kept_lock:
+        old = [kept for v, kept in _kept.items() if v != version]
+        for v in [v for v in _kept if v != version]:
+            del _kept[v]
+    dropped = 0
+    for kept in old:
+        for cache, (others, keys) in kept.items():
+            for key in keys:
+                cache.clear(key, *([None] * others))
+                dropped += 1
+    return dropped
 
 
 def freshness_info(url: str, version: str) -> Freshness:

@@ -108,7 +108,7 @@ class Context:
         allowed area and boundaries file."""
         path, stamp = boundaries.file_stamp()
         key = ("shapes", self.url, self.version, self.allowed, path, stamp)
-        return cached.built(key, lambda: boundaries.load(self.areas, path))
+        return cached.built(key, lambda: boundaries.load(self.areas, path), self.version)
 
     def built(self, name: str, build: Callable[[], R], *parts) -> R:
         """`build()` once for this view and then shared by every run and session that shows
@@ -117,7 +117,8 @@ class Context:
         page options); `name` says what is built (one name per call site) and `parts` add
         anything else the build depends on (a configuration file's values, a control that is
         not in the address). What depends on the user or the clock is not built this way."""
-        return cached.built((name, self.url, self.version, self.allowed, self.view, parts), build)
+        key = (name, self.url, self.version, self.allowed, self.view, parts)
+        return cached.built(key, build, self.version)
 
     @property
     def view(self) -> ViewState:
@@ -206,7 +207,7 @@ def _reference(url: str, version: str, allowed: Allowed, fresh: Freshness) -> Re
 def reference(url: str, version: str, allowed: Allowed, fresh: Freshness) -> Reference:
     """The view's reference data (see `Reference`)."""
     key = ("reference", url, version, allowed)
-    return cached.built(key, lambda: _reference(url, version, allowed, fresh))
+    return cached.built(key, lambda: _reference(url, version, allowed, fresh), version)
 
 
 def outside_allowed(

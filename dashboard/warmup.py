@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import gc
 import logging
 import time
@@ -125,6 +126,14 @@ def _keep_out_of_collections() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    _give_back_freed_memory()
+
+
+def _give_back_freed_memory() -> None:
+    """Return the C allocator's free pages to the system (glibc keeps them by default): what
+    the older version's entries held shows as free memory again, not as the server's."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: reused all the same
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class _Client:
@@ -211,13 +220,17 @@ async def warm(runtime: Runtime, url: str, weeks: int) -> bool:
         for problem in problems:
             log.warning("warm-up: %s", problem)
         _status.problems.extend(problems)
+    from dashboard import cached
+
+    dropped = cached.forget_other_versions(version)
     _keep_out_of_collections()
     _status.seconds = round(time.perf_counter() - t0, 1)
     _status.finished_at = time.time()
     _status.state = "failed" if _status.problems else "ready"
     log.info(
-        "warm-up: %d views (%d pages) of data version %s in %.1f s%s",
-        len(addresses), _status.pages, version, _status.seconds,
+        "warm-up: %d views (%d pages) of data version %s in %.1f s (%d entries of older "
+        "versions dropped)%s",
+        len(addresses), _status.pages, version, _status.seconds, dropped,
         f", {len(_status.problems)} problems" if _status.problems else "",
     )  # fmt: skip
     return True
@@ -243,6 +256,12 @@ async def lifespan(_app) -> AsyncIterator[None]:
     # their settings against the runtime's cache storage, which exists only from now on.
     from dashboard import cached
 
+    if not log.handlers:  # the server's own log: one line per warming
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
     weeks = settings.warm_up_weeks()
     task = None
     if weeks:

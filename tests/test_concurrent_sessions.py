@@ -193,3 +193,26 @@ def test_a_district_and_the_province_share_the_district_s_reads_but_not_the_refu
         with pytest.raises(ScopeRefused):
             cached.read(url, version, Allowed("356"), counted_totals, other, period)
     assert len(computed) == 2
+
+
+def test_entries_of_older_data_versions_are_dropped_and_the_current_ones_kept(warehouses):
+    """After a load the older data version's reads, checks and built views are dropped (the
+    warming calls this once the new version is warm); the current version's stay."""
+    _, url = warehouses.demo()
+    period = _period(url)
+    old, new = uuid.uuid4().hex, uuid.uuid4().hex
+    district = Scope("district", "356")
+    built: list[str] = []
+    computed.clear()
+    for version in (old, new):
+        cached.read(url, version, Allowed("356"), counted_totals, district, period)
+        cached.built(("t", version), lambda v=version: built.append(v) or v, version)
+    assert len(computed) == 2 and built == [old, new]
+
+    assert cached.forget_other_versions(new) >= 3  # the read, its check, the built view
+    cached.read(url, new, Allowed("356"), counted_totals, district, period)
+    cached.built(("t", new), lambda: built.append(new) or new, new)
+    assert len(computed) == 2 and built == [old, new]  # still there
+    cached.read(url, old, Allowed("356"), counted_totals, district, period)
+    cached.built(("t", old), lambda: built.append(old) or old, old)
+    assert len(computed) == 3 and built == [old, new, old]  # made again
