@@ -203,7 +203,8 @@ async def warm(runtime: Runtime, url: str, weeks: int) -> bool:
     """Warm every view of the warehouse's current data version unless it is the one already
     warmed; True when it warmed."""
     version, districts, last_day = await asyncio.to_thread(_look, url)
-    if version is None or (version == _status.version and _status.state == "ready"):
+    # a version warmed once is not warmed again, even when a page failed (it would fail again)
+    if version is None or (version == _status.version and _status.state in ("ready", "failed")):
         return False
     addresses = views(last_day, districts, weeks)
     _status.state, _status.version, _status.views, _status.pages = "warming", version, 0, 0
