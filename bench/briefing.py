@@ -17,7 +17,6 @@ is missed.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -26,21 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import settings  # noqa: E402
+from bench.timing import timed  # noqa: E402
 from dashboard.briefing import content, deck, document, files  # noqa: E402
 from dashboard.exports import images  # noqa: E402
 from queries.scope import Scope  # noqa: E402
 from warehouse import engine as wh_engine  # noqa: E402
 
 TARGET_SECONDS = 10.0
-
-
-def timed(func, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> int:

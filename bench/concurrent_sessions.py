@@ -46,7 +46,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,10 +53,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench import st_client  # noqa: E402
 from bench.st_client import Client, MemorySampler, PageRun, Server  # noqa: E402
+from dashboard import warmup  # noqa: E402
 from dashboard.i18n import text  # noqa: E402
 from queries import dimensions  # noqa: E402
 from queries.freshness import freshness  # noqa: E402
-from queries.periods import complete_weeks, last_complete_week  # noqa: E402
 from warehouse import engine as wh_engine  # noqa: E402
 
 PAGES = ("overview", "coverage", "sites", "stock", "quality")
@@ -102,7 +101,8 @@ def page_problems(run: PageRun, page: str) -> None:
 
 def views(warehouse_url: str, districts: int, weeks: int, skip_weeks: int = 0) -> list[str]:
     """Query strings: (whole province + the first `districts` districts) x the last `weeks`
-    complete weeks of data, newest first, after skipping the newest `skip_weeks`."""
+    complete weeks of data, newest first, after skipping the newest `skip_weeks`; written as
+    the server's warming writes them (`dashboard.warmup.views`)."""
     engine = wh_engine.make_engine(warehouse_url, create_dir=False, must_exist=True)
     try:
         with engine.connect() as conn:
@@ -112,12 +112,9 @@ def views(warehouse_url: str, districts: int, weeks: int, skip_weeks: int = 0) -
         engine.dispose()
     if fresh.last_day is None:
         raise SystemExit(f"{wh_engine.describe(warehouse_url)} holds no sessions")
-    first = fresh.first_day or fresh.last_day - timedelta(days=7 * (weeks + skip_weeks))
-    labels = complete_weeks(first, fresh.last_day)[skip_weeks : skip_weeks + weeks]
-    labels = labels or [last_complete_week(fresh.last_day)]
     codes = sorted(areas.loc[areas["area_level"] == "district", "area_code"])[:districts]
-    scopes = [""] + [f"&district={c}" for c in codes]
-    return [f"lang={LANG}&week={w}{s}" for w in labels for s in scopes]
+    every = warmup.views(fresh.last_day, codes, weeks + skip_weeks)
+    return every[skip_weeks * (1 + len(codes)) :] or every[: 1 + len(codes)]
 
 
 async def _session(base_url: str, pages: list[str], query: str, rounds: int, out, gate, timeout):

@@ -19,9 +19,7 @@ Ratio = scan / mart.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 import pandas as pd  # noqa: E402
 
 import settings  # noqa: E402
+from bench.timing import timed  # noqa: E402
 from queries import coverage, groups, groups_scan, overview  # noqa: E402
 from queries.periods import week_start  # noqa: E402
 from queries.scope import Period, resolve_scope  # noqa: E402
@@ -38,15 +37,6 @@ from warehouse import engine as wh_engine  # noqa: E402
 from warehouse.coverage_days import day_span  # noqa: E402
 
 MART = groups.people
-
-
-def timed(func, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def people_reads(conn, period: Period, district: str, group: str) -> dict:

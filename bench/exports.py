@@ -15,7 +15,6 @@ Target: a warm PNG under 1 s. Exit status 1 when it is missed.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -25,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import settings  # noqa: E402
+from bench.timing import timed  # noqa: E402
 from dashboard.exports import images, tables  # noqa: E402
 from dashboard.figures import overview as figures  # noqa: E402
 from queries import overview as overview_q  # noqa: E402
@@ -43,15 +43,6 @@ LABELS = {
     "plan_achievement": "Tỷ lệ hoàn thành kế hoạch",
 }
 PLAN = {"of_plan": "KH", "no_plan": "chưa có KH"}
-
-
-def timed(func, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> int:

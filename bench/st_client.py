@@ -186,14 +186,17 @@ class Server:
         self._out.close()
 
 
+def _metrics(base_url: str) -> list[str]:
+    with urllib.request.urlopen(f"{base_url}/_stcore/metrics", timeout=30) as response:
+        return response.read().decode().splitlines()
+
+
 def cache_stats(base_url: str) -> dict[str, float]:
     """Totals over the app's st.cache_data caches from the server's /_stcore/metrics: "bytes"
     held, "hits" and "misses" (a miss is a computation) of every lookup so far; and the
     server's "sessions" still active."""
-    with urllib.request.urlopen(f"{base_url}/_stcore/metrics", timeout=30) as response:
-        lines = response.read().decode().splitlines()
     found = {"bytes": 0.0, "hits": 0.0, "misses": 0.0, "sessions": 0.0}
-    for line in lines:
+    for line in _metrics(base_url):
         if line.startswith("active_sessions"):
             found["sessions"] += float(line.rsplit(" ", 1)[1])
         if 'cache_type="st_cache_data"' not in line or line.startswith("#"):
@@ -209,10 +212,8 @@ def cache_stats(base_url: str) -> dict[str, float]:
 def misses(base_url: str, caches: tuple[str, ...]) -> float:
     """Computations so far of the named st.cache_data caches (their functions' qualified names,
     e.g. "dashboard.cached._read"), from the server's /_stcore/metrics."""
-    with urllib.request.urlopen(f"{base_url}/_stcore/metrics", timeout=30) as response:
-        lines = response.read().decode().splitlines()
     total = 0.0
-    for line in lines:
+    for line in _metrics(base_url):
         counted = any(f'cache="{name}"' in line for name in caches)
         if line.startswith("cache_lookups_total{") and 'result="miss"' in line and counted:
             total += float(line.rsplit(" ", 1)[1])
