@@ -88,8 +88,12 @@ def warehouse_problem(url: str) -> str | None:
 
 @st.cache_data(ttl=10, show_spinner=False)
 def data_version(url: str) -> str:
+    """The warehouse's data version, read again every 10 s. When a load has changed it, what
+    the caches hold of older versions is dropped: no page asks for it again."""
     with engine(url).connect() as conn:
-        return readiness.data_version(conn)
+        version = readiness.data_version(conn)
+    forget_other_versions(url, version)
+    return version
 
 
 @st.cache_data(ttl=10, show_spinner=False)
@@ -145,17 +149,17 @@ def read(
     allowed area; the result is kept per scope, shared by every user allowed to see it (a
     district's own users and the province's, looking at that district)."""
     inside = _key(url, version, allowed, scope)
-    _note(version, _inside, inside, 3)
+    _note((url, version), _inside, inside, 3)
     _inside(inside, url, allowed, scope)
     key = _key(url, version, _name(query), scope, period, extra)
-    _note(version, _read, key, 5)
+    _note((url, version), _read, key, 5)
     return _read(key, url, query, scope, period, extra)
 
 
 def read_plain(url: str, version: str, allowed: Allowed, query: Callable[..., R], *args) -> R:
     """`query(conn, *args)` for reads without a scope and period, if `allowed` may, cached."""
     key = _key(url, version, allowed, _name(query), args)
-    _note(version, _read_plain, key, 4)
+    _note((url, version), _read_plain, key, 4)
     return _read_plain(key, url, allowed, query, args)
 
 
@@ -164,15 +168,15 @@ def _built(key: str, _build: Callable[[], R]) -> R:
     return _build()
 
 
-def built(key: tuple, build: Callable[[], R], version: str | None = None) -> R:
+def built(key: tuple, build: Callable[[], R], of: tuple[str, str] | None = None) -> R:
     """`build()`, made once per `key` and then shared, without a copy, by every session and
     run: for what a page builds from its cached reads (figures, tables, texts). `key` must
     name everything the build reads (small values with a faithful repr), and the result must
     never be changed by its users (a figure, a frame: read them, copy them to change them).
-    `version`: the data version the build is of (then `forget_other_versions` drops it)."""
+    `of`: the (warehouse url, data version) the build is of, for `forget_other_versions`."""
     text_key = _key(*key)
-    if version is not None:
-        _note(version, _built, text_key, 1)
+    if of is not None:
+        _note(of, _built, text_key, 1)
     return _built(text_key, build)
 
 
@@ -180,24 +184,25 @@ def built(key: tuple, build: Callable[[], R], version: str | None = None) -> R:
 # The caches are keyed by the data version, so after a load nothing asks for the older
 # version's entries again, but they stay until newer ones push them out (least recently used
 # first): with the warming after each load, every version's views filled the caches again, and
-# the server held three to four versions (130 to 160 MB each on the whole province).
-_kept: dict[str, dict[Callable, tuple[int, set[str]]]] = {}  # version -> cache -> (others, keys)
+# the server held three to four versions (130 to 160 MB each on the whole province). So
+# `data_version` drops them when it first reads a new version.
+# (url, version) -> cache -> (its other arguments, keys)
+_kept: dict[tuple[str, str], dict[Callable, tuple[int, set[str]]]] = {}
 _kept_lock = threading.Lock()
 
 
-def _note(version: str, cache, key: str, others: int) -> None:
+def _note(of: tuple[str, str], cache, key: str, others: int) -> None:
     """Remember that `cache` holds `key` (its first argument) of `version`; `others`: how many
     more arguments it takes (they are not part of its key)."""
     with _kept_lock:
-        _kept.setdefault(version, {}).setdefault(cache, (others, set()))[1].add(key)
+        _kept.setdefault(of, {}).setdefault(cache, (others, set()))[1].add(key)
 
 
-def forget_other_versions(version: str) -> int:
-    """Drop the cached reads and built views of every data version but `version`; how many."""
+def forget_other_versions(url: str, version: str) -> int:
+    """Drop the cached reads and built views of the warehouse at `url` of every data version
+    but `version`; how many."""
     with _kept_lock:
-        old = [kept for v, kept in _kept.items() if v != version]
-        for v in [v for v in _kept if v != version]:
-            del _kept[v]
+        old = [_kept.pop(k) for k in list(_kept) if k[0] == url and k[1] != version]
     dropped = 0
     for kept in old:
         for cache, (others, keys) in kept.items():

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import TypeVar
 
 import pandas as pd
@@ -56,6 +57,11 @@ class Context:
     known: Known  # parents of communes and sites, for drilling down without a look-up
     names: Mapping[str, str]  # every area code and facility id's name
     user: User = DEVELOPMENT_USER  # who is signed in; every read is limited to their area
+
+    @property
+    def of(self) -> tuple[str, str]:
+        """The warehouse and data version this view's reads and builds are of."""
+        return self.url, self.version
 
     @property
     def allowed(self) -> Allowed:
@@ -108,7 +114,7 @@ class Context:
         allowed area and boundaries file."""
         path, stamp = boundaries.file_stamp()
         key = ("shapes", self.url, self.version, self.allowed, path, stamp)
-        return cached.built(key, lambda: boundaries.load(self.areas, path), self.version)
+        return cached.built(key, lambda: boundaries.load(self.areas, path), self.of)
 
     def built(self, name: str, build: Callable[[], R], *parts) -> R:
         """`build()` once for this view and then shared by every run and session that shows
@@ -118,9 +124,9 @@ class Context:
         anything else the build depends on (a configuration file's values, a control that is
         not in the address). What depends on the user or the clock is not built this way."""
         key = (name, self.url, self.version, self.allowed, self.view, parts)
-        return cached.built(key, build, self.version)
+        return cached.built(key, build, self.of)
 
-    @property
+    @cached_property  # (a frozen dataclass without slots keeps it in the instance's dict)
     def view(self) -> ViewState:
         """The address state with the period it stands for: a link without a week (the last
         complete week by default) is the same view as the link naming that week."""
@@ -207,7 +213,7 @@ def _reference(url: str, version: str, allowed: Allowed, fresh: Freshness) -> Re
 def reference(url: str, version: str, allowed: Allowed, fresh: Freshness) -> Reference:
     """The view's reference data (see `Reference`)."""
     key = ("reference", url, version, allowed)
-    return cached.built(key, lambda: _reference(url, version, allowed, fresh), version)
+    return cached.built(key, lambda: _reference(url, version, allowed, fresh), (url, version))
 
 
 def outside_allowed(

@@ -47,7 +47,7 @@ from dashboard.access import PROVINCE_CODE, User
 from dashboard.i18n import text
 from queries import dimensions, readiness
 from queries.freshness import freshness
-from queries.periods import complete_weeks, last_complete_week
+from queries.periods import complete_weeks
 
 USER = User("warm-up", "province", PROVINCE_CODE, via="warm-up")
 PAGES = ("", "coverage", "sites", "stock", "quality")  # "" is the overview, at "/"
@@ -88,7 +88,6 @@ def views(last_day, districts: list[str], weeks: int) -> list[str]:
     """The addresses to open: for each of the last `weeks` complete weeks (newest first) the
     whole province, then every district."""
     labels = complete_weeks(last_day - timedelta(days=7 * (weeks + 1)), last_day)[:weeks]
-    labels = labels or [last_complete_week(last_day)]
     scopes = [""] + [f"&district={code}" for code in districts]
     return [f"lang={LANG}&week={week}{scope}" for week in labels for scope in scopes]
 
@@ -102,9 +101,9 @@ def _look(url: str) -> tuple[str | None, list[str], object]:
         with cached.engine(url).connect() as conn:
             if readiness.schema_problem(conn):
                 return None, [], None
-            version = readiness.data_version(conn)
             last_day = freshness(conn).last_day
             areas = dimensions.areas(conn)
+        version = cached.data_version(url)  # the pages' own (which drops older versions)
     except Exception:  # noqa: BLE001 - missing, being rebuilt, unreachable: try again later
         if _status.state != "unreadable":  # one line when it goes, not one every check
             log.warning("warm-up: the warehouse could not be read; trying again every %g s",
@@ -117,12 +116,22 @@ def _look(url: str) -> tuple[str | None, list[str], object]:
     return version, districts, last_day
 
 
+def _version_now(url: str) -> str | None:
+    """The data version the pages see now (None when the warehouse cannot be read)."""
+    from dashboard import cached
+
+    try:
+        return cached.data_version(url)
+    except Exception:  # noqa: BLE001 - the next check says what is wrong
+        return None
+
+
 def _keep_out_of_collections() -> None:
     """Leave what is now in memory (the warmed reads and views, the modules) out of the garbage
     collector's full collections: with a few hundred MB of frames and figures kept, each full
     collection walked all of them while every page run waited. What is freed later is still
-    freed when nothing refers to it; what a new load replaces is collected in full once, before
-    the next freeze."""
+    freed when nothing refers to it; what a new load replaces (`cached.data_version` drops the
+    older version's entries) is collected in full once, before the next freeze."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()
@@ -211,7 +220,7 @@ async def warm(runtime: Runtime, url: str, weeks: int) -> bool:
     _status.problems = []
     t0 = time.perf_counter()
     for query in addresses:
-        if _status.views and (await asyncio.to_thread(_look, url))[0] != version:
+        if _status.views and await asyncio.to_thread(_version_now, url) != version:
             # a newer load arrived: its views are the ones worth warming
             log.info("warm-up: data version %s replaced while warming; starting again", version)
             _status.state = "waiting"
@@ -221,17 +230,13 @@ async def warm(runtime: Runtime, url: str, weeks: int) -> bool:
         for problem in problems:
             log.warning("warm-up: %s", problem)
         _status.problems.extend(problems)
-    from dashboard import cached
-
-    dropped = cached.forget_other_versions(version)
     _keep_out_of_collections()
     _status.seconds = round(time.perf_counter() - t0, 1)
     _status.finished_at = time.time()
     _status.state = "failed" if _status.problems else "ready"
     log.info(
-        "warm-up: %d views (%d pages) of data version %s in %.1f s (%d entries of older "
-        "versions dropped)%s",
-        len(addresses), _status.pages, version, _status.seconds, dropped,
+        "warm-up: %d views (%d pages) of data version %s in %.1f s%s",
+        len(addresses), _status.pages, version, _status.seconds,
         f", {len(_status.problems)} problems" if _status.problems else "",
     )  # fmt: skip
     return True

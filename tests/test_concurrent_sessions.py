@@ -206,13 +206,13 @@ def test_entries_of_older_data_versions_are_dropped_and_the_current_ones_kept(wa
     computed.clear()
     for version in (old, new):
         cached.read(url, version, Allowed("356"), counted_totals, district, period)
-        cached.built(("t", version), lambda v=version: built.append(v) or v, version)
+        cached.built(("t", version), lambda v=version: built.append(v) or v, (url, version))
     assert len(computed) == 2 and built == [old, new]
 
-    assert cached.forget_other_versions(new) >= 3  # the read, its check, the built view
+    assert cached.forget_other_versions(url, new) >= 3  # the read, its check, the built view
     cached.read(url, new, Allowed("356"), counted_totals, district, period)
-    cached.built(("t", new), lambda: built.append(new) or new, new)
+    cached.built(("t", new), lambda: built.append(new) or new, (url, new))
     assert len(computed) == 2 and built == [old, new]  # still there
     cached.read(url, old, Allowed("356"), counted_totals, district, period)
-    cached.built(("t", old), lambda: built.append(old) or old, old)
+    cached.built(("t", old), lambda: built.append(old) or old, (url, old))
     assert len(computed) == 3 and built == [old, new, old]  # made again
